@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+/**
+ * The `tenancy` command. Thin on purpose: it parses flags, runs the pipeline and prints
+ * errors. Exit status: 0 done, 1 refused spec or stale output, 2 usage error.
+ */
+import { OutputError } from '../output/write';
+import { SpecError } from '../spec/errors';
+import { parseSynthArgs, runSynth } from './synth';
+import { USAGE, UsageError } from './usage';
+import { runValidate } from './validate';
+
+export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): number {
+  const out = (text: string) => process.stdout.write(text);
+  const err = (text: string) => process.stderr.write(text);
+  try {
+    const [command = 'synth', ...rest] = argv;
+    if (command === '-h' || command === '--help' || rest.includes('--help') || rest.includes('-h')) {
+      out(USAGE);
+      return 0;
+    }
+    switch (command) {
+      case 'synth':
+        return runSynth(parseSynthArgs(rest, env), out);
+      case 'validate':
+        return runValidate(rest, out);
+      default:
+        if (command.startsWith('-')) return runSynth(parseSynthArgs(argv, env), out);
+        throw new UsageError(`unknown command \`${command}\` — use \`synth\` or \`validate\``);
+    }
+  } catch (e) {
+    if (e instanceof SpecError) {
+      err(`${e.message}\n${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} found; nothing was written.\n`);
+      return 1;
+    }
+    if (e instanceof OutputError) {
+      err(`error: ${e.message}\nNothing was written.\n`);
+      return 1;
+    }
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      err(`error: ${(e as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2));
+}

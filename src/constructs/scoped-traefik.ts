@@ -1,0 +1,200 @@
+import { Construct } from 'constructs';
+import * as k8s from 'cdk8s-plus-29/lib/imports/k8s';
+import { CpuMemory } from '../model/tenancy-model';
+import { LABELS, tenantNames } from '../model/names';
+import { PolicyRule, traefikRules } from '../policy/rbac';
+import { DEFAULTS } from '../spec/defaults';
+import { checkAllowCrossNamespace, checkTenantName } from '../spec/rules';
+import { tenantLabels } from './labels';
+import { refuseIf } from './refuse';
+
+export interface ScopedTraefikProps {
+  /** The tenant this Traefik serves; its providers watch only this namespace (and the platform's). */
+  readonly tenant: string;
+  /** Platform namespace the Traefik runs in, beside the default TLSStore. Never the tenant's. @default 'traefik' */
+  readonly namespace?: string;
+  /** Container image; must be a Traefik v3 that knows every flag passed. @default 'traefik:v3.7.11' */
+  readonly image?: string;
+  /** Pods; a PodDisruptionBudget is added when more than one. @default 2 */
+  readonly replicas?: number;
+  /** Service type of the entry points. @default 'LoadBalancer' */
+  readonly serviceType?: 'LoadBalancer' | 'ClusterIP';
+  /** Traefik's `--log.level`. @default 'INFO' */
+  readonly logLevel?: string;
+  /** Container requests and limits. @default DEFAULTS.tenant.traefik.resources */
+  readonly resources?: { readonly requests: CpuMemory; readonly limits: CpuMemory };
+  /** Refused when `true`: cross-namespace references break tenant isolation. @default false */
+  readonly allowCrossNamespace?: boolean;
+}
+
+/** Ports of the Traefik container. */
+export const TRAEFIK_PORTS = { web: 8000, websecure: 8443, traefik: 8080 } as const;
+
+/** Labels that select one tenant's Traefik pods (also used by the tenant's NetworkPolicy). */
+export function traefikPodLabels(tenant: string): Record<string, string> {
+  return { [LABELS.name]: 'traefik', [LABELS.instance]: tenantNames(tenant).traefik };
+}
+
+/**
+ * The static configuration of a tenant's Traefik, as command-line flags. Every option
+ * here must be one Traefik v3.7 knows (it refuses to start otherwise); a test checks
+ * them against the upstream option list.
+ */
+export function traefikArgs(tenant: string, platformNamespace: string, logLevel: string): string[] {
+  const names = tenantNames(tenant);
+  return [
+    `--entryPoints.web.address=:${TRAEFIK_PORTS.web}/tcp`,
+    `--entryPoints.websecure.address=:${TRAEFIK_PORTS.websecure}/tcp`,
+    '--entryPoints.websecure.http.tls=true',
+    `--entryPoints.traefik.address=:${TRAEFIK_PORTS.traefik}/tcp`,
+    '--ping=true',
+    '--ping.entryPoint=traefik',
+    '--global.checkNewVersion=false',
+    '--global.sendAnonymousUsage=false',
+    `--log.level=${logLevel}`,
+    '--core.strictTLSOptions=true',
+    '--providers.kubernetescrd=true',
+    `--providers.kubernetescrd.namespaces=${names.namespace},${platformNamespace}`,
+    '--providers.kubernetescrd.allowCrossNamespace=false',
+    '--providers.kubernetescrd.allowExternalNameServices=false',
+    `--providers.kubernetescrd.crossProviderNamespaces=${platformNamespace}`,
+    `--providers.kubernetescrd.defaultTLSResourcesNamespace=${platformNamespace}`,
+    '--providers.kubernetescrd.disableClusterScopeResources=true',
+    '--providers.kubernetesingress=true',
+    `--providers.kubernetesingress.namespaces=${names.namespace}`,
+    `--providers.kubernetesingress.ingressClass=${names.ingressClass}`,
+    '--providers.kubernetesingress.allowExternalNameServices=false',
+    `--providers.kubernetesingress.crossProviderNamespaces=${platformNamespace}`,
+    '--providers.kubernetesingress.disableClusterScopeResources=true',
+    `--providers.kubernetesingress.ingressEndpoint.publishedService=${platformNamespace}/${names.traefik}`,
+  ];
+}
+
+/**
+ * A Traefik dedicated to one tenant, running in the platform namespace (a tenant who could
+ * run pods beside it could take its ServiceAccount). Its providers watch only the tenant's
+ * namespace and the platform namespace, with namespaced RBAC in exactly those two.
+ */
+export class ScopedTraefik extends Construct {
+  /** Name of the Deployment, Service and ServiceAccount. */
+  public readonly name: string;
+  /** Ingress class the tenant's Ingresses (and HTTP-01 solvers) must name in `kubernetes.io/ingress.class`. */
+  public readonly ingressClass: string;
+
+  constructor(scope: Construct, id: string, props: ScopedTraefikProps) {
+    super(scope, id);
+    const namespace = props.namespace ?? DEFAULTS.platform.traefikNamespace;
+    refuseIf(checkTenantName(props.tenant, namespace), 'ScopedTraefik', 'tenant');
+    refuseIf(checkAllowCrossNamespace(props.allowCrossNamespace), 'ScopedTraefik', 'allowCrossNamespace');
+    const replicas = props.replicas ?? DEFAULTS.tenant.traefik.replicas;
+    refuseIf(Number.isInteger(replicas) && replicas >= 1 ? undefined : `${replicas} is not a positive whole number — use 1 or more`, 'ScopedTraefik', 'replicas');
+
+    const names = tenantNames(props.tenant);
+    this.name = names.traefik;
+    this.ingressClass = names.ingressClass;
+    const labels = { ...tenantLabels(props.tenant), ...traefikPodLabels(props.tenant), [LABELS.component]: 'ingress-controller' };
+    const meta = { name: names.traefik, namespace, labels };
+    const resources = props.resources ?? DEFAULTS.tenant.traefik.resources;
+
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: meta, automountServiceAccountToken: false });
+    this.grant('TenantNamespace', names.namespace, traefikRules({ crd: true, ingress: true }), meta, namespace, labels);
+    this.grant('PlatformNamespace', namespace, traefikRules({ crd: true, ingress: false }), meta, namespace, labels);
+
+    new k8s.KubeDeployment(this, 'Deployment', {
+      metadata: meta,
+      spec: {
+        replicas,
+        selector: { matchLabels: traefikPodLabels(props.tenant) },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: names.traefik,
+            automountServiceAccountToken: true,
+            terminationGracePeriodSeconds: 60,
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: 65532,
+              runAsGroup: 65532,
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
+            containers: [{
+              name: 'traefik',
+              image: props.image ?? DEFAULTS.platform.traefikImage,
+              imagePullPolicy: 'IfNotPresent',
+              args: traefikArgs(props.tenant, namespace, props.logLevel ?? DEFAULTS.tenant.traefik.logLevel),
+              ports: Object.entries(TRAEFIK_PORTS).map(([name, containerPort]) => ({ name, containerPort, protocol: 'TCP' })),
+              resources: {
+                requests: { cpu: k8s.Quantity.fromString(resources.requests.cpu), memory: k8s.Quantity.fromString(resources.requests.memory) },
+                limits: { cpu: k8s.Quantity.fromString(resources.limits.cpu), memory: k8s.Quantity.fromString(resources.limits.memory) },
+              },
+              readinessProbe: pingProbe(1),
+              livenessProbe: pingProbe(3),
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                privileged: false,
+                readOnlyRootFilesystem: true,
+                runAsNonRoot: true,
+                capabilities: { drop: ['ALL'] },
+                seccompProfile: { type: 'RuntimeDefault' },
+              },
+              volumeMounts: [{ name: 'data', mountPath: '/data' }, { name: 'tmp', mountPath: '/tmp' }],
+            }],
+            volumes: [{ name: 'data', emptyDir: {} }, { name: 'tmp', emptyDir: {} }],
+          },
+        },
+      },
+    });
+
+    new k8s.KubeService(this, 'Service', {
+      metadata: meta,
+      spec: {
+        type: props.serviceType ?? (DEFAULTS.tenant.traefik.serviceType as 'LoadBalancer'),
+        selector: traefikPodLabels(props.tenant),
+        ports: [
+          { name: 'web', port: 80, targetPort: k8s.IntOrString.fromString('web'), protocol: 'TCP' },
+          { name: 'websecure', port: 443, targetPort: k8s.IntOrString.fromString('websecure'), protocol: 'TCP' },
+        ],
+      },
+    });
+
+    if (replicas > 1) {
+      new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
+        metadata: meta,
+        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: traefikPodLabels(props.tenant) } },
+      });
+    }
+  }
+
+  /** A Role in `roleNamespace` with `rules`, bound to this Traefik's ServiceAccount. */
+  private grant(
+    id: string,
+    roleNamespace: string,
+    rules: PolicyRule[],
+    meta: { name: string },
+    serviceAccountNamespace: string,
+    labels: Record<string, string>,
+  ): void {
+    const roleMeta = { name: meta.name, namespace: roleNamespace, labels };
+    new k8s.KubeRole(this, `${id}Role`, {
+      metadata: roleMeta,
+      rules: rules.map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs] })),
+    });
+    new k8s.KubeRoleBinding(this, `${id}RoleBinding`, {
+      metadata: roleMeta,
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: meta.name },
+      subjects: [{ kind: 'ServiceAccount', name: meta.name, namespace: serviceAccountNamespace }],
+    });
+  }
+}
+
+function pingProbe(failureThreshold: number): k8s.Probe {
+  return {
+    httpGet: { path: '/ping', port: k8s.IntOrString.fromString('traefik'), scheme: 'HTTP' },
+    initialDelaySeconds: 2,
+    periodSeconds: 10,
+    timeoutSeconds: 2,
+    successThreshold: 1,
+    failureThreshold,
+  };
+}

@@ -1,0 +1,75 @@
+import { Construct } from 'constructs';
+import { Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyRotationPolicy } from '../imports/cert-manager-certificate';
+import { Issuer } from '../imports/cert-manager-issuer';
+import { IssuerModel } from '../model/tenancy-model';
+import { certificateName, certificateSecretName, tenantNames } from '../model/names';
+import { CLUSTER_ISSUER_REFUSAL, checkTenantDomain } from '../spec/rules';
+import { tenantLabels } from './labels';
+import { refuseIf } from './refuse';
+
+export interface TenantIssuerProps {
+  /** The tenant; the Issuer and Certificates go into its namespace. */
+  readonly tenant: string;
+  /**
+   * How certificates are signed. ACME uses an HTTP-01 solver whose Ingress carries the
+   * tenant Traefik's class in `kubernetes.io/ingress.class` (the form a namespaced Traefik matches).
+   * A `clusterIssuer` is refused: any namespace could use it.
+   */
+  readonly issuer: IssuerModel;
+  /** Hosts the tenant serves: one Certificate each, naming only that host. Wildcards are refused. */
+  readonly domains: readonly string[];
+  /** Ingress class of the tenant's Traefik. @default `traefik-<tenant>` */
+  readonly ingressClass?: string;
+}
+
+/** A namespaced cert-manager Issuer for one tenant (never a ClusterIssuer) and one Certificate per domain. */
+export class TenantIssuer extends Construct {
+  /** Name of the Issuer the tenant's own Certificates should reference. */
+  public readonly issuerName: string;
+
+  constructor(scope: Construct, id: string, props: TenantIssuerProps) {
+    super(scope, id);
+    refuseIf('clusterIssuer' in props.issuer ? CLUSTER_ISSUER_REFUSAL : undefined, 'TenantIssuer', 'issuer.clusterIssuer');
+    props.domains.forEach((d, i) => refuseIf(checkTenantDomain(d), 'TenantIssuer', `domains[${i}]`));
+
+    const names = tenantNames(props.tenant);
+    this.issuerName = names.issuer;
+    const labels = tenantLabels(props.tenant);
+    const namespace = names.namespace;
+
+    new Issuer(this, 'Issuer', {
+      metadata: { name: names.issuer, namespace, labels },
+      spec: issuerSpec(props.issuer, props.ingressClass ?? names.ingressClass, names.acmeAccountKey),
+    });
+
+    for (const domain of props.domains) {
+      new Certificate(this, `Certificate-${domain}`, {
+        metadata: { name: certificateName(domain), namespace, labels },
+        spec: {
+          secretName: certificateSecretName(domain),
+          dnsNames: [domain],
+          issuerRef: { group: 'cert-manager.io', kind: 'Issuer', name: names.issuer },
+          privateKey: { algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA, size: 256, rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.ALWAYS },
+        },
+      });
+    }
+  }
+}
+
+function issuerSpec(issuer: IssuerModel, ingressClass: string, accountKey: string) {
+  if ('acme' in issuer) {
+    return {
+      acme: {
+        email: issuer.acme.email,
+        server: issuer.acme.server,
+        privateKeySecretRef: { name: accountKey },
+        // `class` (not `ingressClassName`): a Traefik with namespaced RBAC cannot read
+        // IngressClass objects and only matches the annotation. ClusterIP, because the
+        // tenant's quota allows no NodePort Service.
+        solvers: [{ http01: { ingress: { class: ingressClass, serviceType: 'ClusterIP' } } }],
+      },
+    };
+  }
+  if ('ca' in issuer) return { ca: { secretName: issuer.ca.secretName } };
+  return { selfSigned: {} };
+}

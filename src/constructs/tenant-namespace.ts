@@ -1,0 +1,208 @@
+import { Construct } from 'constructs';
+import * as k8s from 'cdk8s-plus-29/lib/imports/k8s';
+import { EgressModel, LimitsModel, QuotaModel } from '../model/tenancy-model';
+import { LABELS, tenantNames } from '../model/names';
+import { ownerRules } from '../policy/rbac';
+import { DEFAULTS } from '../spec/defaults';
+import { checkPodSecurity, checkTenantName } from '../spec/rules';
+import { tenantLabels } from './labels';
+import { refuseIf } from './refuse';
+import { traefikPodLabels } from './scoped-traefik';
+
+export interface TenantNamespaceProps {
+  /** The tenant's name, which is also its namespace. A DNS-1123 label of at most 55 characters. */
+  readonly name: string;
+  /** Team label (`tenancy.cdk8s.io/team`). @default - no team label */
+  readonly team?: string;
+  /** Environment label (`tenancy.cdk8s.io/environment`). @default - no environment label */
+  readonly environment?: string;
+  /**
+   * Pod Security level enforced on the namespace; `privileged` is refused. Audit and warn
+   * are always `restricted`, so a `baseline` tenant still sees what would break under it.
+   * @default 'restricted'
+   */
+  readonly podSecurity?: 'restricted' | 'baseline';
+  /** ResourceQuota of the namespace. NodePort and LoadBalancer Services are always capped at 0. @default DEFAULTS.tenant.quota */
+  readonly quota?: QuotaModel;
+  /** LimitRange container defaults and maximum. @default DEFAULTS.tenant.limits */
+  readonly limits?: LimitsModel;
+  /** Who administers the tenant: bound to the `tenant-owner` Role. At least one subject. */
+  readonly owners: { readonly groups?: readonly string[]; readonly users?: readonly string[] };
+  /** `manage` lets owners create and update Secrets. @default 'read-only' */
+  readonly secrets?: 'read-only' | 'manage';
+  /** Namespace of the tenant's Traefik, whose pods alone may reach the tenant's pods from outside. @default 'traefik' */
+  readonly traefikNamespace?: string;
+  /** Egress allowed beyond the namespace and DNS. @default - none */
+  readonly egress?: EgressModel;
+}
+
+/**
+ * A tenant's namespace with its guard rails: Pod Security labels, ResourceQuota, LimitRange,
+ * default-deny NetworkPolicies with the few allows a tenant needs, and the owners' Role.
+ */
+export class TenantNamespace extends Construct {
+  /** The namespace name. */
+  public readonly namespaceName: string;
+
+  constructor(scope: Construct, id: string, props: TenantNamespaceProps) {
+    super(scope, id);
+    const traefikNamespace = props.traefikNamespace ?? DEFAULTS.platform.traefikNamespace;
+    refuseIf(checkTenantName(props.name, traefikNamespace), 'TenantNamespace', 'name');
+    refuseIf(checkPodSecurity(props.podSecurity), 'TenantNamespace', 'podSecurity');
+    const subjects = ownerSubjects(props.owners);
+    refuseIf(subjects.length === 0 ? 'names no subject — add at least one group or user' : undefined, 'TenantNamespace', 'owners');
+
+    const namespace = tenantNames(props.name).namespace;
+    this.namespaceName = namespace;
+    const labels = tenantLabels(props.name);
+    const meta = (name: string) => ({ name, namespace, labels });
+    const level = props.podSecurity ?? (DEFAULTS.tenant.podSecurity as 'restricted');
+
+    new k8s.KubeNamespace(this, 'Namespace', {
+      metadata: {
+        name: namespace,
+        labels: {
+          ...labels,
+          ...(props.team ? { [LABELS.team]: props.team } : {}),
+          ...(props.environment ? { [LABELS.environment]: props.environment } : {}),
+          'pod-security.kubernetes.io/enforce': level,
+          'pod-security.kubernetes.io/enforce-version': 'latest',
+          'pod-security.kubernetes.io/audit': 'restricted',
+          'pod-security.kubernetes.io/audit-version': 'latest',
+          'pod-security.kubernetes.io/warn': 'restricted',
+          'pod-security.kubernetes.io/warn-version': 'latest',
+        },
+      },
+    });
+
+    new k8s.KubeResourceQuota(this, 'ResourceQuota', {
+      metadata: meta('tenant-quota'),
+      spec: { hard: quotaHard(props.quota ?? DEFAULTS.tenant.quota) },
+    });
+
+    const limits = props.limits ?? DEFAULTS.tenant.limits;
+    new k8s.KubeLimitRange(this, 'LimitRange', {
+      metadata: meta('tenant-limits'),
+      spec: {
+        limits: [{
+          type: 'Container',
+          default: quantities(limits.default),
+          defaultRequest: quantities(limits.defaultRequest),
+          max: quantities(limits.max),
+        }],
+      },
+    });
+
+    this.addNetworkPolicies(meta, props.name, traefikNamespace, props.egress);
+
+    const role = tenantNames(props.name).ownerRole;
+    new k8s.KubeRole(this, 'OwnerRole', {
+      metadata: meta(role),
+      rules: ownerRules(props.secrets ?? (DEFAULTS.tenant.secrets as 'read-only')).map((r) => ({
+        apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs],
+      })),
+    });
+    new k8s.KubeRoleBinding(this, 'OwnerRoleBinding', {
+      metadata: meta(role),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role },
+      subjects,
+    });
+  }
+
+  private addNetworkPolicies(
+    meta: (name: string) => k8s.ObjectMeta,
+    tenant: string,
+    traefikNamespace: string,
+    egress: EgressModel | undefined,
+  ): void {
+    new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
+      metadata: meta('default-deny'),
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    });
+    new k8s.KubeNetworkPolicy(this, 'AllowSameNamespace', {
+      metadata: meta('allow-same-namespace'),
+      spec: {
+        podSelector: {},
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [{ from: [{ podSelector: {} }] }],
+        egress: [{ to: [{ podSelector: {} }] }],
+      },
+    });
+    new k8s.KubeNetworkPolicy(this, 'AllowDns', {
+      metadata: meta('allow-dns'),
+      spec: {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [{
+          to: [{
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+            podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+          }],
+          ports: [
+            { protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) },
+            { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) },
+          ],
+        }],
+      },
+    });
+    // The tenant's own Traefik (and nothing else outside the namespace) may reach its pods,
+    // including cert-manager's HTTP-01 solver pods on 8089.
+    new k8s.KubeNetworkPolicy(this, 'AllowFromTraefik', {
+      metadata: meta('allow-from-own-traefik'),
+      spec: {
+        podSelector: {},
+        policyTypes: ['Ingress'],
+        ingress: [{
+          from: [{
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': traefikNamespace } },
+            podSelector: { matchLabels: traefikPodLabels(tenant) },
+          }],
+        }],
+      },
+    });
+    if (egress && egress.cidrs.length > 0) {
+      new k8s.KubeNetworkPolicy(this, 'AllowEgress', {
+        metadata: meta('allow-egress'),
+        spec: {
+          podSelector: {},
+          policyTypes: ['Egress'],
+          egress: [{
+            to: egress.cidrs.map((cidr) => ({ ipBlock: { cidr } })),
+            ...(egress.ports.length > 0
+              ? { ports: egress.ports.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) })) }
+              : {}),
+          }],
+        },
+      });
+    }
+  }
+}
+
+function ownerSubjects(owners: TenantNamespaceProps['owners']): k8s.Subject[] {
+  return [
+    ...(owners.groups ?? []).map((name) => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name })),
+    ...(owners.users ?? []).map((name) => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name })),
+  ];
+}
+
+function quantities(values: { readonly cpu: string; readonly memory: string }): Record<string, k8s.Quantity> {
+  return { cpu: k8s.Quantity.fromString(values.cpu), memory: k8s.Quantity.fromString(values.memory) };
+}
+
+/** The quota's `hard` map. Services of type NodePort and LoadBalancer are capped at 0: traffic enters through the tenant's Traefik. */
+function quotaHard(quota: QuotaModel): Record<string, k8s.Quantity> {
+  const q = (v: string | number) => k8s.Quantity.fromString(String(v));
+  const hard: Record<string, k8s.Quantity> = {
+    'requests.cpu': q(quota.requests.cpu),
+    'requests.memory': q(quota.requests.memory),
+    'limits.cpu': q(quota.limits.cpu),
+    'limits.memory': q(quota.limits.memory),
+    pods: q(quota.pods),
+    'services.nodeports': q(0),
+    'services.loadbalancers': q(0),
+  };
+  if (quota.services !== undefined) hard.services = q(quota.services);
+  if (quota.persistentVolumeClaims !== undefined) hard.persistentvolumeclaims = q(quota.persistentVolumeClaims);
+  if (quota.storage !== undefined) hard['requests.storage'] = q(quota.storage);
+  return hard;
+}

@@ -1,0 +1,80 @@
+import { Construct } from 'constructs';
+import { Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyRotationPolicy } from '../imports/cert-manager-certificate';
+import { Issuer } from '../imports/cert-manager-issuer';
+import { TlsStore } from '../imports/traefik-tlsstore';
+import { Dns01Model } from '../model/tenancy-model';
+import { PLATFORM_NAMES } from '../model/names';
+import { DEFAULTS } from '../spec/defaults';
+import { checkWildcardDnsName } from '../spec/rules';
+import { platformLabels } from './labels';
+import { refuseIf } from './refuse';
+
+export interface WildcardTLSStoreProps {
+  /** Platform namespace: where every tenant's Traefik reads its default TLS resources. @default 'traefik' */
+  readonly namespace?: string;
+  /** Names on the wildcard certificate, e.g. `*.apps.example.com`. */
+  readonly dnsNames: readonly string[];
+  /** Secret that receives the certificate, beside the TLSStore. @default 'platform-wildcard-tls' */
+  readonly secretName?: string;
+  /** ACME account and the DNS-01 provider (a wildcard cannot be validated over HTTP-01). */
+  readonly acme: {
+    readonly email: string;
+    /** @default Let's Encrypt production */
+    readonly server?: string;
+    readonly dns01: Dns01Model;
+  };
+}
+
+/**
+ * The platform's wildcard certificate, served by every tenant's Traefik as its default:
+ * a DNS-01 Issuer and the Certificate in the platform namespace, and the `TLSStore` named
+ * `default` beside the Secret. No tenant identity is bound to anything in this namespace.
+ */
+export class WildcardTLSStore extends Construct {
+  constructor(scope: Construct, id: string, props: WildcardTLSStoreProps) {
+    super(scope, id);
+    props.dnsNames.forEach((n, i) => refuseIf(checkWildcardDnsName(n), 'WildcardTLSStore', `dnsNames[${i}]`));
+    const dns01 = props.acme.dns01 as Dns01Model | undefined;
+    refuseIf(
+      dns01 && (dns01.cloudflare || dns01.route53) ? undefined : 'a wildcard certificate can only be issued through a DNS-01 challenge — set `dns01.cloudflare` or `dns01.route53`',
+      'WildcardTLSStore', 'acme.dns01',
+    );
+    const namespace = props.namespace ?? DEFAULTS.platform.traefikNamespace;
+    const secretName = props.secretName ?? DEFAULTS.platform.wildcardSecretName;
+    const labels = platformLabels();
+
+    new Issuer(this, 'Issuer', {
+      metadata: { name: PLATFORM_NAMES.wildcardIssuer, namespace, labels },
+      spec: {
+        acme: {
+          email: props.acme.email,
+          server: props.acme.server ?? DEFAULTS.platform.acmeServer,
+          privateKeySecretRef: { name: PLATFORM_NAMES.wildcardAcmeAccountKey },
+          solvers: [{ dns01: dns01Solver(props.acme.dns01) }],
+        },
+      },
+    });
+    new Certificate(this, 'Certificate', {
+      metadata: { name: PLATFORM_NAMES.wildcardCertificate, namespace, labels },
+      spec: {
+        secretName,
+        dnsNames: [...props.dnsNames],
+        issuerRef: { group: 'cert-manager.io', kind: 'Issuer', name: PLATFORM_NAMES.wildcardIssuer },
+        privateKey: { algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA, size: 256, rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.ALWAYS },
+      },
+    });
+    // The CRD wants `spec.defaultCertificate.secretName` (the Traefik docs' example puts a list under `spec`).
+    new TlsStore(this, 'TLSStore', {
+      metadata: { name: PLATFORM_NAMES.tlsStore, namespace, labels },
+      spec: { defaultCertificate: { secretName } },
+    });
+  }
+}
+
+function dns01Solver(dns01: Dns01Model) {
+  if (dns01.cloudflare) {
+    return { cloudflare: { apiTokenSecretRef: { name: dns01.cloudflare.apiTokenSecretRef.name, key: dns01.cloudflare.apiTokenSecretRef.key } } };
+  }
+  const route53 = dns01.route53!;
+  return { route53: { region: route53.region, ...(route53.hostedZoneID ? { hostedZoneId: route53.hostedZoneID } : {}) } };
+}

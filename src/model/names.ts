@@ -1,0 +1,75 @@
+/**
+ * Every name derived from a tenant or the platform, in one place. These names are a
+ * contract: renaming one renames live objects (and a Deployment's selector is immutable),
+ * so `test/model/names.test.ts` pins them.
+ */
+import { createHash } from 'crypto';
+
+/** Label keys this tool writes. */
+export const LABELS = {
+  tenant: 'tenancy.cdk8s.io/tenant',
+  team: 'tenancy.cdk8s.io/team',
+  environment: 'tenancy.cdk8s.io/environment',
+  managedBy: 'app.kubernetes.io/managed-by',
+  name: 'app.kubernetes.io/name',
+  instance: 'app.kubernetes.io/instance',
+  component: 'app.kubernetes.io/component',
+  partOf: 'app.kubernetes.io/part-of',
+} as const;
+
+/** Value of `app.kubernetes.io/managed-by` on everything this tool writes. */
+export const MANAGED_BY = 'cdk8s-tenancy';
+
+/** Names of the objects made for one tenant. */
+export interface TenantNames {
+  /** The tenant's namespace (the tenant name itself). */
+  readonly namespace: string;
+  /** Deployment, Service, ServiceAccount, PodDisruptionBudget and Roles of the tenant's Traefik. */
+  readonly traefik: string;
+  /** Ingress class the tenant's Traefik serves (the `kubernetes.io/ingress.class` annotation). */
+  readonly ingressClass: string;
+  /** Role and RoleBinding of the tenant's owners. */
+  readonly ownerRole: string;
+  /** The tenant's namespaced cert-manager Issuer. */
+  readonly issuer: string;
+  /** Secret holding the tenant's ACME account key. */
+  readonly acmeAccountKey: string;
+}
+
+export function tenantNames(tenant: string): TenantNames {
+  return {
+    namespace: tenant,
+    traefik: `traefik-${tenant}`,
+    ingressClass: `traefik-${tenant}`,
+    ownerRole: 'tenant-owner',
+    issuer: 'tenant-issuer',
+    acmeAccountKey: 'tenant-issuer-acme-account',
+  };
+}
+
+/**
+ * Name of the Certificate for one domain: the domain itself (a valid object name) when it
+ * fits in 63 characters, since cert-manager copies it into label values; otherwise its
+ * first 54 characters and a hash, so two long domains never share a name.
+ */
+export function certificateName(domain: string): string {
+  if (domain.length <= 63) return domain;
+  const hash = createHash('sha256').update(domain).digest('hex').slice(0, 8);
+  return `${domain.slice(0, 54).replace(/[.-]+$/, '')}-${hash}`;
+}
+
+/** Secret that receives the certificate of one domain. */
+export function certificateSecretName(domain: string): string {
+  return `${certificateName(domain)}-tls`;
+}
+
+/** Names of the platform's shared objects, in the platform namespace. */
+export const PLATFORM_NAMES = {
+  /** Traefik reads only the TLSStore named `default`. */
+  tlsStore: 'default',
+  /** The TLSOption named `default` applies to every router without options of its own. */
+  tlsOption: 'default',
+  wildcardIssuer: 'platform-wildcard',
+  wildcardCertificate: 'platform-wildcard',
+  wildcardAcmeAccountKey: 'platform-wildcard-acme-account',
+} as const;

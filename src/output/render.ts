@@ -1,0 +1,54 @@
+/**
+ * Turns the resolved Tenancy into Kubernetes objects, grouped by the file they belong in:
+ * `platform.yaml` for what all tenants share, `tenants/<name>.yaml` for each tenant.
+ *
+ * Each group is synthesized in an App of its own: cdk8s walks the whole construct tree
+ * when it synthesizes, so one App holding every tenant costs quadratic time.
+ */
+import { App, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Platform } from '../constructs/platform';
+import { Tenant } from '../constructs/tenant';
+import { TenancyModel } from '../model/tenancy-model';
+
+/** A Kubernetes object as plain JSON. */
+export type KubeObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [k: string]: unknown }; [k: string]: unknown };
+
+/** Objects that go into one output file. */
+export interface ObjectGroup {
+  /** Path of the file relative to the output folder, e.g. `tenants/payments.yaml`. */
+  readonly file: string;
+  /** The tenant the file belongs to; absent for the platform file. */
+  readonly tenant?: string;
+  readonly objects: readonly KubeObject[];
+}
+
+export const PLATFORM_FILE = 'platform.yaml';
+export const tenantFile = (tenant: string) => `tenants/${tenant}.yaml`;
+
+/** Renders every group: the platform first, then tenants in spec order. */
+export function renderGroups(model: TenancyModel): ObjectGroup[] {
+  const p = model.platform;
+  const groups: ObjectGroup[] = [{
+    file: PLATFORM_FILE,
+    objects: synthesize((chart) => new Platform(chart, 'Platform', { namespace: p.namespace, tlsMinVersion: p.tlsMinVersion, wildcard: p.wildcard })),
+  }];
+  for (const tenant of model.tenants) {
+    groups.push({
+      file: tenantFile(tenant.name),
+      tenant: tenant.name,
+      objects: synthesize((chart) => new Tenant(chart, 'Tenant', { tenant, platformNamespace: p.namespace, traefikImage: p.traefikImage })),
+    });
+  }
+  return groups;
+}
+
+/** Builds constructs in a fresh App and Chart and returns the objects they synthesize. */
+function synthesize(build: (chart: Chart) => Construct): KubeObject[] {
+  const app = new App({ outdir: '.' });
+  // No chart namespace: cdk8s would stamp it on cluster-scoped objects too. Every
+  // construct sets `metadata.namespace` itself, on namespaced objects only.
+  const chart = new Chart(app, 'Chart', { disableResourceNameHashes: true });
+  build(chart);
+  return chart.toJson() as KubeObject[];
+}

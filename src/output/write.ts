@@ -1,0 +1,88 @@
+/**
+ * Writes an output folder safely:
+ * - the new content is staged in a sibling folder and swapped in only when complete, so a
+ *   refused spec, a crash or a kill leaves the previous output as it was;
+ * - the folder carries a marker file, and a folder without it that holds anything is refused
+ *   (`--out .` or `--out src` must never be wiped);
+ * - files this tool no longer produces disappear with the swap; nothing else is touched.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** Marks a folder as written by cdk8s-tenancy. */
+export const OUTPUT_MARKER = '.cdk8s-tenancy';
+const MARKER_TEXT = 'This folder is written by cdk8s-tenancy; `npm run synth` replaces its whole content.\n';
+
+/** Thrown when the output folder may not be written. */
+export class OutputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OutputError';
+  }
+}
+
+/** Refuses `dir` if it exists with content cdk8s-tenancy did not write. */
+export function assertOwnedOrEmpty(dir: string): void {
+  if (!fs.existsSync(dir)) return;
+  if (!fs.statSync(dir).isDirectory()) {
+    throw new OutputError(`\`${dir}\` is a file, not a folder — choose a folder for --out`);
+  }
+  const entries = fs.readdirSync(dir);
+  if (entries.length > 0 && !entries.includes(OUTPUT_MARKER)) {
+    throw new OutputError(
+      `\`${dir}\` holds files cdk8s-tenancy did not write (no ${OUTPUT_MARKER} marker), and they would be replaced — choose an empty or new folder for --out`,
+    );
+  }
+}
+
+/**
+ * Replaces the content of `dir` with `files` (relative path → text), atomically as seen
+ * by anyone reading `dir`: either the old content or the new, never a mix.
+ */
+export function writeOutput(dir: string, files: ReadonlyMap<string, string>): void {
+  assertOwnedOrEmpty(dir);
+  const parent = path.dirname(path.resolve(dir));
+  fs.mkdirSync(parent, { recursive: true });
+  recoverInterruptedSwap(dir);
+  const base = path.basename(path.resolve(dir));
+  const staging = fs.mkdtempSync(path.join(parent, `.${base}.tenancy-tmp-`));
+  try {
+    fs.chmodSync(staging, 0o755); // mkdtemp makes it private; an output folder is not
+
+    for (const [rel, text] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const target = path.join(staging, rel);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, text);
+    }
+    fs.writeFileSync(path.join(staging, OUTPUT_MARKER), MARKER_TEXT);
+    swapIn(staging, dir);
+  } catch (err) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** Two renames: old → `.old`, staged → target; then the old copy is removed. */
+function swapIn(staging: string, dir: string): void {
+  const old = oldPath(dir);
+  fs.rmSync(old, { recursive: true, force: true });
+  if (fs.existsSync(dir)) fs.renameSync(dir, old);
+  fs.renameSync(staging, dir);
+  fs.rmSync(old, { recursive: true, force: true });
+}
+
+function oldPath(dir: string): string {
+  const abs = path.resolve(dir);
+  return path.join(path.dirname(abs), `.${path.basename(abs)}.tenancy-old`);
+}
+
+/** A kill between the two renames leaves only the `.old` copy: put it back. Also sweeps stale staging folders. */
+function recoverInterruptedSwap(dir: string): void {
+  const old = oldPath(dir);
+  if (!fs.existsSync(dir) && fs.existsSync(old)) fs.renameSync(old, dir);
+  const abs = path.resolve(dir);
+  const prefix = `.${path.basename(abs)}.tenancy-tmp-`;
+  for (const entry of fs.readdirSync(path.dirname(abs))) {
+    if (entry.startsWith(prefix)) fs.rmSync(path.join(path.dirname(abs), entry), { recursive: true, force: true });
+  }
+}

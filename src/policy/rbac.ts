@@ -1,0 +1,83 @@
+/**
+ * Who may do what: the RBAC rules of a tenant's owners and of a tenant's Traefik.
+ * This is the one place that decides permissions; the constructs only bind them.
+ * No rule here uses a wildcard, grants RBAC writes, or lets a tenant touch its
+ * own guard rails (quota, limits, network policies, issuers, TLS stores and options).
+ */
+
+export interface PolicyRule {
+  readonly apiGroups: readonly string[];
+  readonly resources: readonly string[];
+  readonly verbs: readonly string[];
+}
+
+export const READ = ['get', 'list', 'watch'] as const;
+export const WRITE = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] as const;
+/** What `secrets: manage` grants on Secrets (no delete: a deleted TLS Secret takes a site down). */
+export const SECRETS_MANAGE = ['get', 'list', 'watch', 'create', 'update', 'patch'] as const;
+
+/** Permissions of a tenant's owners inside their own namespace. */
+export function ownerRules(secrets: 'read-only' | 'manage'): PolicyRule[] {
+  return [
+    { apiGroups: [''], resources: ['configmaps', 'persistentvolumeclaims', 'pods', 'serviceaccounts', 'services'], verbs: WRITE },
+    { apiGroups: [''], resources: ['pods/exec', 'pods/portforward'], verbs: ['get', 'create'] },
+    { apiGroups: [''], resources: ['endpoints', 'events', 'limitranges', 'pods/log', 'pods/status', 'resourcequotas'], verbs: READ },
+    { apiGroups: [''], resources: ['secrets'], verbs: secrets === 'manage' ? SECRETS_MANAGE : READ },
+    { apiGroups: ['apps'], resources: ['deployments', 'statefulsets'], verbs: WRITE },
+    { apiGroups: ['apps'], resources: ['deployments/scale', 'statefulsets/scale'], verbs: ['get', 'update', 'patch'] },
+    { apiGroups: ['apps'], resources: ['replicasets'], verbs: READ },
+    { apiGroups: ['batch'], resources: ['cronjobs', 'jobs'], verbs: WRITE },
+    { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: WRITE },
+    { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: WRITE },
+    { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: READ },
+    { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: WRITE },
+    { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: READ },
+    {
+      apiGroups: ['traefik.io'],
+      resources: ['ingressroutes', 'ingressroutetcps', 'ingressrouteudps', 'middlewares', 'middlewaretcps', 'traefikservices'],
+      verbs: WRITE,
+    },
+    { apiGroups: ['traefik.io'], resources: ['serverstransports', 'serverstransporttcps', 'tlsoptions', 'tlsstores'], verbs: READ },
+    { apiGroups: ['cert-manager.io'], resources: ['certificates'], verbs: WRITE },
+    { apiGroups: ['cert-manager.io'], resources: ['certificaterequests', 'issuers'], verbs: READ },
+    { apiGroups: ['acme.cert-manager.io'], resources: ['challenges', 'orders'], verbs: READ },
+  ];
+}
+
+/** Which of Traefik's providers read a namespace. */
+export interface TraefikWatch {
+  /** The CRD provider reads IngressRoutes, Middlewares, TLSStores… here. */
+  readonly crd: boolean;
+  /** The Ingress provider reads Ingresses here (and reports their status). */
+  readonly ingress: boolean;
+}
+
+/**
+ * What a tenant's Traefik needs in one namespace it watches: read access to the objects it
+ * routes to and configures from, and `update` on Ingress status. Namespaced only, like the
+ * official chart's `rbac.namespaced` Role.
+ */
+export function traefikRules(watch: TraefikWatch): PolicyRule[] {
+  const rules: PolicyRule[] = [
+    { apiGroups: [''], resources: ['configmaps', 'secrets', 'services'], verbs: READ },
+    { apiGroups: [''], resources: ['pods'], verbs: ['get'] },
+    { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
+  ];
+  if (watch.ingress) {
+    rules.push(
+      { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: READ },
+      { apiGroups: ['networking.k8s.io'], resources: ['ingresses/status'], verbs: ['update'] },
+    );
+  }
+  if (watch.crd) {
+    rules.push({
+      apiGroups: ['traefik.io'],
+      resources: [
+        'ingressroutes', 'ingressroutetcps', 'ingressrouteudps', 'middlewares', 'middlewaretcps',
+        'serverstransports', 'serverstransporttcps', 'tlsoptions', 'tlsstores', 'traefikservices',
+      ],
+      verbs: READ,
+    });
+  }
+  return rules;
+}

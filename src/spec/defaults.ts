@@ -1,0 +1,48 @@
+/**
+ * Every default of the spec in one place. The schema, the constructs, the README and
+ * the tests all read these values; change a default here and nowhere else.
+ */
+export const DEFAULTS = {
+  platform: {
+    /** Namespace of every tenant's Traefik, the default TLSStore and the platform wildcard. */
+    traefikNamespace: 'traefik',
+    /** A pinned Traefik v3 tag that knows every flag ScopedTraefik passes. */
+    traefikImage: 'traefik:v3.7.11',
+    /** Let's Encrypt production. */
+    acmeServer: 'https://acme-v02.api.letsencrypt.org/directory',
+    /** Secret that holds the platform wildcard certificate (beside the default TLSStore). */
+    wildcardSecretName: 'platform-wildcard-tls',
+    /** Minimum TLS version of the default TLSOption that every tenant's Traefik uses. */
+    tlsMinVersion: 'VersionTLS12',
+  },
+  tenant: {
+    secrets: 'read-only',
+    podSecurity: 'restricted',
+    quota: {
+      requests: { cpu: '2', memory: '4Gi' },
+      limits: { cpu: '4', memory: '8Gi' },
+      pods: 20,
+    },
+    limits: {
+      default: { cpu: '500m', memory: '512Mi' },
+      defaultRequest: { cpu: '100m', memory: '128Mi' },
+      max: { cpu: '2', memory: '4Gi' },
+    },
+    traefik: {
+      replicas: 2,
+      allowCrossNamespace: false,
+      serviceType: 'LoadBalancer',
+      logLevel: 'INFO',
+      resources: {
+        requests: { cpu: '100m', memory: '128Mi' },
+        limits: { cpu: '1', memory: '512Mi' },
+      },
+    },
+    egress: { cidrs: [] as string[], ports: [] as number[] },
+  },
+} as const;
+
+/** Namespaces no tenant may take: they belong to Kubernetes or to the platform. */
+export const RESERVED_NAMESPACES = ['default', 'cert-manager'] as const;
+/** Prefixes no tenant name may start with. */
+export const RESERVED_NAMESPACE_PREFIXES = ['kube-'] as const;

@@ -1,0 +1,134 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { SpecError, SpecProblem } from './errors';
+
+/** Spec files larger than this are refused before parsing. */
+export const MAX_SPEC_FILE_BYTES = 1024 * 1024;
+/** Aliases a document may expand; YAML "billion laughs" bombs exceed it at once. */
+export const MAX_ALIAS_COUNT = 100;
+
+/** A parsed YAML file that remembers where every node came from. */
+export interface SourceFile {
+  /** The path as the user gave it (used in messages). */
+  readonly file: string;
+  /** The plain data: objects, arrays, strings, numbers, booleans, null. */
+  readonly data: unknown;
+  readonly document: Document;
+  readonly lineCounter: LineCounter;
+}
+
+/** Where a node sits in its file, 1-based. */
+export interface Position {
+  readonly line: number;
+  readonly col: number;
+}
+
+/**
+ * Reads and parses one spec file. Refuses (with a `SpecError` listing every problem)
+ * files that are too large, unreadable, empty, not a mapping, or not well-formed YAML,
+ * including duplicate keys and alias bombs.
+ */
+export function loadSourceFile(file: string): SourceFile {
+  let text: string;
+  try {
+    const stat = fs.statSync(file);
+    if (!stat.isFile()) throw new Error('not a regular file');
+    if (stat.size > MAX_SPEC_FILE_BYTES) {
+      throw new SpecError([
+        problemAtStart(file, `the file is ${stat.size} bytes, more than the limit of ${MAX_SPEC_FILE_BYTES} — split tenants into files under \`tenantsDir\``),
+      ]);
+    }
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if (err instanceof SpecError) throw err;
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+    throw new SpecError([problemAtStart(file, `cannot read the file (${reason}) — check the path given to \`--config\``)]);
+  }
+  return parseSource(file, text);
+}
+
+/** Parses spec text (already read) the same way as `loadSourceFile`. */
+export function parseSource(file: string, text: string): SourceFile {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const problems: SpecProblem[] = [];
+  for (const error of document.errors) {
+    const pos = lineCounter.linePos(error.pos[0]);
+    problems.push({ file, line: pos.line, col: pos.col, path: '(root)', message: yamlErrorMessage(error.code, error.message) });
+  }
+  if (problems.length > 0) throw new SpecError(problems);
+
+  let data: unknown;
+  try {
+    data = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    throw new SpecError([
+      problemAtStart(file, `${(err as Error).message} — remove the YAML aliases (\`*name\`) that expand into huge documents`),
+    ]);
+  }
+  if (data === null || data === undefined) {
+    throw new SpecError([problemAtStart(file, 'the file is empty — start from `examples/tenancy.yaml`')]);
+  }
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    throw new SpecError([
+      problemAtStart(file, `the document is ${Array.isArray(data) ? 'a list' : `a ${typeof data}`}, not a mapping — write \`key: value\` fields at the top level`),
+    ]);
+  }
+  return { file, data, document, lineCounter };
+}
+
+function yamlErrorMessage(code: string, message: string): string {
+  const first = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  if (code === 'DUPLICATE_KEY') return `${first} — keep one of the two entries`;
+  return `invalid YAML: ${first} — fix the syntax at this position`;
+}
+
+function problemAtStart(file: string, message: string): SpecProblem {
+  return { file, line: 1, col: 1, path: '(root)', message };
+}
+
+/**
+ * Finds where the node at `fieldPath` is in the file. When the field is missing
+ * (a required field, say), it answers with the nearest parent that exists.
+ * With `atKey`, it answers with the position of the last key rather than of its value.
+ */
+export function positionOf(source: SourceFile, fieldPath: readonly PropertyKey[], atKey = false): Position {
+  let node: unknown = source.document.contents;
+  let offset = rangeStart(node) ?? 0;
+  for (let i = 0; i < fieldPath.length; i++) {
+    const key = fieldPath[i];
+    let next: unknown;
+    let keyOffset: number | undefined;
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(key));
+      if (pair && isPair(pair)) {
+        next = pair.value;
+        keyOffset = rangeStart(pair.key);
+      }
+    } else if (isSeq(node) && typeof key === 'number') {
+      next = node.items[key];
+    }
+    if (next === undefined && keyOffset === undefined) break;
+    const isLast = i === fieldPath.length - 1;
+    offset = (atKey && isLast ? keyOffset : rangeStart(next) ?? keyOffset) ?? offset;
+    node = next;
+  }
+  const pos = source.lineCounter.linePos(offset);
+  return { line: pos.line, col: pos.col };
+}
+
+function rangeStart(node: unknown): number | undefined {
+  const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
+  return range ? range[0] : undefined;
+}
+
+/** The `.yaml`/`.yml` files directly inside `dir`, sorted by name; none when the folder is missing. */
+export function listYamlFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name))
+    .map((entry) => path.join(dir, entry.name))
+    .sort();
+}

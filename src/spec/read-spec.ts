@@ -1,0 +1,170 @@
+/**
+ * Reads a spec from disk: the config file plus every tenant file under its `tenantsDir`,
+ * validated together. Answers with the validated spec or throws a `SpecError` that lists
+ * every problem as `FILE:LINE:COL: field.path: what is wrong — what to do`.
+ */
+import * as path from 'path';
+import { z } from 'zod';
+import { formatPath, SpecError, SpecProblem } from './errors';
+import { listYamlFiles, loadSourceFile, parseSource, positionOf, SourceFile } from './load';
+import { SpecInput, specSchema } from './schema';
+
+/** Refuse specs with more tenants than this: beyond it, split the platform into several specs. */
+export const MAX_TENANTS = 20000;
+
+/** The validated spec and where it came from. */
+export interface ReadSpec {
+  readonly spec: SpecInput;
+  /** Every file that was read: the config first, then tenant files in name order. */
+  readonly files: readonly string[];
+}
+
+/** Where tenant `i` of the combined list was written. */
+interface TenantOrigin {
+  readonly source: SourceFile;
+  /** Path of the tenant inside its file: `['tenants', 2]` inline, `[]` for a tenant file. */
+  readonly base: readonly PropertyKey[];
+}
+
+/** Reads `configFile` and the tenant files next to it. */
+export function readSpec(configFile: string): ReadSpec {
+  const config = loadSourceFile(configFile);
+  // `path.join` keeps a relative config path relative, so messages name files as the user wrote them.
+  return validateSources(config, (dir) => listYamlFiles(path.join(path.dirname(configFile), dir)));
+}
+
+/** Validates spec text held in memory (tests, the library); a `tenantsDir` is not read. */
+export function parseSpec(text: string, file = 'tenancy.yaml'): ReadSpec {
+  return validateSources(parseSource(file, text), () => []);
+}
+
+function validateSources(config: SourceFile, listTenantFiles: (dir: string) => string[]): ReadSpec {
+  const data = config.data as Record<string, unknown>;
+  const inline = Array.isArray(data.tenants) ? (data.tenants as unknown[]) : [];
+  const tenantsDir = typeof data.tenantsDir === 'string' ? data.tenantsDir : 'tenants';
+  const tenantFiles = loadTenantFiles(listTenantFiles(tenantsDir));
+
+  const origins: TenantOrigin[] = [
+    ...inline.map((_, i) => ({ source: config, base: ['tenants', i] })),
+    ...tenantFiles.map((source) => ({ source, base: [] })),
+  ];
+  if (origins.length > MAX_TENANTS) {
+    throw new SpecError([{ file: config.file, line: 1, col: 1, path: 'tenants', message: `the spec has ${origins.length} tenants, more than the limit of ${MAX_TENANTS} — split the platform into several specs` }]);
+  }
+  const combined = data.tenants === undefined && tenantFiles.length === 0
+    ? data
+    : { ...data, tenants: Array.isArray(data.tenants) || data.tenants === undefined ? [...inline, ...tenantFiles.map((f) => f.data)] : data.tenants };
+
+  const result = specSchema.safeParse(combined, { error: describeIssue });
+  if (!result.success) {
+    throw new SpecError(result.error.issues.flatMap((issue) => toProblems(issue, config, origins)));
+  }
+  return { spec: result.data, files: [config.file, ...tenantFiles.map((f) => f.file)] };
+}
+
+/** Loads every tenant file, reporting the problems of all broken ones at once. */
+function loadTenantFiles(files: readonly string[]): SourceFile[] {
+  const problems: SpecProblem[] = [];
+  const sources: SourceFile[] = [];
+  for (const file of files) {
+    try {
+      sources.push(loadSourceFile(file));
+    } catch (err) {
+      if (!(err instanceof SpecError)) throw err;
+      problems.push(...err.problems);
+    }
+  }
+  if (problems.length > 0) throw new SpecError(problems);
+  return sources;
+}
+
+/** Prefix a message with the fields the object knows, for `unrecognized_keys` (decoded in `toProblems`). */
+const KNOWN_KEYS = 'known-keys:';
+
+/** zod's error map: our wording for zod's built-in issues. Custom issues keep their own message. */
+function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const shape = (issue.inst as { _zod?: { def?: { shape?: Record<string, unknown> } } } | undefined)?._zod?.def?.shape ?? {};
+      return KNOWN_KEYS + JSON.stringify(Object.keys(shape));
+    }
+    case 'invalid_type':
+      if (issue.input === undefined) return 'is missing — this field is required';
+      return `expected ${article(issue.expected)}, got ${describeValue(issue.input)} — write ${article(issue.expected)} here`;
+    case 'invalid_value':
+      return `\`${String(issue.input)}\` is not allowed — use one of ${issue.values.map((v) => `\`${String(v)}\``).join(', ')}`;
+    case 'too_small':
+      return issue.origin === 'array' ? `needs at least ${String(issue.minimum)} entries — add more` : `is below the minimum of ${String(issue.minimum)} — raise it`;
+    case 'too_big':
+      return `is above the maximum of ${String(issue.maximum)} — lower it`;
+    case 'invalid_format':
+      return `\`${String(issue.input)}\` is not a valid ${issue.format} — fix its form`;
+    default:
+      return undefined;
+  }
+}
+
+function article(type: string): string {
+  const name = type === 'int' ? 'integer' : type === 'object' ? 'mapping' : type === 'array' ? 'list' : type;
+  return /^[aeiou]/.test(name) ? `an ${name}` : `a ${name}`;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `${typeof value} \`${String(value)}\``;
+}
+
+function toProblems(issue: z.core.$ZodIssue, config: SourceFile, origins: readonly TenantOrigin[]): SpecProblem[] {
+  if (issue.code === 'unrecognized_keys' && issue.message.startsWith(KNOWN_KEYS)) {
+    const known = JSON.parse(issue.message.slice(KNOWN_KEYS.length)) as string[];
+    return issue.keys.map((key) => locate([...issue.path, key], unknownFieldMessage(key, known), config, origins, true));
+  }
+  return [locate(issue.path, issue.message, config, origins, false)];
+}
+
+function unknownFieldMessage(key: string, known: readonly string[]): string {
+  const guess = closest(key, known);
+  const hint = guess ? `did you mean \`${guess}\`?` : `known fields here: ${known.map((k) => `\`${k}\``).join(', ')}`;
+  return `unknown field \`${key}\` — a misspelt field would be ignored, so it is refused; ${hint}`;
+}
+
+/** Maps a path in the combined spec to the file, line and column it came from. */
+function locate(fieldPath: readonly PropertyKey[], message: string, config: SourceFile, origins: readonly TenantOrigin[], atKey: boolean): SpecProblem {
+  let source = config;
+  let inFile = fieldPath;
+  if (fieldPath[0] === 'tenants' && typeof fieldPath[1] === 'number' && origins[fieldPath[1]]) {
+    const origin = origins[fieldPath[1]];
+    source = origin.source;
+    inFile = [...origin.base, ...fieldPath.slice(2)];
+  }
+  const pos = positionOf(source, inFile, atKey);
+  return { file: source.file, line: pos.line, col: pos.col, path: formatPath(inFile), message };
+}
+
+/** The known key nearest to `key` by edit distance, when it is close enough to be a typo. */
+function closest(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length];
+}

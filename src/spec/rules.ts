@@ -1,0 +1,104 @@
+/**
+ * The isolation rules, each as a small pure function that answers with the refusal
+ * message (what is wrong — what to do) or `undefined` when the value is fine.
+ * The spec schema and the constructs both call these, so a user of the library and a
+ * user of the CLI read the same words.
+ */
+import { RESERVED_NAMESPACES, RESERVED_NAMESPACE_PREFIXES } from './defaults';
+
+/** Longest tenant name: `traefik-<name>` (Service, Deployment, ingress class) must fit a 63-character label. */
+export const MAX_TENANT_NAME_LENGTH = 63 - 'traefik-'.length;
+
+const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const HOST_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export function checkAllowCrossNamespace(value: unknown): string | undefined {
+  if (value === true) {
+    return 'cross-namespace references let one tenant\'s routes use Services, Middlewares and TLS Secrets of another tenant — remove the field or set it to `false`';
+  }
+  return undefined;
+}
+
+export function checkPodSecurity(value: unknown): string | undefined {
+  if (value === 'privileged') {
+    return '`privileged` lets a tenant\'s pods take over the node they run on (host namespaces, host paths, privileged containers) — use `baseline` if `restricted` is too strict';
+  }
+  return undefined;
+}
+
+export const CLUSTER_ISSUER_REFUSAL =
+  'a ClusterIssuer can be used by a Certificate in any namespace, so any tenant could obtain certificates through it — use a namespaced issuer: `acme`, `ca` or `selfSigned`';
+
+/** Checks a tenant name, which is also its namespace name. */
+export function checkTenantName(name: string, platformNamespace: string): string | undefined {
+  if (name.length > MAX_TENANT_NAME_LENGTH) {
+    return `\`${name}\` is ${name.length} characters; the names derived from it (\`traefik-${name}\`) must fit in 63 — use at most ${MAX_TENANT_NAME_LENGTH} characters`;
+  }
+  if (!DNS_LABEL.test(name)) {
+    return `\`${name}\` is not a DNS-1123 label starting with a letter — use lowercase letters, digits and \`-\`, e.g. \`${suggestLabel(name)}\``;
+  }
+  if ((RESERVED_NAMESPACES as readonly string[]).includes(name) || RESERVED_NAMESPACE_PREFIXES.some((p) => name.startsWith(p))) {
+    return `\`${name}\` is reserved for Kubernetes or cluster add-ons — choose another tenant name`;
+  }
+  if (name === platformNamespace) {
+    return `\`${name}\` is the platform namespace, which holds every tenant's Traefik and the wildcard certificate — choose another tenant name`;
+  }
+  return undefined;
+}
+
+function suggestLabel(name: string): string {
+  const s = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '').replace(/-+$/, '');
+  return (s || 'team-a').slice(0, MAX_TENANT_NAME_LENGTH);
+}
+
+/**
+ * Checks a host name a tenant serves (already lowercased). Wildcards are refused:
+ * a wildcard certificate in a tenant namespace would let that tenant serve every
+ * sibling host, including other tenants'.
+ */
+export function checkTenantDomain(domain: string): string | undefined {
+  if (domain.includes('*')) {
+    return `\`${domain}\` is a wildcard; a tenant holding a wildcard certificate can serve every host under it, other tenants' included — list each host, or put the wildcard on \`platform.wildcard\``;
+  }
+  return checkHostName(domain);
+}
+
+/** Checks a DNS name without wildcards. */
+export function checkHostName(domain: string): string | undefined {
+  if (/[^\x00-\x7f]/.test(domain)) {
+    return `\`${domain}\` has non-ASCII characters — write the punycode form (\`xn--…\`)`;
+  }
+  if (domain.endsWith('.')) {
+    return `\`${domain}\` ends with a dot — write it without the trailing dot`;
+  }
+  if (domain.length > 253) {
+    return `\`${domain}\` is ${domain.length} characters; a DNS name has at most 253 — use a shorter host`;
+  }
+  const labels = domain.split('.');
+  if (labels.length < 2 || labels.some((l) => !HOST_LABEL.test(l) || l.length > 63)) {
+    return `\`${domain}\` is not a valid DNS name — use labels of letters, digits and \`-\` separated by dots, e.g. \`app.example.com\``;
+  }
+  return undefined;
+}
+
+/** Checks a name of the platform wildcard certificate: `*.zone` or a plain host. */
+export function checkWildcardDnsName(name: string): string | undefined {
+  if (name.startsWith('*.')) {
+    const zone = name.slice(2);
+    return zone.includes('*') ? `\`${name}\` has more than one wildcard — use a single leading \`*.\`` : checkHostName(zone);
+  }
+  if (name.includes('*')) return `\`${name}\` has a wildcard that is not the first label — write it as \`*.zone\``;
+  return checkHostName(name);
+}
+
+/** True when `domain` equals `zone` or lies under it. */
+export function isWithin(domain: string, zone: string): boolean {
+  return domain === zone || domain.endsWith(`.${zone}`);
+}
+
+/** True when a certificate name (maybe `*.zone`) covers `domain`. */
+export function wildcardCovers(dnsName: string, domain: string): boolean {
+  if (!dnsName.startsWith('*.')) return dnsName === domain;
+  const zone = dnsName.slice(2);
+  return domain.endsWith(`.${zone}`) && !domain.slice(0, -zone.length - 1).includes('.');
+}

@@ -1,0 +1,277 @@
+/**
+ * The spec's shape, in zod. Everything a user can write in `tenancy.yaml` (or a file under
+ * `tenantsDir`) is declared here, strictly: an unknown key is an error, never ignored.
+ * Cross-field rules (duplicates, allowed domains, merged defaults) live in `checkSpec`
+ * at the bottom, so every refusal of the spec is in this file or in `rules.ts`.
+ */
+import { z } from 'zod';
+import { DEFAULTS } from './defaults';
+import {
+  checkAllowCrossNamespace,
+  checkPodSecurity,
+  checkTenantDomain,
+  checkTenantName,
+  checkWildcardDnsName,
+  CLUSTER_ISSUER_REFUSAL,
+  isWithin,
+} from './rules';
+import { compareQuantities, isQuantity } from './quantity';
+
+/** A Kubernetes quantity such as `500m`, `2`, `4Gi`. YAML numbers are accepted and kept as text. */
+const quantity = z.preprocess(
+  (v) => (typeof v === 'number' && Number.isFinite(v) ? String(v) : v),
+  z.string().refine(isQuantity, {
+    error: (iss) => `\`${String(iss.input)}\` is not a Kubernetes quantity — write e.g. \`500m\`, \`2\`, \`512Mi\` or \`4Gi\``,
+  }),
+);
+
+const cpuMemory = z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() });
+const labelValue = z
+  .string()
+  .regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/, {
+    error: 'must be a Kubernetes label value: at most 63 letters, digits, `-`, `_` or `.`, starting and ending with a letter or digit — shorten or rename it',
+  });
+const subjectName = z
+  .string()
+  .min(1, { error: 'is empty — name the group or user as your identity provider sends it' })
+  .regex(/^[^\x00-\x1f\x7f]+$/, { error: 'contains control characters — remove them' });
+const email = z.email({ error: 'is not an e-mail address — ACME needs an address for expiry notices, e.g. `platform@example.com`' });
+const url = z.url({ protocol: /^https$/, error: 'must be an https URL of an ACME directory — omit it for Let\'s Encrypt production' });
+
+const secretKeyRef = z.strictObject({ name: z.string().min(1), key: z.string().min(1) });
+
+const acmeIssuer = z.strictObject({
+  email,
+  server: url.optional(),
+});
+
+/** A tenant's own issuer: exactly one of `acme`, `ca`, `selfSigned`. `clusterIssuer` is refused with the reason. */
+const issuer = z
+  .strictObject({
+    acme: acmeIssuer.optional(),
+    ca: z.strictObject({ secretName: z.string().min(1) }).optional(),
+    selfSigned: z.strictObject({}).optional(),
+    clusterIssuer: z.unknown().optional(),
+  })
+  .superRefine((value, ctx) => {
+    if (value.clusterIssuer !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['clusterIssuer'], message: CLUSTER_ISSUER_REFUSAL });
+      return;
+    }
+    const kinds = (['acme', 'ca', 'selfSigned'] as const).filter((k) => value[k] !== undefined);
+    if (kinds.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message: kinds.length === 0
+          ? 'names no issuer — set one of `acme`, `ca` or `selfSigned`'
+          : `sets ${kinds.map((k) => `\`${k}\``).join(' and ')} — keep exactly one`,
+      });
+    }
+  });
+
+const traefik = z.strictObject({
+  replicas: z.int().min(1).max(20).optional(),
+  allowCrossNamespace: z.boolean().optional().superRefine((v, ctx) => {
+    const refusal = checkAllowCrossNamespace(v);
+    if (refusal) ctx.addIssue({ code: 'custom', message: refusal });
+  }),
+  serviceType: z.enum(['LoadBalancer', 'ClusterIP']).optional(),
+  logLevel: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL', 'PANIC']).optional(),
+  resources: z.strictObject({ requests: cpuMemory.optional(), limits: cpuMemory.optional() }).optional(),
+});
+
+const podSecurity = z.string().superRefine((v, ctx) => {
+  const refusal = checkPodSecurity(v);
+  if (refusal) ctx.addIssue({ code: 'custom', message: refusal });
+  else if (v !== 'restricted' && v !== 'baseline') {
+    ctx.addIssue({ code: 'custom', message: `\`${v}\` is not a Pod Security level — use \`restricted\` or \`baseline\`` });
+  }
+});
+
+const cidr = z.string().refine((v) => z.cidrv4().safeParse(v).success || z.cidrv6().safeParse(v).success, {
+  error: (iss) => `\`${String(iss.input)}\` is not a CIDR — write e.g. \`10.0.0.0/8\` or \`0.0.0.0/0\``,
+});
+
+/** The fields a tenant may set and `platform.defaults` may preset. */
+const tenantSettingsShape = {
+  team: labelValue.optional(),
+  environment: labelValue.optional(),
+  secrets: z.enum(['read-only', 'manage']).optional(),
+  podSecurity: podSecurity.optional(),
+  quota: z
+    .strictObject({
+      requests: cpuMemory.optional(),
+      limits: cpuMemory.optional(),
+      pods: z.int().min(1).max(100000).optional(),
+      services: z.int().min(0).max(10000).optional(),
+      persistentVolumeClaims: z.int().min(0).max(10000).optional(),
+      storage: quantity.optional(),
+    })
+    .optional(),
+  limits: z.strictObject({ default: cpuMemory.optional(), defaultRequest: cpuMemory.optional(), max: cpuMemory.optional() }).optional(),
+  traefik: traefik.optional(),
+  issuer: issuer.optional(),
+  egress: z.strictObject({ cidrs: z.array(cidr).optional(), ports: z.array(z.int().min(1).max(65535)).optional() }).optional(),
+};
+
+const domain = z.string().transform((v) => v.toLowerCase()).superRefine((v, ctx) => {
+  const refusal = checkTenantDomain(v);
+  if (refusal) ctx.addIssue({ code: 'custom', message: refusal });
+});
+
+/** One tenant: inline under `tenants`, or a file of its own under `tenantsDir`. */
+export const tenantSchema = z.strictObject({
+  name: z.string(),
+  ...tenantSettingsShape,
+  domains: z.array(domain).min(1, { error: 'lists no domain — add the host names this tenant serves' }),
+  owners: z
+    .strictObject({ groups: z.array(subjectName).optional(), users: z.array(subjectName).optional() })
+    .refine((o) => (o.groups?.length ?? 0) + (o.users?.length ?? 0) > 0, {
+      error: 'names no subject — add at least one group or user who administers this tenant',
+    }),
+});
+
+const dns01 = z
+  .strictObject({
+    cloudflare: z.strictObject({ apiTokenSecretRef: secretKeyRef }).optional(),
+    route53: z.strictObject({ region: z.string().min(1), hostedZoneID: z.string().min(1).optional() }).optional(),
+  })
+  .refine((d) => (d.cloudflare ? 1 : 0) + (d.route53 ? 1 : 0) === 1, {
+    error: 'must name exactly one DNS provider — set `cloudflare` or `route53`',
+  });
+
+const wildcard = z.strictObject({
+  dnsNames: z
+    .array(z.string().transform((v) => v.toLowerCase()).superRefine((v, ctx) => {
+      const refusal = checkWildcardDnsName(v);
+      if (refusal) ctx.addIssue({ code: 'custom', message: refusal });
+    }))
+    .min(1, { error: 'lists no name — add e.g. `*.apps.example.com`' }),
+  secretName: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/).max(253).optional(),
+  acme: z.strictObject({
+    email,
+    server: url.optional(),
+    dns01: dns01.optional(),
+    http01: z.unknown().optional(),
+  }).superRefine((acme, ctx) => {
+    if (acme.dns01 === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: acme.http01 === undefined ? [] : ['http01'],
+        message: 'a wildcard certificate can only be issued through a DNS-01 challenge — add `dns01` with your DNS provider (e.g. `cloudflare.apiTokenSecretRef`)',
+      });
+    }
+  }),
+});
+
+const platform = z.strictObject({
+  traefik: z.strictObject({
+    namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'must be a DNS-1123 label, e.g. `traefik`' }).max(63).optional(),
+    image: z.string().regex(/^[^\s@]+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/, { error: 'is not an image reference — write e.g. `traefik:v3.7.11`' }).optional(),
+  }).optional(),
+  allowedDomains: z.array(z.string().transform((v) => v.toLowerCase()).superRefine((v, ctx) => {
+    const refusal = checkTenantDomain(v);
+    if (refusal) ctx.addIssue({ code: 'custom', message: refusal });
+  })).optional(),
+  wildcard: wildcard.optional(),
+  defaults: z.strictObject(tenantSettingsShape).optional(),
+});
+
+export const specSchema = z
+  .strictObject({
+    platform: platform.optional(),
+    tenantsDir: z.string().min(1).optional(),
+    tenants: z.array(tenantSchema).optional(),
+  })
+  .superRefine(checkSpec);
+
+export type TenantInput = z.infer<typeof tenantSchema>;
+export type TenantSettings = z.infer<z.ZodObject<typeof tenantSettingsShape>>;
+export type SpecInput = z.infer<typeof specSchema>;
+
+/** Rules that need the whole spec: names and domains across tenants, allowed zones, merged defaults. */
+function checkSpec(spec: { platform?: z.infer<typeof platform>; tenants?: TenantInput[] }, ctx: z.RefinementCtx): void {
+  const platformNamespace = spec.platform?.traefik?.namespace ?? DEFAULTS.platform.traefikNamespace;
+  const allowed = spec.platform?.allowedDomains;
+  const defaults = spec.platform?.defaults ?? {};
+  const tenants = spec.tenants ?? [];
+  const nameOwner = new Map<string, number>();
+  const domainOwner = new Map<string, string>();
+
+  if (platformNamespace.startsWith('kube-') || platformNamespace === 'default') {
+    ctx.addIssue({ code: 'custom', path: ['platform', 'traefik', 'namespace'], message: `\`${platformNamespace}\` is reserved for Kubernetes — use a namespace of its own, e.g. \`traefik\`` });
+  }
+  if (tenants.length === 0) {
+    ctx.addIssue({ code: 'custom', path: ['tenants'], message: 'the spec defines no tenant — add one under `tenants`, or a file under `tenantsDir`' });
+  }
+
+  tenants.forEach((tenant, i) => {
+    const at = (...rest: PropertyKey[]) => ['tenants', i, ...rest];
+    const nameRefusal = checkTenantName(tenant.name, platformNamespace);
+    if (nameRefusal) ctx.addIssue({ code: 'custom', path: at('name'), message: nameRefusal });
+    const first = nameOwner.get(tenant.name);
+    if (first !== undefined) {
+      ctx.addIssue({ code: 'custom', path: at('name'), message: `tenant \`${tenant.name}\` is defined twice (first as tenants[${first}]) — rename one or merge them` });
+    } else {
+      nameOwner.set(tenant.name, i);
+    }
+
+    tenant.domains.forEach((d, j) => {
+      const owner = domainOwner.get(d);
+      if (owner !== undefined) {
+        const whose = owner === tenant.name ? 'this tenant already lists it' : `tenant \`${owner}\` already claims it`;
+        ctx.addIssue({ code: 'custom', path: at('domains', j), message: `\`${d}\` is claimed twice: ${whose} — a host belongs to one tenant only; remove one entry` });
+      } else {
+        domainOwner.set(d, tenant.name);
+      }
+      if (allowed && !allowed.some((zone) => isWithin(d, zone))) {
+        ctx.addIssue({ code: 'custom', path: at('domains', j), message: `\`${d}\` is outside \`platform.allowedDomains\` (${allowed.join(', ')}) — use a host under one of them, or ask the platform team to allow its zone` });
+      }
+    });
+
+    if (tenant.issuer === undefined && defaults.issuer === undefined) {
+      ctx.addIssue({ code: 'custom', path: at('issuer'), message: 'no issuer for this tenant\'s certificates — set `issuer` here or in `platform.defaults.issuer`' });
+    }
+    checkResourceOrder(tenant, defaults, at, ctx);
+  });
+
+  spec.platform?.wildcard?.dnsNames.forEach((name, j) => {
+    const zone = name.replace(/^\*\./, '');
+    if (allowed && !allowed.some((z2) => isWithin(zone, z2))) {
+      ctx.addIssue({ code: 'custom', path: ['platform', 'wildcard', 'dnsNames', j], message: `\`${name}\` is outside \`platform.allowedDomains\` — use a zone under one of them` });
+    }
+  });
+}
+
+/** Requests may not exceed limits once a tenant's values are merged over the defaults. */
+function checkResourceOrder(
+  tenant: TenantInput,
+  defaults: TenantSettings,
+  at: (...rest: PropertyKey[]) => PropertyKey[],
+  ctx: z.RefinementCtx,
+): void {
+  const pick = (section: 'quota' | 'limits', group: string, res: 'cpu' | 'memory'): string | undefined => {
+    const own = (tenant[section] as Record<string, Record<string, string> | undefined> | undefined)?.[group]?.[res];
+    const preset = (defaults[section] as Record<string, Record<string, string> | undefined> | undefined)?.[group]?.[res];
+    const builtin = (DEFAULTS.tenant[section] as Record<string, Record<string, string>>)[group][res];
+    return own ?? preset ?? builtin;
+  };
+  const pairs: Array<[section: 'quota' | 'limits', low: string, high: string]> = [
+    ['quota', 'requests', 'limits'],
+    ['limits', 'defaultRequest', 'default'],
+    ['limits', 'default', 'max'],
+  ];
+  for (const [section, low, high] of pairs) {
+    for (const res of ['cpu', 'memory'] as const) {
+      const a = pick(section, low, res);
+      const b = pick(section, high, res);
+      if (a !== undefined && b !== undefined && compareQuantities(a, b) > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: at(section, low, res),
+          message: `${section}.${low}.${res} (${a}) is more than ${section}.${high}.${res} (${b}) — Kubernetes rejects a request above its limit; lower it or raise the limit`,
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,406 @@
+/**
+ * Strict schema validation of rendered Kubernetes objects, for tests.
+ *
+ * It aims to reject what `kubectl apply --validate=strict` would reject:
+ * wrong types, missing required fields, bad enum values and formats, and
+ * unknown fields anywhere in the object.
+ *
+ * - Built-in kinds (Deployment, Role, NetworkPolicy, ...) are checked with the
+ *   validators that `kubernetes-models` generated from the upstream Kubernetes
+ *   OpenAPI spec. Those validators accept unknown fields, and the package ships
+ *   them as precompiled code only (no JSON schemas to patch). So we find unknown
+ *   fields by watching which properties the validator reads: see
+ *   `validateBuiltIn` and `watchReads`.
+ * - Custom resources (cert-manager, Traefik, Kyverno) are checked against the
+ *   CRDs in `shared/crds/` (beside this repository), whose
+ *   `openAPIV3Schema` we make strict (`closeStructuralSchema`) and compile with
+ *   ajv. Their `metadata` is checked as an ObjectMeta, like built-in kinds.
+ *
+ * Not checked: CEL rules (`x-kubernetes-validations`), list-map key uniqueness,
+ * and anything only an admission webhook or controller enforces (e.g. that an
+ * Issuer names exactly one of acme/ca/selfSigned/vault/venafi).
+ */
+import * as fs from 'fs';
+import { createRequire } from 'module';
+import * as path from 'path';
+import Ajv, { ErrorObject } from 'ajv';
+import addFormats from 'ajv-formats';
+import { parseAllDocuments } from 'yaml';
+
+/** Where the upstream CRDs live: `shared/` sits beside the repository folder. */
+export const CRD_DIR = path.resolve(__dirname, '../../../shared/crds');
+
+/** One finding, before it is turned into a sentence. `pointer` is a JSON pointer into the object. */
+interface Problem {
+  pointer: string;
+  message: string;
+}
+
+/** The subset of an ajv error we read; both ajv and kubernetes-models' precompiled validators produce these. */
+type SchemaError = Pick<ErrorObject, 'instancePath' | 'schemaPath' | 'keyword' | 'params' | 'message'>;
+
+/** Checks one (JSON-cloned) object and returns its problems. */
+type Check = (obj: any) => Problem[];
+
+// ---------------------------------------------------------------------------
+// Public API
+// ---------------------------------------------------------------------------
+
+/** Validates one rendered Kubernetes object against its upstream schema. Returns human-readable problems ([] when valid). */
+export function validateManifest(obj: any): string[] {
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
+    return ['(root): must be an object with apiVersion and kind'];
+  }
+  // Validate what would be written to YAML: drops `undefined`, turns class instances into plain data.
+  const data = JSON.parse(JSON.stringify(obj));
+  const { apiVersion, kind } = data;
+  if (typeof apiVersion !== 'string' || typeof kind !== 'string') {
+    return ['(root): apiVersion and kind must both be strings'];
+  }
+  const check = checkFor(apiVersion, kind);
+  if (!check) return [`(root): no schema for ${apiVersion} ${kind}`];
+  return [...check(data), ...nameProblems(data)].map(describe);
+}
+
+/** Throws if any object in the list is invalid, listing every problem with kind/namespace/name. */
+export function expectValidManifests(objs: any[]): void {
+  const report: string[] = [];
+  for (const obj of objs) {
+    const problems = validateManifest(obj);
+    if (problems.length === 0) continue;
+    report.push(`${identify(obj)}:`, ...problems.map((p) => `  - ${p}`));
+  }
+  if (report.length > 0) {
+    throw new Error(`Invalid Kubernetes manifests:\n${report.join('\n')}`);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Finding the check for an apiVersion/kind (compiled once, then cached)
+// ---------------------------------------------------------------------------
+
+/** apiVersion + kind -> check; `null` remembers that there is no schema. */
+const checks = new Map<string, Check | null>();
+
+function checkFor(apiVersion: string, kind: string): Check | undefined {
+  const key = `${apiVersion} ${kind}`;
+  if (!checks.has(key)) {
+    checks.set(key, builtInCheck(apiVersion, kind) ?? customResourceCheck(apiVersion, kind) ?? null);
+  }
+  return checks.get(key) ?? undefined;
+}
+
+/** Rendered objects must be addressable; the schemas leave name optional because of generateName. */
+function nameProblems(data: any): Problem[] {
+  const name = data.metadata?.name;
+  if (typeof name === 'string' && name.length > 0) return [];
+  return [{ pointer: '/metadata/name', message: 'is required (a rendered object needs a name)' }];
+}
+
+// ---------------------------------------------------------------------------
+// Built-in kinds: kubernetes-models validators + unknown-field detection
+// ---------------------------------------------------------------------------
+
+/** A model class from kubernetes-models, e.g. `Deployment` from `kubernetes-models/apps/v1/Deployment`. */
+interface ModelClass {
+  apiVersion?: string;
+  kind?: string;
+  prototype: { validate(): void };
+}
+
+/**
+ * kubernetes-models lays its classes out as `<apiVersion>/<Kind>`
+ * (`v1/Namespace`, `apps/v1/Deployment`, `networking.k8s.io/v1/NetworkPolicy`).
+ */
+function builtInCheck(apiVersion: string, kind: string): Check | undefined {
+  // Only well-formed names reach require(), so input can never name another file.
+  if (!/^([a-z0-9.-]+\/)?v\d+((alpha|beta)\d+)?$/.test(apiVersion) || !/^[A-Z][A-Za-z0-9]*$/.test(kind)) {
+    return undefined;
+  }
+  const model = loadModel(`kubernetes-models/${apiVersion}/${kind}`, kind);
+  // Sub-types such as `v1/PodSpec` are classes too, but without a top-level apiVersion/kind.
+  if (!model || model.apiVersion !== apiVersion || model.kind !== kind) return undefined;
+  return (data) => validateBuiltIn(model, data);
+}
+
+function loadModel(modulePath: string, exportName: string): ModelClass | undefined {
+  try {
+    return require(modulePath)[exportName];
+  } catch (err: any) {
+    if (err?.code === 'MODULE_NOT_FOUND' || err?.code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Runs a kubernetes-models validator on `data`, and also reports unknown fields.
+ *
+ * The generated validators read every property their schema lists
+ * (`data.replicas === undefined || check(data.replicas)`), and enumerate the keys
+ * of maps (`for (const key in data)`). They ignore everything else. So after a
+ * run, a key of an object that the validator never read is a field the schema
+ * does not know. `pointerPrefix` places sub-objects (CR metadata) in the output.
+ */
+function validateBuiltIn(model: ModelClass, data: unknown, pointerPrefix = ''): Problem[] {
+  const { watched, reads } = watchReads(data);
+  let errors: SchemaError[] = [];
+  try {
+    // `validate()` is the model's method; calling it on our proxy validates plain data.
+    model.prototype.validate.call(watched);
+  } catch (err: any) {
+    if (!Array.isArray(err?.errors)) throw err;
+    errors = err.errors;
+  }
+  return [...summarize(errors), ...unknownFields(reads)].map((p) => ({ ...p, pointer: pointerPrefix + p.pointer }));
+}
+
+/** What a validator did with one object or array of the input. */
+interface Reads {
+  value: any;
+  /** Property names it read (present or not). */
+  names: Set<string>;
+  /** It listed the keys, as it does for maps such as labels or resources.limits. */
+  listedKeys: boolean;
+}
+
+/** Wraps `root` so that every property read, at any depth, is recorded by JSON pointer. */
+function watchReads(root: unknown): { watched: unknown; reads: Map<string, Reads> } {
+  const reads = new Map<string, Reads>();
+  const wrap = (value: unknown, pointer: string): unknown => {
+    if (value === null || typeof value !== 'object') return value;
+    let record = reads.get(pointer);
+    if (!record) reads.set(pointer, (record = { value, names: new Set(), listedKeys: false }));
+    const seen = record;
+    return new Proxy(value, {
+      get(target: any, name) {
+        if (typeof name !== 'string') return target[name];
+        seen.names.add(name);
+        return wrap(target[name], `${pointer}/${escapePointer(name)}`);
+      },
+      has(target, name) {
+        if (typeof name === 'string') seen.names.add(name);
+        return name in target;
+      },
+      ownKeys(target) {
+        seen.listedKeys = true;
+        return Reflect.ownKeys(target);
+      },
+    });
+  };
+  return { watched: wrap(root, ''), reads };
+}
+
+/**
+ * Keys the validator never read. Objects whose keys it listed are maps, and
+ * objects it read nothing of have a free-form schema (e.g. RawExtension): both
+ * may hold anything.
+ */
+function unknownFields(reads: Map<string, Reads>): Problem[] {
+  const problems: Problem[] = [];
+  for (const [pointer, { value, names, listedKeys }] of reads) {
+    if (Array.isArray(value) || listedKeys || names.size === 0) continue;
+    for (const key of Object.keys(value)) {
+      if (!names.has(key)) problems.push({ pointer: `${pointer}/${escapePointer(key)}`, message: 'unknown field' });
+    }
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------
+// Custom resources: CRD schemas made strict, compiled with ajv
+// ---------------------------------------------------------------------------
+
+interface CrdVersion {
+  file: string;
+  schema: any;
+}
+
+function customResourceCheck(apiVersion: string, kind: string): Check | undefined {
+  const crd = crdIndex().get(`${apiVersion} ${kind}`);
+  if (!crd) return undefined;
+  const validate = ajv().compile(strictRootSchema(crd.schema));
+  const objectMeta = objectMetaModel();
+  return (data) => {
+    const problems = validate(data) ? [] : summarize(validate.errors ?? []);
+    if (data.metadata !== undefined) problems.push(...validateBuiltIn(objectMeta, data.metadata, '/metadata'));
+    return problems;
+  };
+}
+
+let crdsByType: Map<string, CrdVersion> | undefined;
+
+/** `group/version kind` -> schema, for every served version of every CRD under CRD_DIR. Read once. */
+function crdIndex(): Map<string, CrdVersion> {
+  if (crdsByType) return crdsByType;
+  crdsByType = new Map();
+  for (const file of yamlFilesUnder(CRD_DIR)) {
+    for (const doc of parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
+      const crd = doc.toJS();
+      if (crd?.kind !== 'CustomResourceDefinition') continue;
+      for (const version of crd.spec.versions ?? []) {
+        if (version.served === false || !version.schema?.openAPIV3Schema) continue;
+        const type = `${crd.spec.group}/${version.name} ${crd.spec.names.kind}`;
+        crdsByType.set(type, { file, schema: version.schema.openAPIV3Schema });
+      }
+    }
+  }
+  return crdsByType;
+}
+
+function yamlFilesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return yamlFilesUnder(full);
+    return /\.ya?ml$/.test(entry.name) ? [full] : [];
+  });
+}
+
+/** The CRD schema, strict, with metadata left to the ObjectMeta check. */
+function strictRootSchema(schema: any): any {
+  const root = closeStructuralSchema(schema);
+  root.properties = {
+    ...root.properties,
+    apiVersion: { type: 'string' },
+    kind: { type: 'string' },
+    metadata: { type: 'object' },
+  };
+  return root;
+}
+
+/**
+ * Copies a structural (CRD) schema so that ajv enforces what the API server does:
+ * - an object schema without `additionalProperties` or
+ *   `x-kubernetes-preserve-unknown-fields: true` admits only its `properties`
+ *   (the server would prune the rest; strict validation reports it);
+ * - `x-kubernetes-int-or-string: true` means integer or string;
+ * - `nullable: true` admits null.
+ * `allOf`/`anyOf`/`oneOf`/`not` branches are left alone: in a structural
+ * schema they only add value checks (e.g. `required`) to fields declared
+ * outside them, and closing them would reject those fields.
+ */
+function closeStructuralSchema(schema: any): any {
+  if (schema === null || typeof schema !== 'object') return schema;
+  const out: any = { ...schema };
+  if (out['x-kubernetes-int-or-string'] === true) {
+    delete out.type;
+    out.anyOf ??= [{ type: 'integer' }, { type: 'string' }];
+  }
+  if (out.nullable === true && typeof out.type === 'string') out.type = [out.type, 'null'];
+  if (out.properties) {
+    out.properties = Object.fromEntries(
+      Object.entries(out.properties).map(([name, sub]) => [name, closeStructuralSchema(sub)]),
+    );
+  }
+  if (out.items) out.items = closeStructuralSchema(out.items);
+  if (typeof out.additionalProperties === 'object') {
+    out.additionalProperties = closeStructuralSchema(out.additionalProperties);
+  } else if (
+    out.additionalProperties === undefined &&
+    out['x-kubernetes-preserve-unknown-fields'] !== true &&
+    (out.type === 'object' || out.properties)
+  ) {
+    out.additionalProperties = false;
+  }
+  return out;
+}
+
+let sharedAjv: Ajv | undefined;
+
+function ajv(): Ajv {
+  // strict: false lets ajv skip the x-kubernetes-* keywords; formats cover int32/int64/byte/date-time.
+  // unicodeRegExp: false because CRD patterns are Go regexps, which allow escapes the `u` flag rejects.
+  sharedAjv ??= addFormats(new Ajv({ strict: false, allErrors: true, unicodeRegExp: false }));
+  return sharedAjv;
+}
+
+let objectMeta: ModelClass | undefined;
+
+/** ObjectMeta comes from @kubernetes-models/apimachinery, a dependency of kubernetes-models: resolve it from there. */
+function objectMetaModel(): ModelClass {
+  if (!objectMeta) {
+    const fromKubernetesModels = createRequire(require.resolve('kubernetes-models'));
+    objectMeta = fromKubernetesModels('@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta').ObjectMeta;
+  }
+  return objectMeta!;
+}
+
+// ---------------------------------------------------------------------------
+// Turning schema errors into sentences
+// ---------------------------------------------------------------------------
+
+/**
+ * One problem per schema error, except that a failed `anyOf`/`oneOf` (int-or-string,
+ * Quantity, Kyverno's "exactly one of") becomes one problem instead of one per branch.
+ */
+function summarize(errors: SchemaError[]): Problem[] {
+  const failedChoices = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
+  const isBranchOf = (e: SchemaError, choice: SchemaError) =>
+    e !== choice &&
+    e.instancePath === choice.instancePath &&
+    // ajv marks branch errors by schema path; kubernetes-models' shared sub-validators only say #/type or #/format.
+    (e.schemaPath.includes(`/${choice.keyword}/`) || e.keyword === 'type' || e.keyword === 'format');
+
+  const problems: Problem[] = [];
+  for (const error of errors) {
+    if (failedChoices.some((choice) => isBranchOf(error, choice))) continue;
+    const branches = failedChoices.includes(error) ? errors.filter((e) => isBranchOf(e, error)) : [];
+    problems.push({ pointer: pointerOf(error), message: branches.length ? choiceMessage(branches) : messageOf(error) });
+  }
+  return problems;
+}
+
+function choiceMessage(branches: SchemaError[]): string {
+  if (branches.every((b) => b.keyword === 'type')) {
+    return `must be ${branches.map((b) => b.params.type).join(' or ')}`;
+  }
+  return `must satisfy one of: ${[...new Set(branches.map(messageOf))].join('; ')}`;
+}
+
+/** Where the error is: unknown and missing fields point at the field itself. */
+function pointerOf(error: SchemaError): string {
+  if (error.keyword === 'additionalProperties') {
+    return `${error.instancePath}/${escapePointer(error.params.additionalProperty)}`;
+  }
+  return error.instancePath;
+}
+
+function messageOf(error: SchemaError): string {
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return 'unknown field';
+    case 'required':
+      return `must have required field "${error.params.missingProperty}"`;
+    case 'enum':
+      return `must be one of ${error.params.allowedValues.map((v: unknown) => JSON.stringify(v)).join(', ')}`;
+    case 'type':
+      return `must be ${error.params.type}`;
+    default:
+      return error.message ?? `fails ${error.keyword} ${JSON.stringify(error.params)}`;
+  }
+}
+
+/** "/spec/containers/0/image" -> "spec.containers[0].image: must be string" */
+function describe({ pointer, message }: Problem): string {
+  return `${fieldPath(pointer)}: ${message}`;
+}
+
+function fieldPath(pointer: string): string {
+  if (pointer === '') return '(root)';
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((segment, i) => (/^\d+$/.test(segment) ? `[${segment}]` : i === 0 ? segment : `.${segment}`))
+    .join('');
+}
+
+function escapePointer(name: string): string {
+  return name.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function identify(obj: any): string {
+  const meta = obj?.metadata ?? {};
+  const where = meta.namespace ? `${meta.namespace}/` : '';
+  return `${obj?.kind ?? '(no kind)'} ${where}${meta.name ?? '(no name)'}`;
+}
