@@ -183,46 +183,62 @@ export const specSchema = z
     tenantsDir: z.string().min(1).optional(),
     tenants: z.array(tenantSchema).optional(),
   })
-  .superRefine(checkSpec);
+  .superRefine(checkSpec, { when: () => true });
 
 export type TenantInput = z.infer<typeof tenantSchema>;
 export type TenantSettings = z.infer<z.ZodObject<typeof tenantSettingsShape>>;
 export type SpecInput = z.infer<typeof specSchema>;
 
-/** Rules that need the whole spec: names and domains across tenants, allowed zones, merged defaults. */
-function checkSpec(spec: { platform?: z.infer<typeof platform>; tenants?: TenantInput[] }, ctx: z.RefinementCtx): void {
-  const platformNamespace = spec.platform?.traefik?.namespace ?? DEFAULTS.platform.traefikNamespace;
-  const allowed = spec.platform?.allowedDomains;
-  const defaults = spec.platform?.defaults ?? {};
-  const tenants = spec.tenants ?? [];
+/**
+ * Rules that need the whole spec: names and domains across tenants, allowed zones, merged
+ * defaults. They run even when some fields are malformed (so every problem is reported at
+ * once), and so read the data defensively: a field of the wrong type is skipped here, since
+ * the shape check already reported it.
+ */
+function checkSpec(input: unknown, ctx: z.RefinementCtx): void {
+  const spec = asRecord(input);
+  const platformInput = asRecord(spec.platform);
+  const namespaceInput = asRecord(platformInput.traefik).namespace;
+  const platformNamespace = typeof namespaceInput === 'string' ? namespaceInput : DEFAULTS.platform.traefikNamespace;
+  const allowed = Array.isArray(platformInput.allowedDomains) ? platformInput.allowedDomains.filter(isString).map((d) => d.toLowerCase()) : undefined;
+  const defaults = asRecord(platformInput.defaults);
+  const tenants = Array.isArray(spec.tenants) ? spec.tenants : [];
   const nameOwner = new Map<string, number>();
   const domainOwner = new Map<string, string>();
 
   if (platformNamespace.startsWith('kube-') || platformNamespace === 'default') {
     ctx.addIssue({ code: 'custom', path: ['platform', 'traefik', 'namespace'], message: `\`${platformNamespace}\` is reserved for Kubernetes — use a namespace of its own, e.g. \`traefik\`` });
   }
-  if (tenants.length === 0) {
+  if (tenants.length === 0 && spec.tenants === undefined) {
     ctx.addIssue({ code: 'custom', path: ['tenants'], message: 'the spec defines no tenant — add one under `tenants`, or a file under `tenantsDir`' });
   }
 
-  tenants.forEach((tenant, i) => {
+  tenants.forEach((tenantInput, i) => {
+    const tenant = asRecord(tenantInput);
     const at = (...rest: PropertyKey[]) => ['tenants', i, ...rest];
-    const nameRefusal = checkTenantName(tenant.name, platformNamespace);
-    if (nameRefusal) ctx.addIssue({ code: 'custom', path: at('name'), message: nameRefusal });
-    const first = nameOwner.get(tenant.name);
-    if (first !== undefined) {
-      ctx.addIssue({ code: 'custom', path: at('name'), message: `tenant \`${tenant.name}\` is defined twice (first as tenants[${first}]) — rename one or merge them` });
-    } else {
-      nameOwner.set(tenant.name, i);
+    const name = isString(tenant.name) ? tenant.name : undefined;
+    if (name !== undefined) {
+      const nameRefusal = checkTenantName(name, platformNamespace);
+      if (nameRefusal) ctx.addIssue({ code: 'custom', path: at('name'), message: nameRefusal });
+      const first = nameOwner.get(name);
+      if (first !== undefined) {
+        ctx.addIssue({ code: 'custom', path: at('name'), message: `tenant \`${name}\` is defined twice (first as tenants[${first}]) — rename one or merge them` });
+      } else {
+        nameOwner.set(name, i);
+      }
     }
 
-    tenant.domains.forEach((d, j) => {
+    const domains = Array.isArray(tenant.domains) ? tenant.domains : [];
+    domains.forEach((raw, j) => {
+      if (!isString(raw)) return;
+      const d = raw.toLowerCase();
+      if (checkTenantDomain(d) !== undefined) return; // already refused on its own
       const owner = domainOwner.get(d);
       if (owner !== undefined) {
-        const whose = owner === tenant.name ? 'this tenant already lists it' : `tenant \`${owner}\` already claims it`;
+        const whose = owner === name ? 'this tenant already lists it' : `tenant \`${owner}\` already claims it`;
         ctx.addIssue({ code: 'custom', path: at('domains', j), message: `\`${d}\` is claimed twice: ${whose} — a host belongs to one tenant only; remove one entry` });
       } else {
-        domainOwner.set(d, tenant.name);
+        domainOwner.set(d, name ?? `tenants[${i}]`);
       }
       if (allowed && !allowed.some((zone) => isWithin(d, zone))) {
         ctx.addIssue({ code: 'custom', path: at('domains', j), message: `\`${d}\` is outside \`platform.allowedDomains\` (${allowed.join(', ')}) — use a host under one of them, or ask the platform team to allow its zone` });
@@ -235,27 +251,34 @@ function checkSpec(spec: { platform?: z.infer<typeof platform>; tenants?: Tenant
     checkResourceOrder(tenant, defaults, at, ctx);
   });
 
-  spec.platform?.wildcard?.dnsNames.forEach((name, j) => {
-    const zone = name.replace(/^\*\./, '');
+  const dnsNames = asRecord(platformInput.wildcard).dnsNames;
+  (Array.isArray(dnsNames) ? dnsNames : []).forEach((name, j) => {
+    if (!isString(name)) return;
+    const zone = name.toLowerCase().replace(/^\*\./, '');
     if (allowed && !allowed.some((z2) => isWithin(zone, z2))) {
       ctx.addIssue({ code: 'custom', path: ['platform', 'wildcard', 'dnsNames', j], message: `\`${name}\` is outside \`platform.allowedDomains\` — use a zone under one of them` });
     }
   });
 }
 
-/** Requests may not exceed limits once a tenant's values are merged over the defaults. */
+/**
+ * Requests may not exceed limits once a tenant's values are merged over the defaults:
+ * quota requests ≤ quota limits, and LimitRange defaultRequest ≤ default ≤ max.
+ */
 function checkResourceOrder(
-  tenant: TenantInput,
-  defaults: TenantSettings,
+  tenant: Record<string, unknown>,
+  defaults: Record<string, unknown>,
   at: (...rest: PropertyKey[]) => PropertyKey[],
   ctx: z.RefinementCtx,
 ): void {
-  const pick = (section: 'quota' | 'limits', group: string, res: 'cpu' | 'memory'): string | undefined => {
-    const own = (tenant[section] as Record<string, Record<string, string> | undefined> | undefined)?.[group]?.[res];
-    const preset = (defaults[section] as Record<string, Record<string, string> | undefined> | undefined)?.[group]?.[res];
-    const builtin = (DEFAULTS.tenant[section] as Record<string, Record<string, string>>)[group][res];
-    return own ?? preset ?? builtin;
+  const valueAt = (root: Record<string, unknown>, section: string, group: string, res: string): string | undefined => {
+    const v = asRecord(asRecord(root[section])[group])[res];
+    const text = typeof v === 'number' ? String(v) : v;
+    return isString(text) && isQuantity(text) ? text : undefined;
   };
+  const pick = (section: 'quota' | 'limits', group: string, res: 'cpu' | 'memory'): string | undefined =>
+    valueAt(tenant, section, group, res) ?? valueAt(defaults, section, group, res) ??
+    (DEFAULTS.tenant[section] as Record<string, Record<string, string>>)[group][res];
   const pairs: Array<[section: 'quota' | 'limits', low: string, high: string]> = [
     ['quota', 'requests', 'limits'],
     ['limits', 'defaultRequest', 'default'],
@@ -266,12 +289,21 @@ function checkResourceOrder(
       const a = pick(section, low, res);
       const b = pick(section, high, res);
       if (a !== undefined && b !== undefined && compareQuantities(a, b) > 0) {
+        const own = valueAt(tenant, section, low, res) !== undefined ? low : high;
         ctx.addIssue({
           code: 'custom',
-          path: at(section, low, res),
-          message: `${section}.${low}.${res} (${a}) is more than ${section}.${high}.${res} (${b}) — Kubernetes rejects a request above its limit; lower it or raise the limit`,
+          path: at(section, own, res),
+          message: `${section}.${low}.${res} (${a}) is more than ${section}.${high}.${res} (${b}) — Kubernetes rejects a request above its limit; lower the first or raise the second`,
         });
       }
     }
   }
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function isString(value: unknown): value is string {
+  return typeof value === 'string';
 }
