@@ -3,6 +3,7 @@
  * The `tenancy` command. Thin on purpose: it parses flags, runs the pipeline and prints
  * errors. Exit status: 0 done, 1 refused spec or stale output, 2 usage error.
  */
+import { SelfCheckError } from '../output/self-check';
 import { OutputError } from '../output/write';
 import { SpecError } from '../spec/errors';
 import { parseSynthArgs, runSynth } from './synth';
@@ -30,6 +31,10 @@ export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): numb
   } catch (e) {
     if (e instanceof SpecError) {
       err(`${e.message}\n${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} found; nothing was written.\n`);
+      return 1;
+    }
+    if (e instanceof SelfCheckError) {
+      err(`internal error: ${e.message}\nNothing was written.\n`);
       return 1;
     }
     if (e instanceof OutputError) {

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { resolveTenancy } from '../model/tenancy-model';
 import { renderGroups } from '../output/render';
+import { assertIsolated } from '../output/self-check';
 import { writeOutput } from '../output/write';
 import { toYamlFiles } from '../output/yaml';
 import { readSpec } from '../spec/read-spec';
@@ -42,8 +43,10 @@ export function parseSynthArgs(argv: string[], env: NodeJS.ProcessEnv): SynthOpt
 
 /** Renders the spec; answers with the exit status. */
 export function runSynth(options: SynthOptions, print: (text: string) => void): number {
-  const { spec } = readSpec(options.config);
-  const files = toYamlFiles(renderGroups(resolveTenancy(spec)));
+  const model = resolveTenancy(readSpec(options.config).spec);
+  const groups = renderGroups(model);
+  assertIsolated(groups, model);
+  const files = toYamlFiles(groups);
   if (options.stdout) {
     print([...files.values()].join(''));
     return 0;

@@ -1,0 +1,251 @@
+import { oneTenantSpec, refusals } from '../helpers';
+import { parseSpec } from '../../src/spec/read-spec';
+
+describe('the spec schema refuses what is insecure, each with file, line, field path and a remedy', () => {
+  test('refuses allowCrossNamespace: true on a tenant', () => {
+    expect(refusals(oneTenantSpec('    traefik: { allowCrossNamespace: true }\n'))).toEqual([
+      "tenancy.yaml:8:37: tenants[0].traefik.allowCrossNamespace: cross-namespace references let one tenant's routes use Services, Middlewares and TLS Secrets of another tenant — remove the field or set it to `false`",
+    ]);
+  });
+
+  test('refuses allowCrossNamespace: true in platform.defaults', () => {
+    const text = oneTenantSpec('', '  defaults:\n    traefik:\n      allowCrossNamespace: true\n');
+    expect(refusals(text)).toEqual([
+      expect.stringMatching(/^tenancy\.yaml:5:28: platform\.defaults\.traefik\.allowCrossNamespace: cross-namespace references/),
+    ]);
+  });
+
+  test('accepts allowCrossNamespace: false stated explicitly', () => {
+    expect(() => parseSpec(oneTenantSpec('    traefik: { allowCrossNamespace: false }\n'))).not.toThrow();
+  });
+
+  test('refuses a wildcard tenant domain and says where wildcards belong', () => {
+    const [line] = refusals(oneTenantSpec().replace('[pay.example.com]', '["*.example.com"]'));
+    expect(line).toBe(
+      "tenancy.yaml:5:15: tenants[0].domains[0]: `*.example.com` is a wildcard; a tenant holding a wildcard certificate can serve every host under it, other tenants' included — list each host, or put the wildcard on `platform.wildcard`",
+    );
+  });
+
+  test('folds upper-case domains to lower case', () => {
+    const { spec } = parseSpec(oneTenantSpec().replace('[pay.example.com]', '[Pay.Example.COM]'));
+    expect(spec.tenants![0].domains).toEqual(['pay.example.com']);
+  });
+
+  test.each([
+    ['pay.example.com.', 'ends with a dot — write it without the trailing dot'],
+    ['päy.example.com', 'has non-ASCII characters — write the punycode form (`xn--…`)'],
+    ['pay_example.com', 'is not a valid DNS name'],
+    ['localhost', 'is not a valid DNS name'],
+    ['-pay.example.com', 'is not a valid DNS name'],
+  ])('refuses the malformed domain %s', (domain, reason) => {
+    const lines = refusals(oneTenantSpec().replace('[pay.example.com]', `["${domain}"]`));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`tenants[0].domains[0]: \`${domain}\` ${reason}`);
+  });
+
+  test('refuses one domain claimed by two tenants, naming the first owner', () => {
+    const text = `${oneTenantSpec()}  - name: shop
+    domains: [shop.example.com, PAY.example.com]
+    owners: { users: [bob] }
+    issuer: { selfSigned: {} }
+`;
+    expect(refusals(text)).toEqual([
+      'tenancy.yaml:9:33: tenants[1].domains[1]: `pay.example.com` is claimed twice: tenant `payments` already claims it — a host belongs to one tenant only; remove one entry',
+    ]);
+  });
+
+  test('refuses a domain outside platform.allowedDomains', () => {
+    expect(refusals(oneTenantSpec().replace('[pay.example.com]', '[pay.example.org]'))).toEqual([
+      'tenancy.yaml:5:15: tenants[0].domains[0]: `pay.example.org` is outside `platform.allowedDomains` (example.com) — use a host under one of them, or ask the platform team to allow its zone',
+    ]);
+  });
+
+  test('accepts the allowed zone itself and hosts under it', () => {
+    expect(() => parseSpec(oneTenantSpec().replace('[pay.example.com]', '[example.com, a.b.example.com]'))).not.toThrow();
+  });
+
+  test('refuses an allowed-zone look-alike (suffix without a dot)', () => {
+    expect(refusals(oneTenantSpec().replace('[pay.example.com]', '[badexample.com]'))[0]).toContain('is outside `platform.allowedDomains`');
+  });
+
+  test.each([
+    ['default', 'is reserved for Kubernetes or cluster add-ons'],
+    ['kube-system', 'is reserved for Kubernetes or cluster add-ons'],
+    ['kube-public', 'is reserved for Kubernetes or cluster add-ons'],
+    ['cert-manager', 'is reserved for Kubernetes or cluster add-ons'],
+    ['traefik', 'is the platform namespace, which holds every tenant\'s Traefik and the wildcard certificate'],
+  ])('refuses the reserved namespace %s as a tenant name', (name, reason) => {
+    const lines = refusals(oneTenantSpec().replace('name: payments', `name: ${name}`));
+    expect(lines).toEqual([expect.stringContaining(`tenancy.yaml:4:11: tenants[0].name: \`${name}\` ${reason} — choose another tenant name`)]);
+  });
+
+  test('refuses a custom platform namespace as a tenant name', () => {
+    const text = oneTenantSpec('', '  traefik: { namespace: ingress }\n').replace('name: payments', 'name: ingress');
+    expect(refusals(text)[0]).toContain('`ingress` is the platform namespace');
+  });
+
+  test.each(['Payments', 'pay_ments', '1payments', 'payments-'])('refuses the invalid tenant name %s', (name) => {
+    expect(refusals(oneTenantSpec().replace('name: payments', `name: "${name}"`))[0]).toMatch(/is not a DNS-1123 label starting with a letter — use lowercase letters/);
+  });
+
+  test('refuses a tenant name too long for the names derived from it', () => {
+    const name = `t${'a'.repeat(55)}`;
+    expect(refusals(oneTenantSpec().replace('name: payments', `name: ${name}`))).toEqual([
+      `tenancy.yaml:4:11: tenants[0].name: \`${name}\` is 56 characters; the names derived from it (\`traefik-${name}\`) must fit in 63 — use at most 55 characters`,
+    ]);
+  });
+
+  test('accepts a tenant name of exactly 55 characters', () => {
+    expect(() => parseSpec(oneTenantSpec().replace('name: payments', `name: t${'a'.repeat(54)}`))).not.toThrow();
+  });
+
+  test('refuses duplicate tenant names', () => {
+    const text = `${oneTenantSpec()}  - name: payments
+    domains: [other.example.com]
+    owners: { users: [bob] }
+    issuer: { selfSigned: {} }
+`;
+    expect(refusals(text)).toEqual([
+      'tenancy.yaml:8:11: tenants[1].name: tenant `payments` is defined twice (first as tenants[0]) — rename one or merge them',
+    ]);
+  });
+
+  test('refuses podSecurity: privileged and says what to use instead', () => {
+    expect(refusals(oneTenantSpec('    podSecurity: privileged\n'))).toEqual([
+      "tenancy.yaml:8:18: tenants[0].podSecurity: `privileged` lets a tenant's pods take over the node they run on (host namespaces, host paths, privileged containers) — use `baseline` if `restricted` is too strict",
+    ]);
+  });
+
+  test('refuses a clusterIssuer and says why', () => {
+    const text = oneTenantSpec().replace('issuer: { acme: { email: ops@example.com } }', 'issuer: { clusterIssuer: { name: letsencrypt } }');
+    expect(refusals(text)).toEqual([
+      'tenancy.yaml:7:30: tenants[0].issuer.clusterIssuer: a ClusterIssuer can be used by a Certificate in any namespace, so any tenant could obtain certificates through it — use a namespaced issuer: `acme`, `ca` or `selfSigned`',
+    ]);
+  });
+
+  test('refuses an issuer that sets two kinds at once', () => {
+    const text = oneTenantSpec().replace('issuer: { acme: { email: ops@example.com } }', 'issuer: { selfSigned: {}, ca: { secretName: ca } }');
+    expect(refusals(text)[0]).toContain('tenants[0].issuer: sets `ca` and `selfSigned` — keep exactly one');
+  });
+
+  test('refuses a tenant with no issuer anywhere', () => {
+    const text = oneTenantSpec().replace("    issuer: { acme: { email: ops@example.com } }\n", '');
+    expect(refusals(text)[0]).toContain("tenants[0].issuer: no issuer for this tenant's certificates — set `issuer` here or in `platform.defaults.issuer`");
+  });
+
+  test('refuses a wildcard whose issuer has no DNS-01 solver', () => {
+    const text = oneTenantSpec('', '  wildcard:\n    dnsNames: ["*.apps.example.com"]\n    acme:\n      email: ops@example.com\n      http01: {}\n');
+    expect(refusals(text)).toEqual([
+      'tenancy.yaml:7:15: platform.wildcard.acme.http01: a wildcard certificate can only be issued through a DNS-01 challenge — add `dns01` with your DNS provider (e.g. `cloudflare.apiTokenSecretRef`)',
+    ]);
+  });
+
+  test('refuses a wildcard outside the allowed domains', () => {
+    const text = oneTenantSpec('', '  wildcard:\n    dnsNames: ["*.apps.example.org"]\n    acme: { email: ops@example.com, dns01: { route53: { region: eu-west-1 } } }\n');
+    expect(refusals(text)[0]).toContain('platform.wildcard.dnsNames[0]: `*.apps.example.org` is outside `platform.allowedDomains`');
+  });
+
+  test.each([
+    ['quota: { requests: { cpu: 4x } }', 'tenants[0].quota.requests.cpu: `4x` is not a Kubernetes quantity'],
+    ['quota: { limits: { memory: -1Gi } }', 'tenants[0].quota.limits.memory: `-1Gi` is not a Kubernetes quantity'],
+    ['limits: { max: { memory: 4GB } }', 'tenants[0].limits.max.memory: `4GB` is not a Kubernetes quantity'],
+  ])('refuses the invalid quantity in %s', (yaml, expected) => {
+    expect(refusals(oneTenantSpec(`    ${yaml}\n`))[0]).toContain(expected);
+  });
+
+  test('refuses quota requests above quota limits', () => {
+    expect(refusals(oneTenantSpec('    quota: { requests: { cpu: "16" }, limits: { cpu: "8" } }\n'))[0]).toContain(
+      'tenants[0].quota.requests.cpu: quota.requests.cpu (16) is more than quota.limits.cpu (8) — Kubernetes rejects a request above its limit',
+    );
+  });
+
+  test('refuses owners with no subject', () => {
+    expect(refusals(oneTenantSpec().replace('owners: { groups: [payments-leads] }', 'owners: { groups: [] }'))[0]).toContain(
+      'tenants[0].owners: names no subject — add at least one group or user who administers this tenant',
+    );
+  });
+
+  test('refuses an unknown secrets mode', () => {
+    expect(refusals(oneTenantSpec('    secrets: write\n'))).toEqual([
+      'tenancy.yaml:8:14: tenants[0].secrets: `write` is not allowed — use one of `read-only`, `manage`',
+    ]);
+  });
+});
+
+describe('unknown keys are refused anywhere, never ignored', () => {
+  test.each([
+    ['a top-level typo', 'tenant:\n  - x\n', 'tenancy.yaml:8:1: tenant: unknown field `tenant`', 'did you mean `tenants`?'],
+    ['a tenant typo', '    domain: [x.example.com]\n', 'tenancy.yaml:8:5: tenants[0].domain: unknown field `domain`', 'did you mean `domains`?'],
+    ['a nested typo', '    traefik: { replica: 3 }\n', 'tenancy.yaml:8:16: tenants[0].traefik.replica: unknown field `replica`', 'did you mean `replicas`?'],
+    ['a deep typo', '    quota: { requests: { cpus: "1" } }\n', 'tenancy.yaml:8:26: tenants[0].quota.requests.cpus: unknown field `cpus`', 'did you mean `cpu`?'],
+  ])('refuses %s', (_what, extra, start, hint) => {
+    const lines = refusals(oneTenantSpec(extra));
+    expect(lines).toEqual([expect.stringContaining(start)]);
+    expect(lines[0]).toContain(hint);
+  });
+
+  test('lists the known fields when nothing is close', () => {
+    expect(refusals(oneTenantSpec('    zzzzzzzz: 1\n'))[0]).toContain('known fields here: `name`, `team`');
+  });
+
+  test('refuses name/domains/owners inside platform.defaults', () => {
+    expect(refusals(oneTenantSpec('', '  defaults:\n    domains: [a.example.com]\n'))[0]).toContain('platform.defaults.domains: unknown field `domains`');
+  });
+});
+
+describe('malformed YAML is refused with its position', () => {
+  test('refuses an empty file', () => {
+    expect(refusals('')).toEqual(['tenancy.yaml:1:1: (root): the file is empty — start from `examples/tenancy.yaml`']);
+  });
+
+  test('refuses a document that is not a mapping', () => {
+    expect(refusals('- a\n- b\n')).toEqual(['tenancy.yaml:1:1: (root): the document is a list, not a mapping — write `key: value` fields at the top level']);
+  });
+
+  test('refuses duplicate keys', () => {
+    const lines = refusals(oneTenantSpec().replace('    owners:', '    domains: [b.example.com]\n    owners:'));
+    expect(lines).toEqual([expect.stringMatching(/^tenancy\.yaml:6:5: \(root\): Map keys must be unique — keep one of the two entries$/)]);
+  });
+
+  test('refuses an alias bomb without expanding it', () => {
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1; i < 10; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    const started = Date.now();
+    const lines = refusals(`${bomb.join('\n')}\n`);
+    expect(lines[0]).toMatch(/^tenancy\.yaml:1:1: \(root\): .*alias.* — remove the YAML aliases/i);
+    expect(Date.now() - started).toBeLessThan(60000); // it must not hang; not a timing claim
+  });
+
+  test('refuses broken syntax with the line of the mistake', () => {
+    expect(refusals('platform:\n  traefik: [\n')[0]).toMatch(/^tenancy\.yaml:\d+:\d+: \(root\): invalid YAML: .* — fix the syntax at this position$/);
+  });
+});
+
+describe('every problem is reported at once', () => {
+  test('pins the whole message for a spec with two mistakes', () => {
+    const text = oneTenantSpec('    podSecurity: privileged\n    traefik: { allowCrossNamespace: true }\n');
+    let message = '';
+    try {
+      parseSpec(text);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toBe([
+      "tenancy.yaml:8:18: tenants[0].podSecurity: `privileged` lets a tenant's pods take over the node they run on (host namespaces, host paths, privileged containers) — use `baseline` if `restricted` is too strict",
+      "tenancy.yaml:9:37: tenants[0].traefik.allowCrossNamespace: cross-namespace references let one tenant's routes use Services, Middlewares and TLS Secrets of another tenant — remove the field or set it to `false`",
+    ].join('\n'));
+  });
+
+  test('reports cross-tenant refusals together with shape errors', () => {
+    const text = `${oneTenantSpec('    secrets: write\n')}  - name: kube-x
+    domains: [pay.example.com]
+    owners: { users: [bob] }
+    issuer: { selfSigned: {} }
+`;
+    const lines = refusals(text);
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toContain('tenants[0].secrets');
+    expect(lines[1]).toContain('tenants[1].name: `kube-x` is reserved');
+    expect(lines[2]).toContain('tenants[1].domains[0]: `pay.example.com` is claimed twice');
+  });
+});
