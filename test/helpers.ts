@@ -50,7 +50,7 @@ export function refusals(specText: string, file = 'tenancy.yaml'): string[] {
 
 /** Runs the CLI in a child process, as a user would (through ts-node). */
 export function runCli(args: string[], cwd = REPO, env: NodeJS.ProcessEnv = {}) {
-  const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(REPO, 'src/cli/main.ts'), ...args], {
+  const result = spawnSync(process.execPath, ['-r', require.resolve('ts-node/register/transpile-only'), path.join(REPO, 'src/cli/main.ts'), ...args], {
     cwd,
     encoding: 'utf8',
     env: { ...process.env, ...env, TS_NODE_PROJECT: path.join(REPO, 'tsconfig.json') },

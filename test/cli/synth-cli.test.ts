@@ -1,0 +1,126 @@
+/** The CLI as a user runs it: exit statuses, what is written, what a refusal leaves behind. */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { oneTenantSpec, runCli } from '../helpers';
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenancy-cli-'));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function writeSpec(text: string, name = 'tenancy.yaml'): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+test('renders a spec into --out and says what it wrote', () => {
+  const spec = writeSpec(oneTenantSpec());
+  const result = runCli(['synth', '--config', spec, '--out', path.join(dir, 'out')]);
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+  expect(result.stdout).toBe(`Wrote 2 files to ${path.join(dir, 'out')}/ (1 tenants).\n`);
+  expect(fs.readdirSync(path.join(dir, 'out')).sort()).toEqual(['.cdk8s-tenancy', 'platform.yaml', 'tenants']);
+  expect(fs.readdirSync(path.join(dir, 'out', 'tenants'))).toEqual(['payments.yaml']);
+});
+
+test('a refused spec exits 1, prints every problem with file:line:col, no stack trace, and writes nothing', () => {
+  const spec = writeSpec(oneTenantSpec('    podSecurity: privileged\n    traefik: { allowCrossNamespace: true }\n'));
+  const out = path.join(dir, 'out');
+  const result = runCli(['synth', '--config', spec, '--out', out]);
+  expect(result.status).toBe(1);
+  const lines = result.stderr.trim().split('\n');
+  expect(lines[0]).toMatch(new RegExp(`^${spec.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:8:18: tenants\\[0\\]\\.podSecurity: `));
+  expect(lines[1]).toMatch(/:9:37: tenants\[0\]\.traefik\.allowCrossNamespace: /);
+  expect(lines[2]).toBe('2 problems found; nothing was written.');
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+  expect(fs.existsSync(out)).toBe(false);
+});
+
+test('a refused spec leaves the previous output exactly as it was', () => {
+  const spec = writeSpec(oneTenantSpec());
+  const out = path.join(dir, 'out');
+  expect(runCli(['synth', '--config', spec, '--out', out]).status).toBe(0);
+  const before = fs.readFileSync(path.join(out, 'tenants/payments.yaml'));
+  writeSpec(oneTenantSpec('    secrets: all\n'));
+  expect(runCli(['synth', '--config', spec, '--out', out]).status).toBe(1);
+  expect(fs.readFileSync(path.join(out, 'tenants/payments.yaml'))).toEqual(before);
+});
+
+test('removes the file of a tenant that left the spec, and nothing else', () => {
+  const spec = writeSpec(`${oneTenantSpec()}  - name: shop\n    domains: [shop.example.com]\n    owners: { users: [bob] }\n    issuer: { selfSigned: {} }\n`);
+  const out = path.join(dir, 'out');
+  expect(runCli(['synth', '--config', spec, '--out', out]).status).toBe(0);
+  expect(fs.existsSync(path.join(out, 'tenants/shop.yaml'))).toBe(true);
+  writeSpec(oneTenantSpec());
+  expect(runCli(['synth', '--config', spec, '--out', out]).status).toBe(0);
+  expect(fs.readdirSync(path.join(out, 'tenants'))).toEqual(['payments.yaml']);
+});
+
+test('refuses to write into a folder holding files it did not write, and names the folder', () => {
+  const spec = writeSpec(oneTenantSpec());
+  const foreign = path.join(dir, 'src');
+  fs.mkdirSync(foreign);
+  fs.writeFileSync(path.join(foreign, 'main.ts'), 'keep me');
+  const result = runCli(['synth', '--config', spec, '--out', foreign]);
+  expect(result.status).toBe(1);
+  expect(result.stderr).toContain(`\`${foreign}\` holds files cdk8s-tenancy did not write`);
+  expect(fs.readdirSync(foreign)).toEqual(['main.ts']);
+});
+
+test('--check exits 1 naming the stale files, and 0 when up to date', () => {
+  const spec = writeSpec(oneTenantSpec());
+  const out = path.join(dir, 'out');
+  expect(runCli(['synth', '--config', spec, '--out', out, '--check']).status).toBe(1);
+  runCli(['synth', '--config', spec, '--out', out]);
+  expect(runCli(['synth', '--config', spec, '--out', out, '--check']).status).toBe(0);
+  writeSpec(oneTenantSpec('    traefik: { replicas: 3 }\n'));
+  const stale = runCli(['synth', '--config', spec, '--out', out, '--check']);
+  expect(stale.status).toBe(1);
+  expect(stale.stdout).toContain('  tenants/payments.yaml (differs)\n');
+  expect(stale.stdout).not.toContain('platform.yaml');
+});
+
+test('--stdout prints the YAML and writes nothing', () => {
+  const spec = writeSpec(oneTenantSpec());
+  const result = runCli(['synth', '--config', spec, '--stdout'], dir);
+  expect(result.status).toBe(0);
+  expect(result.stdout).toContain('kind: Deployment');
+  expect(fs.readdirSync(dir)).toEqual(['tenancy.yaml']);
+});
+
+test('usage errors exit 2', () => {
+  expect(runCli(['synth', '--bogus']).status).toBe(2);
+  expect(runCli(['frobnicate']).status).toBe(2);
+  expect(runCli(['synth', '--check', '--stdout']).stderr).toContain('--check and --stdout do not go together');
+});
+
+test('a missing spec file is a refusal naming the file', () => {
+  const result = runCli(['synth', '--config', path.join(dir, 'nope.yaml'), '--out', path.join(dir, 'out')]);
+  expect(result.status).toBe(1);
+  expect(result.stderr).toContain('nope.yaml:1:1: (root): cannot read the file (no such file) — check the path given to `--config`');
+});
+
+test('validate checks a spec and writes nothing', () => {
+  const spec = writeSpec(oneTenantSpec());
+  const ok = runCli(['validate', '--config', spec], dir);
+  expect(ok.status).toBe(0);
+  expect(ok.stdout).toContain('valid (1 tenants');
+  expect(fs.readdirSync(dir)).toEqual(['tenancy.yaml']);
+  writeSpec(oneTenantSpec('    podSecurity: privileged\n'));
+  expect(runCli(['validate', '--config', spec], dir).status).toBe(1);
+});
+
+test('reads tenant files under tenantsDir beside the config, reporting problems in those files', () => {
+  const spec = writeSpec(oneTenantSpec());
+  fs.mkdirSync(path.join(dir, 'tenants'));
+  fs.writeFileSync(path.join(dir, 'tenants', 'shop.yaml'), 'name: shop\ndomains: [shop.example.com]\nowners: { users: [bob] }\nissuer: { selfSigned: {} }\n');
+  expect(runCli(['synth', '--config', spec, '--out', path.join(dir, 'out')]).status).toBe(0);
+  expect(fs.existsSync(path.join(dir, 'out', 'tenants', 'shop.yaml'))).toBe(true);
+  fs.writeFileSync(path.join(dir, 'tenants', 'shop.yaml'), 'name: shop\ndomains: [pay.example.com]\nowners: { users: [bob] }\nissuer: { selfSigned: {} }\n');
+  const refused = runCli(['synth', '--config', spec, '--out', path.join(dir, 'out')]);
+  expect(refused.status).toBe(1);
+  expect(refused.stderr).toContain(`${path.join(dir, 'tenants', 'shop.yaml')}:2:11: domains[0]: \`pay.example.com\` is claimed twice: tenant \`payments\` already claims it`);
+});
