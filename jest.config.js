@@ -4,4 +4,5 @@ module.exports = {
   roots: ['<rootDir>/test'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   testTimeout: 120000,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };

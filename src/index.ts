@@ -1,0 +1,22 @@
+// The library's public API. Only re-exports: see each module for what it does.
+export * from './constructs/tenancy';
+export * from './constructs/tenant';
+export * from './constructs/platform';
+export * from './constructs/tenant-namespace';
+export * from './constructs/scoped-traefik';
+export * from './constructs/tenant-issuer';
+export * from './constructs/wildcard-tls-store';
+export * from './constructs/refuse';
+export * from './model/tenancy-model';
+export * from './model/names';
+export * from './policy/checks';
+export * from './policy/rbac';
+export * from './spec/defaults';
+export * from './spec/errors';
+export { readSpec, parseSpec, MAX_TENANTS } from './spec/read-spec';
+export type { ReadSpec } from './spec/read-spec';
+export { specSchema, tenantSchema } from './spec/schema';
+export type { SpecInput, TenantInput } from './spec/schema';
+export { renderGroups } from './output/render';
+export type { ObjectGroup, KubeObject } from './output/render';
+export { toYamlFiles, toYamlStream } from './output/yaml';
