@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { resolveTenancy } from '../model/tenancy-model';
+import { isStrictSemver, toHelmFiles } from '../output/helm';
 import { renderGroups } from '../output/render';
 import { assertIsolated } from '../output/self-check';
 import { writeOutput } from '../output/write';
@@ -16,6 +17,12 @@ export interface SynthOptions {
   readonly out: string;
   readonly check: boolean;
   readonly stdout: boolean;
+  /** `yaml`: one file per tenant and one for the platform; `helm`: one chart each. */
+  readonly format: 'yaml' | 'helm';
+  /** Version of the charts (`--format helm` only). */
+  readonly chartVersion?: string;
+  /** Writes each chart's `.tgz` beside its folder (`--format helm` only). */
+  readonly package: boolean;
 }
 
 /** Flags → options; one line per option (flag ?? environment ?? default). */
@@ -27,18 +34,49 @@ export function parseSynthArgs(argv: string[], env: NodeJS.ProcessEnv): SynthOpt
       out: { type: 'string' },
       check: { type: 'boolean', default: false },
       stdout: { type: 'boolean', default: false },
+      format: { type: 'string' },
+      'chart-version': { type: 'string' },
+      'no-package': { type: 'boolean', default: false },
     },
     strict: true,
     allowPositionals: true,
   });
   if (positionals.length > 0) throw new UsageError(`unexpected argument \`${positionals[0]}\` — pass the spec with --config FILE`);
   if (values.check && values.stdout) throw new UsageError('--check and --stdout do not go together — drop one of them');
+  const format = values.format ?? 'yaml';
+  if (format !== 'yaml' && format !== 'helm') throw new UsageError(`--format \`${format}\` is not a format — use \`yaml\` or \`helm\``);
+  if (format === 'yaml') {
+    for (const flag of ['chart-version', 'no-package'] as const) {
+      if (values[flag] !== undefined && values[flag] !== false) throw new UsageError(`--${flag} applies to Helm charts only — drop --${flag}, or add --format helm`);
+    }
+  }
+  if (format === 'helm' && values.stdout) throw new UsageError('--stdout prints YAML, and charts are folders — drop --stdout, or --format helm');
+  const chartVersion = values['chart-version'];
+  if (chartVersion !== undefined && !isStrictSemver(chartVersion)) {
+    throw new UsageError(`--chart-version \`${chartVersion}\` is not a SemVer 2 version (MAJOR.MINOR.PATCH, e.g. \`1.4.0\` or \`1.4.0-rc.1\`) — Helm refuses the chart otherwise`);
+  }
   return {
     config: values.config ?? DEFAULT_CONFIG,
     out: values.out ?? env.CDK8S_OUTDIR ?? 'dist',
     check: values.check ?? false,
     stdout: values.stdout ?? false,
+    format,
+    chartVersion: format === 'helm' ? chartVersion ?? packageVersion() : undefined,
+    package: !values['no-package'],
   };
+}
+
+/** Version of cdk8s-tenancy, from its package.json (beside src/ and lib/). */
+export function packageVersion(): string {
+  return (JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** The command that writes the same output again. */
+function synthCommand(options: SynthOptions): string {
+  const helm = options.format === 'helm'
+    ? ` --format helm${options.chartVersion === packageVersion() ? '' : ` --chart-version ${options.chartVersion}`}${options.package ? '' : ' --no-package'}`
+    : '';
+  return `npm run synth -- --config ${options.config} --out ${options.out}${helm}`;
 }
 
 /** Renders the spec; answers with the exit status. */
@@ -46,7 +84,14 @@ export function runSynth(options: SynthOptions, print: (text: string) => void): 
   const model = resolveTenancy(readSpec(options.config).spec);
   const groups = renderGroups(model);
   assertIsolated(groups, model);
-  const files = toYamlFiles(groups);
+  const files: ReadonlyMap<string, string | Buffer> = options.format === 'helm'
+    ? toHelmFiles(groups, model, {
+      chartVersion: options.chartVersion ?? packageVersion(),
+      generatorVersion: packageVersion(),
+      regenerate: synthCommand(options),
+      package: options.package,
+    })
+    : toYamlFiles(groups);
   if (options.stdout) {
     print([...files.values()].join(''));
     return 0;
@@ -57,21 +102,25 @@ export function runSynth(options: SynthOptions, print: (text: string) => void): 
       print(`${options.out} is up to date (${files.size} files).\n`);
       return 0;
     }
-    print(`${options.out} is stale; run \`npm run synth -- --config ${options.config} --out ${options.out}\`:\n${stale.map((f) => `  ${f}\n`).join('')}`);
+    print(`${options.out} is stale; run \`${synthCommand(options)}\`:\n${stale.map((f) => `  ${f}\n`).join('')}`);
     return 1;
   }
   writeOutput(options.out, files);
-  print(`Wrote ${files.size} files to ${options.out}/ (${[...files.keys()].filter((f) => f.startsWith('tenants/')).length} tenants).\n`);
+  if (options.format === 'helm') {
+    print(`Wrote ${groups.length} charts (${files.size} files) to ${options.out}/ (${groups.length - 1} tenants).\n`);
+  } else {
+    print(`Wrote ${files.size} files to ${options.out}/ (${[...files.keys()].filter((f) => f.startsWith('tenants/')).length} tenants).\n`);
+  }
   return 0;
 }
 
 /** Files that differ, are missing, or would be removed; each with what is wrong. */
-function staleFiles(dir: string, files: ReadonlyMap<string, string>): string[] {
+function staleFiles(dir: string, files: ReadonlyMap<string, string | Buffer>): string[] {
   const out: string[] = [];
-  for (const [rel, text] of files) {
+  for (const [rel, content] of files) {
     const target = path.join(dir, rel);
     if (!fs.existsSync(target)) out.push(`${rel} (missing)`);
-    else if (fs.readFileSync(target, 'utf8') !== text) out.push(`${rel} (differs)`);
+    else if (!fs.readFileSync(target).equals(Buffer.from(content))) out.push(`${rel} (differs)`);
   }
   for (const rel of listFiles(dir)) {
     if (!files.has(rel)) out.push(`${rel} (would be removed)`);

@@ -17,6 +17,12 @@ Options of synth:
   --out DIR       Output folder (default: $CDK8S_OUTDIR, else dist)
   --check         Write nothing; exit 1 naming the files that differ from the output folder
   --stdout        Print the YAML instead of writing files
+  --format F      yaml (default): platform.yaml and tenants/<name>.yaml;
+                  helm: a chart per tenant (tenant-<name>) and for the platform
+                  (tenancy-platform), each as a folder and a packaged <chart>-<version>.tgz
+  --chart-version V
+                  With --format helm: the charts' version, SemVer 2 (default: this tool's version)
+  --no-package    With --format helm: write the chart folders only, no .tgz
   -h, --help      Show this help
 
 Options of validate:

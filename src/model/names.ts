@@ -73,3 +73,11 @@ export const PLATFORM_NAMES = {
   wildcardCertificate: 'platform-wildcard',
   wildcardAcmeAccountKey: 'platform-wildcard-acme-account',
 } as const;
+
+/** Helm chart of the platform's shared objects (`--format helm`). */
+export const PLATFORM_CHART = 'tenancy-platform';
+
+/** Helm chart of one tenant (`--format helm`): a DNS-1123 label, since tenant names have at most 55 characters. */
+export function tenantChartName(tenant: string): string {
+  return `tenant-${tenant}`;
+}

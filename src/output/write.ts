@@ -36,10 +36,10 @@ export function assertOwnedOrEmpty(dir: string): void {
 }
 
 /**
- * Replaces the content of `dir` with `files` (relative path → text), atomically as seen
- * by anyone reading `dir`: either the old content or the new, never a mix.
+ * Replaces the content of `dir` with `files` (relative path → text, or bytes for an archive),
+ * atomically as seen by anyone reading `dir`: either the old content or the new, never a mix.
  */
-export function writeOutput(dir: string, files: ReadonlyMap<string, string>): void {
+export function writeOutput(dir: string, files: ReadonlyMap<string, string | Buffer>): void {
   assertOwnedOrEmpty(dir);
   const parent = path.dirname(path.resolve(dir));
   fs.mkdirSync(parent, { recursive: true });
@@ -49,10 +49,10 @@ export function writeOutput(dir: string, files: ReadonlyMap<string, string>): vo
   try {
     fs.chmodSync(staging, 0o755); // mkdtemp makes it private; an output folder is not
 
-    for (const [rel, text] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    for (const [rel, content] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const target = path.join(staging, rel);
       fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.writeFileSync(target, text);
+      fs.writeFileSync(target, content);
     }
     fs.writeFileSync(path.join(staging, OUTPUT_MARKER), MARKER_TEXT);
     swapIn(staging, dir);

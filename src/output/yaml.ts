@@ -13,5 +13,10 @@ export function toYamlFiles(groups: readonly ObjectGroup[]): Map<string, string>
 
 /** Objects as a YAML stream (`---` between documents), behind the generated-file header. */
 export function toYamlStream(objects: readonly unknown[]): string {
-  return GENERATED_HEADER + objects.map((o) => `---\n${stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })}`).join('');
+  return GENERATED_HEADER + objects.map((o) => `---\n${toYamlDocument(o)}`).join('');
+}
+
+/** One object as YAML text, ending in a newline; the Helm templates are written from the same text. */
+export function toYamlDocument(object: unknown): string {
+  return stringify(object, { lineWidth: 0, aliasDuplicateObjects: false });
 }

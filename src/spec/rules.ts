@@ -9,6 +9,12 @@ import { RESERVED_NAMESPACES, RESERVED_NAMESPACE_PREFIXES } from './defaults';
 /** Longest tenant name: `traefik-<name>` (Service, Deployment, ingress class) must fit a 63-character label. */
 export const MAX_TENANT_NAME_LENGTH = 63 - 'traefik-'.length;
 
+/** A container image reference, e.g. `traefik:v3.7.11` or one pinned by digest. */
+export const IMAGE_REFERENCE = /^[^\s@]+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+
+/** Most replicas a tenant's Traefik may run. */
+export const MAX_TRAEFIK_REPLICAS = 20;
+
 const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const HOST_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 

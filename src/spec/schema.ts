@@ -13,7 +13,9 @@ import {
   checkTenantName,
   checkWildcardDnsName,
   CLUSTER_ISSUER_REFUSAL,
+  IMAGE_REFERENCE,
   isWithin,
+  MAX_TRAEFIK_REPLICAS,
 } from './rules';
 import { compareQuantities, isQuantity } from './quantity';
 
@@ -70,7 +72,7 @@ const issuer = z
   });
 
 const traefik = z.strictObject({
-  replicas: z.int().min(1).max(20).optional(),
+  replicas: z.int().min(1).max(MAX_TRAEFIK_REPLICAS).optional(),
   allowCrossNamespace: z.boolean().optional().superRefine((v, ctx) => {
     const refusal = checkAllowCrossNamespace(v);
     if (refusal) ctx.addIssue({ code: 'custom', message: refusal });
@@ -167,7 +169,7 @@ const wildcard = z.strictObject({
 const platform = z.strictObject({
   traefik: z.strictObject({
     namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'must be a DNS-1123 label, e.g. `traefik`' }).max(63).optional(),
-    image: z.string().regex(/^[^\s@]+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/, { error: 'is not an image reference — write e.g. `traefik:v3.7.11`' }).optional(),
+    image: z.string().regex(IMAGE_REFERENCE, { error: 'is not an image reference — write e.g. `traefik:v3.7.11`' }).optional(),
   }).optional(),
   allowedDomains: z.array(z.string().transform((v) => v.toLowerCase()).superRefine((v, ctx) => {
     const refusal = checkTenantDomain(v);

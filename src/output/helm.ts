@@ -1,0 +1,433 @@
+/**
+ * Helm charts of the rendered objects (`synth --format helm`): one chart per tenant and one
+ * for the platform. With its default values, every chart renders to exactly the objects of
+ * the YAML output, in the same order; the few values an operator may change at install time
+ * (the tenant's Traefik image, replicas and resources) are wired into the Deployment, and
+ * nothing that isolates tenants is a value.
+ *
+ * Pure: groups in, files out (chart folders, and their archives unless asked not to). The
+ * archives are byte-identical for the same input.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import Handlebars from 'handlebars';
+import { Header, PackSync, ReadEntry } from 'tar';
+import { CpuMemory, TenancyModel, TenantModel } from '../model/tenancy-model';
+import { certificateSecretName, PLATFORM_CHART, PLATFORM_NAMES, tenantChartName, tenantNames } from '../model/names';
+import { QUANTITY_PATTERN } from '../spec/quantity';
+import { IMAGE_REFERENCE, MAX_TRAEFIK_REPLICAS } from '../spec/rules';
+import { KubeObject, ObjectGroup } from './render';
+import { toYamlDocument } from './yaml';
+
+/** Content of an output file: text, or bytes for an archive. */
+export type FileContent = string | Buffer;
+
+export interface HelmOptions {
+  /** Version of every chart, a strict SemVer 2 version such as `0.1.0`. */
+  readonly chartVersion: string;
+  /** Version of cdk8s-tenancy writing the charts: their `appVersion` and `generated-by` annotation. */
+  readonly generatorVersion: string;
+  /** The command that writes the charts again, for their annotations and README. */
+  readonly regenerate: string;
+  /** Writes `<chart>-<version>.tgz` beside each chart folder. @default true */
+  readonly package?: boolean;
+}
+
+/** One chart: its name (also its folder) and its files, relative to that folder. */
+export interface HelmChart {
+  readonly name: string;
+  readonly files: ReadonlyMap<string, string>;
+}
+
+/** Kubernetes versions the charts accept: Pod Security admission labels need 1.25. */
+export const KUBE_VERSION = '>=1.25.0-0';
+
+/** Strict SemVer 2 (semver.org), as Helm requires of a chart version. */
+const SEMVER =
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+
+export function isStrictSemver(version: string): boolean {
+  return SEMVER.test(version);
+}
+
+/** File name of a packaged chart, as `helm package` names it. */
+export function archiveName(chart: string, version: string): string {
+  return `${chart}-${version}.tgz`;
+}
+
+/** The values of a tenant chart, documented in its README and in docs/helm.md. */
+export const TENANT_VALUES: ReadonlyArray<{ readonly key: string; readonly description: string }> = [
+  { key: 'traefik.image', description: 'Container image of the tenant\'s Traefik: a Traefik v3 that knows every flag the chart passes.' },
+  { key: 'traefik.replicas', description: `Pods of the Traefik Deployment, 1 to ${MAX_TRAEFIK_REPLICAS}. At 1 the PodDisruptionBudget (present when the spec asks for more than one) is left out.` },
+  { key: 'traefik.resources.requests.cpu', description: 'CPU the Traefik container requests.' },
+  { key: 'traefik.resources.requests.memory', description: 'Memory the Traefik container requests.' },
+  { key: 'traefik.resources.limits.cpu', description: 'CPU limit of the Traefik container.' },
+  { key: 'traefik.resources.limits.memory', description: 'Memory limit of the Traefik container.' },
+];
+
+/** Every `{{` of `text` escaped, so that Helm prints the text as it is. */
+export function escapeForHelm(text: string): string {
+  return text.replace(/\{\{/g, '{{ "{{" }}');
+}
+
+/** Every chart, then (unless `package` is false) every archive, keyed by path relative to the output folder. */
+export function toHelmFiles(groups: readonly ObjectGroup[], model: TenancyModel, options: HelmOptions): Map<string, FileContent> {
+  const files = new Map<string, FileContent>();
+  for (const chart of toCharts(groups, model, options)) {
+    for (const [rel, text] of chart.files) files.set(`${chart.name}/${rel}`, text);
+    if (options.package ?? true) files.set(archiveName(chart.name, options.chartVersion), packageChart(chart.name, chart.files));
+  }
+  return files;
+}
+
+/** One chart per group: `tenancy-platform` for the platform, `tenant-<name>` for each tenant. */
+export function toCharts(groups: readonly ObjectGroup[], model: TenancyModel, options: HelmOptions): HelmChart[] {
+  if (!isStrictSemver(options.chartVersion)) throw new Error(`chart version \`${options.chartVersion}\` is not a strict SemVer 2 version`);
+  const tenants = new Map(model.tenants.map((t) => [t.name, t]));
+  return groups.map((group) => {
+    if (group.tenant === undefined) return platformChart(group, model, options);
+    const tenant = tenants.get(group.tenant);
+    if (!tenant) throw new Error(`no tenant \`${group.tenant}\` in the model for ${group.file}`);
+    return tenantChart(group, tenant, model, options);
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Tenant and platform charts
+
+interface TraefikValues {
+  readonly image: string;
+  readonly replicas: number;
+  readonly resources: { readonly requests: CpuMemory; readonly limits: CpuMemory };
+}
+
+function tenantChart(group: ObjectGroup, tenant: TenantModel, model: TenancyModel, options: HelmOptions): HelmChart {
+  const name = tenantChartName(tenant.name);
+  const names = tenantNames(tenant.name);
+  const platformNamespace = model.platform.namespace;
+  const isTraefik = (o: KubeObject, kind: string) => o.kind === kind && o.metadata.name === names.traefik && o.metadata.namespace === platformNamespace;
+  const deployment = group.objects.find((o) => isTraefik(o, 'Deployment'));
+  if (!deployment) throw new Error(`${group.file} holds no Deployment ${platformNamespace}/${names.traefik}`);
+  const values = traefikValuesOf(deployment);
+
+  const templates = group.objects.map((object) => {
+    if (object === deployment) return { object, text: deploymentTemplate(object) };
+    const text = escapeForHelm(toYamlDocument(object));
+    // One pod needs no disruption budget; more keep the one the spec's replicas brought.
+    if (isTraefik(object, 'PodDisruptionBudget')) return { object, text: `{{- if gt (int .Values.traefik.replicas) 1 }}\n${text}{{- end }}\n` };
+    return { object, text };
+  });
+
+  const description = `Tenant ${tenant.name}: its namespace and guard rails, its own Traefik, its cert-manager Issuer and Certificates.`;
+  const domains = tenant.domains.map((d) => ({ name: d, secretName: certificateSecretName(d) }));
+  const notes = hbs().tenantNotes(helmLiteral({
+    chart: name,
+    tenant: tenant.name,
+    namespace: names.namespace,
+    podSecurity: tenant.podSecurity,
+    owners: [...tenant.owners.groups.map((g) => `group \`${g}\``), ...tenant.owners.users.map((u) => `user \`${u}\``)].join(', '),
+    ownerRole: names.ownerRole,
+    traefik: names.traefik,
+    platformNamespace,
+    serviceType: tenant.traefik.serviceType,
+    loadBalancer: tenant.traefik.serviceType === 'LoadBalancer',
+    ingressClass: names.ingressClass,
+    issuer: names.issuer,
+    issuerKind: issuerKind(tenant),
+    domains,
+    example: domains[0],
+  }));
+  const defaults = flatten({ traefik: values });
+  return {
+    name,
+    files: chartFolder(name, description, options, templates, notes, {
+      values: tenantValuesYaml(values),
+      schema: tenantValuesSchema(name),
+      readme: readme(name, description, options, platformNamespace, true, TENANT_VALUES.map((v) => ({ ...v, default: defaults.get(v.key) }))),
+    }),
+  };
+}
+
+function platformChart(group: ObjectGroup, model: TenancyModel, options: HelmOptions): HelmChart {
+  const p = model.platform;
+  const description = `The platform all tenants share: the ${p.namespace} namespace, the default TLSOption` +
+    `${p.wildcard ? ' and the wildcard certificate on the default TLSStore' : ''}.`;
+  const notes = hbs().platformNotes(helmLiteral({
+    chart: PLATFORM_CHART,
+    version: options.chartVersion,
+    namespace: p.namespace,
+    tlsMinVersion: p.tlsMinVersion.replace(/^VersionTLS1(\d)$/, '1.$1'),
+    wildcard: p.wildcard
+      ? {
+        dnsNames: p.wildcard.dnsNames.join(', '),
+        secretName: p.wildcard.secretName,
+        issuer: PLATFORM_NAMES.wildcardIssuer,
+        provider: p.wildcard.acme.dns01.cloudflare ? 'Cloudflare' : 'Route 53',
+      }
+      : null,
+  }));
+  const templates = group.objects.map((object) => ({ object, text: escapeForHelm(toYamlDocument(object)) }));
+  return {
+    name: PLATFORM_CHART,
+    files: chartFolder(PLATFORM_CHART, description, options, templates, notes, {
+      values: '# The platform chart has no values: everything in it comes from the tenancy spec.\n{}\n',
+      schema: valuesSchema(PLATFORM_CHART, {}, []),
+      readme: readme(PLATFORM_CHART, description, options, p.namespace, false, []),
+    }),
+  };
+}
+
+/** The files of one chart folder; templates are numbered so that Helm's sorted order is the objects' order. */
+function chartFolder(
+  name: string,
+  description: string,
+  options: HelmOptions,
+  templates: ReadonlyArray<{ object: KubeObject; text: string }>,
+  notes: string,
+  rest: { values: string; schema: string; readme: string },
+): Map<string, string> {
+  const width = Math.max(2, String(templates.length - 1).length);
+  const files = new Map<string, string>();
+  files.set('Chart.yaml', chartYaml(name, description, options));
+  files.set('values.yaml', rest.values);
+  files.set('values.schema.json', rest.schema);
+  files.set('README.md', rest.readme);
+  files.set('.helmignore', HELMIGNORE);
+  files.set('templates/NOTES.txt', notes);
+  // Object names are DNS subdomains, safe in a file name; the number keeps two objects of
+  // one kind and name (in two namespaces) apart.
+  templates.forEach(({ object, text }, i) => {
+    files.set(`templates/${String(i).padStart(width, '0')}-${object.kind.toLowerCase()}-${object.metadata.name}.yaml`, text);
+  });
+  return files;
+}
+
+function chartYaml(name: string, description: string, options: HelmOptions): string {
+  const q = (s: string) => JSON.stringify(s);
+  return [
+    'apiVersion: v2',
+    `name: ${name}`,
+    `description: ${q(description)}`,
+    'type: application',
+    `version: ${q(options.chartVersion)}`,
+    `appVersion: ${q(options.generatorVersion)}`,
+    `kubeVersion: ${q(KUBE_VERSION)}`,
+    'keywords:',
+    '  - multi-tenancy',
+    '  - traefik',
+    '  - cert-manager',
+    'annotations:',
+    `  tenancy.cdk8s.io/generated-by: ${q(`cdk8s-tenancy ${options.generatorVersion}`)}`,
+    `  tenancy.cdk8s.io/regenerate: ${q(`Do not edit: change the spec and run \`${options.regenerate}\``)}`,
+    '',
+  ].join('\n');
+}
+
+const HELMIGNORE = `# Generated by cdk8s-tenancy: files helm package leaves out.
+.DS_Store
+.git/
+.gitignore
+*.swp
+*.bak
+*.tmp
+*.orig
+*~
+.idea/
+.vscode/
+`;
+
+// ---------------------------------------------------------------------------------------
+// Values: the Traefik Deployment is the only template that reads them.
+
+function traefikValuesOf(deployment: KubeObject): TraefikValues {
+  const d = deployment as any;
+  const container = traefikContainer(deployment);
+  const cpuMemory = (v: any): CpuMemory => {
+    if (typeof v?.cpu !== 'string' || typeof v?.memory !== 'string') throw new Error(`Traefik resources are not quantities: ${JSON.stringify(v)}`);
+    return { cpu: v.cpu, memory: v.memory };
+  };
+  return {
+    image: container.image,
+    replicas: d.spec.replicas,
+    resources: { requests: cpuMemory(container.resources?.requests), limits: cpuMemory(container.resources?.limits) },
+  };
+}
+
+function traefikContainer(deployment: KubeObject): any {
+  const container = (deployment as any).spec?.template?.spec?.containers?.find((c: any) => c.name === 'traefik');
+  if (!container) throw new Error(`Deployment ${deployment.metadata.name} has no container named traefik`);
+  return container;
+}
+
+/**
+ * The Deployment's template: the object's YAML with `{{` escaped, then the wired fields
+ * replaced by Helm expressions. The fields first hold placeholder words, which must each
+ * occur once in the text (a spec could contain one; then the next words are tried).
+ */
+function deploymentTemplate(deployment: KubeObject): string {
+  for (let nonce = 0; ; nonce++) {
+    const holes: Array<[token: string, expression: string]> = [];
+    const hole = (expression: string) => {
+      const token = `helm-value-${nonce}-${holes.length}`;
+      holes.push([token, expression]);
+      return token;
+    };
+    const copy = structuredClone(deployment) as any;
+    copy.spec.replicas = hole('{{ int .Values.traefik.replicas }}');
+    const container = traefikContainer(copy);
+    container.image = hole('{{ .Values.traefik.image | quote }}');
+    for (const bound of ['requests', 'limits'] as const) {
+      for (const resource of ['cpu', 'memory'] as const) {
+        container.resources[bound][resource] = hole(`{{ .Values.traefik.resources.${bound}.${resource} | quote }}`);
+      }
+    }
+    let text = escapeForHelm(toYamlDocument(copy));
+    if (holes.some(([token]) => text.split(token).length !== 2)) continue;
+    for (const [token, expression] of holes) text = text.replace(token, () => expression);
+    return text;
+  }
+}
+
+function tenantValuesYaml(v: TraefikValues): string {
+  const q = (s: string) => JSON.stringify(s);
+  return `# Install-time settings of this tenant's Traefik. Isolation is not among them: the namespaces
+# it watches, its RBAC and the refusal of cross-namespace references come from the spec.
+traefik:
+  # Container image: a Traefik v3 that knows every flag the chart passes.
+  image: ${q(v.image)}
+  # Pods of the Deployment (1 to ${MAX_TRAEFIK_REPLICAS}).
+  replicas: ${v.replicas}
+  # Requests and limits of the Traefik container (Kubernetes quantities).
+  resources:
+    requests:
+      cpu: ${q(v.resources.requests.cpu)}
+      memory: ${q(v.resources.requests.memory)}
+    limits:
+      cpu: ${q(v.resources.limits.cpu)}
+      memory: ${q(v.resources.limits.memory)}
+`;
+}
+
+function tenantValuesSchema(chart: string): string {
+  const quantity = (description: string) => ({ description, type: ['string', 'number'], pattern: QUANTITY_PATTERN, minimum: 0 });
+  const cpuMemory = (what: string) => object({ cpu: quantity(`CPU ${what}, e.g. 500m or 1.`), memory: quantity(`Memory ${what}, e.g. 512Mi.`) });
+  return valuesSchema(chart, {
+    traefik: object({
+      image: { description: 'Container image of the tenant\'s Traefik (a Traefik v3).', type: 'string', minLength: 1, pattern: IMAGE_REFERENCE.source },
+      replicas: { description: 'Pods of the Traefik Deployment.', type: 'integer', minimum: 1, maximum: MAX_TRAEFIK_REPLICAS },
+      resources: object({ requests: cpuMemory('requested'), limits: cpuMemory('limit') }),
+    }),
+  }, ['traefik']);
+}
+
+function object(properties: Record<string, unknown>): Record<string, unknown> {
+  return { type: 'object', additionalProperties: false, required: Object.keys(properties), properties };
+}
+
+function valuesSchema(chart: string, properties: Record<string, unknown>, required: string[]): string {
+  const schema = {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: `Values of the ${chart} chart`,
+    type: 'object',
+    additionalProperties: false,
+    ...(required.length > 0 ? { required } : {}),
+    properties,
+  };
+  return `${JSON.stringify(schema, null, 2)}\n`;
+}
+
+/** `{ a: { b: 1 } }` → `a.b` → `1`, for the README's table of defaults. */
+function flatten(value: unknown, prefix = '', out = new Map<string, string>()): Map<string, string> {
+  if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+  } else {
+    out.set(prefix, String(value));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Handlebars: NOTES.txt and README.md, from templates/ of this repository, compiled once.
+
+type Template = (context: unknown) => string;
+let compiled: { tenantNotes: Template; platformNotes: Template; readme: Template } | undefined;
+
+/** Folder of the Handlebars templates, beside src/ (and lib/ once built). */
+export const TEMPLATES_DIR = path.resolve(__dirname, '../../templates');
+
+function hbs(): NonNullable<typeof compiled> {
+  if (!compiled) {
+    const compile = (file: string): Template =>
+      Handlebars.compile(fs.readFileSync(path.join(TEMPLATES_DIR, file), 'utf8'), { strict: true, noEscape: true });
+    compiled = {
+      tenantNotes: compile('tenant-NOTES.txt.hbs'),
+      platformNotes: compile('platform-NOTES.txt.hbs'),
+      readme: compile('chart-README.md.hbs'),
+    };
+  }
+  return compiled;
+}
+
+/** A Handlebars context for text Helm renders: every string in it with `{{` escaped. */
+function helmLiteral<T>(value: T): T {
+  if (typeof value === 'string') return escapeForHelm(value) as T;
+  if (Array.isArray(value)) return value.map(helmLiteral) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, helmLiteral(v)])) as T;
+  }
+  return value;
+}
+
+function readme(
+  chart: string,
+  description: string,
+  options: HelmOptions,
+  platformNamespace: string,
+  tenant: boolean,
+  values: ReadonlyArray<{ key: string; description: string; default: string | undefined }>,
+): string {
+  return hbs().readme({
+    chart,
+    description,
+    generatorVersion: options.generatorVersion,
+    regenerate: options.regenerate,
+    version: options.chartVersion,
+    tenant,
+    platformChart: PLATFORM_CHART,
+    platformNamespace,
+    hasValues: values.length > 0,
+    values,
+  });
+}
+
+function issuerKind(tenant: TenantModel): string {
+  const issuer = tenant.issuer;
+  if ('acme' in issuer) return `ACME, ${issuer.acme.server}`;
+  if ('ca' in issuer) return `CA, key pair in Secret ${issuer.ca.secretName}`;
+  return 'self-signed';
+}
+
+// ---------------------------------------------------------------------------------------
+// Packaging
+
+/** Fixed modification time of every archive entry, so equal charts make equal archives. */
+const ARCHIVE_MTIME = new Date(0);
+
+/**
+ * The chart as Helm packages it: a gzip'd tar of regular files under one folder named after
+ * the chart. Deterministic: entries sorted, mode 0644, fixed mtime, no owner names or ids
+ * (`portable`), and a gzip header with mtime 0 and the OS byte set to "unknown".
+ */
+export function packageChart(chart: string, files: ReadonlyMap<string, FileContent>): Buffer {
+  const pack = new PackSync({ gzip: { level: 9 }, portable: true, mtime: ARCHIVE_MTIME });
+  const chunks: Buffer[] = [];
+  pack.on('data', (chunk: Buffer) => chunks.push(chunk));
+  for (const rel of [...files.keys()].sort()) {
+    const data = Buffer.from(files.get(rel)!);
+    const entry = new ReadEntry(new Header({ path: `${chart}/${rel}`, type: 'File', mode: 0o644, size: data.length, mtime: ARCHIVE_MTIME }));
+    pack.add(entry);
+    entry.end(data);
+  }
+  pack.end();
+  return Buffer.concat(chunks);
+}
