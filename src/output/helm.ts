@@ -419,7 +419,7 @@ const ARCHIVE_MTIME = new Date(0);
  * (`portable`), and a gzip header with mtime 0 and the OS byte set to "unknown".
  */
 export function packageChart(chart: string, files: ReadonlyMap<string, FileContent>): Buffer {
-  const pack = new PackSync({ gzip: { level: 9 }, portable: true, mtime: ARCHIVE_MTIME });
+  const pack = new PackSync({ gzip: { level: 6 }, portable: true, mtime: ARCHIVE_MTIME });
   const chunks: Buffer[] = [];
   pack.on('data', (chunk: Buffer) => chunks.push(chunk));
   for (const rel of [...files.keys()].sort()) {

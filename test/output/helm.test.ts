@@ -374,3 +374,17 @@ test('--no-package leaves the archives out', () => {
   expect([...files.keys()].some((f) => f.endsWith('.tgz'))).toBe(false);
   expect(files.has('tenant-payments/Chart.yaml')).toBe(true);
 });
+
+test('compiles each Handlebars template once, however many charts it writes', () => {
+  jest.isolateModules(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const handlebars = require('handlebars');
+    const compile = jest.spyOn(handlebars.default ?? handlebars, 'compile');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const helm = require('../../src/output/helm') as typeof import('../../src/output/helm');
+    helm.toCharts(render(richSpec), modelOf(richSpec), OPTIONS);
+    helm.toCharts(render(richSpec), modelOf(richSpec), OPTIONS);
+    expect(compile).toHaveBeenCalledTimes(3);
+    for (const [, options] of compile.mock.calls) expect(options).toEqual({ strict: true, noEscape: true });
+  });
+});
