@@ -6,6 +6,8 @@
 import { SelfCheckError } from '../output/self-check';
 import { OutputError } from '../output/write';
 import { SpecError } from '../spec/errors';
+import { parseOnboardArgs, runOnboard } from './onboard';
+import { runSchema } from './schema';
 import { parseSynthArgs, runSynth } from './synth';
 import { USAGE, UsageError } from './usage';
 import { runValidate } from './validate';
@@ -24,9 +26,13 @@ export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): numb
         return runSynth(parseSynthArgs(rest, env), out);
       case 'validate':
         return runValidate(rest, out);
+      case 'onboard':
+        return runOnboard(parseOnboardArgs(rest, env), out);
+      case 'schema':
+        return runSchema(rest, out);
       default:
         if (command.startsWith('-')) return runSynth(parseSynthArgs(argv, env), out);
-        throw new UsageError(`unknown command \`${command}\` — use \`synth\` or \`validate\``);
+        throw new UsageError(`unknown command \`${command}\` — use \`synth\`, \`validate\`, \`onboard\` or \`schema\``);
     }
   } catch (e) {
     if (e instanceof SpecError) {

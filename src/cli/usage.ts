@@ -11,6 +11,8 @@ export const USAGE = `Usage: tenancy <command> [options]
 Commands:
   synth       Render the spec into manifests (the default command)
   validate    Check a spec and write nothing
+  onboard     Write a new tenant's file from templates/, checked with every other tenant
+  schema      Print the JSON Schema of a spec (--tenant: of one tenant file)
 
 Options of synth:
   --config FILE   The spec to read (default: examples/tenancy.yaml)
@@ -27,6 +29,20 @@ Options of synth:
 
 Options of validate:
   --config FILE   The spec to check (default: examples/tenancy.yaml)
+
+Options of onboard (writes <tenantsDir>/<name>.yaml beside the spec; never overwrites):
+  --name NAME           The tenant, also its namespace (required)
+  --domain HOST         A host the tenant serves (required; repeat for more)
+  --owner-group GROUP   A group that administers the tenant (repeatable)
+  --owner-user USER     A user that administers the tenant (repeatable; at least one owner)
+  --team TEAM           Team label (optional)
+  --environment ENV     Environment label (optional)
+  --config FILE         The spec the tenant joins (default: examples/tenancy.yaml)
+  --templates DIR       Folder of tenant-file.yaml.hbs and onboard-next-steps.txt.hbs
+                        (default: the templates/ folder of cdk8s-tenancy)
+
+Options of schema:
+  --tenant        The schema of a file under tenantsDir instead of the whole spec
 
 Exit status: 0 done, 1 the spec was refused (or --check found differences), 2 usage error.
 `;

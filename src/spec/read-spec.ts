@@ -26,11 +26,33 @@ interface TenantOrigin {
   readonly base: readonly PropertyKey[];
 }
 
-/** Reads `configFile` and the tenant files next to it. */
-export function readSpec(configFile: string): ReadSpec {
+/** A tenant file not yet on disk: its text, and the path it will be written to (used in messages). */
+export interface PendingTenantFile {
+  readonly file: string;
+  readonly text: string;
+}
+
+/**
+ * Reads `configFile` and the tenant files next to it. `pending` tenant files (held in memory,
+ * e.g. one `npm run onboard` is about to write) are validated with them, after the files on
+ * disk, so a collision they cause is reported in the pending file.
+ */
+export function readSpec(configFile: string, pending: readonly PendingTenantFile[] = []): ReadSpec {
   const config = loadSourceFile(configFile);
   // `path.join` keeps a relative config path relative, so messages name files as the user wrote them.
-  return validateSources(config, (dir) => listYamlFiles(path.join(path.dirname(configFile), dir)));
+  return validateSources(config, (dir) => listYamlFiles(path.join(path.dirname(configFile), dir)), pending);
+}
+
+/** Where the tenant file of `tenant` goes: `<tenantsDir>/<tenant>.yaml` beside `configFile`. */
+export function tenantFilePath(configFile: string, tenant: string): string {
+  const config = loadSourceFile(configFile);
+  return path.join(path.dirname(configFile), tenantsDirOf(config.data), `${tenant}.yaml`);
+}
+
+/** The spec's `tenantsDir`, or its default. */
+function tenantsDirOf(data: unknown): string {
+  const dir = (data as Record<string, unknown>).tenantsDir;
+  return typeof dir === 'string' ? dir : 'tenants';
 }
 
 /** Validates spec text held in memory (tests, the library); a `tenantsDir` is not read. */
@@ -38,11 +60,10 @@ export function parseSpec(text: string, file = 'tenancy.yaml'): ReadSpec {
   return validateSources(parseSource(file, text), () => []);
 }
 
-function validateSources(config: SourceFile, listTenantFiles: (dir: string) => string[]): ReadSpec {
+function validateSources(config: SourceFile, listTenantFiles: (dir: string) => string[], pending: readonly PendingTenantFile[] = []): ReadSpec {
   const data = config.data as Record<string, unknown>;
   const inline = Array.isArray(data.tenants) ? (data.tenants as unknown[]) : [];
-  const tenantsDir = typeof data.tenantsDir === 'string' ? data.tenantsDir : 'tenants';
-  const tenantFiles = loadTenantFiles(listTenantFiles(tenantsDir));
+  const tenantFiles = loadTenantFiles(listTenantFiles(tenantsDirOf(data)), pending);
 
   const origins: TenantOrigin[] = [
     ...inline.map((_, i) => ({ source: config, base: ['tenants', i] })),
@@ -62,13 +83,14 @@ function validateSources(config: SourceFile, listTenantFiles: (dir: string) => s
   return { spec: result.data, files: [config.file, ...tenantFiles.map((f) => f.file)] };
 }
 
-/** Loads every tenant file, reporting the problems of all broken ones at once. */
-function loadTenantFiles(files: readonly string[]): SourceFile[] {
+/** Loads every tenant file (those on disk, then the pending ones), reporting the problems of all broken ones at once. */
+function loadTenantFiles(files: readonly string[], pending: readonly PendingTenantFile[]): SourceFile[] {
   const problems: SpecProblem[] = [];
   const sources: SourceFile[] = [];
-  for (const file of files) {
+  const loaders = [...files.map((file) => () => loadSourceFile(file)), ...pending.map((p) => () => parseSource(p.file, p.text))];
+  for (const load of loaders) {
     try {
-      sources.push(loadSourceFile(file));
+      sources.push(load());
     } catch (err) {
       if (!(err instanceof SpecError)) throw err;
       problems.push(...err.problems);

@@ -1,0 +1,222 @@
+/**
+ * The spec as JSON Schema (draft-07, the dialect yaml-language-server and most editors read),
+ * generated from the zod schema so the two never disagree on shape: the same fields, the
+ * same required ones, the same enums, `additionalProperties: false` everywhere.
+ *
+ * zod cannot express the rules written as code (`superRefine`), so a few of them are
+ * restated here as JSON Schema, where that is exact: the refused options (`const: false`,
+ * `not: {}`), "exactly one of" objects, the name and host patterns, quantities that YAML may
+ * write as numbers. Editors show the descriptions and defaults (read from `DEFAULTS`) on hover.
+ * The CLI stays the judge: it checks cross-field rules (collisions, allowed zones) the
+ * schema cannot.
+ */
+import { z } from 'zod';
+import { DEFAULTS, RESERVED_NAMESPACES, RESERVED_NAMESPACE_PREFIXES } from './defaults';
+import { isQuantity, QUANTITY_PATTERN } from './quantity';
+import { checkAllowCrossNamespace, CLUSTER_ISSUER_REFUSAL, MAX_TENANT_NAME_LENGTH } from './rules';
+import { specSchema, tenantSchema } from './schema';
+
+/** A JSON Schema node, as plain data. */
+export type JsonSchema = { [keyword: string]: unknown };
+
+/** Files at the package root that hold the generated schemas (`npm run tenancy -- schema`). */
+export const SPEC_SCHEMA_FILE = 'tenancy.schema.json';
+export const TENANT_SCHEMA_FILE = 'tenancy.tenant.schema.json';
+
+/** A tenant name: a DNS-1123 label starting with a letter (`checkTenantName` in rules.ts). */
+export const TENANT_NAME_PATTERN = '^[a-z]([-a-z0-9]*[a-z0-9])?$';
+/** A host name without wildcard, any case (the schema lowercases it; `checkHostName` in rules.ts). */
+export const HOST_NAME_PATTERN = '^(?=.{1,253}$)([A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?$';
+/** A name on the platform wildcard certificate: `*.zone` or a plain host. */
+export const WILDCARD_NAME_PATTERN = `^(\\*\\.)?${HOST_NAME_PATTERN.slice(1)}`;
+
+/** JSON Schema of a whole spec (`tenancy.yaml`). */
+export function specJsonSchema(): JsonSchema {
+  const schema = generate(specSchema);
+  const root = {
+    $schema: schema.$schema,
+    $comment: regenerateComment(SPEC_SCHEMA_FILE, ''),
+    title: 'cdk8s-tenancy spec',
+    description: 'The platform and its tenants; tenants may also be files of their own under `tenantsDir`. Check a spec with `npm run tenancy -- validate --config FILE`.',
+    ...withoutKeys(schema, ['$schema']),
+  };
+  describe(root, ROOT_DESCRIPTIONS);
+  const platform = at(root, 'platform');
+  tightenPlatform(platform);
+  tightenSettings(at(platform, 'defaults'));
+  tightenTenant(at(root, 'tenants', 'items'));
+  return root;
+}
+
+/** JSON Schema of one tenant file under `tenantsDir` (what `npm run onboard` writes). */
+export function tenantJsonSchema(): JsonSchema {
+  const schema = generate(tenantSchema);
+  const root = {
+    $schema: schema.$schema,
+    $comment: regenerateComment(TENANT_SCHEMA_FILE, ' --tenant'),
+    title: 'cdk8s-tenancy tenant file',
+    description: 'One tenant, in a file of its own under the spec\'s `tenantsDir`. It is validated together with the spec that reads it: `npm run tenancy -- validate --config FILE`.',
+    ...withoutKeys(schema, ['$schema']),
+  };
+  tightenTenant(root);
+  return root;
+}
+
+/** The text committed as a schema file: two-space indented, ending in a newline. */
+export function jsonSchemaText(schema: JsonSchema): string {
+  return `${JSON.stringify(schema, null, 2)}\n`;
+}
+
+function regenerateComment(file: string, flag: string): string {
+  return `Generated from src/spec/schema.ts; do not edit. Regenerate with \`npm run -s tenancy -- schema${flag} > ${file}\`.`;
+}
+
+/** zod → JSON Schema of the input (what a user writes, before defaults and transforms). */
+function generate(schema: z.ZodType): JsonSchema {
+  return z.toJSONSchema(schema, {
+    target: 'draft-7',
+    io: 'input',
+    // `clusterIssuer` and `http01` are `z.unknown()`, refused or ignored by code: `{}` here, tightened below.
+    unrepresentable: 'any',
+    override: (ctx) => {
+      if (isQuantitySchema(ctx.zodSchema)) {
+        // A number in YAML (`cpu: 2`) is accepted and kept as text; the pattern applies to strings only.
+        for (const key of Object.keys(ctx.jsonSchema)) delete (ctx.jsonSchema as JsonSchema)[key];
+        Object.assign(ctx.jsonSchema, {
+          type: ['string', 'number'],
+          pattern: QUANTITY_PATTERN,
+          minimum: 0,
+          description: 'A Kubernetes quantity, e.g. `500m`, `2`, `512Mi` or `4Gi`.',
+        });
+      }
+    },
+  }) as JsonSchema;
+}
+
+/** The spec's `quantity`: a preprocess pipe into a string refined by `isQuantity`. */
+function isQuantitySchema(schema: unknown): boolean {
+  const def = (schema as { _zod?: { def?: { type?: string; out?: { _zod: { def: { checks?: Array<{ _zod: { def: { fn?: unknown } } }> } } } } } })._zod?.def;
+  return def?.type === 'pipe' && (def.out?._zod.def.checks ?? []).some((check) => check._zod.def.fn === isQuantity);
+}
+
+function tightenPlatform(platform: JsonSchema): void {
+  describe(platform, PLATFORM_DESCRIPTIONS);
+  Object.assign(at(platform, 'allowedDomains', 'items'), { pattern: HOST_NAME_PATTERN });
+  Object.assign(at(platform, 'wildcard', 'dnsNames', 'items'), { pattern: WILDCARD_NAME_PATTERN });
+  exactlyOne(at(platform, 'wildcard', 'acme', 'dns01'));
+  Object.assign(at(platform, 'wildcard', 'acme', 'http01'), {
+    description: 'Not used: a wildcard certificate can only be issued through a DNS-01 challenge — set `dns01`.',
+  });
+}
+
+/** The fields a tenant may set and `platform.defaults` may preset. */
+function tightenSettings(settings: JsonSchema): void {
+  describe(settings, SETTINGS_DESCRIPTIONS);
+  Object.assign(at(settings, 'podSecurity'), { enum: ['restricted', 'baseline'] });
+  Object.assign(at(settings, 'traefik', 'allowCrossNamespace'), {
+    const: false,
+    description: `Only \`false\` is accepted: ${checkAllowCrossNamespace(true)}.`,
+  });
+  const issuer = at(settings, 'issuer');
+  const refused = at(issuer, 'clusterIssuer');
+  for (const key of Object.keys(refused)) delete refused[key];
+  Object.assign(refused, { not: {}, description: `Refused: ${CLUSTER_ISSUER_REFUSAL}.` });
+  exactlyOne(issuer);
+}
+
+function tightenTenant(tenant: JsonSchema): void {
+  tightenSettings(tenant);
+  describe(tenant, TENANT_DESCRIPTIONS);
+  Object.assign(at(tenant, 'name'), {
+    pattern: TENANT_NAME_PATTERN,
+    maxLength: MAX_TENANT_NAME_LENGTH,
+    not: { anyOf: [{ enum: [...RESERVED_NAMESPACES] }, ...RESERVED_NAMESPACE_PREFIXES.map((p) => ({ pattern: `^${p}` }))] },
+  });
+  Object.assign(at(tenant, 'domains'), { uniqueItems: true });
+  Object.assign(at(tenant, 'domains', 'items'), { pattern: HOST_NAME_PATTERN });
+  const owners = at(tenant, 'owners');
+  owners.anyOf = ['groups', 'users'].map((key) => ({ required: [key], properties: { [key]: { type: 'array', minItems: 1 } } }));
+}
+
+/** An object that must set exactly one of its fields (issuer kinds, DNS providers). */
+function exactlyOne(node: JsonSchema): void {
+  Object.assign(node, { minProperties: 1, maxProperties: 1 });
+}
+
+/** The schema of the field at `path` (through `properties`, and `items` for lists); throws when the zod schema moved. */
+function at(node: JsonSchema, ...path: string[]): JsonSchema {
+  let current = node;
+  for (const key of path) {
+    const next = key === 'items' ? current.items : (current.properties as Record<string, JsonSchema> | undefined)?.[key];
+    if (next === null || typeof next !== 'object') {
+      throw new Error(`JSON Schema has no \`${path.join('.')}\`: the zod schema changed, update src/spec/json-schema.ts`);
+    }
+    current = next as JsonSchema;
+  }
+  return current;
+}
+
+/** Adds descriptions (and defaults) by dotted path; every path must exist. */
+function describe(node: JsonSchema, table: Readonly<Record<string, Doc>>): void {
+  for (const [path, doc] of Object.entries(table)) {
+    const target = at(node, ...path.split('.'));
+    const [description, fallback] = typeof doc === 'string' ? [doc, undefined] : doc;
+    target.description = description;
+    if (fallback !== undefined) target.default = fallback;
+  }
+}
+
+function withoutKeys(node: JsonSchema, keys: readonly string[]): JsonSchema {
+  return Object.fromEntries(Object.entries(node).filter(([k]) => !keys.includes(k)));
+}
+
+/** A description, or a description and the built-in default. */
+type Doc = string | readonly [string, unknown];
+
+const T = DEFAULTS.tenant;
+const P = DEFAULTS.platform;
+
+const ROOT_DESCRIPTIONS: Record<string, Doc> = {
+  platform: 'What all tenants share: the platform namespace, the allowed DNS zones, the wildcard certificate, and tenant defaults.',
+  tenantsDir: ['Folder (relative to this file) whose `*.yaml` files are one tenant each, read as well as `tenants`.', 'tenants'],
+  tenants: 'Tenants written inline; each becomes a namespace with guard rails, its own Traefik and its own Issuer.',
+};
+
+const PLATFORM_DESCRIPTIONS: Record<string, Doc> = {
+  'traefik.namespace': ['Namespace of every tenant\'s Traefik, the default TLSStore and TLSOption. No tenant may take it.', P.traefikNamespace],
+  'traefik.image': ['Traefik image of every tenant\'s Traefik: a v3 that knows every flag passed.', P.traefikImage],
+  allowedDomains: 'DNS zones tenants may serve: every tenant domain must equal one of them or lie under it.',
+  wildcard: 'The platform wildcard certificate, served by every tenant\'s Traefik as its default (issued over DNS-01).',
+  'wildcard.dnsNames': 'Names on the certificate, e.g. `*.apps.example.com`.',
+  'wildcard.secretName': ['Secret receiving the certificate, beside the default TLSStore.', P.wildcardSecretName],
+  'wildcard.acme.email': 'ACME account e-mail, for expiry notices.',
+  'wildcard.acme.server': ['ACME directory (https).', P.acmeServer],
+  'wildcard.acme.dns01': 'The DNS provider cert-manager solves DNS-01 with: exactly one of `cloudflare` or `route53`.',
+  defaults: 'Values for every tenant that does not set the field itself (any tenant field except `name`, `domains`, `owners`).',
+};
+
+const SETTINGS_DESCRIPTIONS: Record<string, Doc> = {
+  team: 'Label `tenancy.cdk8s.io/team` on the namespace.',
+  environment: 'Label `tenancy.cdk8s.io/environment` on the namespace.',
+  secrets: ['What owners may do with Secrets: `read-only` (get, list, watch) or `manage` (also create, update, patch).', T.secrets],
+  podSecurity: ['Pod Security level enforced on the namespace (`privileged` is refused: it lets pods take over their node).', T.podSecurity],
+  quota: ['ResourceQuota of the namespace; NodePort and LoadBalancer Services are always capped at 0.', T.quota],
+  limits: ['LimitRange: container defaults and maximum.', T.limits],
+  traefik: 'The tenant\'s own Traefik, in the platform namespace, watching only this tenant.',
+  'traefik.replicas': ['Pods; a PodDisruptionBudget is added when more than one.', T.traefik.replicas],
+  'traefik.serviceType': ['Service type of the entry points.', T.traefik.serviceType],
+  'traefik.logLevel': ['Traefik\'s `--log.level`.', T.traefik.logLevel],
+  'traefik.resources': ['Container requests and limits.', T.traefik.resources],
+  issuer: 'How the tenant\'s certificates are signed: exactly one of `acme`, `ca`, `selfSigned` (a namespaced Issuer, never a ClusterIssuer).',
+  egress: 'Egress allowed beyond the namespace and DNS (default: none).',
+  'egress.cidrs': 'Destinations, e.g. `0.0.0.0/0`.',
+  'egress.ports': 'TCP ports (default: all).',
+};
+
+const TENANT_DESCRIPTIONS: Record<string, Doc> = {
+  name: `The tenant name, which is also its namespace: a DNS-1123 label of at most ${MAX_TENANT_NAME_LENGTH} characters. Renaming it renames every object of the tenant.`,
+  domains: 'Hosts the tenant serves, one Certificate each; no wildcards. A host belongs to one tenant only.',
+  owners: 'Who administers the tenant (bound to the `tenant-owner` Role): at least one group or user.',
+  'owners.groups': 'Groups as your identity provider sends them.',
+  'owners.users': 'Users as your identity provider sends them.',
+};
