@@ -17,6 +17,8 @@ export { readSpec, parseSpec, MAX_TENANTS } from './spec/read-spec';
 export type { ReadSpec } from './spec/read-spec';
 export { specSchema, tenantSchema } from './spec/schema';
 export type { SpecInput, TenantInput } from './spec/schema';
+export { specJsonSchema, tenantJsonSchema } from './spec/json-schema';
+export type { JsonSchema } from './spec/json-schema';
 export { renderGroups } from './output/render';
 export type { ObjectGroup, KubeObject } from './output/render';
 export { toYamlFiles, toYamlStream } from './output/yaml';

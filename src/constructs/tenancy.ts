@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { TenancyModel } from '../model/tenancy-model';
+import { resolveTenancy, TenancyModel } from '../model/tenancy-model';
+import { readSpec } from '../spec/read-spec';
 import { Platform } from './platform';
 import { Tenant } from './tenant';
 
@@ -16,6 +17,14 @@ export interface TenancyProps {
  * synthesis stays linear in the number of tenants.
  */
 export class Tenancy extends Construct {
+  /**
+   * The setup of a spec file (and the tenant files under its `tenantsDir`), validated as
+   * `tenancy validate` does: throws a `SpecError` listing every problem, `FILE:LINE:COL` each.
+   */
+  public static fromSpecFile(scope: Construct, id: string, file: string): Tenancy {
+    return new Tenancy(scope, id, { model: resolveTenancy(readSpec(file).spec) });
+  }
+
   constructor(scope: Construct, id: string, props: TenancyProps) {
     super(scope, id);
     const p = props.model.platform;
