@@ -12,6 +12,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Handlebars from 'handlebars';
 import { Header, PackSync, ReadEntry } from 'tar';
+import { gzipSync } from 'zlib';
 import { CpuMemory, TenancyModel, TenantModel } from '../model/tenancy-model';
 import { certificateSecretName, PLATFORM_CHART, PLATFORM_NAMES, tenantChartName, tenantNames } from '../model/names';
 import { QUANTITY_PATTERN } from '../spec/quantity';
@@ -416,10 +417,12 @@ const ARCHIVE_MTIME = new Date(0);
 /**
  * The chart as Helm packages it: a gzip'd tar of regular files under one folder named after
  * the chart. Deterministic: entries sorted, mode 0644, fixed mtime, no owner names or ids
- * (`portable`), and a gzip header with mtime 0 and the OS byte set to "unknown".
+ * (`portable`), and a gzip header with mtime 0 and the OS byte set to "unknown" (255), as
+ * tar's own portable gzip writes it. Compressed in one call at level 6, the default of the
+ * Go gzip that `helm package` uses: a zlib stream per chart costs a third more at scale.
  */
 export function packageChart(chart: string, files: ReadonlyMap<string, FileContent>): Buffer {
-  const pack = new PackSync({ gzip: { level: 6 }, portable: true, mtime: ARCHIVE_MTIME });
+  const pack = new PackSync({ portable: true, mtime: ARCHIVE_MTIME });
   const chunks: Buffer[] = [];
   pack.on('data', (chunk: Buffer) => chunks.push(chunk));
   for (const rel of [...files.keys()].sort()) {
@@ -429,5 +432,10 @@ export function packageChart(chart: string, files: ReadonlyMap<string, FileConte
     entry.end(data);
   }
   pack.end();
-  return Buffer.concat(chunks);
+  const archive = gzipSync(Buffer.concat(chunks), { level: 6 });
+  archive[GZIP_OS_BYTE] = 255;
+  return archive;
 }
+
+/** Offset of the OS byte in a gzip header (RFC 1952); Node writes the build platform's code there. */
+const GZIP_OS_BYTE = 9;
