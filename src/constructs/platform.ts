@@ -1,9 +1,12 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-29/lib/imports/k8s';
 import { TlsOption } from '../imports/traefik-tlsoption';
-import { PlatformModel } from '../model/tenancy-model';
+import { PLATFORM_GITOPS_NAME, PLATFORM_OUTPUT_FILE } from '../model/extension-names';
+import { AdmissionMode, GitOpsModel, PlatformModel } from '../model/tenancy-model';
 import { PLATFORM_NAMES } from '../model/names';
 import { DEFAULTS } from '../spec/defaults';
+import { AdmissionGuardRails } from './admission-guard-rails';
+import { GitOpsApp } from './gitops-app';
 import { platformLabels } from './labels';
 import { WildcardTLSStore } from './wildcard-tls-store';
 
@@ -14,11 +17,18 @@ export interface PlatformProps {
   readonly tlsMinVersion?: string;
   /** The platform wildcard certificate on the default TLSStore. @default - no wildcard, no TLSStore */
   readonly wildcard?: PlatformModel['wildcard'];
+  /** Admission guard rails of every tenant namespace (see `AdmissionGuardRails`). @default 'native' */
+  readonly admission?: AdmissionMode;
+  /** Tenants have SecretStores: adds the rule that keeps their ExternalSecrets on them. @default false */
+  readonly externalSecrets?: boolean;
+  /** An Argo CD Application, or Flux GitRepository and Kustomization, that applies the platform's file. @default - none */
+  readonly gitops?: GitOpsModel;
 }
 
 /**
  * What all tenants share: the platform namespace (Pod Security `restricted`), the `default`
- * TLSOption every tenant's Traefik reads from it, and the wildcard TLSStore when configured.
+ * TLSOption every tenant's Traefik reads from it, the wildcard TLSStore when configured, and
+ * the admission policies of every tenant namespace.
  */
 export class Platform extends Construct {
   constructor(scope: Construct, id: string, props: PlatformProps = {}) {
@@ -46,5 +56,21 @@ export class Platform extends Construct {
     if (props.wildcard) {
       new WildcardTLSStore(this, 'Wildcard', { namespace, ...props.wildcard });
     }
+    new AdmissionGuardRails(this, 'Admission', { mode: props.admission, externalSecrets: props.externalSecrets });
+    if (props.gitops) {
+      new GitOpsApp(this, 'GitOps', { name: PLATFORM_GITOPS_NAME, file: PLATFORM_OUTPUT_FILE, gitops: props.gitops, labels });
+    }
   }
+}
+
+/** The props of the platform of a resolved Tenancy (the CLI and the `Tenancy` construct build it alike). */
+export function platformPropsOf(p: PlatformModel): PlatformProps {
+  return {
+    namespace: p.namespace,
+    tlsMinVersion: p.tlsMinVersion,
+    wildcard: p.wildcard,
+    admission: p.admission,
+    externalSecrets: p.externalSecrets !== undefined,
+    gitops: p.gitops,
+  };
 }

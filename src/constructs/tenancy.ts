@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { resolveTenancy, TenancyModel } from '../model/tenancy-model';
 import { readSpec } from '../spec/read-spec';
-import { Platform } from './platform';
-import { Tenant } from './tenant';
+import { Platform, platformPropsOf } from './platform';
+import { Tenant, tenantPropsOf } from './tenant';
 
 export interface TenancyProps {
   /** The resolved spec: `resolveTenancy(readSpec(file).spec)` or `resolveTenancy(parseSpec(text).spec)`. */
@@ -28,9 +28,9 @@ export class Tenancy extends Construct {
   constructor(scope: Construct, id: string, props: TenancyProps) {
     super(scope, id);
     const p = props.model.platform;
-    new Platform(this, 'Platform', { namespace: p.namespace, tlsMinVersion: p.tlsMinVersion, wildcard: p.wildcard });
+    new Platform(this, 'Platform', platformPropsOf(p));
     for (const tenant of props.model.tenants) {
-      new Tenant(this, `Tenant-${tenant.name}`, { tenant, platformNamespace: p.namespace, traefikImage: p.traefikImage });
+      new Tenant(this, `Tenant-${tenant.name}`, tenantPropsOf(tenant, p));
     }
   }
 }

@@ -34,6 +34,10 @@ export interface TenantNamespaceProps {
   readonly traefikNamespace?: string;
   /** Egress allowed beyond the namespace and DNS. @default - none */
   readonly egress?: EgressModel;
+  /** Annotations of the Namespace (the admission policies read the tenant's domains from one). @default - none */
+  readonly annotations?: Record<string, string>;
+  /** Owners may write ExternalSecrets and read the tenant's SecretStore (see `ownerRules`). @default false */
+  readonly externalSecrets?: boolean;
 }
 
 /**
@@ -72,6 +76,7 @@ export class TenantNamespace extends Construct {
           'pod-security.kubernetes.io/warn': 'restricted',
           'pod-security.kubernetes.io/warn-version': 'latest',
         },
+        ...(props.annotations && Object.keys(props.annotations).length > 0 ? { annotations: { ...props.annotations } } : {}),
       },
     });
 
@@ -98,7 +103,7 @@ export class TenantNamespace extends Construct {
     const role = tenantNames(props.name).ownerRole;
     new k8s.KubeRole(this, 'OwnerRole', {
       metadata: meta(role),
-      rules: ownerRules(props.secrets ?? (DEFAULTS.tenant.secrets as 'read-only')).map((r) => ({
+      rules: ownerRules(props.secrets ?? (DEFAULTS.tenant.secrets as 'read-only'), { externalSecrets: props.externalSecrets }).map((r) => ({
         apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs],
       })),
     });

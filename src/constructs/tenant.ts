@@ -1,8 +1,13 @@
 import { Construct } from 'constructs';
-import { TenantModel } from '../model/tenancy-model';
+import { ANNOTATIONS, gitopsAppName, tenantOutputFile } from '../model/extension-names';
+import { AdmissionMode, ExternalSecretsModel, GitOpsModel, PlatformModel, TenantModel } from '../model/tenancy-model';
+import { DEFAULTS } from '../spec/defaults';
+import { GitOpsApp } from './gitops-app';
+import { tenantLabels } from './labels';
 import { ScopedTraefik } from './scoped-traefik';
 import { TenantIssuer } from './tenant-issuer';
 import { TenantNamespace } from './tenant-namespace';
+import { TenantSecretStore } from './tenant-secret-store';
 
 export interface TenantProps {
   /** The resolved tenant (see `resolveTenancy`). */
@@ -11,6 +16,16 @@ export interface TenantProps {
   readonly platformNamespace?: string;
   /** Traefik image. @default 'traefik:v3.7.11' */
   readonly traefikImage?: string;
+  /**
+   * The platform's admission mode. Unless `none`, the Namespace carries the tenant's domains
+   * in the `tenancy.cdk8s.io/domains` annotation, which the shared policies read.
+   * @default 'native'
+   */
+  readonly admission?: AdmissionMode;
+  /** A SecretStore scoped to this tenant, and ExternalSecret rights for its owners. @default - none */
+  readonly externalSecrets?: ExternalSecretsModel;
+  /** An Argo CD Application, or Flux GitRepository and Kustomization, that applies this tenant's file. @default - none */
+  readonly gitops?: GitOpsModel;
 }
 
 /** Everything one tenant gets: its namespace and guard rails, its own Traefik, its Issuer and Certificates. */
@@ -18,6 +33,7 @@ export class Tenant extends Construct {
   constructor(scope: Construct, id: string, props: TenantProps) {
     super(scope, id);
     const t = props.tenant;
+    const admission = props.admission ?? (DEFAULTS.platform.admission as AdmissionMode);
     new TenantNamespace(this, 'Namespace', {
       name: t.name,
       team: t.team,
@@ -29,6 +45,8 @@ export class Tenant extends Construct {
       secrets: t.secrets,
       traefikNamespace: props.platformNamespace,
       egress: t.egress,
+      ...(admission !== 'none' ? { annotations: { [ANNOTATIONS.domains]: t.domains.join(',') } } : {}),
+      externalSecrets: props.externalSecrets !== undefined,
     });
     const traefik = new ScopedTraefik(this, 'Traefik', {
       tenant: t.name,
@@ -45,5 +63,23 @@ export class Tenant extends Construct {
       domains: t.domains,
       ingressClass: traefik.ingressClass,
     });
+    if (props.externalSecrets) {
+      new TenantSecretStore(this, 'SecretStore', { tenant: t.name, vault: props.externalSecrets.vault });
+    }
+    if (props.gitops) {
+      new GitOpsApp(this, 'GitOps', { name: gitopsAppName(t.name), file: tenantOutputFile(t.name), gitops: props.gitops, labels: tenantLabels(t.name) });
+    }
   }
+}
+
+/** The props of one tenant of a resolved Tenancy (the CLI and the `Tenancy` construct build it alike). */
+export function tenantPropsOf(tenant: TenantModel, p: PlatformModel): TenantProps {
+  return {
+    tenant,
+    platformNamespace: p.namespace,
+    traefikImage: p.traefikImage,
+    admission: p.admission,
+    externalSecrets: p.externalSecrets,
+    gitops: p.gitops,
+  };
 }

@@ -2,10 +2,10 @@ import { Construct } from 'constructs';
 import { Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyRotationPolicy } from '../imports/cert-manager-certificate';
 import { Issuer } from '../imports/cert-manager-issuer';
 import { TlsStore } from '../imports/traefik-tlsstore';
-import { Dns01Model } from '../model/tenancy-model';
+import { Dns01Model, SecretSyncModel } from '../model/tenancy-model';
 import { PLATFORM_NAMES } from '../model/names';
 import { DEFAULTS } from '../spec/defaults';
-import { checkWildcardDnsName } from '../spec/rules';
+import { checkSyncNamespace, checkSyncVia, checkWildcardDnsName } from '../spec/rules';
 import { platformLabels } from './labels';
 import { refuseIf } from './refuse';
 
@@ -22,6 +22,31 @@ export interface WildcardTLSStoreProps {
     /** @default Let's Encrypt production */
     readonly server?: string;
     readonly dns01: Dns01Model;
+  };
+  /**
+   * Copies of the Secret for other platform namespaces, made by reflector or replicator from
+   * annotations on the Secret (`spec.secretTemplate`). Namespaces are listed by name: patterns
+   * and `kubed` are refused; the spec also refuses tenant namespaces.
+   * @default - the Secret stays in the platform namespace only
+   */
+  readonly syncTo?: SecretSyncModel;
+}
+
+/** Annotations that make `via` copy a Secret into exactly `namespaces` (both tools match whole names). */
+export function secretSyncAnnotations(sync: SecretSyncModel): Record<string, string> {
+  const list = sync.namespaces.join(',');
+  if (sync.via === 'reflector') {
+    return {
+      'reflector.v1.k8s.emberstack.com/reflection-allowed': 'true',
+      'reflector.v1.k8s.emberstack.com/reflection-allowed-namespaces': list,
+      'reflector.v1.k8s.emberstack.com/reflection-auto-enabled': 'true',
+      'reflector.v1.k8s.emberstack.com/reflection-auto-namespaces': list,
+    };
+  }
+  return {
+    'replicator.v1.mittwald.de/replication-allowed': 'true',
+    'replicator.v1.mittwald.de/replication-allowed-namespaces': list,
+    'replicator.v1.mittwald.de/replicate-to': list,
   };
 }
 
@@ -40,6 +65,11 @@ export class WildcardTLSStore extends Construct {
       'WildcardTLSStore', 'acme.dns01',
     );
     const namespace = props.namespace ?? DEFAULTS.platform.traefikNamespace;
+    if (props.syncTo) {
+      refuseIf(checkSyncVia(props.syncTo.via), 'WildcardTLSStore', 'syncTo.via');
+      refuseIf(props.syncTo.namespaces.length === 0 ? 'lists no namespace — name each namespace that needs the wildcard Secret, e.g. `monitoring`' : undefined, 'WildcardTLSStore', 'syncTo.namespaces');
+      props.syncTo.namespaces.forEach((ns, i) => refuseIf(checkSyncNamespace(ns, namespace), 'WildcardTLSStore', `syncTo.namespaces[${i}]`));
+    }
     const secretName = props.secretName ?? DEFAULTS.platform.wildcardSecretName;
     const labels = platformLabels();
 
@@ -61,6 +91,7 @@ export class WildcardTLSStore extends Construct {
         dnsNames: [...props.dnsNames],
         issuerRef: { group: 'cert-manager.io', kind: 'Issuer', name: PLATFORM_NAMES.wildcardIssuer },
         privateKey: { algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA, size: 256, rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.ALWAYS },
+        ...(props.syncTo ? { secretTemplate: { annotations: secretSyncAnnotations(props.syncTo) } } : {}),
       },
     });
     // The CRD wants `spec.defaultCertificate.secretName` (the Traefik docs' example puts a list under `spec`).

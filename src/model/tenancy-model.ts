@@ -64,11 +64,57 @@ export interface Dns01Model {
   readonly route53?: { readonly region: string; readonly hostedZoneID?: string };
 }
 
+/** Copies of the wildcard Secret into the namespaces listed by name (never a tenant's, never a pattern). */
+export interface SecretSyncModel {
+  readonly via: 'reflector' | 'replicator';
+  readonly namespaces: readonly string[];
+}
+
 export interface WildcardModel {
   readonly dnsNames: readonly string[];
   readonly secretName: string;
   readonly acme: { readonly email: string; readonly server: string; readonly dns01: Dns01Model };
+  /** @default - the Secret stays in the platform namespace only */
+  readonly syncTo?: SecretSyncModel;
 }
+
+/** How admission guard rails are enforced: ValidatingAdmissionPolicies, Kyverno ClusterPolicies, or not at all. */
+export type AdmissionMode = 'native' | 'kyverno' | 'none';
+
+/** Vault behind the External Secrets Operator; `path` and `role` still hold `{tenant}`. */
+export interface VaultStoreModel {
+  readonly server: string;
+  readonly path: string;
+  readonly version: 'v1' | 'v2';
+  readonly role: string;
+  readonly authMountPath: string;
+}
+
+export interface ExternalSecretsModel {
+  readonly vault: VaultStoreModel;
+}
+
+export interface ArgoCdModel {
+  readonly repoURL: string;
+  readonly targetRevision: string;
+  /** Folder of the rendered output in the repository (it holds `platform.yaml` and `tenants/`). */
+  readonly path: string;
+  readonly namespace: string;
+  readonly project: string;
+  readonly server: string;
+}
+
+export interface FluxModel {
+  readonly url: string;
+  readonly branch: string;
+  /** Folder of the rendered output in the repository (it holds `platform.yaml` and `tenants/`). */
+  readonly path: string;
+  readonly namespace: string;
+  readonly interval: string;
+  readonly secretRef?: string;
+}
+
+export type GitOpsModel = { readonly argocd: ArgoCdModel } | { readonly flux: FluxModel };
 
 export interface PlatformModel {
   readonly namespace: string;
@@ -76,6 +122,11 @@ export interface PlatformModel {
   readonly allowedDomains: readonly string[];
   readonly tlsMinVersion: string;
   readonly wildcard?: WildcardModel;
+  readonly admission: AdmissionMode;
+  /** @default - no SecretStore, owners get no ExternalSecret rights */
+  readonly externalSecrets?: ExternalSecretsModel;
+  /** @default - no Application or Kustomization: apply the files yourself */
+  readonly gitops?: GitOpsModel;
 }
 
 export interface TenancyModel {
@@ -102,7 +153,11 @@ export function resolveTenancy(spec: SpecInput): TenancyModel {
           // The schema refuses a wildcard without dns01.
           dns01: wildcard.acme.dns01 as Dns01Model,
         },
+        ...(wildcard.syncTo ? { syncTo: { via: wildcard.syncTo.via as SecretSyncModel['via'], namespaces: wildcard.syncTo.namespaces } } : {}),
       },
+      admission: p.admission ?? (DEFAULTS.platform.admission as AdmissionMode),
+      ...(p.externalSecrets ? { externalSecrets: resolveExternalSecrets(p.externalSecrets) } : {}),
+      ...(p.gitops ? { gitops: resolveGitOps(p.gitops) } : {}),
     },
     tenants: (spec.tenants ?? []).map((t) => resolveTenant(t, p.defaults ?? {})),
   };
@@ -150,6 +205,54 @@ function resolveTenant(t: TenantInput, d: TenantSettings): TenantModel {
       ports: t.egress?.ports ?? d.egress?.ports ?? T.egress.ports,
     },
   };
+}
+
+function resolveExternalSecrets(e: NonNullable<NonNullable<SpecInput['platform']>['externalSecrets']>): ExternalSecretsModel {
+  const V = DEFAULTS.platform.vault;
+  return {
+    vault: {
+      server: e.vault.server,
+      path: e.vault.path ?? V.path,
+      version: e.vault.version ?? (V.version as 'v2'),
+      role: e.vault.role ?? V.role,
+      authMountPath: e.vault.authMountPath ?? V.authMountPath,
+    },
+  };
+}
+
+function resolveGitOps(g: NonNullable<NonNullable<SpecInput['platform']>['gitops']>): GitOpsModel {
+  if (g.argocd) {
+    const A = DEFAULTS.platform.argocd;
+    return {
+      argocd: {
+        repoURL: g.argocd.repoURL,
+        targetRevision: g.argocd.targetRevision ?? A.targetRevision,
+        path: normalizeRepoPath(g.argocd.path ?? A.path),
+        namespace: g.argocd.namespace ?? A.namespace,
+        project: g.argocd.project ?? A.project,
+        server: g.argocd.server ?? A.server,
+      },
+    };
+  }
+  // The schema accepts exactly one engine.
+  const f = g.flux!;
+  const F = DEFAULTS.platform.flux;
+  return {
+    flux: {
+      url: f.url,
+      branch: f.branch ?? F.branch,
+      path: normalizeRepoPath(f.path ?? F.path),
+      namespace: f.namespace ?? F.namespace,
+      interval: f.interval ?? F.interval,
+      ...(f.secretRef ? { secretRef: f.secretRef } : {}),
+    },
+  };
+}
+
+/** `./dist/` → `dist`; the repository root is `.`. */
+function normalizeRepoPath(path: string): string {
+  const clean = path.replace(/^\.\//, '').replace(/\/+$/, '');
+  return clean === '' ? '.' : clean;
 }
 
 function resolveIssuer(issuer: NonNullable<TenantSettings['issuer']>): IssuerModel {

@@ -7,8 +7,9 @@
  */
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Platform } from '../constructs/platform';
-import { Tenant } from '../constructs/tenant';
+import { Platform, platformPropsOf } from '../constructs/platform';
+import { Tenant, tenantPropsOf } from '../constructs/tenant';
+import { PLATFORM_OUTPUT_FILE, tenantOutputFile } from '../model/extension-names';
 import { TenancyModel } from '../model/tenancy-model';
 
 /** A Kubernetes object as plain JSON. */
@@ -23,21 +24,21 @@ export interface ObjectGroup {
   readonly objects: readonly KubeObject[];
 }
 
-export const PLATFORM_FILE = 'platform.yaml';
-export const tenantFile = (tenant: string) => `tenants/${tenant}.yaml`;
+export const PLATFORM_FILE = PLATFORM_OUTPUT_FILE;
+export const tenantFile = (tenant: string) => tenantOutputFile(tenant);
 
 /** Renders every group: the platform first, then tenants in spec order. */
 export function renderGroups(model: TenancyModel): ObjectGroup[] {
   const p = model.platform;
   const groups: ObjectGroup[] = [{
     file: PLATFORM_FILE,
-    objects: synthesize((chart) => new Platform(chart, 'Platform', { namespace: p.namespace, tlsMinVersion: p.tlsMinVersion, wildcard: p.wildcard })),
+    objects: synthesize((chart) => new Platform(chart, 'Platform', platformPropsOf(p))),
   }];
   for (const tenant of model.tenants) {
     groups.push({
       file: tenantFile(tenant.name),
       tenant: tenant.name,
-      objects: synthesize((chart) => new Tenant(chart, 'Tenant', { tenant, platformNamespace: p.namespace, traefikImage: p.traefikImage })),
+      objects: synthesize((chart) => new Tenant(chart, 'Tenant', tenantPropsOf(tenant, p))),
     });
   }
   return groups;

@@ -16,8 +16,25 @@ export const WRITE = ['get', 'list', 'watch', 'create', 'update', 'patch', 'dele
 /** What `secrets: manage` grants on Secrets (no delete: a deleted TLS Secret takes a site down). */
 export const SECRETS_MANAGE = ['get', 'list', 'watch', 'create', 'update', 'patch'] as const;
 
+/** What else the owners' Role covers, beside the tenant's own workloads. */
+export interface OwnerRuleOptions {
+  /**
+   * The tenant has a SecretStore (External Secrets Operator): owners may write ExternalSecrets
+   * that read through it, and read the SecretStore itself — never change it, since it holds
+   * the tenant's scope in the secret manager. Secrets keep the `secrets` setting.
+   * @default false
+   */
+  readonly externalSecrets?: boolean;
+}
+
 /** Permissions of a tenant's owners inside their own namespace. */
-export function ownerRules(secrets: 'read-only' | 'manage'): PolicyRule[] {
+export function ownerRules(secrets: 'read-only' | 'manage', options: OwnerRuleOptions = {}): PolicyRule[] {
+  const externalSecrets: PolicyRule[] = options.externalSecrets
+    ? [
+      { apiGroups: ['external-secrets.io'], resources: ['externalsecrets'], verbs: WRITE },
+      { apiGroups: ['external-secrets.io'], resources: ['secretstores'], verbs: READ },
+    ]
+    : [];
   return [
     { apiGroups: [''], resources: ['configmaps', 'persistentvolumeclaims', 'pods', 'serviceaccounts', 'services'], verbs: WRITE },
     { apiGroups: [''], resources: ['pods/exec', 'pods/portforward'], verbs: ['get', 'create'] },
@@ -41,6 +58,7 @@ export function ownerRules(secrets: 'read-only' | 'manage'): PolicyRule[] {
     { apiGroups: ['cert-manager.io'], resources: ['certificates'], verbs: WRITE },
     { apiGroups: ['cert-manager.io'], resources: ['certificaterequests', 'issuers'], verbs: READ },
     { apiGroups: ['acme.cert-manager.io'], resources: ['challenges', 'orders'], verbs: READ },
+    ...externalSecrets,
   ];
 }
 

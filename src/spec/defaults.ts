@@ -14,6 +14,30 @@ export const DEFAULTS = {
     wildcardSecretName: 'platform-wildcard-tls',
     /** Minimum TLS version of the default TLSOption that every tenant's Traefik uses. */
     tlsMinVersion: 'VersionTLS12',
+    /** Admission guard rails: Kubernetes ValidatingAdmissionPolicies, which need no extra component (Kubernetes ≥ 1.30). */
+    admission: 'native',
+    /** `platform.externalSecrets.vault`: one SecretStore per tenant, scoped by `{tenant}` in its KV mount (`path`) and its Vault role. */
+    vault: {
+      path: 'tenants/{tenant}',
+      version: 'v2',
+      role: 'tenant-{tenant}',
+      authMountPath: 'kubernetes',
+    },
+    /** `platform.gitops.argocd`: one Application per tenant file. */
+    argocd: {
+      namespace: 'argocd',
+      project: 'default',
+      targetRevision: 'HEAD',
+      path: 'dist',
+      server: 'https://kubernetes.default.svc',
+    },
+    /** `platform.gitops.flux`: one GitRepository and Kustomization per tenant file. */
+    flux: {
+      namespace: 'flux-system',
+      branch: 'main',
+      path: 'dist',
+      interval: '10m',
+    },
   },
   tenant: {
     secrets: 'read-only',

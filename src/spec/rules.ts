@@ -108,3 +108,69 @@ export function wildcardCovers(dnsName: string, domain: string): boolean {
   const zone = dnsName.slice(2);
   return domain.endsWith(`.${zone}`) && !domain.slice(0, -zone.length - 1).includes('.');
 }
+
+/** Tools that copy the wildcard certificate's Secret into other namespaces (cert-manager's FAQ names these). */
+export const SECRET_SYNC_TOOLS = ['reflector', 'replicator'] as const;
+
+/** Checks `platform.wildcard.syncTo.via`. */
+export function checkSyncVia(via: unknown): string | undefined {
+  if (via === 'kubed') {
+    return '`kubed` is retired upstream and no longer maintained — use `reflector` or `replicator`, which cert-manager\'s FAQ also names';
+  }
+  if (typeof via === 'string' && !(SECRET_SYNC_TOOLS as readonly string[]).includes(via)) {
+    return `\`${via}\` is not a supported sync tool — use \`reflector\` or \`replicator\``;
+  }
+  return undefined;
+}
+
+/**
+ * Checks one entry of `platform.wildcard.syncTo.namespaces` on its own: it must be a namespace
+ * name, never a pattern. Both tools read each entry as a regular expression (matched against
+ * the whole name), so a pattern can match a tenant namespace, now or once a tenant is added.
+ */
+export function checkSyncNamespace(namespace: string, platformNamespace: string): string | undefined {
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace) || namespace.length > 63) {
+    return `\`${namespace}\` is not a namespace name; reflector and replicator read each entry as a regular expression, which can match a tenant namespace now or when one is added — list each namespace by its exact name`;
+  }
+  if (namespace === platformNamespace) {
+    return `\`${namespace}\` is the platform namespace, where the wildcard Secret already lives — remove it from the list`;
+  }
+  return undefined;
+}
+
+/** The refusal for a tenant namespace in `platform.wildcard.syncTo.namespaces` (needs the whole spec, so the schema calls it). */
+export function syncToTenantRefusal(namespace: string): string {
+  return `\`${namespace}\` is a tenant namespace: a copy of the wildcard certificate's Secret would let that tenant serve every host under the wildcard, other tenants' included — sync it only to platform namespaces (e.g. \`monitoring\`), never to a tenant`;
+}
+
+/** Fields of `platform.externalSecrets.vault` that scope a tenant's SecretStore and so must name the tenant. */
+export const TENANT_SCOPED_VAULT_FIELDS = ['path', 'role'] as const;
+
+/**
+ * Checks a per-tenant template such as `secret/{tenant}`: it must contain `{tenant}` (else every
+ * tenant's SecretStore reaches the same secrets) and no other placeholder.
+ */
+export function checkTenantTemplate(value: string, example: string): string | undefined {
+  const unknown = (value.match(/\{[^}]*\}/g) ?? []).filter((p) => p !== '{tenant}');
+  if (unknown.length > 0) {
+    return `${unknown.map((p) => `\`${p}\``).join(', ')} is not a placeholder — only \`{tenant}\` is replaced, e.g. \`${example}\``;
+  }
+  if (!value.includes('{tenant}')) {
+    return `\`${value}\` has no \`{tenant}\` placeholder, so every tenant's SecretStore would reach the same secrets — write e.g. \`${example}\``;
+  }
+  return undefined;
+}
+
+/** Replaces `{tenant}` in a per-tenant template. */
+export function fillTenant(template: string, tenant: string): string {
+  return template.split('{tenant}').join(tenant);
+}
+
+/** Checks a path inside the GitOps repository (`platform.gitops.*.path`): relative, without `..`. */
+export function checkRepoPath(path: string): string | undefined {
+  const clean = path.replace(/^\.\//, '');
+  if (clean.startsWith('/') || clean.split('/').includes('..') || clean === '' || !/^[A-Za-z0-9._/-]+$/.test(clean)) {
+    return `\`${path}\` must be a folder inside the repository, relative to its root, without \`..\` and written with letters, digits, \`.\`, \`_\`, \`-\` and \`/\` — e.g. \`dist\``;
+  }
+  return undefined;
+}

@@ -9,6 +9,10 @@ import { DEFAULTS } from './defaults';
 import {
   checkAllowCrossNamespace,
   checkPodSecurity,
+  checkRepoPath,
+  checkSyncNamespace,
+  checkSyncVia,
+  checkTenantTemplate,
   checkTenantDomain,
   checkTenantName,
   checkWildcardDnsName,
@@ -16,6 +20,7 @@ import {
   IMAGE_REFERENCE,
   isWithin,
   MAX_TRAEFIK_REPLICAS,
+  syncToTenantRefusal,
 } from './rules';
 import { compareQuantities, isQuantity } from './quantity';
 
@@ -142,6 +147,16 @@ const dns01 = z
     error: 'must name exactly one DNS provider — set `cloudflare` or `route53`',
   });
 
+/** Copies of the wildcard certificate's Secret, by reflector or replicator, to the namespaces listed by name. */
+const syncTo = z.strictObject({
+  via: z.string().superRefine((v, ctx) => {
+    const refusal = checkSyncVia(v);
+    if (refusal) ctx.addIssue({ code: 'custom', message: refusal });
+  }),
+  // Each entry is checked in `checkSpec`, which knows the platform namespace and the tenants.
+  namespaces: z.array(z.string()).min(1, { error: 'lists no namespace — name each namespace that needs the wildcard Secret, e.g. `monitoring`' }),
+});
+
 const wildcard = z.strictObject({
   dnsNames: z
     .array(z.string().transform((v) => v.toLowerCase()).superRefine((v, ctx) => {
@@ -164,7 +179,55 @@ const wildcard = z.strictObject({
       });
     }
   }),
+  syncTo: syncTo.optional(),
 });
+
+/** A per-tenant template such as `secret/{tenant}`: must name the tenant, so no two tenants share a scope. */
+const tenantTemplate = (example: string) => z.string().min(1).superRefine((v, ctx) => {
+  const refusal = checkTenantTemplate(v, example);
+  if (refusal) ctx.addIssue({ code: 'custom', message: refusal });
+});
+const noSpaces = (example: string) => z.string().regex(/^\S+$/, { error: `must be one word without spaces, e.g. \`${example}\`` });
+const dnsLabel = (example: string) => z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: `must be a DNS-1123 label, e.g. \`${example}\`` }).max(63);
+const repoPath = z.string().superRefine((v, ctx) => {
+  const refusal = checkRepoPath(v);
+  if (refusal) ctx.addIssue({ code: 'custom', message: refusal });
+});
+
+/** External Secrets Operator: a namespaced SecretStore per tenant, scoped to the tenant in Vault. */
+const externalSecrets = z.strictObject({
+  vault: z.strictObject({
+    server: z.url({ protocol: /^https$/, error: 'must be the https URL of your Vault server, e.g. `https://vault.example.com:8200` — a token sent over plain http can be read on the way' }),
+    path: tenantTemplate('tenants/{tenant}').optional(),
+    version: z.enum(['v1', 'v2']).optional(),
+    role: tenantTemplate('tenant-{tenant}').optional(),
+    authMountPath: noSpaces('kubernetes').optional(),
+  }),
+});
+
+/** A GitOps engine that applies each tenant's file: Argo CD or Flux, exactly one. */
+const gitops = z
+  .strictObject({
+    argocd: z.strictObject({
+      repoURL: noSpaces('https://git.example.com/platform/tenancy.git'),
+      targetRevision: noSpaces('main').optional(),
+      path: repoPath.optional(),
+      namespace: dnsLabel('argocd').optional(),
+      project: dnsLabel('default').optional(),
+      server: z.url({ error: 'must be the API server URL of the destination cluster, e.g. `https://kubernetes.default.svc`' }).optional(),
+    }).optional(),
+    flux: z.strictObject({
+      url: noSpaces('https://git.example.com/platform/tenancy.git'),
+      branch: noSpaces('main').optional(),
+      path: repoPath.optional(),
+      namespace: dnsLabel('flux-system').optional(),
+      interval: z.string().regex(/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/, { error: 'must be a duration such as `10m` or `1h`' }).optional(),
+      secretRef: dnsLabel('git-credentials').optional(),
+    }).optional(),
+  })
+  .refine((g) => (g.argocd ? 1 : 0) + (g.flux ? 1 : 0) === 1, {
+    error: 'must name exactly one GitOps engine — set `argocd` or `flux`',
+  });
 
 const platform = z.strictObject({
   traefik: z.strictObject({
@@ -177,6 +240,9 @@ const platform = z.strictObject({
   })).optional(),
   wildcard: wildcard.optional(),
   defaults: z.strictObject(tenantSettingsShape).optional(),
+  admission: z.enum(['native', 'kyverno', 'none']).optional(),
+  externalSecrets: externalSecrets.optional(),
+  gitops: gitops.optional(),
 });
 
 export const specSchema = z
@@ -251,6 +317,13 @@ function checkSpec(input: unknown, ctx: z.RefinementCtx): void {
       ctx.addIssue({ code: 'custom', path: at('issuer'), message: 'no issuer for this tenant\'s certificates — set `issuer` here or in `platform.defaults.issuer`' });
     }
     checkResourceOrder(tenant, defaults, at, ctx);
+  });
+
+  const syncNamespaces = asRecord(asRecord(platformInput.wildcard).syncTo).namespaces;
+  (Array.isArray(syncNamespaces) ? syncNamespaces : []).forEach((ns, j) => {
+    if (!isString(ns)) return;
+    const refusal = checkSyncNamespace(ns, platformNamespace) ?? (nameOwner.has(ns) ? syncToTenantRefusal(ns) : undefined);
+    if (refusal) ctx.addIssue({ code: 'custom', path: ['platform', 'wildcard', 'syncTo', 'namespaces', j], message: refusal });
   });
 
   const dnsNames = asRecord(platformInput.wildcard).dnsNames;

@@ -44,7 +44,7 @@ test('every object of a spec using every option validates against the upstream s
   expect(objects.length).toBeGreaterThan(50);
   expect(new Set(objects.map((o) => o.kind))).toEqual(new Set([
     'Namespace', 'TLSOption', 'Issuer', 'Certificate', 'TLSStore', 'ResourceQuota', 'LimitRange', 'NetworkPolicy', 'Role',
-    'RoleBinding', 'ServiceAccount', 'Deployment', 'Service', 'PodDisruptionBudget',
+    'RoleBinding', 'ServiceAccount', 'Deployment', 'Service', 'PodDisruptionBudget', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding',
   ]));
   expectValidManifests(objects);
 });

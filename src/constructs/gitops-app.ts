@@ -1,0 +1,99 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { GitOpsModel } from '../model/tenancy-model';
+
+export interface GitOpsAppProps {
+  /** Name of the Argo CD Application, or of the Flux GitRepository and Kustomization. */
+  readonly name: string;
+  /** The rendered file this app applies, relative to the output folder: `tenants/<name>.yaml` or `platform.yaml`. */
+  readonly file: string;
+  /** The engine and the repository holding the rendered output. */
+  readonly gitops: GitOpsModel;
+  /** Labels of the objects. */
+  readonly labels: Record<string, string>;
+}
+
+/**
+ * Hands one rendered file to a GitOps engine, which then applies and reconciles it — this
+ * object included, since it lives in the file it applies (so adding a tenant adds one file).
+ * - Argo CD: an `Application` on the file's folder with `directory.include` naming the file.
+ * - Flux: a `GitRepository` whose `ignore` keeps only the file, and a `Kustomization` on its
+ *   folder (Flux has no per-file include; one folder per tenant would avoid the extra source).
+ * Both live in the engine's namespace, where tenants have no rights.
+ */
+export class GitOpsApp extends Construct {
+  constructor(scope: Construct, id: string, props: GitOpsAppProps) {
+    super(scope, id);
+    if ('argocd' in props.gitops) {
+      const a = props.gitops.argocd;
+      const { folder, base } = splitFile(a.path, props.file);
+      new ApiObject(this, 'Application', {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Application',
+        metadata: { name: props.name, namespace: a.namespace, labels: props.labels },
+        spec: {
+          project: a.project,
+          source: {
+            repoURL: a.repoURL,
+            targetRevision: a.targetRevision,
+            path: folder,
+            directory: { recurse: false, include: base },
+          },
+          // Every object names its own namespace; cluster-scoped ones have none.
+          destination: { server: a.server },
+          // allowEmpty stays false: a file missing from Git never prunes a whole tenant.
+          syncPolicy: { automated: { prune: true, selfHeal: true } },
+        },
+      });
+      return;
+    }
+    const f = props.gitops.flux;
+    const { folder } = splitFile(f.path, props.file);
+    new ApiObject(this, 'GitRepository', {
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'GitRepository',
+      metadata: { name: props.name, namespace: f.namespace, labels: props.labels },
+      spec: {
+        url: f.url,
+        ref: { branch: f.branch },
+        interval: f.interval,
+        ignore: ignoreAllBut(f.path, props.file),
+        ...(f.secretRef ? { secretRef: { name: f.secretRef } } : {}),
+      },
+    });
+    new ApiObject(this, 'Kustomization', {
+      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+      kind: 'Kustomization',
+      metadata: { name: props.name, namespace: f.namespace, labels: props.labels },
+      spec: {
+        interval: f.interval,
+        path: `./${folder === '.' ? '' : folder}`,
+        prune: true,
+        sourceRef: { kind: 'GitRepository', name: props.name },
+      },
+    });
+  }
+}
+
+/** `dist` + `tenants/a.yaml` → folder `dist/tenants`, base `a.yaml`. */
+function splitFile(repoPath: string, file: string): { folder: string; base: string } {
+  const parts = [...(repoPath === '.' ? [] : repoPath.split('/')), ...file.split('/')];
+  const base = parts.pop()!;
+  return { folder: parts.length > 0 ? parts.join('/') : '.', base };
+}
+
+/**
+ * A `.gitignore` (Flux `spec.ignore`) that keeps exactly one file: everything is ignored, then
+ * each parent folder is let back in with its content ignored, then the file itself.
+ */
+export function ignoreAllBut(repoPath: string, file: string): string {
+  const parts = [...(repoPath === '.' ? [] : repoPath.split('/')), ...file.split('/')];
+  const lines = ['/*'];
+  let prefix = '';
+  for (const folder of parts.slice(0, -1)) {
+    prefix += `/${folder}`;
+    lines.push(`!${prefix}/`, `${prefix}/*`);
+  }
+  lines.push(`!/${parts.join('/')}`);
+  return `${lines.join('\n')}\n`;
+}

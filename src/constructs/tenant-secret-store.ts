@@ -1,0 +1,82 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as k8s from 'cdk8s-plus-29/lib/imports/k8s';
+import { SECRET_STORE_NAMES } from '../model/extension-names';
+import { tenantNames } from '../model/names';
+import { VaultStoreModel } from '../model/tenancy-model';
+import { DEFAULTS } from '../spec/defaults';
+import { checkTenantTemplate, fillTenant } from '../spec/rules';
+import { tenantLabels } from './labels';
+import { refuseIf } from './refuse';
+
+export interface TenantSecretStoreProps {
+  /** The tenant; the SecretStore and its ServiceAccount go into its namespace. */
+  readonly tenant: string;
+  /**
+   * Vault, reached through the External Secrets Operator with Kubernetes auth. `path` (the KV
+   * mount) and `role` are templates that must contain `{tenant}`: the Vault role, bound to this
+   * tenant's ServiceAccount and namespace, is what keeps one tenant out of another's secrets.
+   */
+  readonly vault: {
+    readonly server: string;
+    /** @default 'tenants/{tenant}' */
+    readonly path?: string;
+    /** @default 'v2' */
+    readonly version?: VaultStoreModel['version'];
+    /** @default 'tenant-{tenant}' */
+    readonly role?: string;
+    /** @default 'kubernetes' */
+    readonly authMountPath?: string;
+  };
+}
+
+/**
+ * A tenant's own way to its secrets: a namespaced `SecretStore` (external-secrets.io/v1, never
+ * a ClusterSecretStore) that logs in to Vault as the tenant's `tenant-secrets` ServiceAccount,
+ * with a Vault role and KV mount named after the tenant. Owners may then write ExternalSecrets
+ * that read through it; the SecretStore itself stays read-only to them.
+ */
+export class TenantSecretStore extends Construct {
+  /** Name of the SecretStore that the tenant's ExternalSecrets reference. */
+  public readonly storeName: string;
+
+  constructor(scope: Construct, id: string, props: TenantSecretStoreProps) {
+    super(scope, id);
+    const V = DEFAULTS.platform.vault;
+    const path = props.vault.path ?? V.path;
+    const role = props.vault.role ?? V.role;
+    refuseIf(checkTenantTemplate(path, V.path), 'TenantSecretStore', 'vault.path');
+    refuseIf(checkTenantTemplate(role, V.role), 'TenantSecretStore', 'vault.role');
+    refuseIf(/^https:\/\//.test(props.vault.server) ? undefined : 'must be the https URL of your Vault server, e.g. `https://vault.example.com:8200`', 'TenantSecretStore', 'vault.server');
+
+    const namespace = tenantNames(props.tenant).namespace;
+    const labels = tenantLabels(props.tenant);
+    this.storeName = SECRET_STORE_NAMES.secretStore;
+
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: SECRET_STORE_NAMES.serviceAccount, namespace, labels },
+      automountServiceAccountToken: false,
+    });
+    new ApiObject(this, 'SecretStore', {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'SecretStore',
+      metadata: { name: SECRET_STORE_NAMES.secretStore, namespace, labels },
+      spec: {
+        provider: {
+          vault: {
+            server: props.vault.server,
+            path: fillTenant(path, props.tenant),
+            version: props.vault.version ?? V.version,
+            auth: {
+              kubernetes: {
+                mountPath: props.vault.authMountPath ?? V.authMountPath,
+                role: fillTenant(role, props.tenant),
+                serviceAccountRef: { name: SECRET_STORE_NAMES.serviceAccount },
+              },
+            },
+          },
+        },
+      },
+    });
+  }
+}
