@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Pair, parseDocument, visit, YAMLMap } from 'yaml';
 import { SpecError, SpecProblem } from './errors';
 
 /** Spec files larger than this are refused before parsing. */
@@ -51,10 +51,18 @@ export function loadSourceFile(file: string): SourceFile {
 /** Parses spec text (already read) the same way as `loadSourceFile`. */
 export function parseSource(file: string, text: string): SourceFile {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  // Duplicate keys are found by `duplicateKeys` below: the parser's own check (`uniqueKeys: true`)
+  // compares each key with every earlier one, so a 1 MiB mapping of distinct keys took minutes.
+  // logLevel `error`: a collection used as a key would otherwise print a warning on stderr (the key
+  // is refused all the same, as an unknown field).
+  const document = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true, logLevel: 'error' });
   const problems: SpecProblem[] = [];
-  for (const error of document.errors) {
-    const pos = lineCounter.linePos(error.pos[0]);
+  const errors = [
+    ...document.errors.map((e) => ({ offset: e.pos[0], code: e.code as string, message: e.message })),
+    ...duplicateKeys(document).map((offset) => ({ offset, code: 'DUPLICATE_KEY', message: 'Map keys must be unique' })),
+  ];
+  for (const error of errors) {
+    const pos = lineCounter.linePos(error.offset);
     problems.push({ file, line: pos.line, col: pos.col, path: '(root)', message: yamlErrorMessage(error.code, error.message) });
   }
   if (problems.length > 0) throw new SpecError(problems);
@@ -76,6 +84,27 @@ export function parseSource(file: string, text: string): SourceFile {
     ]);
   }
   return { file, data, document, lineCounter };
+}
+
+/**
+ * Where a key repeats an earlier key of the same mapping, in linear time. Keys are equal as the
+ * parser's `uniqueKeys` check has them: scalars with the same value (`===`); collections and
+ * aliases only when they are the same node, which two keys never are.
+ */
+function duplicateKeys(document: Document): number[] {
+  const offsets: number[] = [];
+  visit(document, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = pair.key;
+        if (!isScalar(key) || (typeof key.value === 'object' && key.value !== null) || Number.isNaN(key.value)) continue;
+        if (seen.has(key.value)) offsets.push(key.range?.[0] ?? 0);
+        else seen.add(key.value);
+      }
+    },
+  });
+  return offsets;
 }
 
 function yamlErrorMessage(code: string, message: string): string {
@@ -101,8 +130,8 @@ export function positionOf(source: SourceFile, fieldPath: readonly PropertyKey[]
     let next: unknown;
     let keyOffset: number | undefined;
     if (isMap(node)) {
-      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(key));
-      if (pair && isPair(pair)) {
+      const pair = pairsByKey(node).get(String(key));
+      if (pair) {
         next = pair.value;
         keyOffset = rangeStart(pair.key);
       }
@@ -116,6 +145,21 @@ export function positionOf(source: SourceFile, fieldPath: readonly PropertyKey[]
   }
   const pos = source.lineCounter.linePos(offset);
   return { line: pos.line, col: pos.col };
+}
+
+const pairIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+/** The pairs of a mapping by key text (the first of equal keys), built once: a spec with many unknown keys asks for each. */
+function pairsByKey(map: YAMLMap): Map<string, Pair> {
+  let index = pairIndex.get(map);
+  if (!index) {
+    index = new Map();
+    for (const item of map.items) {
+      if (isPair(item) && isScalar(item.key) && !index.has(String(item.key.value))) index.set(String(item.key.value), item);
+    }
+    pairIndex.set(map, index);
+  }
+  return index;
 }
 
 function rangeStart(node: unknown): number | undefined {
