@@ -7,7 +7,11 @@ import { expectValidManifests, validateManifest } from '../support/schemas';
 import { assertIsolated } from '../../src/output/self-check';
 import { toYamlFiles } from '../../src/output/yaml';
 import { ownerRules } from '../../src/policy/rbac';
-import { modelOf } from '../helpers';
+import { modelOf, REPO } from '../helpers';
+import * as path from 'path';
+import { resolveTenancy } from '../../src/model/tenancy-model';
+import { renderGroups } from '../../src/output/render';
+import { readSpec } from '../../src/spec/read-spec';
 
 const POLICIES = ['tenancy-certificates', 'tenancy-ingress-hosts', 'tenancy-ingressroute-hosts', 'tenancy-pod-security', 'tenancy-service-types'];
 const vault = '  externalSecrets:\n    vault: { server: "https://vault.example.com:8200" }\n';
@@ -253,4 +257,13 @@ describe('with every option on', () => {
     expect(objects.length).toBeGreaterThan(40);
     expectValidManifests(objects);
   });
+});
+
+test('examples/admission-kyverno.yaml renders isolated, schema-valid output', () => {
+  const model = resolveTenancy(readSpec(path.join(REPO, 'examples/admission-kyverno.yaml')).spec);
+  const groups = renderGroups(model);
+  expect(() => assertIsolated(groups, model)).not.toThrow();
+  const objects = allObjects(groups);
+  expect(objects.filter((o) => o.kind === 'ClusterPolicy')).toHaveLength(6);
+  expectValidManifests(objects.filter((o) => !['SecretStore', 'Application'].includes(o.kind)));
 });
