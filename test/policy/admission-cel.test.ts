@@ -3,10 +3,10 @@
  * fail — through the rendered ValidatingAdmissionPolicies and through the rendered Kyverno
  * ClusterPolicies, which must agree on every case.
  *
- * Needs `@bufbuild/cel` (a devDependency); without it this suite is skipped with a notice.
+ * Runs the CEL with `@bufbuild/cel` (a devDependency).
  */
 import { allObjects, find, render } from '../helpers';
-import { admitKyverno, admitVap, AdmissionRequest, AdmissionResult, cel } from '../support/cel-admission';
+import { admitKyverno, admitVap, AdmissionRequest, AdmissionResult } from '../support/cel-admission';
 import { admissionRules } from '../../src/policy/admission';
 
 const spec = (admission: string) => `platform:
@@ -46,11 +46,7 @@ const deniedBy = (...prefixes: string[]) => ({
   matched: true, allowed: false, errors: [], denials: prefixes.map((p) => expect.stringMatching(new RegExp(`^${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`))),
 });
 
-const describeCel = cel ? describe : describe.skip;
-if (!cel) {
-  // eslint-disable-next-line no-console
-  console.warn('admission-cel.test.ts skipped: install @bufbuild/cel to run the CEL of the admission policies');
-}
+const describeCel = describe;
 
 describeCel('Certificates: namespaced Issuer, only the tenant\'s domains', () => {
   const P = 'tenancy-certificates';

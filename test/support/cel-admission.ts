@@ -12,18 +12,14 @@
  * `request`, `namespaceObject`, `variables` (no `params`, no `authorizer`: the policies use neither).
  */
 
-/** The evaluator, or `undefined` when `@bufbuild/cel` is not installed. */
-export const cel: { run: Function; isCelError: (v: unknown) => boolean; strings: unknown[] } | undefined = (() => {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const core = require('@bufbuild/cel');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const ext = require('@bufbuild/cel/ext');
-    return { run: core.run, isCelError: core.isCelError, strings: ext.strings };
-  } catch {
-    return undefined;
-  }
-})();
+/** The CEL evaluator (`@bufbuild/cel`, a devDependency) with its strings extension. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const celCore = require('@bufbuild/cel');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const celExt = require('@bufbuild/cel/ext');
+export const cel: { run: Function; isCelError: (v: unknown) => boolean; strings: unknown[] } = {
+  run: celCore.run, isCelError: celCore.isCelError, strings: celExt.strings,
+};
 
 export interface AdmissionRequest {
   readonly operation?: 'CREATE' | 'UPDATE';
