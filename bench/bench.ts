@@ -180,8 +180,7 @@ function runHelm(text: string, tmp: string): SizeResult['helm'] {
     assertIsolated(groups, model);
     const files = render(groups, model, { chartVersion: '0.1.0', generatorVersion: '0.1.0', regenerate: 'npm run bench' });
     const pipelineMs = Number(process.hrtime.bigint() - start) / 1e6;
-    // writeOutput's parameter type says string; fs.writeFileSync takes the archives' Buffers as well.
-    const [, writeMs] = time(() => writeOutput(path.join(tmp, 'out'), files as ReadonlyMap<string, string>));
+    const [, writeMs] = time(() => writeOutput(path.join(tmp, 'out'), files));
     return { ms: pipelineMs, writeMs, peakRss: maxRss(), files: files.size };
   } catch (err) {
     return { skipped: `toHelmFiles threw: ${(err as Error).message.split('\n')[0]}` };

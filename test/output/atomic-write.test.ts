@@ -1,0 +1,216 @@
+/**
+ * The output folder under a kill: a `synth` of 2,000 tenants is killed (SIGKILL) at several
+ * moments, early and while it writes; after each kill the folder holds exactly the previous
+ * output or exactly the new one (by digest of every file), never a mix and never nothing, and
+ * the next normal run completes and sweeps what the killed ones left behind.
+ *
+ * Also, in process: a crash at each step of writeOutput (simulated by a failing fs call).
+ */
+import { ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { generateSpec } from '../../bench/bench';
+import { resolveTenancy } from '../../src/model/tenancy-model';
+import { renderGroups } from '../../src/output/render';
+import { OUTPUT_MARKER, writeOutput } from '../../src/output/write';
+import { toYamlFiles } from '../../src/output/yaml';
+import { parseSpec } from '../../src/spec/read-spec';
+import { digestTree, listTree, runCliAsync, spawnCli } from '../support/cli-process';
+
+const TENANTS = 2000;
+
+/** A small seeded PRNG (mulberry32): the kill moments are random but the same on every run. */
+function prng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** What the killed child was doing, as seen from the output folder's parent. */
+type Trigger =
+  | { kind: 'after'; ms: number }
+  | { kind: 'staging'; thenMs: number }
+  | { kind: 'old' };
+
+describe(`SIGKILL during synth of ${TENANTS} tenants`, () => {
+  let dir: string;
+  let out: string;
+  let specB: string;
+  let prev: string;
+  let next: string;
+  let prevCopy: string;
+
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenancy-kill-'));
+    out = path.join(dir, 'out');
+    specB = path.join(dir, 'b.yaml');
+    fs.writeFileSync(specB, generateSpec(TENANTS));
+    // The expected new output, rendered by the same code as the CLI (once: rendering is the slow part).
+    const files = toYamlFiles(renderGroups(resolveTenancy(parseSpec(fs.readFileSync(specB, 'utf8')).spec)));
+    writeOutput(path.join(dir, 'expected-next'), files);
+    // The previous output differs in every file, and in the file list: one tenant more, one less.
+    const previous = new Map([...files].map(([f, text]) => [f, `${text}# previous run\n`]));
+    previous.delete([...files.keys()].pop()!);
+    previous.set('tenants/departed.yaml', '# a tenant that has left the spec since\n');
+    writeOutput(out, previous);
+    prevCopy = path.join(dir, 'prev-copy');
+    fs.cpSync(out, prevCopy, { recursive: true });
+    prev = digestTree(out);
+    next = digestTree(path.join(dir, 'expected-next'));
+    expect(prev).not.toBe(next);
+    expect(digestTree(prevCopy)).toBe(prev);
+  }, 300_000);
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** Entries beside the output folder that writeOutput makes: `.out.tenancy-tmp-*` and `.out.tenancy-old`. */
+  const sideEntries = () => fs.readdirSync(dir).filter((e) => e.startsWith('.out.'));
+
+  /** Starts synth of spec B into `out`, kills it at `trigger`; answers what happened. */
+  async function killAt(trigger: Trigger): Promise<{ killed: boolean; status: number | null; sawStaging: boolean; sawOld: boolean }> {
+    const child: ChildProcess = spawnCli(['synth', '--config', specB, '--out', out]);
+    let stderr = '';
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdout!.resume();
+    const closed = new Promise<{ status: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (status, signal) => resolve({ status, signal })));
+    let exited = false;
+    void closed.then(() => (exited = true));
+    let sawStaging = false;
+    let sawOld = false;
+    const start = Date.now();
+    // Poll the parent folder as often as the event loop allows, until the trigger fires or the child ends.
+    while (!exited) {
+      const entries = sideEntries();
+      sawStaging ||= entries.some((e) => e.includes('.tenancy-tmp-'));
+      sawOld ||= entries.some((e) => e.endsWith('.tenancy-old'));
+      const fire =
+        (trigger.kind === 'after' && Date.now() - start >= trigger.ms) ||
+        (trigger.kind === 'staging' && sawStaging) ||
+        (trigger.kind === 'old' && sawOld);
+      if (fire) {
+        if (trigger.kind === 'staging' && trigger.thenMs > 0) await sleep(trigger.thenMs);
+        child.kill('SIGKILL');
+        break;
+      }
+      await new Promise((r) => setImmediate(r));
+    }
+    const { status, signal } = await closed;
+    if (signal !== 'SIGKILL' && status !== 0) throw new Error(`synth failed on its own (status ${status}):\n${stderr}`);
+    return { killed: signal === 'SIGKILL', status, sawStaging, sawOld };
+  }
+
+  test('the folder is always exactly the previous output or exactly the new one; the next run recovers', async () => {
+    const random = prng(2024);
+    const triggers: Trigger[] = [
+      { kind: 'after', ms: 300 + Math.floor(random() * 1500) }, // starting up or parsing
+      { kind: 'staging', thenMs: 0 }, // the staging folder just appeared
+      { kind: 'staging', thenMs: Math.floor(random() * 60) }, // writing files into it
+      { kind: 'staging', thenMs: 60 + Math.floor(random() * 400) }, // later in the write, or swapping
+      { kind: 'old', }, // the previous output was just moved aside: swapping, or removing the old copy
+    ];
+    const seen: string[] = [];
+    for (const trigger of triggers) {
+      const result = await killAt(trigger);
+      const digest = digestTree(out);
+      const state = digest === prev ? 'previous' : digest === next ? 'new' : digest === 'missing' ? 'MISSING' : 'MIXED';
+      seen.push(`${JSON.stringify(trigger)} → killed: ${result.killed}, staging seen: ${result.sawStaging}, output: ${state}, left beside: ${sideEntries().map((e) => e.replace(/tmp-.*/, 'tmp-*')).join(' ') || 'nothing'}`);
+      expect({ trigger, state }).toEqual({ trigger, state: expect.stringMatching(/^(previous|new)$/) });
+      if (state === 'new') {
+        // Start the next kill from the previous output again.
+        fs.rmSync(out, { recursive: true, force: true });
+        fs.cpSync(prevCopy, out, { recursive: true });
+        expect(digestTree(out)).toBe(prev);
+      }
+    }
+    process.stdout.write(`atomic write, kills:\n  ${seen.join('\n  ')}\n`);
+
+    // A normal run completes over whatever the kills left, and sweeps it.
+    const final = await runCliAsync(['synth', '--config', specB, '--out', out], { timeoutMs: 300_000 });
+    expect(final.stderr).toBe('');
+    expect(final.status).toBe(0);
+    expect(digestTree(out)).toBe(next);
+    expect(sideEntries()).toEqual([]);
+  }, 900_000);
+});
+
+describe('a crash at each step of writeOutput (simulated in process)', () => {
+  let dir: string;
+  let out: string;
+  const v1 = new Map([['platform.yaml', 'v1\n'], ['tenants/a.yaml', 'a1\n'], ['tenants/b.yaml', 'b1\n']]);
+  const v2 = new Map([['platform.yaml', 'v2\n'], ['tenants/a.yaml', 'a2\n'], ['tenants/c.yaml', 'c2\n']]);
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenancy-crash-'));
+    out = path.join(dir, 'out');
+    writeOutput(out, v1);
+  });
+  afterEach(() => {
+    jest.restoreAllMocks();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const content = (d: string) => Object.fromEntries(listTree(d).map((f) => [f, fs.readFileSync(path.join(d, f), 'utf8')]));
+  const expectVersion = (files: Map<string, string>) =>
+    expect(Object.fromEntries(Object.entries(content(out)).filter(([f]) => f !== OUTPUT_MARKER))).toEqual(Object.fromEntries(files));
+
+  /** Makes the `n`-th call (1-based) of `fs[name]` throw, as a crash at that point would stop the write. */
+  function failOnCall(name: 'writeFileSync' | 'renameSync', n: number): void {
+    // The fs module itself (an `import * as` namespace only has getters, which cannot be spied on).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fsModule = require('fs') as typeof fs;
+    const real = fsModule[name] as (...args: unknown[]) => unknown;
+    let calls = 0;
+    jest.spyOn(fsModule, name).mockImplementation(((...args: unknown[]) => {
+      calls += 1;
+      if (calls === n) throw Object.assign(new Error(`simulated crash in ${name}`), { code: 'EIO' });
+      return real.apply(fsModule, args);
+    }) as never);
+  }
+
+  test.each([1, 2, 3, 4])('a failure writing staged file %i leaves the previous output and no staging folder', (n) => {
+    failOnCall('writeFileSync', n);
+    expect(() => writeOutput(out, v2)).toThrow('simulated crash');
+    jest.restoreAllMocks();
+    expectVersion(v1);
+    expect(fs.readdirSync(dir)).toEqual(['out']);
+  });
+
+  test('a failure moving the previous output aside leaves it in place', () => {
+    failOnCall('renameSync', 1);
+    expect(() => writeOutput(out, v2)).toThrow('simulated crash');
+    jest.restoreAllMocks();
+    expectVersion(v1);
+    expect(fs.readdirSync(dir)).toEqual(['out']);
+  });
+
+  test('a crash between the two renames leaves the previous output in `.out.tenancy-old`, and the next run puts it back first', () => {
+    failOnCall('renameSync', 2);
+    expect(() => writeOutput(out, v2)).toThrow('simulated crash');
+    jest.restoreAllMocks();
+    // The one moment a reader finds no folder: the previous output waits beside it.
+    expect(fs.readdirSync(dir).sort()).toEqual(['.out.tenancy-old']);
+    expect(content(path.join(dir, '.out.tenancy-old'))).toMatchObject(Object.fromEntries(v1));
+    // Runs that write nothing (a refused spec, --check) leave it there; the next write restores it, then replaces it.
+    writeOutput(out, v2);
+    expectVersion(v2);
+    expect(fs.readdirSync(dir)).toEqual(['out']);
+  });
+
+  test('stale staging folders and an old copy next to a complete output are swept by the next run', () => {
+    fs.mkdirSync(path.join(dir, '.out.tenancy-tmp-abc123/tenants'), { recursive: true });
+    fs.writeFileSync(path.join(dir, '.out.tenancy-tmp-abc123/tenants/x.yaml'), 'partial');
+    fs.mkdirSync(path.join(dir, '.out.tenancy-old'));
+    fs.writeFileSync(path.join(dir, '.out.tenancy-old/platform.yaml'), 'older');
+    // Another output's staging folder is not ours to sweep.
+    fs.mkdirSync(path.join(dir, '.out2.tenancy-tmp-zzz'));
+    writeOutput(out, v2);
+    expectVersion(v2);
+    expect(fs.readdirSync(dir).sort()).toEqual(['.out2.tenancy-tmp-zzz', 'out']);
+  });
+});
