@@ -150,11 +150,7 @@ test('the installed `tenancy` command validates, onboards, synthesizes and print
   expect(schema.stdout).toBe(fs.readFileSync(path.join(project, 'node_modules/cdk8s-tenancy/tenancy.schema.json'), 'utf8'));
 });
 
-// KNOWN GAP, owned by the lead: package.json `files` does not list tenancy.tenant.schema.json yet, so
-// the schema an onboarded tenant file names is missing from the package. `test.failing` keeps the
-// suite green until then; once `files` lists it, this reports "passed" as a failure: change
-// `test.failing` to `test`.
-test.failing('the schema an onboarded tenant file names ships in the package (package.json `files` must list tenancy.tenant.schema.json)', () => {
+test('the schema an onboarded tenant file names ships in the package', () => {
   expect(packed.files.map((f) => f.path)).toContain('tenancy.tenant.schema.json');
   expect(fs.existsSync(path.join(project, 'node_modules/cdk8s-tenancy/tenancy.tenant.schema.json'))).toBe(true);
 });
