@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 /**
  * The `tenancy` command. Thin on purpose: it parses flags, runs the pipeline and prints
- * errors. Exit status: 0 done, 1 refused spec or stale output, 2 usage error.
+ * errors. Exit status: 0 done, 1 refused spec, stale output or audit findings, 2 usage error.
  */
 import { SelfCheckError } from '../output/self-check';
 import { OutputError } from '../output/write';
 import { SpecError } from '../spec/errors';
+import { parseAuditArgs, runAudit } from './audit';
 import { parseOnboardArgs, runOnboard } from './onboard';
 import { runSchema } from './schema';
 import { parseSynthArgs, runSynth } from './synth';
@@ -26,13 +27,15 @@ export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): numb
         return runSynth(parseSynthArgs(rest, env), out);
       case 'validate':
         return runValidate(rest, out);
+      case 'audit':
+        return runAudit(parseAuditArgs(rest), out);
       case 'onboard':
         return runOnboard(parseOnboardArgs(rest, env), out);
       case 'schema':
         return runSchema(rest, out);
       default:
         if (command.startsWith('-')) return runSynth(parseSynthArgs(argv, env), out);
-        throw new UsageError(`unknown command \`${command}\` — use \`synth\`, \`validate\`, \`onboard\` or \`schema\``);
+        throw new UsageError(`unknown command \`${command}\` — use \`synth\`, \`validate\`, \`audit\`, \`onboard\` or \`schema\``);
     }
   } catch (e) {
     if (e instanceof SpecError) {

@@ -11,6 +11,7 @@ export const USAGE = `Usage: tenancy <command> [options]
 Commands:
   synth       Render the spec into manifests (the default command)
   validate    Check a spec and write nothing
+  audit       Report multi-tenancy risks in manifests of any origin (files, folders, List exports)
   onboard     Write a new tenant's file from templates/, checked with every other tenant
   schema      Print the JSON Schema of a spec (--tenant: of one tenant file)
 
@@ -44,5 +45,15 @@ Options of onboard (writes <tenantsDir>/<name>.yaml beside the spec; never overw
 Options of schema:
   --tenant        The schema of a file under tenantsDir instead of the whole spec
 
-Exit status: 0 done, 1 the spec was refused (or --check found differences), 2 usage error.
+Options of audit (tenancy audit PATH... ; PATH is a file, a folder of .yaml/.yml, or - for stdin):
+  --tenant-namespaces a,b   These namespaces are the tenants
+  --tenants-from label=KEY  The tenants are the namespaces labelled KEY
+                            (default: label tenancy.cdk8s.io/tenant, else every namespace but
+                            default, kube-*, *-system, cert-manager and those running Traefik)
+  --format F                text (default), json or sarif (SARIF 2.1.0, for code scanning)
+  --fail-on LEVEL           Exit 1 when a finding is at least critical, high (default), medium or low
+  --secrets POLICY          manage (default: tenants may write Secrets, not delete them) or read-only
+
+Exit status: 0 done, 1 the spec was refused (or --check found differences, or audit found
+something at or above --fail-on), 2 usage error.
 `;

@@ -1,6 +1,7 @@
 /**
  * The generator checks its own output against the isolation rules before writing it, so
- * a regression in a construct fails loudly instead of shipping.
+ * a regression in a construct fails loudly instead of shipping. The rules are the ones
+ * `tenancy audit` applies to foreign manifests, plus the promises only this tool makes.
  */
 import { checkIsolation, Finding } from '../policy/checks';
 import { TenancyModel } from '../model/tenancy-model';
@@ -16,9 +17,20 @@ export class SelfCheckError extends Error {
   }
 }
 
-/** Throws `SelfCheckError` listing every finding; checks each file on its own, so cost stays linear. */
+/**
+ * Throws `SelfCheckError` listing every finding. All files are checked together, so rules
+ * across tenants (one host, one tenant; a Traefik watching one tenant) see the whole output;
+ * the checks index objects once, so cost stays linear.
+ */
 export function assertIsolated(groups: readonly ObjectGroup[], model: TenancyModel): void {
-  const ctx = { platformNamespace: model.platform.namespace, tenantNamespaces: new Set(model.tenants.map((t) => t.name)) };
-  const findings = groups.flatMap((g) => checkIsolation(g.objects, ctx).map((f) => ({ ...f, file: g.file })));
+  const secrets = new Map(model.tenants.map((t) => [t.name, t.secrets]));
+  const ctx = {
+    platformNamespace: model.platform.namespace,
+    tenantNamespaces: new Set(model.tenants.map((t) => t.name)),
+    secrets: (namespace: string) => secrets.get(namespace) ?? 'read-only',
+  };
+  const objects = groups.flatMap((g) => g.objects);
+  const fileOf = groups.flatMap((g) => g.objects.map(() => g.file));
+  const findings = checkIsolation(objects, ctx).map((f) => ({ ...f, file: fileOf[f.objectIndex] }));
   if (findings.length > 0) throw new SelfCheckError(findings);
 }

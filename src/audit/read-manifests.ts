@@ -1,0 +1,219 @@
+/**
+ * Reads Kubernetes manifests of any origin — files, folders, multi-document YAML, `kind: List`
+ * exports (`kubectl get -A -o yaml`), JSON — keeping for every object, and every field in it,
+ * the file, line and column it came from. Documents that are not Kubernetes objects are
+ * skipped and reported, never fatal: a GitOps repository holds kustomizations and values files.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { isMap, isPair, isScalar, isSeq, LineCounter, Node, parseAllDocuments } from 'yaml';
+import { FieldPath, KubeObjectLike } from '../policy/checks';
+import { asArray, asRecord } from '../policy/values';
+
+/** Aliases one document may expand; YAML "billion laughs" bombs exceed it at once. */
+export const MAX_ALIAS_COUNT = 1000;
+
+/** A place in a file, 1-based. */
+export interface SourceLocation {
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+}
+
+/** An object read from a manifest, and where its fields are. */
+export interface ManifestObject {
+  readonly object: KubeObjectLike;
+  /** Where the object starts. */
+  readonly source: SourceLocation;
+  /** Where the field at `fieldPath` is; the nearest existing parent when the field is absent. */
+  locate(fieldPath: FieldPath): SourceLocation;
+}
+
+/** A document left out, and why. */
+export interface SkippedDocument extends SourceLocation {
+  readonly reason: string;
+}
+
+export interface ManifestSet {
+  readonly objects: ManifestObject[];
+  readonly skipped: SkippedDocument[];
+  /** Every file read, in reading order. */
+  readonly files: string[];
+}
+
+/** Thrown for a path that cannot be read at all (a usage mistake, not a finding). */
+export class ManifestPathError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ManifestPathError';
+  }
+}
+
+const YAML_FILE = /\.ya?ml$/i;
+/** Folders never descended into. */
+const SKIPPED_DIRS = new Set(['node_modules', '.git']);
+
+/**
+ * Reads every path: a file is read whatever its extension; a folder is walked recursively for
+ * `.yaml`/`.yml` files, in name order, skipping hidden folders and `node_modules`. `-` reads
+ * `stdin` (the text is passed in, so callers decide how to read standard input).
+ */
+export function readManifests(paths: readonly string[], stdin?: () => string): ManifestSet {
+  const set: ManifestSet = { objects: [], skipped: [], files: [] };
+  for (const p of paths) {
+    if (p === '-') {
+      if (!stdin) throw new ManifestPathError('`-` (standard input) is not available here — pass files or folders');
+      addText(set, '<stdin>', stdin());
+      continue;
+    }
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(p);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new ManifestPathError(`cannot read \`${p}\` (${code === 'ENOENT' ? 'no such file or folder' : (err as Error).message}) — check the path`);
+    }
+    for (const file of stat.isDirectory() ? walk(p, new Set()) : [p]) {
+      let text: string;
+      try {
+        text = fs.readFileSync(file, 'utf8');
+      } catch (err) {
+        set.files.push(file);
+        set.skipped.push({ file, line: 1, col: 1, reason: `cannot read the file (${(err as Error).message})` });
+        continue;
+      }
+      addText(set, file, text);
+    }
+  }
+  return set;
+}
+
+function addText(set: ManifestSet, file: string, text: string): void {
+  set.files.push(file);
+  const parsed = parseManifests(file, text);
+  set.objects.push(...parsed.objects);
+  set.skipped.push(...parsed.skipped);
+}
+
+/** YAML files under `dir`, depth first in name order; symbolic-link loops are followed once. */
+function walk(dir: string, seen: Set<string>): string[] {
+  let real: string;
+  try {
+    real = fs.realpathSync(dir);
+  } catch {
+    return [];
+  }
+  if (seen.has(real)) return [];
+  seen.add(real);
+  const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const files: string[] = [];
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    let isDir = entry.isDirectory();
+    let isFile = entry.isFile();
+    if (entry.isSymbolicLink()) {
+      try {
+        const st = fs.statSync(full);
+        isDir = st.isDirectory();
+        isFile = st.isFile();
+      } catch {
+        continue;
+      }
+    }
+    if (isDir && !entry.name.startsWith('.') && !SKIPPED_DIRS.has(entry.name)) files.push(...walk(full, seen));
+    else if (isFile && YAML_FILE.test(entry.name)) files.push(full);
+  }
+  return files;
+}
+
+/** Parses the text of one file into objects (a `List` gives its items) and skipped documents. */
+export function parseManifests(file: string, text: string): { objects: ManifestObject[]; skipped: SkippedDocument[] } {
+  const lineCounter = new LineCounter();
+  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  const docs = Array.isArray(parsed) ? parsed : [];
+  const objects: ManifestObject[] = [];
+  const skipped: SkippedDocument[] = [];
+  const at = (offset: number | undefined): SourceLocation => {
+    const pos = lineCounter.linePos(offset ?? 0);
+    return { file, line: pos.line, col: pos.col };
+  };
+  for (const doc of docs) {
+    const start = at(doc.contents?.range?.[0] ?? doc.range?.[0]);
+    if (doc.errors.length > 0) {
+      const e = doc.errors[0];
+      skipped.push({ ...at(e.pos[0]), reason: `not valid YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}` });
+      continue;
+    }
+    // An empty document: comments only, or what follows a trailing `---`.
+    if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) continue;
+    let data: unknown;
+    try {
+      data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (err) {
+      skipped.push({ ...start, reason: (err as Error).message });
+      continue;
+    }
+    const record = asRecord(data);
+    if (typeof record.kind === 'string' && /List$/.test(record.kind) && Array.isArray(record.items)) {
+      const itemsNode = isMap(doc.contents) ? doc.contents.get('items', true) : undefined;
+      asArray(record.items).forEach((item, k) => {
+        const node = isSeq(itemsNode) ? (itemsNode.items[k] as Node | undefined) : undefined;
+        accept(item, node, `item ${k} of the ${record.kind}`);
+      });
+      continue;
+    }
+    accept(data, doc.contents as Node, 'the document');
+  }
+  return { objects, skipped };
+
+  function accept(data: unknown, node: Node | undefined, what: string): void {
+    const location = at(node?.range?.[0]);
+    const reason = notAnObject(data);
+    if (reason) {
+      skipped.push({ ...location, reason: `${what} is not a Kubernetes object: ${reason}` });
+      return;
+    }
+    objects.push({
+      object: data as KubeObjectLike,
+      source: location,
+      locate: (fieldPath) => at(offsetOf(node, fieldPath)),
+    });
+  }
+}
+
+/** Why a value is not a Kubernetes object, or undefined when it is one. */
+function notAnObject(data: unknown): string | undefined {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return `it is ${Array.isArray(data) ? 'a list' : data === null ? 'empty' : `a ${typeof data}`}, not a mapping`;
+  const o = data as Record<string, unknown>;
+  if (typeof o.apiVersion !== 'string' || typeof o.kind !== 'string') return 'it has no `apiVersion` and `kind`';
+  if (typeof asRecord(o.metadata).name !== 'string') return 'it has no `metadata.name`';
+  return undefined;
+}
+
+/** Offset of the node at `fieldPath` (of the key, for a map entry); the deepest existing parent otherwise. */
+function offsetOf(root: Node | undefined, fieldPath: FieldPath): number | undefined {
+  let node: unknown = root;
+  let offset = rangeStart(root);
+  for (const key of fieldPath) {
+    let next: unknown;
+    let keyOffset: number | undefined;
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(key));
+      if (pair && isPair(pair)) {
+        next = pair.value;
+        keyOffset = rangeStart(pair.key);
+      }
+    } else if (isSeq(node) && typeof key === 'number') {
+      next = node.items[key];
+    }
+    if (next === undefined && keyOffset === undefined) break;
+    offset = keyOffset ?? rangeStart(next) ?? offset;
+    node = next;
+  }
+  return offset;
+}
+
+function rangeStart(node: unknown): number | undefined {
+  const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
+  return range ? range[0] : undefined;
+}

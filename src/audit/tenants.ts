@@ -1,0 +1,80 @@
+/**
+ * Working out, from manifests alone, which namespaces are tenants and which are the platform's.
+ *
+ * - `--tenant-namespaces a,b`: exactly these.
+ * - `--tenants-from label=KEY`: the namespaces whose Namespace object carries label KEY.
+ * - neither: the namespaces labelled `tenancy.cdk8s.io/tenant` (what this tool writes); when
+ *   none is, every namespace seen except `default`, `kube-*`, `*-system`, `cert-manager` and
+ *   the namespaces running Traefik or cert-manager.
+ *
+ * Platform namespaces are the namespaces running Traefik, tenants excepted.
+ */
+import { LABELS } from '../model/names';
+import { KubeObjectLike } from '../policy/checks';
+import { runsCertManager, traefikContainers } from '../policy/traefik';
+import { asStringMap } from '../policy/values';
+
+export type TenantSource =
+  | { readonly kind: 'list'; readonly namespaces: readonly string[] }
+  | { readonly kind: 'label'; readonly key: string };
+
+export interface TenantScope {
+  readonly tenantNamespaces: ReadonlySet<string>;
+  readonly platformNamespaces: ReadonlySet<string>;
+  /** How the tenants were chosen, as a phrase for the report. */
+  readonly how: string;
+  /** Whether the tenants were guessed by the fallback heuristic. */
+  readonly guessed: boolean;
+}
+
+/** The label this tool puts on tenant namespaces, looked for when no flag says otherwise. */
+export const DEFAULT_TENANT_LABEL = LABELS.tenant;
+
+/** Namespaces the heuristic never takes for tenants. */
+export function isSystemNamespace(ns: string): boolean {
+  return ns === 'default' || ns === 'cert-manager' || ns.startsWith('kube-') || ns.endsWith('-system');
+}
+
+export function discoverTenants(objects: readonly KubeObjectLike[], source?: TenantSource): TenantScope {
+  const seen = new Set<string>();
+  const labelled = new Map<string, Record<string, string>>();
+  const traefik = new Set<string>();
+  const certManager = new Set<string>();
+  for (const o of objects) {
+    const ns = typeof o.metadata.namespace === 'string' ? o.metadata.namespace : undefined;
+    if (o.kind === 'Namespace') {
+      seen.add(o.metadata.name);
+      labelled.set(o.metadata.name, asStringMap(o.metadata.labels));
+    }
+    if (ns === undefined) continue;
+    seen.add(ns);
+    if (traefikContainers(o).length > 0) traefik.add(ns);
+    if (runsCertManager(o)) certManager.add(ns);
+  }
+  const byLabel = (key: string) => [...labelled].filter(([, labels]) => labels[key] !== undefined).map(([name]) => name);
+
+  let tenants: string[];
+  let how: string;
+  let guessed = false;
+  if (source?.kind === 'list') {
+    tenants = [...source.namespaces];
+    how = 'given with --tenant-namespaces';
+  } else if (source?.kind === 'label') {
+    tenants = byLabel(source.key);
+    how = `Namespaces labelled \`${source.key}\``;
+  } else if (byLabel(DEFAULT_TENANT_LABEL).length > 0) {
+    tenants = byLabel(DEFAULT_TENANT_LABEL);
+    how = `Namespaces labelled \`${DEFAULT_TENANT_LABEL}\``;
+  } else {
+    tenants = [...seen].filter((ns) => !isSystemNamespace(ns) && !traefik.has(ns) && !certManager.has(ns));
+    how = 'guessed: every namespace except `default`, `kube-*`, `*-system`, `cert-manager` and those running Traefik or cert-manager';
+    guessed = true;
+  }
+  const tenantSet = new Set(tenants.sort());
+  return {
+    tenantNamespaces: tenantSet,
+    platformNamespaces: new Set([...traefik].filter((ns) => !tenantSet.has(ns)).sort()),
+    how,
+    guessed,
+  };
+}
