@@ -189,7 +189,8 @@ function toSarif(result: AuditResult, options: ReportOptions): unknown {
         }],
         properties: { severity: f.severity, tenant: f.tenant ?? null, fix: f.fix },
       })),
-      columnKind: 'unicodeCodePoints',
+      // Columns count UTF-16 code units, as JavaScript strings (and the YAML parser) do.
+      columnKind: 'utf16CodeUnits',
     }],
   };
 }

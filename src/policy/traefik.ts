@@ -37,9 +37,16 @@ export function imageName(image: string): string {
   return last.split(':')[0].toLowerCase();
 }
 
-/** Traefik images: the image name contains `traefik` (`traefik`, `mirrored-library-traefik`…), so `traefik/whoami` is not one. */
+/** Images whose names contain `traefik` but that are no Traefik: demo backends and auth helpers. */
+const NOT_TRAEFIK = /whoami|forward-auth/;
+
+/**
+ * Traefik images: the image name contains `traefik` (`traefik`, `mirrored-library-traefik`,
+ * `traefik-hub`…). `traefik/whoami` (named `whoami`) and `traefik-forward-auth` are not Traefik.
+ */
 export function isTraefikImage(image: string): boolean {
-  return imageName(image).includes('traefik');
+  const name = imageName(image);
+  return name.includes('traefik') && !NOT_TRAEFIK.test(name);
 }
 
 /** cert-manager's own images (`cert-manager-controller`, `cert-manager-webhook`…). */

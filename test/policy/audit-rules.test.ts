@@ -53,7 +53,7 @@ describe('Traefik', () => {
   test('is recognized by its image, however it is mirrored, but traefik/whoami is not Traefik', () => {
     expect(['traefik:v3.1', 'docker.io/library/traefik:v2.11@sha256:abc', 'rancher/mirrored-library-traefik:2.10.5', 'ghcr.io/traefik/traefik-hub:v3'].map(isTraefikImage))
       .toEqual([true, true, true, true]);
-    expect(['traefik/whoami:v1.10', 'nginx:1.27'].map(isTraefikImage)).toEqual([false, false]);
+    expect(['traefik/whoami:v1.10', 'thomseddon/traefik-forward-auth:2', 'nginx:1.27'].map(isTraefikImage)).toEqual([false, false, false]);
     expect(rules(traefik('        - { name: app, image: traefik/whoami:v1.10 }'))).toEqual([]);
   });
 
