@@ -57,7 +57,7 @@ export function parseSynthArgs(argv: string[], env: NodeJS.ProcessEnv): SynthOpt
   }
   return {
     config: values.config ?? DEFAULT_CONFIG,
-    out: values.out ?? env.CDK8S_OUTDIR ?? 'dist',
+    out: nonEmpty(values.out, '--out') ?? env.CDK8S_OUTDIR ?? 'dist',
     check: values.check ?? false,
     stdout: values.stdout ?? false,
     format,
@@ -135,4 +135,10 @@ function listFiles(dir: string, prefix = ''): string[] {
     if (entry.isDirectory()) return listFiles(path.join(dir, entry.name), rel);
     return rel.startsWith('.') ? [] : [rel];
   });
+}
+
+/** A flag given as an empty string is a mistake, not a request for the default. */
+function nonEmpty(value: string | undefined, flag: string): string | undefined {
+  if (value !== undefined && value.trim() === '') throw new UsageError(`${flag} is empty — give a folder, e.g. ${flag} dist`);
+  return value;
 }

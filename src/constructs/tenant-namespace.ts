@@ -172,7 +172,7 @@ export class TenantNamespace extends Construct {
           podSelector: {},
           policyTypes: ['Egress'],
           egress: [{
-            to: egress.cidrs.map((cidr) => ({ ipBlock: { cidr } })),
+            to: egress.cidrs.map(egressPeer),
             ...(egress.ports.length > 0
               ? { ports: egress.ports.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) })) }
               : {}),
@@ -210,4 +210,18 @@ function quotaHard(quota: QuotaModel): Record<string, k8s.Quantity> {
   if (quota.persistentVolumeClaims !== undefined) hard.persistentvolumeclaims = q(quota.persistentVolumeClaims);
   if (quota.storage !== undefined) hard['requests.storage'] = q(quota.storage);
   return hard;
+}
+
+/** The cloud metadata endpoint: it hands out node credentials, so no tenant egress reaches it. */
+export const METADATA_ENDPOINT = '169.254.169.254';
+
+/** An egress peer for `cidr`; an IPv4 block that contains the metadata endpoint excepts it. */
+function egressPeer(cidr: string): k8s.NetworkPolicyPeer {
+  const [address, bits] = cidr.split('/');
+  const prefix = Number(bits);
+  if (address.includes(':') || prefix >= 32) return { ipBlock: { cidr } };
+  const toInt = (ip: string) => ip.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+  const size = 2 ** (32 - prefix);
+  const contains = Math.floor(toInt(address) / size) === Math.floor(toInt(METADATA_ENDPOINT) / size);
+  return contains ? { ipBlock: { cidr, except: [`${METADATA_ENDPOINT}/32`] } } : { ipBlock: { cidr } };
 }

@@ -41,6 +41,16 @@ export function assertOwnedOrEmpty(dir: string): void {
  */
 export function writeOutput(dir: string, files: ReadonlyMap<string, string | Buffer>): void {
   assertOwnedOrEmpty(dir);
+  try {
+    writeStaged(dir, files);
+  } catch (err) {
+    if (err instanceof OutputError || typeof (err as NodeJS.ErrnoException).code !== 'string') throw err;
+    const e = err as NodeJS.ErrnoException;
+    throw new OutputError(`cannot write \`${dir}\` (${e.message}) — choose a folder you can write, whose parents are folders; the previous output is unchanged`);
+  }
+}
+
+function writeStaged(dir: string, files: ReadonlyMap<string, string | Buffer>): void {
   const parent = path.dirname(path.resolve(dir));
   fs.mkdirSync(parent, { recursive: true });
   recoverInterruptedSwap(dir);

@@ -66,7 +66,12 @@ export const DEFAULTS = {
   },
 } as const;
 
-/** Namespaces no tenant may take: they belong to Kubernetes or to the platform. */
-export const RESERVED_NAMESPACES = ['default', 'cert-manager'] as const;
+/**
+ * Namespaces no tenant may take, and the platform namespace may not be: they belong to
+ * Kubernetes or to the cluster add-ons a tenant must never administer.
+ */
+export const RESERVED_NAMESPACES = [
+  'default', 'cert-manager', 'argocd', 'external-secrets', 'flux-system', 'gatekeeper-system', 'ingress-nginx', 'kyverno',
+] as const;
 /** Prefixes no tenant name may start with. */
 export const RESERVED_NAMESPACE_PREFIXES = ['kube-'] as const;

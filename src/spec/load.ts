@@ -5,8 +5,12 @@ import { SpecError, SpecProblem } from './errors';
 
 /** Spec files larger than this are refused before parsing. */
 export const MAX_SPEC_FILE_BYTES = 1024 * 1024;
-/** Aliases a document may expand; YAML "billion laughs" bombs exceed it at once. */
-export const MAX_ALIAS_COUNT = 100;
+/**
+ * Alias expansions a document may make (uses of an anchor × the aliases inside it): room for a
+ * shared anchor in thousands of tenants, while a YAML "billion laughs" bomb exceeds it after a
+ * few levels. Resolving aliases costs time quadratic in their number, so the limit stays modest.
+ */
+export const MAX_ALIAS_COUNT = 2000;
 
 /** A parsed YAML file that remembers where every node came from. */
 export interface SourceFile {
@@ -72,11 +76,11 @@ export function parseSource(file: string, text: string): SourceFile {
     data = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
     throw new SpecError([
-      problemAtStart(file, `${(err as Error).message} — remove the YAML aliases (\`*name\`) that expand into huge documents`),
+      problemAtStart(file, `the YAML aliases (\`*name\`) expand into more than ${MAX_ALIAS_COUNT} nodes, as a resource-exhaustion attack does — write the repeated values out, or use fewer nested aliases`),
     ]);
   }
   if (data === null || data === undefined) {
-    throw new SpecError([problemAtStart(file, 'the file is empty — start from `examples/tenancy.yaml`')]);
+    throw new SpecError([problemAtStart(file, 'the file is empty (or only comments) — write the spec\'s fields (see `examples/tenancy.yaml`), or delete the file')]);
   }
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw new SpecError([
@@ -110,6 +114,7 @@ function duplicateKeys(document: Document): number[] {
 function yamlErrorMessage(code: string, message: string): string {
   const first = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
   if (code === 'DUPLICATE_KEY') return `${first} — keep one of the two entries`;
+  if (code === 'MULTIPLE_DOCS') return 'the file holds more than one YAML document (`---`) — keep one document: a spec, or one tenant per file';
   return `invalid YAML: ${first} — fix the syntax at this position`;
 }
 
@@ -167,12 +172,30 @@ function rangeStart(node: unknown): number | undefined {
   return range ? range[0] : undefined;
 }
 
-/** The `.yaml`/`.yml` files directly inside `dir`, sorted by name; none when the folder is missing. */
-export function listYamlFiles(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name))
-    .map((entry) => path.join(dir, entry.name))
+/** The tenant files of a folder, or why it cannot be read. */
+export interface YamlFileList {
+  readonly files: string[];
+  /** Set when the folder is missing or not a folder. */
+  readonly error?: 'missing' | 'not-a-folder';
+}
+
+/**
+ * The `.yaml`/`.yml` files directly inside `dir` (any case of the extension, symbolic links
+ * followed), sorted by name. Never skips a tenant file silently: a dangling link or a folder
+ * named `*.yaml` is listed too, so reading it reports the problem.
+ */
+export function listYamlFiles(dir: string): YamlFileList {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(dir);
+  } catch {
+    return { files: [], error: 'missing' };
+  }
+  if (!stat.isDirectory()) return { files: [], error: 'not-a-folder' };
+  const files = fs
+    .readdirSync(dir)
+    .filter((name) => /\.ya?ml$/i.test(name))
+    .map((name) => path.join(dir, name))
     .sort();
+  return { files };
 }

@@ -6,7 +6,7 @@
 import * as path from 'path';
 import { z } from 'zod';
 import { formatPath, SpecError, SpecProblem } from './errors';
-import { listYamlFiles, loadSourceFile, parseSource, positionOf, SourceFile } from './load';
+import { listYamlFiles, loadSourceFile, parseSource, positionOf, SourceFile, YamlFileList } from './load';
 import { SpecInput, specSchema } from './schema';
 
 /** Refuse specs with more tenants than this: beyond it, split the platform into several specs. */
@@ -57,13 +57,16 @@ function tenantsDirOf(data: unknown): string {
 
 /** Validates spec text held in memory (tests, the library); a `tenantsDir` is not read. */
 export function parseSpec(text: string, file = 'tenancy.yaml'): ReadSpec {
-  return validateSources(parseSource(file, text), () => []);
+  return validateSources(parseSource(file, text), () => ({ files: [] }));
 }
 
-function validateSources(config: SourceFile, listTenantFiles: (dir: string) => string[], pending: readonly PendingTenantFile[] = []): ReadSpec {
+function validateSources(config: SourceFile, listTenantFiles: (dir: string) => YamlFileList, pending: readonly PendingTenantFile[] = []): ReadSpec {
   const data = config.data as Record<string, unknown>;
   const inline = Array.isArray(data.tenants) ? (data.tenants as unknown[]) : [];
-  const tenantFiles = loadTenantFiles(listTenantFiles(tenantsDirOf(data)), pending);
+  const listing = listTenantFiles(tenantsDirOf(data));
+  // Problems of tenant files and of the folder are reported together with the schema's.
+  const problems: SpecProblem[] = [...tenantsDirProblems(config, listing, pending.length > 0)];
+  const tenantFiles = loadTenantFiles(listing.files, pending, problems);
 
   const origins: TenantOrigin[] = [
     ...inline.map((_, i) => ({ source: config, base: ['tenants', i] })),
@@ -72,20 +75,34 @@ function validateSources(config: SourceFile, listTenantFiles: (dir: string) => s
   if (origins.length > MAX_TENANTS) {
     throw new SpecError([{ file: config.file, line: 1, col: 1, path: 'tenants', message: `the spec has ${origins.length} tenants, more than the limit of ${MAX_TENANTS} — split the platform into several specs` }]);
   }
-  const combined = data.tenants === undefined && tenantFiles.length === 0
+  const hadTenantFiles = listing.files.length + pending.length > 0;
+  const combined = data.tenants === undefined && !hadTenantFiles
     ? data
     : { ...data, tenants: Array.isArray(data.tenants) || data.tenants === undefined ? [...inline, ...tenantFiles.map((f) => f.data)] : data.tenants };
 
   const result = specSchema.safeParse(combined, { error: describeIssue });
-  if (!result.success) {
-    throw new SpecError(result.error.issues.flatMap((issue) => toProblems(issue, config, origins)));
-  }
+  if (!result.success) problems.push(...result.error.issues.flatMap((issue) => toProblems(issue, config, origins)));
+  if (problems.length > 0 || !result.success) throw new SpecError(problems);
   return { spec: result.data, files: [config.file, ...tenantFiles.map((f) => f.file)] };
 }
 
-/** Loads every tenant file (those on disk, then the pending ones), reporting the problems of all broken ones at once. */
-function loadTenantFiles(files: readonly string[], pending: readonly PendingTenantFile[]): SourceFile[] {
-  const problems: SpecProblem[] = [];
+/**
+ * A `tenantsDir` the user set must exist and be a folder; the default may be absent, and so may
+ * any folder a pending tenant file (onboarding) is about to create.
+ */
+function tenantsDirProblems(config: SourceFile, listing: YamlFileList, willCreate: boolean): SpecProblem[] {
+  const data = config.data as Record<string, unknown>;
+  if (listing.error === undefined || (listing.error === 'missing' && (data.tenantsDir === undefined || willCreate))) return [];
+  const pos = positionOf(config, ['tenantsDir']);
+  const dir = tenantsDirOf(data);
+  const message = listing.error === 'missing'
+    ? `\`${dir}\` does not exist beside the spec, so no tenant file would be read — create the folder or fix the path`
+    : `\`${dir}\` is not a folder — point \`tenantsDir\` at the folder that holds one YAML file per tenant`;
+  return [{ file: config.file, line: pos.line, col: pos.col, path: 'tenantsDir', message }];
+}
+
+/** Loads every tenant file (those on disk, then the pending ones); the broken ones add to `problems`. */
+function loadTenantFiles(files: readonly string[], pending: readonly PendingTenantFile[], problems: SpecProblem[]): SourceFile[] {
   const sources: SourceFile[] = [];
   const loaders = [...files.map((file) => () => loadSourceFile(file)), ...pending.map((p) => () => parseSource(p.file, p.text))];
   for (const load of loaders) {
@@ -96,7 +113,6 @@ function loadTenantFiles(files: readonly string[], pending: readonly PendingTena
       problems.push(...err.problems);
     }
   }
-  if (problems.length > 0) throw new SpecError(problems);
   return sources;
 }
 
@@ -162,7 +178,20 @@ function locate(fieldPath: readonly PropertyKey[], message: string, config: Sour
     inFile = [...origin.base, ...fieldPath.slice(2)];
   }
   const pos = positionOf(source, inFile, atKey);
-  return { file: source.file, line: pos.line, col: pos.col, path: formatPath(inFile), message };
+  return { file: source.file, line: pos.line, col: pos.col, path: formatPath(inFile), message: nameTenantOrigins(message, origins) };
+}
+
+/**
+ * Cross-tenant messages refer to another tenant as `tenants[N]`; a tenant read from its own
+ * file is named by that file and line instead, since the user never wrote `tenants[N]`.
+ */
+function nameTenantOrigins(message: string, origins: readonly TenantOrigin[]): string {
+  return message.replace(/tenants\[(\d+)\]/g, (ref, index: string) => {
+    const origin = origins[Number(index)];
+    if (!origin || origin.base.length > 0) return ref;
+    const pos = positionOf(origin.source, ['name']);
+    return `${origin.source.file}:${pos.line}`;
+  });
 }
 
 /** The known key nearest to `key` by edit distance, when it is close enough to be a typo. */

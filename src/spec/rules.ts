@@ -43,11 +43,64 @@ export function checkTenantName(name: string, platformNamespace: string): string
   if (!DNS_LABEL.test(name)) {
     return `\`${name}\` is not a DNS-1123 label starting with a letter — use lowercase letters, digits and \`-\`, e.g. \`${suggestLabel(name)}\``;
   }
-  if ((RESERVED_NAMESPACES as readonly string[]).includes(name) || RESERVED_NAMESPACE_PREFIXES.some((p) => name.startsWith(p))) {
+  if (isReservedNamespace(name)) {
     return `\`${name}\` is reserved for Kubernetes or cluster add-ons — choose another tenant name`;
   }
   if (name === platformNamespace) {
     return `\`${name}\` is the platform namespace, which holds every tenant's Traefik and the wildcard certificate — choose another tenant name`;
+  }
+  return undefined;
+}
+
+/** True for `default`, `kube-*` and the namespaces of cluster add-ons (see `RESERVED_NAMESPACES`). */
+export function isReservedNamespace(name: string): boolean {
+  return (RESERVED_NAMESPACES as readonly string[]).includes(name) || RESERVED_NAMESPACE_PREFIXES.some((p) => name.startsWith(p));
+}
+
+/** Checks the platform namespace: every tenant's Traefik may read its Secrets, so it must be a namespace of its own. */
+export function checkPlatformNamespace(name: string): string | undefined {
+  if (isReservedNamespace(name)) {
+    return `\`${name}\` belongs to Kubernetes or a cluster add-on, and every tenant's Traefik may read the Secrets of the platform namespace — use a namespace of its own, e.g. \`traefik\``;
+  }
+  return undefined;
+}
+
+/**
+ * Checks an owner subject (a user or group name from the identity provider). `system:` names are
+ * Kubernetes identities: `system:serviceaccounts:<ns>` is every pod of a namespace, `system:nodes`
+ * every kubelet, `system:authenticated` everyone — binding them would hand the tenant to others.
+ */
+export function checkOwnerSubject(name: string): string | undefined {
+  if (name.trim() === '') return 'is empty — name the group or user as your identity provider sends it';
+  if (name !== name.trim() || /[\x00-\x1f\x7f]/.test(name)) {
+    return `${JSON.stringify(name)} has surrounding spaces or control characters — write the name exactly as your identity provider sends it`;
+  }
+  if (name.toLowerCase().startsWith('system:')) {
+    return `\`${name}\` is a Kubernetes system identity (service accounts, nodes or every authenticated user), so owner rights would reach beyond the tenant's people — name a user or group from your identity provider, e.g. \`payments-leads\``;
+  }
+  return undefined;
+}
+
+/** The first Traefik release that knows every flag ScopedTraefik passes. */
+export const MIN_TRAEFIK_VERSION = [3, 7, 11] as const;
+
+/**
+ * Checks the Traefik image: a lowercase repository and either a digest or a tag of at least
+ * v3.7.11, since Traefik refuses to start on a flag it does not know.
+ */
+export function checkTraefikImage(image: string): string | undefined {
+  const fix = 'use e.g. `traefik:v3.7.11` or pin a digest (`traefik@sha256:…`)';
+  if (!IMAGE_REFERENCE.test(image)) return `\`${image}\` is not an image reference — ${fix}`;
+  const [repository] = image.split('@')[0].split(/:(?=[^/]*$)/);
+  if (repository !== repository.toLowerCase()) return `\`${image}\` has upper-case letters in its repository, which no registry accepts — ${fix}`;
+  if (image.includes('@sha256:')) return undefined;
+  const tag = /:([^:/@]+)$/.exec(image)?.[1];
+  const version = tag ? /^v?(\d+)\.(\d+)\.(\d+)$/.exec(tag) : null;
+  if (!version) return `\`${image}\` has no version tag (such as \`v3.7.11\`), so what runs can change under you — ${fix}`;
+  const [major, minor, patch] = version.slice(1).map(Number);
+  const [M, m, p] = MIN_TRAEFIK_VERSION;
+  if (major !== M || minor < m || (minor === m && patch < p)) {
+    return `\`${image}\` is not a Traefik v3 release of at least v${MIN_TRAEFIK_VERSION.join('.')}, and would refuse flags this tool passes (\`--core.strictTLSOptions\`, \`defaultTLSResourcesNamespace\`) — ${fix}`;
   }
   return undefined;
 }
@@ -83,6 +136,9 @@ export function checkHostName(domain: string): string | undefined {
   const labels = domain.split('.');
   if (labels.length < 2 || labels.some((l) => !HOST_LABEL.test(l) || l.length > 63)) {
     return `\`${domain}\` is not a valid DNS name — use labels of letters, digits and \`-\` separated by dots, e.g. \`app.example.com\``;
+  }
+  if (/^\d+$/.test(labels[labels.length - 1])) {
+    return `\`${domain}\` is an IP address or ends in a numeric label, not a DNS name — certificates here are issued for host names, e.g. \`app.example.com\``;
   }
   return undefined;
 }

@@ -8,7 +8,10 @@ import { z } from 'zod';
 import { DEFAULTS } from './defaults';
 import {
   checkAllowCrossNamespace,
+  checkOwnerSubject,
+  checkPlatformNamespace,
   checkPodSecurity,
+  checkTraefikImage,
   checkRepoPath,
   checkSyncNamespace,
   checkSyncVia,
@@ -17,17 +20,20 @@ import {
   checkTenantName,
   checkWildcardDnsName,
   CLUSTER_ISSUER_REFUSAL,
-  IMAGE_REFERENCE,
   isWithin,
   MAX_TRAEFIK_REPLICAS,
   syncToTenantRefusal,
 } from './rules';
 import { compareQuantities, isQuantity } from './quantity';
 
-/** A Kubernetes quantity such as `500m`, `2`, `4Gi`. YAML numbers are accepted and kept as text. */
+/**
+ * A Kubernetes quantity such as `500m`, `2`, `4Gi`. A plain YAML number (`cpu: 4`, `cpu: 0.5`) is
+ * accepted as its decimal text; one JavaScript would print differently from how it was written
+ * (huge, exponent, hexadecimal) is refused, so the output never carries a value nobody wrote.
+ */
 const quantity = z.preprocess(
-  (v) => (typeof v === 'number' && Number.isFinite(v) ? String(v) : v),
-  z.string().refine(isQuantity, {
+  (v) => (typeof v === 'number' && /^\d{1,15}(\.\d{1,6})?$/.test(String(v)) ? String(v) : v),
+  z.string({ error: (iss) => `\`${String(iss.input)}\` cannot be kept exactly as a number — write it as a quoted string, e.g. \`"4"\` or \`"500m"\`` }).refine(isQuantity, {
     error: (iss) => `\`${String(iss.input)}\` is not a Kubernetes quantity — write e.g. \`500m\`, \`2\`, \`512Mi\` or \`4Gi\``,
   }),
 );
@@ -38,10 +44,10 @@ const labelValue = z
   .regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/, {
     error: 'must be a Kubernetes label value: at most 63 letters, digits, `-`, `_` or `.`, starting and ending with a letter or digit — shorten or rename it',
   });
-const subjectName = z
-  .string()
-  .min(1, { error: 'is empty — name the group or user as your identity provider sends it' })
-  .regex(/^[^\x00-\x1f\x7f]+$/, { error: 'contains control characters — remove them' });
+const subjectName = z.string().superRefine((v, ctx) => {
+  const refusal = checkOwnerSubject(v);
+  if (refusal) ctx.addIssue({ code: 'custom', message: refusal });
+});
 const email = z.email({ error: 'is not an e-mail address — ACME needs an address for expiry notices, e.g. `platform@example.com`' });
 const url = z.url({ protocol: /^https$/, error: 'must be an https URL of an ACME directory — omit it for Let\'s Encrypt production' });
 
@@ -83,7 +89,7 @@ const traefik = z.strictObject({
     if (refusal) ctx.addIssue({ code: 'custom', message: refusal });
   }),
   serviceType: z.enum(['LoadBalancer', 'ClusterIP']).optional(),
-  logLevel: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL', 'PANIC']).optional(),
+  logLevel: z.preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL', 'PANIC'])).optional(),
   resources: z.strictObject({ requests: cpuMemory.optional(), limits: cpuMemory.optional() }).optional(),
 });
 
@@ -110,7 +116,7 @@ const tenantSettingsShape = {
       requests: cpuMemory.optional(),
       limits: cpuMemory.optional(),
       pods: z.int().min(1).max(100000).optional(),
-      services: z.int().min(0).max(10000).optional(),
+      services: z.int().min(1, { error: 'is below 1 — cert-manager\'s HTTP-01 solver needs a Service in the tenant namespace to issue certificates' }).max(10000).optional(),
       persistentVolumeClaims: z.int().min(0).max(10000).optional(),
       storage: quantity.optional(),
     })
@@ -164,18 +170,22 @@ const wildcard = z.strictObject({
       if (refusal) ctx.addIssue({ code: 'custom', message: refusal });
     }))
     .min(1, { error: 'lists no name — add e.g. `*.apps.example.com`' }),
-  secretName: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/).max(253).optional(),
+  secretName: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, {
+    error: 'must be a Secret name (a DNS-1123 subdomain: lowercase letters, digits, `-` and `.`) — e.g. `platform-wildcard-tls`',
+  }).max(253).optional(),
   acme: z.strictObject({
     email,
     server: url.optional(),
     dns01: dns01.optional(),
     http01: z.unknown().optional(),
   }).superRefine((acme, ctx) => {
-    if (acme.dns01 === undefined) {
+    if (acme.dns01 === undefined || acme.http01 !== undefined) {
       ctx.addIssue({
         code: 'custom',
         path: acme.http01 === undefined ? [] : ['http01'],
-        message: 'a wildcard certificate can only be issued through a DNS-01 challenge — add `dns01` with your DNS provider (e.g. `cloudflare.apiTokenSecretRef`)',
+        message: acme.dns01 === undefined
+          ? 'a wildcard certificate can only be issued through a DNS-01 challenge — add `dns01` with your DNS provider (e.g. `cloudflare.apiTokenSecretRef`)'
+          : 'a wildcard certificate can only be issued through a DNS-01 challenge, so `http01` would never be used — remove it',
       });
     }
   }),
@@ -232,12 +242,15 @@ const gitops = z
 const platform = z.strictObject({
   traefik: z.strictObject({
     namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'must be a DNS-1123 label, e.g. `traefik`' }).max(63).optional(),
-    image: z.string().regex(IMAGE_REFERENCE, { error: 'is not an image reference — write e.g. `traefik:v3.7.11`' }).optional(),
+    image: z.string().superRefine((v, ctx) => {
+      const refusal = checkTraefikImage(v);
+      if (refusal) ctx.addIssue({ code: 'custom', message: refusal });
+    }).optional(),
   }).optional(),
   allowedDomains: z.array(z.string().transform((v) => v.toLowerCase()).superRefine((v, ctx) => {
     const refusal = checkTenantDomain(v);
     if (refusal) ctx.addIssue({ code: 'custom', message: refusal });
-  })).optional(),
+  })).min(1, { error: 'lists no zone, which would refuse every domain — list the zones tenants may use, or remove the field' }).optional(),
   wildcard: wildcard.optional(),
   defaults: z.strictObject(tenantSettingsShape).optional(),
   admission: z.enum(['native', 'kyverno', 'none']).optional(),
@@ -272,11 +285,10 @@ function checkSpec(input: unknown, ctx: z.RefinementCtx): void {
   const defaults = asRecord(platformInput.defaults);
   const tenants = Array.isArray(spec.tenants) ? spec.tenants : [];
   const nameOwner = new Map<string, number>();
-  const domainOwner = new Map<string, string>();
+  const domainOwner = new Map<string, { name: string; index: number }>();
 
-  if (platformNamespace.startsWith('kube-') || platformNamespace === 'default') {
-    ctx.addIssue({ code: 'custom', path: ['platform', 'traefik', 'namespace'], message: `\`${platformNamespace}\` is reserved for Kubernetes — use a namespace of its own, e.g. \`traefik\`` });
-  }
+  const platformRefusal = checkPlatformNamespace(platformNamespace);
+  if (platformRefusal) ctx.addIssue({ code: 'custom', path: ['platform', 'traefik', 'namespace'], message: platformRefusal });
   if (tenants.length === 0 && spec.tenants === undefined) {
     ctx.addIssue({ code: 'custom', path: ['tenants'], message: 'the spec defines no tenant — add one under `tenants`, or a file under `tenantsDir`' });
   }
@@ -303,10 +315,10 @@ function checkSpec(input: unknown, ctx: z.RefinementCtx): void {
       if (checkTenantDomain(d) !== undefined) return; // already refused on its own
       const owner = domainOwner.get(d);
       if (owner !== undefined) {
-        const whose = owner === name ? 'this tenant already lists it' : `tenant \`${owner}\` already claims it`;
+        const whose = owner.index === i ? 'this tenant already lists it' : `tenant \`${owner.name}\` already claims it`;
         ctx.addIssue({ code: 'custom', path: at('domains', j), message: `\`${d}\` is claimed twice: ${whose} — a host belongs to one tenant only; remove one entry` });
       } else {
-        domainOwner.set(d, name ?? `tenants[${i}]`);
+        domainOwner.set(d, { name: name ?? `tenants[${i}]`, index: i });
       }
       if (allowed && !allowed.some((zone) => isWithin(d, zone))) {
         ctx.addIssue({ code: 'custom', path: at('domains', j), message: `\`${d}\` is outside \`platform.allowedDomains\` (${allowed.join(', ')}) — use a host under one of them, or ask the platform team to allow its zone` });
@@ -318,6 +330,13 @@ function checkSpec(input: unknown, ctx: z.RefinementCtx): void {
     }
     checkResourceOrder(tenant, defaults, at, ctx);
   });
+
+  const wildcardInput = asRecord(platformInput.wildcard);
+  const tokenName = asRecord(asRecord(asRecord(asRecord(wildcardInput.acme).dns01).cloudflare).apiTokenSecretRef).name;
+  const wildcardSecret = isString(wildcardInput.secretName) ? wildcardInput.secretName : DEFAULTS.platform.wildcardSecretName;
+  if (isString(tokenName) && tokenName === wildcardSecret) {
+    ctx.addIssue({ code: 'custom', path: ['platform', 'wildcard', 'secretName'], message: `\`${wildcardSecret}\` is also the Secret of the DNS-01 API token, which cert-manager would overwrite with the certificate — give the certificate a Secret of its own, e.g. \`platform-wildcard-tls\`` });
+  }
 
   const syncNamespaces = asRecord(asRecord(platformInput.wildcard).syncTo).namespaces;
   (Array.isArray(syncNamespaces) ? syncNamespaces : []).forEach((ns, j) => {
@@ -351,23 +370,30 @@ function checkResourceOrder(
     const text = typeof v === 'number' ? String(v) : v;
     return isString(text) && isQuantity(text) ? text : undefined;
   };
-  const pick = (section: 'quota' | 'limits', group: string, res: 'cpu' | 'memory'): string | undefined =>
-    valueAt(tenant, section, group, res) ?? valueAt(defaults, section, group, res) ??
-    (DEFAULTS.tenant[section] as Record<string, Record<string, string>>)[group][res];
-  const pairs: Array<[section: 'quota' | 'limits', low: string, high: string]> = [
+  const builtin: Record<string, Record<string, Record<string, string>>> = {
+    quota: DEFAULTS.tenant.quota as unknown as Record<string, Record<string, string>>,
+    limits: DEFAULTS.tenant.limits,
+    'traefik.resources': DEFAULTS.tenant.traefik.resources,
+  };
+  const sectionOf = (root: Record<string, unknown>, section: string) =>
+    section === 'traefik.resources' ? { [section]: asRecord(asRecord(root.traefik).resources) } : root;
+  const pick = (section: string, group: string, res: 'cpu' | 'memory'): string | undefined =>
+    valueAt(sectionOf(tenant, section), section, group, res) ?? valueAt(sectionOf(defaults, section), section, group, res) ?? builtin[section][group][res];
+  const pairs: Array<[section: string, low: string, high: string]> = [
     ['quota', 'requests', 'limits'],
     ['limits', 'defaultRequest', 'default'],
     ['limits', 'default', 'max'],
+    ['traefik.resources', 'requests', 'limits'],
   ];
   for (const [section, low, high] of pairs) {
     for (const res of ['cpu', 'memory'] as const) {
       const a = pick(section, low, res);
       const b = pick(section, high, res);
       if (a !== undefined && b !== undefined && compareQuantities(a, b) > 0) {
-        const own = valueAt(tenant, section, low, res) !== undefined ? low : high;
+        const own = valueAt(sectionOf(tenant, section), section, low, res) !== undefined ? low : high;
         ctx.addIssue({
           code: 'custom',
-          path: at(section, own, res),
+          path: at(...section.split('.'), own, res),
           message: `${section}.${low}.${res} (${a}) is more than ${section}.${high}.${res} (${b}) — Kubernetes rejects a request above its limit; lower the first or raise the second`,
         });
       }

@@ -119,10 +119,8 @@ describe('random insecure changes to a valid spec', () => {
  * Known gaps found by these properties, kept as failing tests until they are fixed (then jest
  * reports them as passing unexpectedly, and `.failing` comes off).
  */
-describe('known gaps', () => {
-  // The spec accepts an owner such as `system:authenticated`; the self-check then stops the
-  // render with "internal error … a bug in cdk8s-tenancy", instead of a refusal at the field.
-  test.failing('an owner that is a broad system group is refused by the spec, at its path', () => {
+describe('once-known gaps, now closed', () => {
+  test('an owner that is a broad system group is refused by the spec, at its path', () => {
     const text = specText({
       platform: { allowedDomains: ['example.com'] },
       tenants: [{ name: 'a', domains: ['a.example.com'], owners: { groups: ['system:authenticated'] }, issuer: { selfSigned: {} } }],
@@ -130,9 +128,7 @@ describe('known gaps', () => {
     expect(() => parseSpec(text)).toThrow(SpecError);
   });
 
-  // Quantities are compared as floats: 700m × 1e-3 = 0.7000000000000001 > 0.7, so equal
-  // requests and limits written in two forms are refused as "requests above limits".
-  test.failing('requests equal to limits written in another form are accepted (700m vs 0.7)', () => {
+  test('requests equal to limits written in another form are accepted (700m vs 0.7)', () => {
     const text = specText({
       platform: { allowedDomains: ['example.com'] },
       tenants: [{ name: 'a', domains: ['a.example.com'], owners: { groups: ['g'] }, issuer: { selfSigned: {} }, quota: { requests: { cpu: '700m' }, limits: { cpu: '0.7' } } }],
@@ -140,8 +136,7 @@ describe('known gaps', () => {
     expect(() => parseSpec(text)).not.toThrow();
   });
 
-  // traefik.resources requests above limits pass the spec; the API server rejects the Deployment.
-  test.failing('Traefik resources with requests above limits are refused by the spec', () => {
+  test('Traefik resources with requests above limits are refused by the spec', () => {
     const text = specText({
       platform: { allowedDomains: ['example.com'] },
       tenants: [{ name: 'a', domains: ['a.example.com'], owners: { groups: ['g'] }, issuer: { selfSigned: {} }, traefik: { resources: { requests: { cpu: '2' } } } }],
