@@ -124,3 +124,32 @@ test('reads tenant files under tenantsDir beside the config, reporting problems 
   expect(refused.status).toBe(1);
   expect(refused.stderr).toContain(`${path.join(dir, 'tenants', 'shop.yaml')}:2:11: domains[0]: \`pay.example.com\` is claimed twice: tenant \`payments\` already claims it`);
 });
+
+test('follows a symlinked tenant file instead of dropping that tenant', () => {
+  const spec = writeSpec(oneTenantSpec());
+  fs.mkdirSync(path.join(dir, 'tenants'));
+  fs.mkdirSync(path.join(dir, 'shared'));
+  fs.writeFileSync(path.join(dir, 'shared', 'shop.yaml'), 'name: shop\ndomains: [shop.example.com]\nowners: { users: [bob] }\nissuer: { selfSigned: {} }\n');
+  fs.symlinkSync('../shared/shop.yaml', path.join(dir, 'tenants', 'Shop.YAML'));
+  expect(runCli(['synth', '--config', spec, '--out', path.join(dir, 'out')]).status).toBe(0);
+  expect(fs.readdirSync(path.join(dir, 'out', 'tenants')).sort()).toEqual(['payments.yaml', 'shop.yaml']);
+});
+
+test('refuses a tenantsDir that does not exist, and reports it with the other problems', () => {
+  const spec = writeSpec(`${oneTenantSpec('    secrets: all\n')}tenantsDir: teams\n`);
+  const result = runCli(['validate', '--config', spec]);
+  expect(result.status).toBe(1);
+  expect(result.stderr).toContain(':9:13: tenantsDir: `teams` does not exist beside the spec, so no tenant file would be read — create the folder or fix the path');
+  expect(result.stderr).toContain('tenants[0].secrets');
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+});
+
+test('an empty --out is a usage error; an --out under a file is a clean refusal', () => {
+  const spec = writeSpec(oneTenantSpec());
+  expect(runCli(['synth', '--config', spec, '--out', '']).status).toBe(2);
+  fs.writeFileSync(path.join(dir, 'afile'), 'x');
+  const result = runCli(['synth', '--config', spec, '--out', path.join(dir, 'afile', 'sub')]);
+  expect(result.status).toBe(1);
+  expect(result.stderr).toContain('cannot write');
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+});

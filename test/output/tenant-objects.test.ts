@@ -101,6 +101,14 @@ describe('TenantNamespace', () => {
     expect(find(withEgress, 'NetworkPolicy', 'allow-egress', 'payments').spec.egress).toEqual([{ to: [{ ipBlock: { cidr: '10.20.0.0/16' } }], ports: [{ protocol: 'TCP', port: 5432 }] }]);
   });
 
+  test('egress to a block holding the cloud metadata endpoint excepts it', () => {
+    const open = allObjects(render(oneTenantSpec('    egress: { cidrs: [0.0.0.0/0, "2001:db8::/32"] }\n')));
+    expect(find(open, 'NetworkPolicy', 'allow-egress', 'payments').spec.egress[0].to).toEqual([
+      { ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.169.254/32'] } },
+      { ipBlock: { cidr: '2001:db8::/32' } },
+    ]);
+  });
+
   test('binds the owners to a Role without wildcards, RBAC writes or guard-rail writes, Secrets read-only', () => {
     const role = find(objects, 'Role', 'tenant-owner', 'payments');
     const binding = find(objects, 'RoleBinding', 'tenant-owner', 'payments');

@@ -249,3 +249,102 @@ describe('every problem is reported at once', () => {
     expect(lines[2]).toContain('tenants[1].domains[0]: `pay.example.com` is claimed twice');
   });
 });
+
+describe('refusals found by trying the tool as a new user', () => {
+  test.each([
+    ['system:serviceaccounts:beta'],
+    ['system:nodes'],
+    ['system:authenticated'],
+    ['SYSTEM:masters'],
+  ])('refuses the Kubernetes system identity %s as an owner', (subject) => {
+    const lines = refusals(oneTenantSpec().replace('groups: [payments-leads]', `groups: ["${subject}"]`));
+    expect(lines).toEqual([
+      `tenancy.yaml:6:24: tenants[0].owners.groups[0]: \`${subject}\` is a Kubernetes system identity (service accounts, nodes or every authenticated user), so owner rights would reach beyond the tenant's people — name a user or group from your identity provider, e.g. \`payments-leads\``,
+    ]);
+  });
+
+  test('refuses an owner with surrounding spaces, and an empty one, with one message each', () => {
+    expect(refusals(oneTenantSpec().replace('groups: [payments-leads]', 'groups: [" leads "]'))).toEqual([
+      'tenancy.yaml:6:24: tenants[0].owners.groups[0]: " leads " has surrounding spaces or control characters — write the name exactly as your identity provider sends it',
+    ]);
+    expect(refusals(oneTenantSpec().replace('groups: [payments-leads]', 'groups: [""]'))).toEqual([
+      'tenancy.yaml:6:24: tenants[0].owners.groups[0]: is empty — name the group or user as your identity provider sends it',
+    ]);
+  });
+
+  test.each(['cert-manager', 'kube-system', 'flux-system'])('refuses %s as the platform namespace', (ns) => {
+    expect(refusals(oneTenantSpec('', `  traefik: { namespace: ${ns} }\n`))).toEqual([
+      `tenancy.yaml:3:25: platform.traefik.namespace: \`${ns}\` belongs to Kubernetes or a cluster add-on, and every tenant's Traefik may read the Secrets of the platform namespace — use a namespace of its own, e.g. \`traefik\``,
+    ]);
+  });
+
+  test.each(['argocd', 'kyverno', 'external-secrets'])('refuses the add-on namespace %s as a tenant', (name) => {
+    expect(refusals(oneTenantSpec().replace('name: payments', `name: ${name}`))[0]).toContain(`\`${name}\` is reserved for Kubernetes or cluster add-ons`);
+  });
+
+  test.each([
+    ['traefik:v2.11.0', 'is not a Traefik v3 release of at least v3.7.11'],
+    ['traefik:v3.7.10', 'is not a Traefik v3 release of at least v3.7.11'],
+    ['traefik:latest', 'has no version tag'],
+    ['traefik', 'has no version tag'],
+    ['TRAEFIK:v3.7.11', 'has upper-case letters in its repository'],
+  ])('refuses the Traefik image %s', (image, reason) => {
+    expect(refusals(oneTenantSpec('', `  traefik: { image: "${image}" }\n`))[0]).toContain(`platform.traefik.image: \`${image}\` ${reason}`);
+  });
+
+  test.each(['traefik:v3.7.11', 'traefik:v3.8.0', 'registry.example.com:5000/mirror/traefik:v3.7.12', `traefik@sha256:${'a'.repeat(64)}`])(
+    'accepts the Traefik image %s', (image) => {
+      expect(() => parseSpec(oneTenantSpec('', `  traefik: { image: "${image}" }\n`))).not.toThrow();
+    },
+  );
+
+  test('refuses Traefik resource requests above their limits, defaults included', () => {
+    expect(refusals(oneTenantSpec('    traefik: { resources: { requests: { cpu: "2" } } }\n'))).toEqual([
+      'tenancy.yaml:8:46: tenants[0].traefik.resources.requests.cpu: traefik.resources.requests.cpu (2) is more than traefik.resources.limits.cpu (1) — Kubernetes rejects a request above its limit; lower the first or raise the second',
+    ]);
+  });
+
+  test('compares quantities exactly: 700m equals 0.7', () => {
+    expect(() => parseSpec(oneTenantSpec('    quota: { requests: { cpu: 700m }, limits: { cpu: "0.7" } }\n'))).not.toThrow();
+  });
+
+  test('refuses a number that would not be written back as typed, and says to quote it', () => {
+    expect(refusals(oneTenantSpec('    quota: { requests: { memory: 123456789012345678901234 } }\n'))[0]).toContain(
+      'tenants[0].quota.requests.memory: `1.2345678901234569e+23` cannot be kept exactly as a number — write it as a quoted string',
+    );
+  });
+
+  test('refuses an IP address as a tenant domain', () => {
+    expect(refusals(oneTenantSpec().replace('[pay.example.com]', '["10.0.0.1"]'))[0]).toContain('`10.0.0.1` is an IP address or ends in a numeric label, not a DNS name');
+  });
+
+  test('refuses http01 next to dns01 on the wildcard, instead of ignoring it', () => {
+    const text = oneTenantSpec('', '  wildcard:\n    dnsNames: ["*.apps.example.com"]\n    acme:\n      email: ops@example.com\n      dns01: { route53: { region: eu-west-1 } }\n      http01: { anything: [1] }\n');
+    expect(refusals(text)).toEqual([
+      'tenancy.yaml:8:15: platform.wildcard.acme.http01: a wildcard certificate can only be issued through a DNS-01 challenge, so `http01` would never be used — remove it',
+    ]);
+  });
+
+  test('refuses a wildcard Secret that is also the DNS token Secret', () => {
+    const text = oneTenantSpec('', '  wildcard:\n    dnsNames: ["*.apps.example.com"]\n    secretName: cf\n    acme: { email: ops@example.com, dns01: { cloudflare: { apiTokenSecretRef: { name: cf, key: token } } } }\n');
+    expect(refusals(text)[0]).toContain('platform.wildcard.secretName: `cf` is also the Secret of the DNS-01 API token');
+  });
+
+  test('says what a Secret name must look like', () => {
+    const text = oneTenantSpec('', '  wildcard:\n    dnsNames: ["*.apps.example.com"]\n    secretName: Wild_TLS\n    acme: { email: ops@example.com, dns01: { route53: { region: eu-west-1 } } }\n');
+    expect(refusals(text)[0]).toContain('platform.wildcard.secretName: must be a Secret name (a DNS-1123 subdomain: lowercase letters, digits, `-` and `.`) — e.g. `platform-wildcard-tls`');
+  });
+
+  test('refuses an empty allowedDomains and a quota of no Service', () => {
+    expect(refusals(oneTenantSpec().replace('allowedDomains: [example.com]', 'allowedDomains: []'))[0]).toContain('platform.allowedDomains: lists no zone');
+    expect(refusals(oneTenantSpec('    quota: { services: 0 }\n'))[0]).toContain("tenants[0].quota.services: is below 1 — cert-manager's HTTP-01 solver needs a Service");
+  });
+
+  test('refuses a second YAML document with a plain message', () => {
+    expect(refusals(`${oneTenantSpec()}---\nfoo: 1\n`)[0]).toContain('the file holds more than one YAML document (`---`) — keep one document');
+  });
+
+  test('accepts a log level in any case', () => {
+    expect(parseSpec(oneTenantSpec('    traefik: { logLevel: debug }\n')).spec.tenants![0].traefik!.logLevel).toBe('DEBUG');
+  });
+});
