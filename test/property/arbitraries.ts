@@ -81,6 +81,7 @@ const cpuText = (milli: number) =>
   fc.constantFrom(
     ...[
       `${milli}m`,
+      `${milli}e-3`,
       ...(milli % 1000 === 0 ? [`${milli / 1000}`, `${milli / 1000}e0`] : []),
       ...(milli % 100 === 0 ? [`${milli / 1000}`] : []),
     ],
@@ -100,20 +101,28 @@ const memoryText = (mib: number) =>
 
 /**
  * `count` quantities in ascending order (each ≤ the next, compared as integers), each written
- * in a form of its own. Equal values are written the same way: comparing `700m` with `0.7` is a
- * known float issue (see the property test), kept out of the valid specs.
+ * in a form of its own; often two are equal, written in two forms (`700m` and `0.7`), which
+ * the spec must compare exactly.
  */
-function ascending(count: number, max: number, text: (n: number) => fc.Arbitrary<string>): fc.Arbitrary<string[]> {
+function ascending(count: number, value: fc.Arbitrary<number>, text: (n: number) => fc.Arbitrary<string>): fc.Arbitrary<string[]> {
   return fc
-    .array(fc.integer({ min: 1, max }), { minLength: count, maxLength: count })
-    .map((xs) => [...xs].sort((a, b) => a - b))
-    .chain((xs) => fc.tuple(...xs.map(text)).map((texts) => texts.map((t, i) => (i > 0 && xs[i] === xs[i - 1] ? texts[i - 1] : t))));
+    .tuple(fc.array(value, { minLength: count, maxLength: count }), fc.array(fc.boolean(), { minLength: count, maxLength: count }))
+    .map(([xs, ties]) => {
+      const sorted = [...xs].sort((a, b) => a - b);
+      for (let i = 1; i < count; i++) if (ties[i]) sorted[i] = sorted[i - 1];
+      return sorted;
+    })
+    .chain((xs) => fc.tuple(...xs.map(text)));
 }
+
+/** Millicores, often round (so that decimal forms such as `0.7` come up); MiB, often whole GiB. */
+const milliCpu = fc.oneof(fc.integer({ min: 1, max: 64000 }), fc.integer({ min: 1, max: 640 }).map((x) => x * 100));
+const mibMemory = fc.oneof(fc.integer({ min: 1, max: 65536 }), fc.integer({ min: 1, max: 64 }).map((x) => x * 1024));
 
 /** `{cpu, memory}` objects in ascending order (requests ≤ limits, defaultRequest ≤ default ≤ max). */
 function orderedCpuMemory(count: number): fc.Arbitrary<Array<{ cpu: string; memory: string }>> {
   return fc
-    .tuple(ascending(count, 64000, (m) => cpuText(m)), ascending(count, 65536, (m) => memoryText(m)))
+    .tuple(ascending(count, milliCpu, (m) => cpuText(m)), ascending(count, mibMemory, (m) => memoryText(m)))
     .map(([cpus, mems]) => cpus.map((cpu, i) => ({ cpu, memory: mems[i] })));
 }
 
@@ -292,7 +301,10 @@ const unknownKey = fc.oneof(
   word(LOWER, `${ALNUM}_-`, ALNUM, 10).map((s) => `zz${s}`),
 );
 
-export const MUTATION_KINDS = ['allowCrossNamespace', 'wildcard domain', 'duplicate domain', 'privileged', 'reserved name', 'clusterIssuer', 'unknown key'] as const;
+export const MUTATION_KINDS = [
+  'allowCrossNamespace', 'wildcard domain', 'duplicate domain', 'privileged', 'reserved name', 'clusterIssuer', 'unknown key',
+  'system owner', 'request above limit',
+] as const;
 export type MutationKind = (typeof MUTATION_KINDS)[number];
 
 /** One insecure change to a valid spec, of one of `kinds`. */
@@ -361,6 +373,37 @@ export function mutation(spec: SpecData, kinds: readonly MutationKind[] = MUTATI
         // defineProperty: a plain `__proto__` assignment would set the prototype, not a key.
         Object.defineProperty(at(s, path), key, { value: value ?? 1, enumerable: true, writable: true, configurable: true });
         return { kind: 'unknown key', spec: s, path: [...path, key], mentions: `unknown field \`${key}\`` };
+      }),
+    // A Kubernetes system identity among the owners (it would hand the tenant to service accounts, nodes or everyone).
+    'system owner': fc
+      .tuple(tenantIndex, fc.constantFrom('groups', 'users'), fc.nat(4), fc.constantFrom(
+        'system:authenticated', 'system:unauthenticated', 'system:serviceaccounts', 'system:serviceaccounts:kube-system',
+        'system:serviceaccount:traefik:default', 'system:nodes', 'System:Masters', 'system:anonymous',
+      ))
+      .map(([i, list, k, name]) => {
+        const s = clone(spec);
+        const names: string[] = (s.tenants[i].owners[list] ??= []);
+        const at = k % (names.length + 1);
+        names.splice(at, 0, name);
+        return { kind: 'system owner', spec: s, path: ['tenants', i, 'owners', list, at], mentions: 'system identity' };
+      }),
+    // A request above its limit: quota, LimitRange or the tenant's Traefik, CPU or memory, in any written form.
+    'request above limit': fc
+      .tuple(
+        tenantIndex,
+        fc.constantFrom<[string[], string, string]>([['quota'], 'requests', 'limits'], [['limits'], 'defaultRequest', 'default'], [['limits'], 'default', 'max'], [['traefik', 'resources'], 'requests', 'limits']),
+        fc.constantFrom<['cpu', string, string] | ['memory', string, string]>(['cpu', '2', '1999m'], ['cpu', '1001m', '1'], ['cpu', '0.5', '499m'], ['memory', '1Gi', '1023Mi'], ['memory', '1025Mi', '1Gi'], ['memory', '1e9', '953Mi']),
+      )
+      .map(([i, [section, low, high], [res, big, small]]) => {
+        const s = clone(spec);
+        let owner = s.tenants[i];
+        for (const key of section) owner = owner[key] ??= {};
+        (owner[low] ??= {})[res] = big;
+        (owner[high] ??= {})[res] = small;
+        // Keep the rest of a LimitRange triple in order around the broken pair.
+        if (low === 'defaultRequest' && owner.max) owner.max[res] = big;
+        if (high === 'max' && owner.defaultRequest) owner.defaultRequest[res] = small;
+        return { kind: 'request above limit', spec: s, path: ['tenants', i, ...section, low, res], mentions: 'is more than' };
       }),
   };
   return fc.oneof(...kinds.map((k) => options[k]));
