@@ -54,14 +54,18 @@ function writeStaged(dir: string, files: ReadonlyMap<string, string | Buffer>): 
   const parent = path.dirname(path.resolve(dir));
   fs.mkdirSync(parent, { recursive: true });
   recoverInterruptedSwap(dir);
-  const base = path.basename(path.resolve(dir));
-  const staging = fs.mkdtempSync(path.join(parent, `.${base}.tenancy-tmp-`));
+  // The process id in the name tells another synth into the same folder that this one is still writing.
+  const staging = fs.mkdtempSync(`${stagingPrefix(dir)}${process.pid}-`);
+  ownStaging.add(staging);
   try {
     fs.chmodSync(staging, 0o755); // mkdtemp makes it private; an output folder is not
 
+    // Folders inside the staging folder are made once each, never recursively: if the staging
+    // folder disappears midway, the write fails instead of recreating it with part of the files.
+    const made = new Set<string>([staging]);
     for (const [rel, content] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const target = path.join(staging, rel);
-      fs.mkdirSync(path.dirname(target), { recursive: true });
+      makeFolder(path.dirname(target), made);
       fs.writeFileSync(target, content);
     }
     fs.writeFileSync(path.join(staging, OUTPUT_MARKER), MARKER_TEXT);
@@ -69,6 +73,36 @@ function writeStaged(dir: string, files: ReadonlyMap<string, string | Buffer>): 
   } catch (err) {
     fs.rmSync(staging, { recursive: true, force: true });
     throw err;
+  } finally {
+    ownStaging.delete(staging);
+  }
+}
+
+/** Staging folders this process is writing now (a library may write several outputs). */
+const ownStaging = new Set<string>();
+
+function stagingPrefix(dir: string): string {
+  const abs = path.resolve(dir);
+  return path.join(path.dirname(abs), `.${path.basename(abs)}.tenancy-tmp-`);
+}
+
+/** Makes `folder` and the missing folders above it, up to one in `made` (which must still exist). */
+function makeFolder(folder: string, made: Set<string>): void {
+  if (made.has(folder)) return;
+  makeFolder(path.dirname(folder), made);
+  fs.mkdirSync(folder);
+  made.add(folder);
+}
+
+/** True while another process with this id runs (the staging folder it named is in use). */
+function isWriting(entry: string): boolean {
+  const pid = Number(/^(\d+)-/.exec(entry)?.[1]);
+  if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -86,13 +120,21 @@ function oldPath(dir: string): string {
   return path.join(path.dirname(abs), `.${path.basename(abs)}.tenancy-old`);
 }
 
-/** A kill between the two renames leaves only the `.old` copy: put it back. Also sweeps stale staging folders. */
+/**
+ * A kill between the two renames leaves only the `.old` copy: put it back. Also sweeps the
+ * staging folders of killed runs, but not those that a running process (another synth into the
+ * same folder, or this process) is writing.
+ */
 function recoverInterruptedSwap(dir: string): void {
   const old = oldPath(dir);
   if (!fs.existsSync(dir) && fs.existsSync(old)) fs.renameSync(old, dir);
-  const abs = path.resolve(dir);
-  const prefix = `.${path.basename(abs)}.tenancy-tmp-`;
-  for (const entry of fs.readdirSync(path.dirname(abs))) {
-    if (entry.startsWith(prefix)) fs.rmSync(path.join(path.dirname(abs), entry), { recursive: true, force: true });
+  const prefix = stagingPrefix(dir);
+  const parent = path.dirname(prefix);
+  const namePrefix = path.basename(prefix);
+  for (const entry of fs.readdirSync(parent)) {
+    if (!entry.startsWith(namePrefix)) continue;
+    const full = path.join(parent, entry);
+    if (ownStaging.has(full) || isWriting(entry.slice(namePrefix.length))) continue;
+    fs.rmSync(full, { recursive: true, force: true });
   }
 }

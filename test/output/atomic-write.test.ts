@@ -6,7 +6,7 @@
  *
  * Also, in process: a crash at each step of writeOutput (simulated by a failing fs call).
  */
-import { ChildProcess } from 'child_process';
+import { ChildProcess, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -202,6 +202,44 @@ describe('a crash at each step of writeOutput (simulated in process)', () => {
     expect(fs.readdirSync(dir)).toEqual(['out']);
   });
 
+  test('a second writer starting mid-write does not sweep the first one\'s staging folder (no partial output)', () => {
+    // Simulates two synth runs into the same folder: while the first writes its staged files,
+    // a second one runs writeOutput from start to end.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fsModule = require('fs') as typeof fs;
+    const real = fsModule.writeFileSync;
+    let calls = 0;
+    jest.spyOn(fsModule, 'writeFileSync').mockImplementation(((...args: Parameters<typeof fs.writeFileSync>) => {
+      calls += 1;
+      const result = real.apply(fsModule, args);
+      // The second writer runs between two files of the first (after `tenants/a.yaml`).
+      if (calls === 2) writeOutput(out, v1);
+      return result;
+    }) as never);
+    writeOutput(out, v2);
+    jest.restoreAllMocks();
+    // The first writer's content, complete: not the files it happened to write after the second one swept.
+    expectVersion(v2);
+    expect(fs.readdirSync(dir)).toEqual(['out']);
+  });
+
+  test('a staging folder removed midway (by anything else) fails the write instead of swapping in part of the files', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fsModule = require('fs') as typeof fs;
+    const real = fsModule.writeFileSync;
+    let calls = 0;
+    jest.spyOn(fsModule, 'writeFileSync').mockImplementation(((...args: Parameters<typeof fs.writeFileSync>) => {
+      calls += 1;
+      const result = real.apply(fsModule, args);
+      if (calls === 2) for (const e of fs.readdirSync(dir).filter((x) => x.includes('.tenancy-tmp-'))) fs.rmSync(path.join(dir, e), { recursive: true });
+      return result;
+    }) as never);
+    expect(() => writeOutput(out, v2)).toThrow(/ENOENT/);
+    jest.restoreAllMocks();
+    expectVersion(v1);
+    expect(fs.readdirSync(dir)).toEqual(['out']);
+  });
+
   test('stale staging folders and an old copy next to a complete output are swept by the next run', () => {
     fs.mkdirSync(path.join(dir, '.out.tenancy-tmp-abc123/tenants'), { recursive: true });
     fs.writeFileSync(path.join(dir, '.out.tenancy-tmp-abc123/tenants/x.yaml'), 'partial');
@@ -209,8 +247,12 @@ describe('a crash at each step of writeOutput (simulated in process)', () => {
     fs.writeFileSync(path.join(dir, '.out.tenancy-old/platform.yaml'), 'older');
     // Another output's staging folder is not ours to sweep.
     fs.mkdirSync(path.join(dir, '.out2.tenancy-tmp-zzz'));
+    // Nor is the staging folder of a synth still running (named with its process id); a killed one's is.
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    fs.mkdirSync(path.join(dir, `.out.tenancy-tmp-${dead}-aaaaaa`));
+    fs.mkdirSync(path.join(dir, `.out.tenancy-tmp-${process.ppid}-bbbbbb`));
     writeOutput(out, v2);
     expectVersion(v2);
-    expect(fs.readdirSync(dir).sort()).toEqual(['.out2.tenancy-tmp-zzz', 'out']);
+    expect(fs.readdirSync(dir).sort()).toEqual([`.out.tenancy-tmp-${process.ppid}-bbbbbb`, '.out2.tenancy-tmp-zzz', 'out']);
   });
 });
