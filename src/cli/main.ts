@@ -5,7 +5,7 @@
  */
 import { SelfCheckError } from '../output/self-check';
 import { OutputError } from '../output/write';
-import { SpecError } from '../spec/errors';
+import { formatProblem, SpecError } from '../spec/errors';
 import { parseAuditArgs, runAudit } from './audit';
 import { parseOnboardArgs, runOnboard } from './onboard';
 import { runSchema } from './schema';
@@ -39,7 +39,7 @@ export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): numb
     }
   } catch (e) {
     if (e instanceof SpecError) {
-      err(`${e.message}\n${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} found; nothing was written.\n`);
+      err(`${formatProblems(e)}\n${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} found; nothing was written.\n`);
       return 1;
     }
     if (e instanceof SelfCheckError) {
@@ -56,6 +56,15 @@ export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): numb
     }
     throw e;
   }
+}
+
+/** Most problems printed; a file of thousands of mistakes prints the first ones and a count. */
+export const MAX_PRINTED_PROBLEMS = 100;
+
+function formatProblems(e: SpecError): string {
+  const shown = e.problems.slice(0, MAX_PRINTED_PROBLEMS).map(formatProblem);
+  const rest = e.problems.length - shown.length;
+  return rest > 0 ? [...shown, `… and ${rest} more`].join('\n') : shown.join('\n');
 }
 
 if (require.main === module) {

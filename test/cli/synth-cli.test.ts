@@ -153,3 +153,12 @@ test('an empty --out is a usage error; an --out under a file is a clean refusal'
   expect(result.stderr).toContain('cannot write');
   expect(result.stderr).not.toMatch(/\n\s+at /);
 });
+
+test('prints the first 100 problems of a spec with hundreds, then how many more', () => {
+  const spec = writeSpec(['tenants:', ...Array.from({ length: 150 }, (_, i) => `  - name: t${i}\n    bogus${i}: 1`)].join('\n'));
+  const result = runCli(['validate', '--config', spec]);
+  const lines = result.stderr.trim().split('\n');
+  expect(result.status).toBe(1);
+  expect(lines).toHaveLength(102);
+  expect(lines.slice(-2)).toEqual(['… and 500 more', '600 problems found; nothing was written.']);
+});
