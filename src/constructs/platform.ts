@@ -7,7 +7,7 @@ import { PLATFORM_NAMES } from '../model/names';
 import { DEFAULTS } from '../spec/defaults';
 import { AdmissionGuardRails } from './admission-guard-rails';
 import { GitOpsApp } from './gitops-app';
-import { platformLabels } from './labels';
+import { platformLabels, podSecurityLabels } from './labels';
 import { WildcardTLSStore } from './wildcard-tls-store';
 
 export interface PlatformProps {
@@ -40,12 +40,7 @@ export class Platform extends Construct {
         name: namespace,
         labels: {
           ...labels,
-          'pod-security.kubernetes.io/enforce': 'restricted',
-          'pod-security.kubernetes.io/enforce-version': 'latest',
-          'pod-security.kubernetes.io/audit': 'restricted',
-          'pod-security.kubernetes.io/audit-version': 'latest',
-          'pod-security.kubernetes.io/warn': 'restricted',
-          'pod-security.kubernetes.io/warn-version': 'latest',
+          ...podSecurityLabels('restricted'),
         },
       },
     });

@@ -5,7 +5,7 @@ import { LABELS, tenantNames } from '../model/names';
 import { ownerRules } from '../policy/rbac';
 import { DEFAULTS } from '../spec/defaults';
 import { checkPodSecurity, checkTenantName } from '../spec/rules';
-import { tenantLabels } from './labels';
+import { podSecurityLabels, tenantLabels } from './labels';
 import { refuseIf } from './refuse';
 import { traefikPodLabels } from './scoped-traefik';
 
@@ -69,12 +69,7 @@ export class TenantNamespace extends Construct {
           ...labels,
           ...(props.team ? { [LABELS.team]: props.team } : {}),
           ...(props.environment ? { [LABELS.environment]: props.environment } : {}),
-          'pod-security.kubernetes.io/enforce': level,
-          'pod-security.kubernetes.io/enforce-version': 'latest',
-          'pod-security.kubernetes.io/audit': 'restricted',
-          'pod-security.kubernetes.io/audit-version': 'latest',
-          'pod-security.kubernetes.io/warn': 'restricted',
-          'pod-security.kubernetes.io/warn-version': 'latest',
+          ...podSecurityLabels(level),
         },
         ...(props.annotations && Object.keys(props.annotations).length > 0 ? { annotations: { ...props.annotations } } : {}),
       },
