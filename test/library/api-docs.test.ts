@@ -1,4 +1,4 @@
-/** docs/api.md documents every construct the package exports, and every prop of each. */
+/** The README's API section documents every construct the package exports, and every prop of each. */
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
@@ -30,7 +30,8 @@ function isConstruct(type: ts.InterfaceType, checker: ts.TypeChecker): boolean {
   return false;
 }
 
-const docs = fs.readFileSync(path.join(REPO, 'docs/api.md'), 'utf8');
+const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
+const docs = readme.slice(readme.indexOf('\n## API\n'));
 
 /** The text under `### name`, up to the next heading of the same or a higher level. */
 function section(name: string): string | undefined {
@@ -47,7 +48,7 @@ test('the package exports the constructs the library promises', () => {
   expect([...constructs.keys()]).toEqual(expect.arrayContaining(['Tenancy', 'Platform', 'Tenant', 'TenantNamespace', 'ScopedTraefik', 'TenantIssuer', 'WildcardTLSStore']));
 });
 
-test.each([...constructs])('docs/api.md has a section on %s naming each of its props', (name, props) => {
+test.each([...constructs])('the README\'s API section has a section on %s naming each of its props', (name, props) => {
   const text = section(name);
   expect({ construct: name, documented: text !== undefined }).toEqual({ construct: name, documented: true });
   const missing = props.filter((prop) => !text!.includes(`| \`${prop}\` |`));
