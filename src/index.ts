@@ -12,7 +12,6 @@ export * from './constructs/tenant-secret-store';
 export * from './constructs/gitops-app';
 export * from './model/tenancy-model';
 export * from './model/names';
-export * from './model/extension-names';
 export * from './policy/checks';
 export * from './policy/rbac';
 export * from './policy/admission';

@@ -7,7 +7,8 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { resolveTenancy } from '../model/tenancy-model';
 import { tenantNames } from '../model/names';
-import { renderGroups, tenantFile } from '../output/render';
+import { renderGroups } from '../output/render';
+import { tenantOutputFile } from '../model/names';
 import { assertIsolated } from '../output/self-check';
 import { DEFAULT_TEMPLATES_DIR, renderNextSteps, renderTenantFile } from '../output/tenant-file';
 import { OutputError } from '../output/write';
@@ -101,7 +102,7 @@ export function runOnboard(options: OnboardOptions, print: (text: string) => voi
     tenantFile: target,
     config: options.config,
     synthCommand: `npm run synth -- --config ${options.config}${options.out === 'dist' ? '' : ` --out ${options.out}`}`,
-    outputs: [path.join(options.out, tenantFile(tenant.name))],
+    outputs: [path.join(options.out, tenantOutputFile(tenant.name))],
     platformNamespace: model.platform.namespace,
     service: tenantNames(tenant.name).traefik,
     loadBalancer: tenant.traefik.serviceType === 'LoadBalancer',

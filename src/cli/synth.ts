@@ -66,9 +66,12 @@ export function parseSynthArgs(argv: string[], env: NodeJS.ProcessEnv): SynthOpt
   };
 }
 
-/** Version of cdk8s-tenancy, from its package.json (beside src/ and lib/). */
+let cachedVersion: string | undefined;
+
+/** Version of cdk8s-tenancy, from its package.json (beside src/ and lib/); read once. */
 export function packageVersion(): string {
-  return (JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as { version: string }).version;
+  cachedVersion ??= (JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as { version: string }).version;
+  return cachedVersion;
 }
 
 /** The command that writes the same output again. */

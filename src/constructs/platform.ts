@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-29/lib/imports/k8s';
 import { TlsOption } from '../imports/traefik-tlsoption';
-import { PLATFORM_GITOPS_NAME, PLATFORM_OUTPUT_FILE } from '../model/extension-names';
+import { PLATFORM_GITOPS_NAME, PLATFORM_OUTPUT_FILE } from '../model/names';
 import { AdmissionMode, GitOpsModel, PlatformModel } from '../model/tenancy-model';
 import { PLATFORM_NAMES } from '../model/names';
 import { DEFAULTS } from '../spec/defaults';

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-29/lib/imports/k8s';
-import { SECRET_STORE_NAMES } from '../model/extension-names';
+import { SECRET_STORE_NAMES } from '../model/names';
 import { tenantNames } from '../model/names';
 import { VaultStoreModel } from '../model/tenancy-model';
 import { DEFAULTS } from '../spec/defaults';

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { ANNOTATIONS, gitopsAppName, tenantOutputFile } from '../model/extension-names';
+import { ANNOTATIONS, gitopsAppName, tenantOutputFile } from '../model/names';
 import { AdmissionMode, ExternalSecretsModel, GitOpsModel, PlatformModel, TenantModel } from '../model/tenancy-model';
 import { DEFAULTS } from '../spec/defaults';
 import { GitOpsApp } from './gitops-app';

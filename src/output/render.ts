@@ -9,7 +9,7 @@ import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Platform, platformPropsOf } from '../constructs/platform';
 import { Tenant, tenantPropsOf } from '../constructs/tenant';
-import { PLATFORM_OUTPUT_FILE, tenantOutputFile } from '../model/extension-names';
+import { PLATFORM_OUTPUT_FILE, tenantOutputFile } from '../model/names';
 import { TenancyModel } from '../model/tenancy-model';
 
 /** A Kubernetes object as plain JSON. */
@@ -24,19 +24,16 @@ export interface ObjectGroup {
   readonly objects: readonly KubeObject[];
 }
 
-export const PLATFORM_FILE = PLATFORM_OUTPUT_FILE;
-export const tenantFile = (tenant: string) => tenantOutputFile(tenant);
-
 /** Renders every group: the platform first, then tenants in spec order. */
 export function renderGroups(model: TenancyModel): ObjectGroup[] {
   const p = model.platform;
   const groups: ObjectGroup[] = [{
-    file: PLATFORM_FILE,
+    file: PLATFORM_OUTPUT_FILE,
     objects: synthesize((chart) => new Platform(chart, 'Platform', platformPropsOf(p))),
   }];
   for (const tenant of model.tenants) {
     groups.push({
-      file: tenantFile(tenant.name),
+      file: tenantOutputFile(tenant.name),
       tenant: tenant.name,
       objects: synthesize((chart) => new Tenant(chart, 'Tenant', tenantPropsOf(tenant, p))),
     });

@@ -17,7 +17,7 @@
  * macros `has`, `all`, `exists`, `filter`; `in`, `size`, `contains`, `matches`; and from the
  * strings extension (version 0) `split` and `lowerAscii`.
  */
-import { ANNOTATIONS, ADMISSION_POLICY_NAMES } from '../model/extension-names';
+import { ANNOTATIONS, ADMISSION_POLICY_NAMES } from '../model/names';
 import { LABELS } from '../model/names';
 
 /** One validation: a CEL expression that must be true, and what the user reads when it is not. */

@@ -1,6 +1,7 @@
 /** Names of the guard rails, SecretStores and GitOps objects are a contract: these pin them. */
-import { ADMISSION_POLICY_NAMES, ANNOTATIONS, gitopsAppName, PLATFORM_GITOPS_NAME, PLATFORM_OUTPUT_FILE, SECRET_STORE_NAMES, tenantOutputFile } from '../../src/model/extension-names';
-import { PLATFORM_FILE, tenantFile } from '../../src/output/render';
+import { ADMISSION_POLICY_NAMES, ANNOTATIONS, gitopsAppName, PLATFORM_GITOPS_NAME, PLATFORM_OUTPUT_FILE, SECRET_STORE_NAMES, tenantOutputFile } from '../../src/model/names';
+import { renderGroups } from '../../src/output/render';
+import { modelOf, oneTenantSpec } from '../helpers';
 
 test('pins the annotation, policy, SecretStore and GitOps names', () => {
   expect(ANNOTATIONS).toEqual({ domains: 'tenancy.cdk8s.io/domains' });
@@ -13,6 +14,7 @@ test('pins the annotation, policy, SecretStore and GitOps names', () => {
 });
 
 test('the GitOps objects point at the files the output really writes', () => {
-  expect(tenantOutputFile('payments')).toBe(tenantFile('payments'));
-  expect(PLATFORM_OUTPUT_FILE).toBe(PLATFORM_FILE);
+  expect(tenantOutputFile('payments')).toBe('tenants/payments.yaml');
+  expect(PLATFORM_OUTPUT_FILE).toBe('platform.yaml');
+  expect(renderGroups(modelOf(oneTenantSpec())).map((g) => g.file)).toEqual([PLATFORM_OUTPUT_FILE, tenantOutputFile('payments')]);
 });
