@@ -271,17 +271,22 @@ describe('validateManifest', () => {
       ]);
     });
 
+    it('reports unknown kinds and sub-types of the CRD model packages (Argo CD, Flux, external-secrets)', () => {
+      const kinds = [
+        ['argoproj.io/v1alpha1', 'Aplication'],
+        ['source.toolkit.fluxcd.io/v1', 'Kustomization'],
+        ['external-secrets.io/v1', 'SecretStor'],
+        ['external-secrets.io/v1', 'VaultProvider'],
+        ['external-secrets.io/v1', '../../../package'],
+      ];
+      expect(kinds.map(([apiVersion, kind]) => validateManifest({ apiVersion, kind, metadata: { name: 'x' } }))).toEqual(
+        kinds.map(([apiVersion, kind]) => [`(root): no schema for ${apiVersion} ${kind}`]),
+      );
+    });
+
     it('reports something that is not an object at all', () => {
       expect(validateManifest('kind: Namespace')).toEqual(['(root): must be an object with apiVersion and kind']);
     });
-  });
-
-  it('validates thousands of objects quickly once each schema is compiled', () => {
-    const objects = [namespace(), deployment(), networkPolicy(), role(), issuer(), certificate(), tlsStore()];
-    objects.forEach(validateManifest); // compile every schema first
-    const started = Date.now();
-    for (let i = 0; i < 1000; i++) objects.forEach(validateManifest);
-    expect(Date.now() - started).toBeLessThan(5000);
   });
 });
 

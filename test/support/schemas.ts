@@ -10,34 +10,31 @@
  *   OpenAPI spec. Those validators accept unknown fields, and the package ships
  *   them as precompiled code only (no JSON schemas to patch). So we find unknown
  *   fields by watching which properties the validator reads: see
- *   `validateBuiltIn` and `watchReads`.
+ *   `read-tracking.js`.
  * - Custom resources (cert-manager, Traefik, Kyverno) are checked against the
  *   CRDs in `shared/crds/` (beside this repository), whose
  *   `openAPIV3Schema` we make strict (`closeStructuralSchema`) and compile with
  *   ajv. Their `metadata` is checked as an ObjectMeta, like built-in kinds.
+ * - Custom resources whose CRDs are not in `shared/crds/` (external-secrets,
+ *   Argo CD, Flux) are checked with the validators that kubernetes-models'
+ *   packages generated from those projects' upstream CRDs, the same way as
+ *   built-in kinds: see `CRD_MODEL_PACKAGES`.
  *
  * Not checked: CEL rules (`x-kubernetes-validations`), list-map key uniqueness,
  * and anything only an admission webhook or controller enforces (e.g. that an
  * Issuer names exactly one of acme/ca/selfSigned/vault/venafi).
  */
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import { createRequire } from 'module';
 import * as path from 'path';
-import Ajv, { ErrorObject } from 'ajv';
+import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { parseAllDocuments } from 'yaml';
+import { escapePointer, Problem, SchemaError, validateTracked } from './read-tracking';
 
 /** Where the upstream CRDs live: `shared/` sits beside the repository folder. */
 export const CRD_DIR = path.resolve(__dirname, '../../../shared/crds');
-
-/** One finding, before it is turned into a sentence. `pointer` is a JSON pointer into the object. */
-interface Problem {
-  pointer: string;
-  message: string;
-}
-
-/** The subset of an ajv error we read; both ajv and kubernetes-models' precompiled validators produce these. */
-type SchemaError = Pick<ErrorObject, 'instancePath' | 'schemaPath' | 'keyword' | 'params' | 'message'>;
 
 /** Checks one (JSON-cloned) object and returns its problems. */
 type Check = (obj: any) => Problem[];
@@ -85,7 +82,10 @@ const checks = new Map<string, Check | null>();
 function checkFor(apiVersion: string, kind: string): Check | undefined {
   const key = `${apiVersion} ${kind}`;
   if (!checks.has(key)) {
-    checks.set(key, builtInCheck(apiVersion, kind) ?? customResourceCheck(apiVersion, kind) ?? null);
+    checks.set(
+      key,
+      builtInCheck(apiVersion, kind) ?? customResourceCheck(apiVersion, kind) ?? modelPackageCheck(apiVersion, kind) ?? null,
+    );
   }
   return checks.get(key) ?? undefined;
 }
@@ -113,14 +113,16 @@ interface ModelClass {
  * (`v1/Namespace`, `apps/v1/Deployment`, `networking.k8s.io/v1/NetworkPolicy`).
  */
 function builtInCheck(apiVersion: string, kind: string): Check | undefined {
-  // Only well-formed names reach require(), so input can never name another file.
-  if (!/^([a-z0-9.-]+\/)?v\d+((alpha|beta)\d+)?$/.test(apiVersion) || !/^[A-Z][A-Za-z0-9]*$/.test(kind)) {
-    return undefined;
-  }
+  if (!isWellFormedType(apiVersion, kind)) return undefined;
   const model = loadModel(`kubernetes-models/${apiVersion}/${kind}`, kind);
   // Sub-types such as `v1/PodSpec` are classes too, but without a top-level apiVersion/kind.
   if (!model || model.apiVersion !== apiVersion || model.kind !== kind) return undefined;
   return (data) => validateBuiltIn(model, data);
+}
+
+/** Only well-formed names become module paths, so input can never name another file. */
+function isWellFormedType(apiVersion: string, kind: string): boolean {
+  return /^([a-z0-9.-]+\/)?v\d+((alpha|beta)\d+)?$/.test(apiVersion) && /^[A-Z][A-Za-z0-9]*$/.test(kind);
 }
 
 function loadModel(modulePath: string, exportName: string): ModelClass | undefined {
@@ -133,77 +135,12 @@ function loadModel(modulePath: string, exportName: string): ModelClass | undefin
 }
 
 /**
- * Runs a kubernetes-models validator on `data`, and also reports unknown fields.
- *
- * The generated validators read every property their schema lists
- * (`data.replicas === undefined || check(data.replicas)`), and enumerate the keys
- * of maps (`for (const key in data)`). They ignore everything else. So after a
- * run, a key of an object that the validator never read is a field the schema
- * does not know. `pointerPrefix` places sub-objects (CR metadata) in the output.
+ * Runs a kubernetes-models validator on `data`, and also reports unknown fields
+ * (see read-tracking.js). `pointerPrefix` places sub-objects (CR metadata) in the output.
  */
 function validateBuiltIn(model: ModelClass, data: unknown, pointerPrefix = ''): Problem[] {
-  const { watched, reads } = watchReads(data);
-  let errors: SchemaError[] = [];
-  try {
-    // `validate()` is the model's method; calling it on our proxy validates plain data.
-    model.prototype.validate.call(watched);
-  } catch (err: any) {
-    if (!Array.isArray(err?.errors)) throw err;
-    errors = err.errors;
-  }
-  return [...summarize(errors), ...unknownFields(reads)].map((p) => ({ ...p, pointer: pointerPrefix + p.pointer }));
-}
-
-/** What a validator did with one object or array of the input. */
-interface Reads {
-  value: any;
-  /** Property names it read (present or not). */
-  names: Set<string>;
-  /** It listed the keys, as it does for maps such as labels or resources.limits. */
-  listedKeys: boolean;
-}
-
-/** Wraps `root` so that every property read, at any depth, is recorded by JSON pointer. */
-function watchReads(root: unknown): { watched: unknown; reads: Map<string, Reads> } {
-  const reads = new Map<string, Reads>();
-  const wrap = (value: unknown, pointer: string): unknown => {
-    if (value === null || typeof value !== 'object') return value;
-    let record = reads.get(pointer);
-    if (!record) reads.set(pointer, (record = { value, names: new Set(), listedKeys: false }));
-    const seen = record;
-    return new Proxy(value, {
-      get(target: any, name) {
-        if (typeof name !== 'string') return target[name];
-        seen.names.add(name);
-        return wrap(target[name], `${pointer}/${escapePointer(name)}`);
-      },
-      has(target, name) {
-        if (typeof name === 'string') seen.names.add(name);
-        return name in target;
-      },
-      ownKeys(target) {
-        seen.listedKeys = true;
-        return Reflect.ownKeys(target);
-      },
-    });
-  };
-  return { watched: wrap(root, ''), reads };
-}
-
-/**
- * Keys the validator never read. Objects whose keys it listed are maps, and
- * objects it read nothing of have a free-form schema (e.g. RawExtension): both
- * may hold anything.
- */
-function unknownFields(reads: Map<string, Reads>): Problem[] {
-  const problems: Problem[] = [];
-  for (const [pointer, { value, names, listedKeys }] of reads) {
-    if (Array.isArray(value) || listedKeys || names.size === 0) continue;
-    for (const key of Object.keys(value)) {
-      if (!names.has(key)) problems.push({ pointer: `${pointer}/${escapePointer(key)}`, message: 'unknown field' });
-    }
-  }
-  return problems;
+  const { errors, unknownFields } = validateTracked(model.prototype.validate, data);
+  return [...summarize(errors), ...unknownFields].map((p) => ({ ...p, pointer: pointerPrefix + p.pointer }));
 }
 
 // ---------------------------------------------------------------------------
@@ -326,6 +263,60 @@ function objectMetaModel(): ModelClass {
 }
 
 // ---------------------------------------------------------------------------
+// Custom resources without a CRD here: kubernetes-models' CRD packages
+// ---------------------------------------------------------------------------
+
+/**
+ * API group -> the kubernetes-models package generated from that project's
+ * upstream CRDs. Laid out like kubernetes-models: `<package>/<apiVersion>/<Kind>`.
+ * `esm`: the package is ESM-only (the releases with external-secrets.io/v1 are),
+ * which jest cannot load; it runs in a Node child process instead.
+ */
+const CRD_MODEL_PACKAGES: Record<string, { name: string; esm?: boolean }> = {
+  'argoproj.io': { name: '@kubernetes-models/argo-cd' },
+  'source.toolkit.fluxcd.io': { name: '@kubernetes-models/flux-cd' },
+  'kustomize.toolkit.fluxcd.io': { name: '@kubernetes-models/flux-cd' },
+  'external-secrets.io': { name: '@kubernetes-models/external-secrets', esm: true },
+};
+
+function modelPackageCheck(apiVersion: string, kind: string): Check | undefined {
+  const modelPackage = CRD_MODEL_PACKAGES[apiVersion.split('/')[0]];
+  if (!modelPackage || !isWellFormedType(apiVersion, kind)) return undefined;
+  const modulePath = `${modelPackage.name}/${apiVersion}/${kind}`;
+  if (modelPackage.esm) return esmModelCheck(modelPackage.name, modulePath, apiVersion, kind);
+  const model = loadModel(modulePath, kind);
+  if (!model || model.apiVersion !== apiVersion || model.kind !== kind) return undefined;
+  return (data) => validateBuiltIn(model, data);
+}
+
+/** The child process that loads an ESM-only model package (see validate-esm-model.mjs). */
+const ESM_VALIDATOR = path.join(__dirname, 'validate-esm-model.mjs');
+
+/**
+ * Checks objects with an ESM-only model package in a Node child process, one
+ * process per object (about 0.1 s; results are cached by content, and only a
+ * few such objects are rendered per test).
+ */
+function esmModelCheck(packageName: string, modulePath: string, apiVersion: string, kind: string): Check | undefined {
+  const packageDir = path.dirname(require.resolve(`${packageName}/package.json`));
+  if (!fs.existsSync(path.join(packageDir, apiVersion, `${kind}.js`))) return undefined;
+  const run = (data?: unknown) =>
+    JSON.parse(execFileSync(process.execPath, [ESM_VALIDATOR], { input: JSON.stringify({ module: modulePath, exportName: kind, data }), encoding: 'utf8' }));
+  // Sub-types such as `VaultProvider` are classes too, but without a top-level apiVersion/kind.
+  const model = run();
+  if (model.apiVersion !== apiVersion || model.kind !== kind) return undefined;
+  const cache = new Map<string, Problem[]>();
+  return (data) => {
+    const key = JSON.stringify(data);
+    if (!cache.has(key)) {
+      const { errors, unknownFields } = run(data);
+      cache.set(key, [...summarize(errors), ...unknownFields]);
+    }
+    return cache.get(key)!;
+  };
+}
+
+// ---------------------------------------------------------------------------
 // Turning schema errors into sentences
 // ---------------------------------------------------------------------------
 
@@ -393,10 +384,6 @@ function fieldPath(pointer: string): string {
     .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
     .map((segment, i) => (/^\d+$/.test(segment) ? `[${segment}]` : i === 0 ? segment : `.${segment}`))
     .join('');
-}
-
-function escapePointer(name: string): string {
-  return name.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 function identify(obj: any): string {
