@@ -85,6 +85,9 @@ function synthCommand(options: SynthOptions): string {
 /** Renders the spec; answers with the exit status. */
 export function runSynth(options: SynthOptions, print: (text: string) => void): number {
   const model = resolveTenancy(readSpec(options.config).spec);
+  if (options.format === 'helm' && model.platform.gitops) {
+    throw new UsageError('--format helm does not go with `platform.gitops`: its Applications (or Kustomizations) apply the rendered YAML files, which chart output does not write — render YAML for GitOps (drop --format helm), or remove `platform.gitops` and let your GitOps engine install the charts');
+  }
   const groups = renderGroups(model);
   assertIsolated(groups, model);
   const files: ReadonlyMap<string, string | Buffer> = options.format === 'helm'

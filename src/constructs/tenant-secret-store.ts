@@ -5,7 +5,7 @@ import { SECRET_STORE_NAMES } from '../model/names';
 import { tenantNames } from '../model/names';
 import { VaultStoreModel } from '../model/tenancy-model';
 import { DEFAULTS } from '../spec/defaults';
-import { checkTenantTemplate, fillTenant } from '../spec/rules';
+import { checkTenantTemplate, checkVaultPath, checkVaultRole, checkVaultServer, fillTenant } from '../spec/rules';
 import { tenantLabels } from './labels';
 import { refuseIf } from './refuse';
 
@@ -45,9 +45,11 @@ export class TenantSecretStore extends Construct {
     const V = DEFAULTS.platform.vault;
     const path = props.vault.path ?? V.path;
     const role = props.vault.role ?? V.role;
-    refuseIf(checkTenantTemplate(path, V.path), 'TenantSecretStore', 'vault.path');
-    refuseIf(checkTenantTemplate(role, V.role), 'TenantSecretStore', 'vault.role');
-    refuseIf(/^https:\/\//.test(props.vault.server) ? undefined : 'must be the https URL of your Vault server, e.g. `https://vault.example.com:8200`', 'TenantSecretStore', 'vault.server');
+    const authMountPath = props.vault.authMountPath ?? V.authMountPath;
+    refuseIf(checkTenantTemplate(path, V.path) ?? checkVaultPath(path, V.path), 'TenantSecretStore', 'vault.path');
+    refuseIf(checkTenantTemplate(role, V.role) ?? checkVaultRole(role), 'TenantSecretStore', 'vault.role');
+    refuseIf(checkVaultPath(authMountPath, V.authMountPath), 'TenantSecretStore', 'vault.authMountPath');
+    refuseIf(checkVaultServer(props.vault.server), 'TenantSecretStore', 'vault.server');
 
     const namespace = tenantNames(props.tenant).namespace;
     const labels = tenantLabels(props.tenant);
@@ -69,7 +71,7 @@ export class TenantSecretStore extends Construct {
             version: props.vault.version ?? V.version,
             auth: {
               kubernetes: {
-                mountPath: props.vault.authMountPath ?? V.authMountPath,
+                mountPath: authMountPath,
                 role: fillTenant(role, props.tenant),
                 serviceAccountRef: { name: SECRET_STORE_NAMES.serviceAccount },
               },

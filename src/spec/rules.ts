@@ -191,12 +191,20 @@ export function checkSyncNamespace(namespace: string, platformNamespace: string)
   if (namespace === platformNamespace) {
     return `\`${namespace}\` is the platform namespace, where the wildcard Secret already lives — remove it from the list`;
   }
+  if (namespace === 'default') {
+    return '`default` is where workloads and people without a namespace of their own end up, so the wildcard\'s private key would be in reach of many — sync it to a namespace of the workload that needs it';
+  }
   return undefined;
 }
 
 /** The refusal for a tenant namespace in `platform.wildcard.syncTo.namespaces` (needs the whole spec, so the schema calls it). */
 export function syncToTenantRefusal(namespace: string): string {
-  return `\`${namespace}\` is a tenant namespace: a copy of the wildcard certificate's Secret would let that tenant serve every host under the wildcard, other tenants' included — sync it only to platform namespaces (e.g. \`monitoring\`), never to a tenant`;
+  return `\`${namespace}\` is a tenant namespace: a copy of the wildcard certificate's Secret would let that tenant serve every host under the wildcard, other tenants' included — sync it only to platform namespaces, never to a tenant`;
+}
+
+/** The refusal for a tenant named like a namespace the wildcard Secret is copied to. */
+export function tenantInSyncToRefusal(namespace: string): string {
+  return `\`${namespace}\` is listed in \`platform.wildcard.syncTo.namespaces\`: this tenant would receive a copy of the wildcard certificate's private key and could serve every host under it — choose another tenant name`;
 }
 
 /** Fields of `platform.externalSecrets.vault` that scope a tenant's SecretStore and so must name the tenant. */
@@ -222,11 +230,108 @@ export function fillTenant(template: string, tenant: string): string {
   return template.split('{tenant}').join(tenant);
 }
 
-/** Checks a path inside the GitOps repository (`platform.gitops.*.path`): relative, without `..`. */
+/** Checks a path inside the GitOps repository (`platform.gitops.*.path`): relative, without `..`, `.` or empty segments. */
 export function checkRepoPath(path: string): string | undefined {
-  const clean = path.replace(/^\.\//, '');
-  if (clean.startsWith('/') || clean.split('/').includes('..') || clean === '' || !/^[A-Za-z0-9._/-]+$/.test(clean)) {
-    return `\`${path}\` must be a folder inside the repository, relative to its root, without \`..\` and written with letters, digits, \`.\`, \`_\`, \`-\` and \`/\` — e.g. \`dist\``;
+  const fix = 'write a folder inside the repository relative to its root, with letters, digits, `.`, `_`, `-` and `/` between folder names — e.g. `dist`';
+  if (path === '') return `is empty — ${fix}`;
+  // The model strips a leading `./` and trailing slashes; `.` and `./` are the repository's root.
+  const clean = path.replace(/^\.\//, '').replace(/\/+$/, '');
+  if (!path.startsWith('/') && (clean === '' || clean === '.')) return undefined;
+  const segments = clean.split('/');
+  if (path.startsWith('/') || segments.some((s) => s === '' || s === '.' || s === '..' || !/^[A-Za-z0-9._-]+$/.test(s))) {
+    return `\`${path}\` is not a plain relative folder (absolute, \`..\`, \`.\`, \`//\` or other characters) — ${fix}`;
   }
   return undefined;
+}
+
+/**
+ * Checks a path in Vault (`path`, `authMountPath`): segments of letters, digits, `.`, `_`, `-`
+ * and `{tenant}`, never `.`, `..` or empty — so a template cannot climb out of the tenant's mount.
+ */
+export function checkVaultPath(path: string, example: string): string | undefined {
+  const segments = path.split('/');
+  if (segments.some((s) => s === '' || s === '.' || s === '..' || !/^([A-Za-z0-9._-]|\{tenant\})+$/.test(s))) {
+    return `\`${path}\` is not a plain Vault path (empty, \`.\` or \`..\` segments, leading or trailing \`/\`, or other characters) — write e.g. \`${example}\``;
+  }
+  return undefined;
+}
+
+/** Checks a Vault role name template: letters, digits, `.`, `_`, `-` and `{tenant}`. */
+export function checkVaultRole(role: string): string | undefined {
+  if (!/^([A-Za-z0-9._-]|\{tenant\})+$/.test(role)) {
+    return `\`${role}\` is not a Vault role name (letters, digits, \`.\`, \`_\`, \`-\` and \`{tenant}\`) — write e.g. \`tenant-{tenant}\``;
+  }
+  return undefined;
+}
+
+/** Parses a URL; undefined when it is not one. */
+function parseUrl(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
+}
+
+const CREDENTIALS_IN_URL = 'a URL is written into every rendered file and readable by whoever reads them';
+
+/** Checks `platform.externalSecrets.vault.server`: an https origin, without credentials, path, query or fragment. */
+export function checkVaultServer(server: string): string | undefined {
+  const url = parseUrl(server);
+  const example = 'e.g. `https://vault.example.com:8200`';
+  if (!url || url.protocol !== 'https:') {
+    return `must be the https URL of your Vault server, ${example} — a token sent over plain http can be read on the way`;
+  }
+  if (url.username || url.password) return `\`${server}\` carries credentials; ${CREDENTIALS_IN_URL} — write only the server, ${example}`;
+  if (url.pathname !== '/' || url.search || url.hash) {
+    return `\`${server}\` has a path, query or fragment; External Secrets adds the API path itself — write only the server, ${example}`;
+  }
+  return undefined;
+}
+
+/** Checks `platform.gitops.argocd.server`: the destination cluster's API server, over https, without credentials. */
+export function checkArgoServer(server: string): string | undefined {
+  const url = parseUrl(server);
+  if (!url || url.protocol !== 'https:' || url.username || url.password) {
+    return `\`${server}\` is not an https URL without credentials — use the API server URL Argo CD knows the cluster by, e.g. \`https://kubernetes.default.svc\``;
+  }
+  return undefined;
+}
+
+/**
+ * Checks a Git repository URL the GitOps engine pulls from: `https://` or `ssh://` (Argo CD also
+ * takes `git@host:path`), never plain `http` (anyone on the path could change what the cluster
+ * applies) and never with a password or token in it.
+ */
+export function checkGitUrl(text: string, engine: 'argocd' | 'flux'): string | undefined {
+  const credentials = engine === 'argocd' ? 'a repository Secret in Argo CD' : '`secretRef`';
+  const example = engine === 'argocd' ? '`https://git.example.com/platform/tenancy.git` or `git@git.example.com:platform/tenancy.git`' : '`https://git.example.com/platform/tenancy.git` or `ssh://git@git.example.com/platform/tenancy.git`';
+  if (engine === 'argocd' && /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^/]/.test(text) && !/\s/.test(text)) return undefined;
+  const url = parseUrl(text);
+  if (!url || url.protocol === 'http:' || !['https:', 'ssh:'].includes(url.protocol) || !url.hostname) {
+    const http = url?.protocol === 'http:' ? ' — plain http lets anyone on the path change what the cluster applies' : '';
+    return `\`${text}\` is not an https or ssh Git URL${http}; write e.g. ${example}`;
+  }
+  if (url.password || (url.protocol === 'https:' && url.username)) {
+    return `\`${text}\` carries credentials; ${CREDENTIALS_IN_URL} — remove them from the URL and give them to the engine through ${credentials}`;
+  }
+  return undefined;
+}
+
+/** Checks `platform.gitops.*.namespace` against the platform namespace (tenant names are checked with the whole spec). */
+export function checkGitOpsNamespace(namespace: string, platformNamespace: string): string | undefined {
+  if (namespace === platformNamespace) {
+    return `\`${namespace}\` is the platform namespace, whose Secrets every tenant's Traefik may read, Git credentials included — use the engine's own namespace`;
+  }
+  return undefined;
+}
+
+/** The refusal for a GitOps namespace that is also a tenant's. */
+export function gitOpsTenantRefusal(namespace: string): string {
+  return `\`${namespace}\` is a tenant namespace: its owners could read the Git credentials there, and the objects that apply every tenant would sit in one tenant's space — use the engine's own namespace`;
+}
+
+/** The refusal for a tenant named like the GitOps engine's namespace. */
+export function tenantIsGitOpsNamespaceRefusal(namespace: string, field: string): string {
+  return `\`${namespace}\` is the GitOps engine's namespace (\`${field}\`), which holds the objects that apply every tenant — choose another tenant name`;
 }

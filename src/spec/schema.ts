@@ -8,6 +8,9 @@ import { z } from 'zod';
 import { DEFAULTS } from './defaults';
 import {
   checkAllowCrossNamespace,
+  checkArgoServer,
+  checkGitOpsNamespace,
+  checkGitUrl,
   checkOwnerSubject,
   checkPlatformNamespace,
   checkPodSecurity,
@@ -18,11 +21,17 @@ import {
   checkTenantTemplate,
   checkTenantDomain,
   checkTenantName,
+  checkVaultPath,
+  checkVaultRole,
+  checkVaultServer,
   checkWildcardDnsName,
   CLUSTER_ISSUER_REFUSAL,
+  gitOpsTenantRefusal,
   isWithin,
   MAX_TRAEFIK_REPLICAS,
   syncToTenantRefusal,
+  tenantInSyncToRefusal,
+  tenantIsGitOpsNamespaceRefusal,
 } from './rules';
 import { compareQuantities, isQuantity } from './quantity';
 
@@ -192,47 +201,59 @@ const wildcard = z.strictObject({
   syncTo: syncTo.optional(),
 });
 
-/** A per-tenant template such as `secret/{tenant}`: must name the tenant, so no two tenants share a scope. */
-const tenantTemplate = (example: string) => z.string().min(1).superRefine((v, ctx) => {
-  const refusal = checkTenantTemplate(v, example);
+/** A string checked by one of the rules: `check` answers with the refusal, or undefined when fine. */
+const checkedString = (check: (value: string) => string | undefined) => z.string().superRefine((v, ctx) => {
+  const refusal = check(v);
   if (refusal) ctx.addIssue({ code: 'custom', message: refusal });
 });
+/** A per-tenant template such as `secret/{tenant}`: must name the tenant, so no two tenants share a scope. */
+const tenantTemplate = (example: string, check: (value: string) => string | undefined) =>
+  z.string().min(1).superRefine((v, ctx) => {
+    const refusal = checkTenantTemplate(v, example) ?? check(v);
+    if (refusal) ctx.addIssue({ code: 'custom', message: refusal });
+  });
 const noSpaces = (example: string) => z.string().regex(/^\S+$/, { error: `must be one word without spaces, e.g. \`${example}\`` });
 const dnsLabel = (example: string) => z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: `must be a DNS-1123 label, e.g. \`${example}\`` }).max(63);
-const repoPath = z.string().superRefine((v, ctx) => {
-  const refusal = checkRepoPath(v);
-  if (refusal) ctx.addIssue({ code: 'custom', message: refusal });
-});
+const repoPath = checkedString(checkRepoPath);
 
 /** External Secrets Operator: a namespaced SecretStore per tenant, scoped to the tenant in Vault. */
 const externalSecrets = z.strictObject({
   vault: z.strictObject({
-    server: z.url({ protocol: /^https$/, error: 'must be the https URL of your Vault server, e.g. `https://vault.example.com:8200` — a token sent over plain http can be read on the way' }),
-    path: tenantTemplate('tenants/{tenant}').optional(),
+    server: checkedString(checkVaultServer),
+    path: tenantTemplate('tenants/{tenant}', (v) => checkVaultPath(v, 'tenants/{tenant}')).optional(),
     version: z.enum(['v1', 'v2']).optional(),
-    role: tenantTemplate('tenant-{tenant}').optional(),
-    authMountPath: noSpaces('kubernetes').optional(),
+    role: tenantTemplate('tenant-{tenant}', checkVaultRole).optional(),
+    authMountPath: checkedString((v) => checkVaultPath(v, 'kubernetes')).optional(),
   }),
 });
+
+/** A Go duration above zero, as Flux reads `interval`. */
+const interval = z.string()
+  .regex(/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/, { error: 'must be a duration such as `10m` or `1h`' })
+  .refine((v) => /[1-9]/.test(v), { error: 'must be longer than zero, e.g. `10m` — Flux would poll without pause' });
 
 /** A GitOps engine that applies each tenant's file: Argo CD or Flux, exactly one. */
 const gitops = z
   .strictObject({
     argocd: z.strictObject({
-      repoURL: noSpaces('https://git.example.com/platform/tenancy.git'),
+      repoURL: checkedString((v) => checkGitUrl(v, 'argocd')),
       targetRevision: noSpaces('main').optional(),
       path: repoPath.optional(),
       namespace: dnsLabel('argocd').optional(),
       project: dnsLabel('default').optional(),
-      server: z.url({ error: 'must be the API server URL of the destination cluster, e.g. `https://kubernetes.default.svc`' }).optional(),
+      server: checkedString(checkArgoServer).optional(),
     }).optional(),
     flux: z.strictObject({
-      url: noSpaces('https://git.example.com/platform/tenancy.git'),
+      url: checkedString((v) => checkGitUrl(v, 'flux')),
       branch: noSpaces('main').optional(),
       path: repoPath.optional(),
       namespace: dnsLabel('flux-system').optional(),
-      interval: z.string().regex(/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/, { error: 'must be a duration such as `10m` or `1h`' }).optional(),
+      interval: interval.optional(),
       secretRef: dnsLabel('git-credentials').optional(),
+    }).superRefine((flux, ctx) => {
+      if (flux.url.startsWith('ssh://') && flux.secretRef === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['secretRef'], message: 'an ssh URL needs a deploy key — set `secretRef` to the Secret (in the Flux namespace) holding `identity` and `known_hosts`' });
+      }
     }).optional(),
   })
   .refine((g) => (g.argocd ? 1 : 0) + (g.flux ? 1 : 0) === 1, {
@@ -287,6 +308,13 @@ function checkSpec(input: unknown, ctx: z.RefinementCtx): void {
   const nameOwner = new Map<string, number>();
   const domainOwner = new Map<string, { name: string; index: number }>();
 
+  const syncInput = asRecord(asRecord(platformInput.wildcard).syncTo).namespaces;
+  const syncNamespaces = Array.isArray(syncInput) ? syncInput : [];
+  const gitopsInput = asRecord(platformInput.gitops);
+  const engine = gitopsInput.argocd !== undefined ? 'argocd' : gitopsInput.flux !== undefined ? 'flux' : undefined;
+  const engineNamespace = engine && asRecord(gitopsInput[engine]).namespace;
+  const gitopsNamespace = engine && (isString(engineNamespace) ? engineNamespace : DEFAULTS.platform[engine].namespace);
+
   const platformRefusal = checkPlatformNamespace(platformNamespace);
   if (platformRefusal) ctx.addIssue({ code: 'custom', path: ['platform', 'traefik', 'namespace'], message: platformRefusal });
   if (tenants.length === 0 && spec.tenants === undefined) {
@@ -298,7 +326,9 @@ function checkSpec(input: unknown, ctx: z.RefinementCtx): void {
     const at = (...rest: PropertyKey[]) => ['tenants', i, ...rest];
     const name = isString(tenant.name) ? tenant.name : undefined;
     if (name !== undefined) {
-      const nameRefusal = checkTenantName(name, platformNamespace);
+      const nameRefusal = checkTenantName(name, platformNamespace)
+        ?? (syncNamespaces.includes(name) ? tenantInSyncToRefusal(name) : undefined)
+        ?? (name === gitopsNamespace ? tenantIsGitOpsNamespaceRefusal(name, `platform.gitops.${engine}.namespace`) : undefined);
       if (nameRefusal) ctx.addIssue({ code: 'custom', path: at('name'), message: nameRefusal });
       const first = nameOwner.get(name);
       if (first !== undefined) {
@@ -338,12 +368,18 @@ function checkSpec(input: unknown, ctx: z.RefinementCtx): void {
     ctx.addIssue({ code: 'custom', path: ['platform', 'wildcard', 'secretName'], message: `\`${wildcardSecret}\` is also the Secret of the DNS-01 API token, which cert-manager would overwrite with the certificate — give the certificate a Secret of its own, e.g. \`platform-wildcard-tls\`` });
   }
 
-  const syncNamespaces = asRecord(asRecord(platformInput.wildcard).syncTo).namespaces;
-  (Array.isArray(syncNamespaces) ? syncNamespaces : []).forEach((ns, j) => {
+  syncNamespaces.forEach((ns, j) => {
     if (!isString(ns)) return;
-    const refusal = checkSyncNamespace(ns, platformNamespace) ?? (nameOwner.has(ns) ? syncToTenantRefusal(ns) : undefined);
+    const refusal = checkSyncNamespace(ns, platformNamespace)
+      ?? (nameOwner.has(ns) ? syncToTenantRefusal(ns) : undefined)
+      ?? (syncNamespaces.indexOf(ns) < j ? `\`${ns}\` is listed twice — remove one entry` : undefined);
     if (refusal) ctx.addIssue({ code: 'custom', path: ['platform', 'wildcard', 'syncTo', 'namespaces', j], message: refusal });
   });
+
+  if (engine && isString(gitopsNamespace)) {
+    const refusal = checkGitOpsNamespace(gitopsNamespace, platformNamespace) ?? (nameOwner.has(gitopsNamespace) ? gitOpsTenantRefusal(gitopsNamespace) : undefined);
+    if (refusal) ctx.addIssue({ code: 'custom', path: ['platform', 'gitops', engine, ...(isString(engineNamespace) ? ['namespace'] : [])], message: refusal });
+  }
 
   const dnsNames = asRecord(platformInput.wildcard).dnsNames;
   (Array.isArray(dnsNames) ? dnsNames : []).forEach((name, j) => {

@@ -76,3 +76,12 @@ test.each([
   expect(result.stderr).toBe(`error: ${message}\n\n${USAGE}`);
   expect(fs.existsSync(out)).toBe(false);
 });
+
+test('--format helm with platform.gitops exits 2 and writes nothing: the GitOps objects apply YAML files charts do not write', () => {
+  fs.writeFileSync(spec, oneTenantSpec('', '  gitops:\n    argocd: { repoURL: "https://git.example.com/platform/tenancy.git" }\n'));
+  const result = runCli(['synth', '--config', spec, '--out', out, '--format', 'helm']);
+  expect(result.status).toBe(2);
+  expect(result.stderr).toBe('error: --format helm does not go with `platform.gitops`: its Applications (or Kustomizations) apply the rendered YAML files, which chart output does not write — render YAML for GitOps (drop --format helm), or remove `platform.gitops` and let your GitOps engine install the charts\n\n' + USAGE);
+  expect(fs.existsSync(out)).toBe(false);
+  expect(runCli(['synth', '--config', spec, '--out', out]).status).toBe(0);
+});

@@ -22,8 +22,17 @@ describe('platform.wildcard.syncTo', () => {
   test('refuses patterns, tenant namespaces and the platform namespace, each with its reason', () => {
     expect(refusals(oneTenantSpec('', wildcard('    syncTo: { via: reflector, namespaces: [monitoring, "prod-.*", payments, traefik] }\n')))).toEqual([
       'tenancy.yaml:6:56: platform.wildcard.syncTo.namespaces[1]: `prod-.*` is not a namespace name; reflector and replicator read each entry as a regular expression, which can match a tenant namespace now or when one is added — list each namespace by its exact name',
-      "tenancy.yaml:6:67: platform.wildcard.syncTo.namespaces[2]: `payments` is a tenant namespace: a copy of the wildcard certificate's Secret would let that tenant serve every host under the wildcard, other tenants' included — sync it only to platform namespaces (e.g. `monitoring`), never to a tenant",
+      "tenancy.yaml:6:67: platform.wildcard.syncTo.namespaces[2]: `payments` is a tenant namespace: a copy of the wildcard certificate's Secret would let that tenant serve every host under the wildcard, other tenants' included — sync it only to platform namespaces, never to a tenant",
       'tenancy.yaml:6:77: platform.wildcard.syncTo.namespaces[3]: `traefik` is the platform namespace, where the wildcard Secret already lives — remove it from the list',
+      // The clash is reported on both sides, so whoever edits either (e.g. onboarding a tenant file) sees it where they typed.
+      "tenancy.yaml:8:11: tenants[0].name: `payments` is listed in `platform.wildcard.syncTo.namespaces`: this tenant would receive a copy of the wildcard certificate's private key and could serve every host under it — choose another tenant name",
+    ]);
+  });
+
+  test('refuses `default` and a namespace listed twice', () => {
+    expect(refusals(oneTenantSpec('', wildcard('    syncTo: { via: reflector, namespaces: [monitoring, default, monitoring] }\n')))).toEqual([
+      "tenancy.yaml:6:56: platform.wildcard.syncTo.namespaces[1]: `default` is where workloads and people without a namespace of their own end up, so the wildcard's private key would be in reach of many — sync it to a namespace of the workload that needs it",
+      'tenancy.yaml:6:65: platform.wildcard.syncTo.namespaces[2]: `monitoring` is listed twice — remove one entry',
     ]);
   });
 
@@ -33,7 +42,10 @@ describe('platform.wildcard.syncTo', () => {
     owners: { users: [bob] }
     issuer: { selfSigned: {} }
 `;
-    expect(refusals(text)).toEqual([expect.stringMatching(/^tenancy\.yaml:6:57: platform\.wildcard\.syncTo\.namespaces\[1\]: `shop` is a tenant namespace:/)]);
+    expect(refusals(text)).toEqual([
+      expect.stringMatching(/^tenancy\.yaml:6:57: platform\.wildcard\.syncTo\.namespaces\[1\]: `shop` is a tenant namespace:/),
+      expect.stringMatching(/^tenancy\.yaml:12:11: tenants\[1\]\.name: `shop` is listed in `platform\.wildcard\.syncTo\.namespaces`/),
+    ]);
   });
 
   test('refuses an empty list, which both tools would read as every namespace', () => {
@@ -55,13 +67,64 @@ describe('platform.externalSecrets', () => {
       'tenancy.yaml:4:63: platform.externalSecrets.vault.role: `{team}` is not a placeholder — only `{tenant}` is replaced, e.g. `tenant-{tenant}`',
     ]);
   });
+
+  test('refuses credentials or a path in the server URL, and templates that leave the tenant\'s scope', () => {
+    const vault = '  externalSecrets:\n    vault:\n      server: "https://root:s3cr3t@vault.example.com:8200"\n      path: "{tenant}/../shared"\n      role: "{tenant}*"\n      authMountPath: "../../sys"\n';
+    expect(refusals(oneTenantSpec('', vault))).toEqual([
+      'tenancy.yaml:5:15: platform.externalSecrets.vault.server: `https://root:s3cr3t@vault.example.com:8200` carries credentials; a URL is written into every rendered file and readable by whoever reads them — write only the server, e.g. `https://vault.example.com:8200`',
+      'tenancy.yaml:6:13: platform.externalSecrets.vault.path: `{tenant}/../shared` is not a plain Vault path (empty, `.` or `..` segments, leading or trailing `/`, or other characters) — write e.g. `tenants/{tenant}`',
+      'tenancy.yaml:7:13: platform.externalSecrets.vault.role: `{tenant}*` is not a Vault role name (letters, digits, `.`, `_`, `-` and `{tenant}`) — write e.g. `tenant-{tenant}`',
+      'tenancy.yaml:8:22: platform.externalSecrets.vault.authMountPath: `../../sys` is not a plain Vault path (empty, `.` or `..` segments, leading or trailing `/`, or other characters) — write e.g. `kubernetes`',
+    ]);
+    expect(refusals(oneTenantSpec('', '  externalSecrets:\n    vault: { server: "https://vault.example.com:8200/v1/?x=1" }\n'))).toEqual([
+      'tenancy.yaml:4:22: platform.externalSecrets.vault.server: `https://vault.example.com:8200/v1/?x=1` has a path, query or fragment; External Secrets adds the API path itself — write only the server, e.g. `https://vault.example.com:8200`',
+    ]);
+  });
 });
 
 describe('platform.gitops and platform.admission', () => {
   test('refuses two engines at once and a path outside the repository', () => {
-    expect(refusals(oneTenantSpec('', '  gitops:\n    argocd: { repoURL: x, path: ../dist }\n    flux: { url: y }\n'))).toEqual([
+    expect(refusals(oneTenantSpec('', '  gitops:\n    argocd: { repoURL: "https://git.example.com/t.git", path: ../dist }\n    flux: { url: "https://git.example.com/t.git" }\n'))).toEqual([
       'tenancy.yaml:4:5: platform.gitops: must name exactly one GitOps engine — set `argocd` or `flux`',
-      'tenancy.yaml:4:33: platform.gitops.argocd.path: `../dist` must be a folder inside the repository, relative to its root, without `..` and written with letters, digits, `.`, `_`, `-` and `/` — e.g. `dist`',
+      'tenancy.yaml:4:63: platform.gitops.argocd.path: `../dist` is not a plain relative folder (absolute, `..`, `.`, `//` or other characters) — write a folder inside the repository relative to its root, with letters, digits, `.`, `_`, `-` and `/` between folder names — e.g. `dist`',
+    ]);
+  });
+
+  test('refuses paths with `.`, empty or absolute segments, and an empty path', () => {
+    const fluxWithPath = (p: string) => oneTenantSpec('', `  gitops:\n    flux: { url: "https://git.example.com/t.git", path: "${p}" }\n`);
+    for (const p of ['dist/./x', 'dist//x', '/dist', '']) expect(refusals(fluxWithPath(p))).toEqual([expect.stringContaining('platform.gitops.flux.path: ')]);
+    for (const p of ['dist', './dist', 'dist/', '.', 'out/v1.2']) expect(() => parseSpec(fluxWithPath(p))).not.toThrow();
+  });
+
+  test('refuses plain http, credentials in URLs, an scp-style URL for Flux, ssh without a key, and a zero interval', () => {
+    const argocd = (fields: string) => oneTenantSpec('', `  gitops:\n    argocd: { ${fields} }\n`);
+    expect(refusals(argocd('repoURL: "https://deploy:ghp_SECRET@github.com/x.git", server: "https://x:y@cluster"'))).toEqual([
+      'tenancy.yaml:4:24: platform.gitops.argocd.repoURL: `https://deploy:ghp_SECRET@github.com/x.git` carries credentials; a URL is written into every rendered file and readable by whoever reads them — remove them from the URL and give them to the engine through a repository Secret in Argo CD',
+      'tenancy.yaml:4:78: platform.gitops.argocd.server: `https://x:y@cluster` is not an https URL without credentials — use the API server URL Argo CD knows the cluster by, e.g. `https://kubernetes.default.svc`',
+    ]);
+    expect(refusals(argocd('repoURL: "http://git.internal/x.git"'))).toEqual([
+      'tenancy.yaml:4:24: platform.gitops.argocd.repoURL: `http://git.internal/x.git` is not an https or ssh Git URL — plain http lets anyone on the path change what the cluster applies; write e.g. `https://git.example.com/platform/tenancy.git` or `git@git.example.com:platform/tenancy.git`',
+    ]);
+    for (const url of ['git@github.com:org/x.git', 'ssh://git@github.com/org/x.git', 'https://github.com/org/x.git']) {
+      expect(() => parseSpec(argocd(`repoURL: "${url}"`))).not.toThrow();
+    }
+    const flux = (fields: string) => oneTenantSpec('', `  gitops:\n    flux: { ${fields} }\n`);
+    expect(refusals(flux('url: "git@github.com:org/x.git", interval: 0s'))).toEqual([
+      'tenancy.yaml:4:18: platform.gitops.flux.url: `git@github.com:org/x.git` is not an https or ssh Git URL; write e.g. `https://git.example.com/platform/tenancy.git` or `ssh://git@git.example.com/platform/tenancy.git`',
+      'tenancy.yaml:4:56: platform.gitops.flux.interval: must be longer than zero, e.g. `10m` — Flux would poll without pause',
+    ]);
+    expect(refusals(flux('url: "ssh://git@github.com/org/x.git"'))).toEqual([
+      'tenancy.yaml:4:11: platform.gitops.flux.secretRef: an ssh URL needs a deploy key — set `secretRef` to the Secret (in the Flux namespace) holding `identity` and `known_hosts`',
+    ]);
+  });
+
+  test('refuses a GitOps namespace that is the platform\'s or a tenant\'s, on both sides of the clash', () => {
+    expect(refusals(oneTenantSpec('', '  gitops:\n    argocd: { repoURL: "https://git.example.com/t.git", namespace: traefik }\n'))).toEqual([
+      "tenancy.yaml:4:68: platform.gitops.argocd.namespace: `traefik` is the platform namespace, whose Secrets every tenant's Traefik may read, Git credentials included — use the engine's own namespace",
+    ]);
+    expect(refusals(oneTenantSpec('', '  gitops:\n    flux: { url: "https://git.example.com/t.git", namespace: payments }\n'))).toEqual([
+      "tenancy.yaml:4:62: platform.gitops.flux.namespace: `payments` is a tenant namespace: its owners could read the Git credentials there, and the objects that apply every tenant would sit in one tenant's space — use the engine's own namespace",
+      "tenancy.yaml:6:11: tenants[0].name: `payments` is the GitOps engine's namespace (`platform.gitops.flux.namespace`), which holds the objects that apply every tenant — choose another tenant name",
     ]);
   });
 
@@ -85,10 +148,12 @@ describe('library users get the same refusals', () => {
     );
   });
 
-  test('TenantSecretStore refuses a role that does not name the tenant', () => {
-    expect(() => new TenantSecretStore(chart(), 's', { tenant: 'payments', vault: { server: 'https://vault.example.com', role: 'shared' } })).toThrow(
-      'TenantSecretStore: vault.role: `shared` has no `{tenant}` placeholder',
-    );
+  test('TenantSecretStore refuses a role that does not name the tenant, paths that climb out, and credentials in the server URL', () => {
+    const store = (vault: object) => () => new TenantSecretStore(chart(), 's', { tenant: 'payments', vault: { server: 'https://vault.example.com', ...vault } });
+    expect(store({ role: 'shared' })).toThrow('TenantSecretStore: vault.role: `shared` has no `{tenant}` placeholder');
+    expect(store({ path: '{tenant}/..' })).toThrow('TenantSecretStore: vault.path: `{tenant}/..` is not a plain Vault path');
+    expect(store({ authMountPath: '../sys' })).toThrow('TenantSecretStore: vault.authMountPath: `../sys` is not a plain Vault path');
+    expect(store({ server: 'https://u:p@vault.example.com' })).toThrow('TenantSecretStore: vault.server: `https://u:p@vault.example.com` carries credentials');
   });
 
   test('AdmissionGuardRails refuses an unknown mode', () => {
