@@ -101,6 +101,7 @@ export const ADMISSION_POLICY_NAMES = {
   ingressRouteHosts: 'tenancy-ingressroute-hosts',
   podSecurity: 'tenancy-pod-security',
   serviceTypes: 'tenancy-service-types',
+  secretCopies: 'tenancy-secret-copies',
   externalSecrets: 'tenancy-external-secrets',
 } as const;
 

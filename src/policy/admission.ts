@@ -90,6 +90,17 @@ const hostsWithinDomains = (rule: string, matcher: 'host' | 'hostsni') =>
 
 const none = (field: string) => `(!has(${field}) || size(${field}) == 0)`;
 
+/**
+ * Annotation prefixes of the Secret and ConfigMap copying tools cert-manager's FAQ names. On a
+ * tenant's object they push copies into other namespaces (reflector's `reflection-auto-*`,
+ * replicator's `replicate-to`), offer it to them, or pull from them.
+ */
+export const SECRET_COPY_ANNOTATION_PREFIXES = ['reflector.v1.k8s.emberstack.com/', 'replicator.v1.mittwald.de/'] as const;
+
+/** True when the annotation map at `field` has no key of a copying tool. */
+const noCopyAnnotations = (field: string) =>
+  `(!has(${field}) || ${field}.all(k, ${SECRET_COPY_ANNOTATION_PREFIXES.map((p) => `!k.startsWith('${p}')`).join(' && ')}))`;
+
 /** The guard rails, in the order they are rendered. `externalSecrets` adds the ExternalSecret rule. */
 export function admissionRules(options: { readonly externalSecrets: boolean }): AdmissionRule[] {
   const rules: AdmissionRule[] = [
@@ -236,6 +247,20 @@ export function admissionRules(options: { readonly externalSecrets: boolean }): 
         },
       ],
     },
+    {
+      name: ADMISSION_POLICY_NAMES.secretCopies,
+      title: 'Secrets and ConfigMaps carry no copying-tool annotations',
+      threat: 'where reflector or replicator runs (as for the wildcard\'s syncTo), annotations on a tenant\'s Secret or ConfigMap would push copies into other tenants\' namespaces, or pull other namespaces\' Secrets in',
+      resources: [{ apiGroups: [''], apiVersions: ['v1'], resources: ['secrets', 'configmaps'] }],
+      kyvernoKinds: ['Secret', 'ConfigMap'],
+      variables: [],
+      validations: [
+        {
+          expression: noCopyAnnotations('object.metadata.annotations'),
+          message: `a Secret or ConfigMap in a tenant namespace may not carry ${SECRET_COPY_ANNOTATION_PREFIXES.map((p) => `${p}*`).join(' or ')} annotations: they copy objects across namespaces, into other tenants' too.`,
+        },
+      ],
+    },
   ];
   if (options.externalSecrets) {
     rules.push({
@@ -253,6 +278,14 @@ export function admissionRules(options: { readonly externalSecrets: boolean }): 
         {
           expression: "(!has(object.spec.data) || object.spec.data.all(d, !has(d.sourceRef) || !has(d.sourceRef.generatorRef) || d.sourceRef.generatorRef.kind != 'ClusterGenerator')) && (!has(object.spec.dataFrom) || object.spec.dataFrom.all(d, !has(d.sourceRef) || !has(d.sourceRef.generatorRef) || d.sourceRef.generatorRef.kind != 'ClusterGenerator'))",
           message: 'an ExternalSecret in a tenant namespace may not use a ClusterGenerator: it mints credentials meant for every namespace.',
+        },
+        {
+          expression: "!has(object.spec.target) || !has(object.spec.target.creationPolicy) || object.spec.target.creationPolicy != 'Merge'",
+          message: 'spec.target.creationPolicy Merge writes into an existing Secret (a TLS Secret of cert-manager, say) that owners may not change themselves — let the ExternalSecret own a Secret of its own (Owner, the default).',
+        },
+        {
+          expression: `!has(object.spec.target) || !has(object.spec.target.template) || !has(object.spec.target.template.metadata) || ${noCopyAnnotations('object.spec.target.template.metadata.annotations')}`,
+          message: `spec.target.template.metadata.annotations may not carry ${SECRET_COPY_ANNOTATION_PREFIXES.map((p) => `${p}*`).join(' or ')} keys: they would copy the Secret into other namespaces, other tenants' too.`,
         },
       ],
     });

@@ -13,7 +13,7 @@ import { resolveTenancy } from '../../src/model/tenancy-model';
 import { renderGroups } from '../../src/output/render';
 import { readSpec } from '../../src/spec/read-spec';
 
-const POLICIES = ['tenancy-certificates', 'tenancy-ingress-hosts', 'tenancy-ingressroute-hosts', 'tenancy-pod-security', 'tenancy-service-types'];
+const POLICIES = ['tenancy-certificates', 'tenancy-ingress-hosts', 'tenancy-ingressroute-hosts', 'tenancy-pod-security', 'tenancy-service-types', 'tenancy-secret-copies'];
 const vault = '  externalSecrets:\n    vault: { server: "https://vault.example.com:8200" }\n';
 const argocd = '  gitops:\n    argocd: { repoURL: "https://git.example.com/platform/tenancy.git", targetRevision: main }\n';
 const flux = '  gitops:\n    flux: { url: "ssh://git@git.example.com/platform/tenancy.git", secretRef: git-credentials }\n';
@@ -49,6 +49,7 @@ describe('admission: native (the default)', () => {
       '/pods', '/pods/ephemeralcontainers', '/replicationcontrollers', 'apps/deployments', 'apps/replicasets', 'apps/statefulsets', 'apps/daemonsets', 'batch/jobs', 'batch/cronjobs',
     ]);
     expect(resources('tenancy-service-types')).toEqual(['/services']);
+    expect(resources('tenancy-secret-copies')).toEqual(['/secrets', '/configmaps']);
   });
 
   test('writes the tenant\'s domains on its Namespace, where tenants cannot change them', () => {
@@ -83,7 +84,7 @@ describe('admission: kyverno', () => {
 
   test('every ClusterPolicy validates against the Kyverno CRD in ../shared/crds/kyverno', () => {
     const policies = platformOf(oneTenantSpec('', `  admission: kyverno\n${vault}`)).filter((o) => o.kind === 'ClusterPolicy');
-    expect(policies).toHaveLength(6);
+    expect(policies).toHaveLength(7);
     expectValidManifests(policies);
   });
 
@@ -282,6 +283,6 @@ test('examples/admission-kyverno.yaml renders isolated, schema-valid output', ()
   const groups = renderGroups(model);
   expect(() => assertIsolated(groups, model)).not.toThrow();
   const objects = allObjects(groups);
-  expect(objects.filter((o) => o.kind === 'ClusterPolicy')).toHaveLength(6);
+  expect(objects.filter((o) => o.kind === 'ClusterPolicy')).toHaveLength(7);
   expectValidManifests(objects);
 });

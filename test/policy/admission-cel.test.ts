@@ -283,6 +283,48 @@ describeCel('ExternalSecrets: only the namespace\'s own SecretStore', () => {
   test('refuses a ClusterGenerator', () => {
     expect(es({ dataFrom: [{ sourceRef: { generatorRef: { apiVersion: 'generators.external-secrets.io/v1alpha1', kind: 'ClusterGenerator', name: 'g' } } }] })).toEqual(deniedBy('an ExternalSecret in a tenant namespace may not use a ClusterGenerator'));
   });
+
+  test('admits templates and the Owner and Orphan policies; refuses Merge into an existing Secret', () => {
+    expect(es({ target: { name: 'db', creationPolicy: 'Owner', template: { type: 'kubernetes.io/basic-auth', metadata: { labels: { app: 'db' }, annotations: { 'app.example.com/x': 'y' } }, data: { url: 'postgres://{{ .user }}' } } } })).toEqual(allowed);
+    expect(es({ target: { name: 'db', creationPolicy: 'Orphan' } })).toEqual(allowed);
+    expect(es({ target: { name: 'payments-tls', creationPolicy: 'Merge' } })).toEqual(deniedBy('spec.target.creationPolicy Merge writes into an existing Secret'));
+  });
+
+  test('refuses a template whose annotations would make reflector or replicator copy the Secret elsewhere', () => {
+    for (const annotations of [
+      { 'reflector.v1.k8s.emberstack.com/reflection-auto-enabled': 'true', 'reflector.v1.k8s.emberstack.com/reflection-auto-namespaces': 'search' },
+      { 'replicator.v1.mittwald.de/replicate-to': 'search' },
+    ]) {
+      expect(es({ target: { name: 'db', template: { metadata: { annotations } } } })).toEqual(deniedBy('spec.target.template.metadata.annotations may not carry'));
+    }
+  });
+});
+
+describeCel('Secrets and ConfigMaps: no annotations of a copying tool', () => {
+  const P = 'tenancy-secret-copies';
+  const object = (kind: string, annotations?: Record<string, string>) => admit(P, {
+    object: { apiVersion: 'v1', kind, metadata: { ...meta('x'), ...(annotations ? { annotations } : {}) }, data: { k: 'dg==' } },
+    namespaceObject: paymentsNs,
+  });
+
+  test('admits Secrets and ConfigMaps without annotations or with others', () => {
+    expect(object('Secret')).toEqual(allowed);
+    expect(object('ConfigMap', { 'kubernetes.io/description': 'x', 'cert-manager.io/issuer-name': 'tenant-issuer' })).toEqual(allowed);
+  });
+
+  test.each([
+    ['Secret', 'reflector.v1.k8s.emberstack.com/reflection-auto-namespaces', 'search'],
+    ['Secret', 'reflector.v1.k8s.emberstack.com/reflects', 'traefik/platform-wildcard-tls'],
+    ['Secret', 'replicator.v1.mittwald.de/replicate-to', 'search'],
+    ['ConfigMap', 'replicator.v1.mittwald.de/replicate-from', 'search/settings'],
+  ])('refuses a %s annotated %s', (kind, key, value) => {
+    expect(object(kind, { [key]: value })).toEqual(deniedBy('a Secret or ConfigMap in a tenant namespace may not carry'));
+  });
+
+  test('leaves the platform namespace alone, where the wildcard Secret carries the syncTo annotations', () => {
+    const wildcardSecret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'platform-wildcard-tls', namespace: 'traefik', annotations: { 'replicator.v1.mittwald.de/replicate-to': 'monitoring' } } };
+    expect(admit(P, { object: wildcardSecret, namespaceObject: platformNs }).matched).toBe(false);
+  });
 });
 
 describe('the expressions stay within CEL that Kubernetes and the evaluator both know', () => {
