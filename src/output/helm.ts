@@ -13,10 +13,11 @@ import * as path from 'path';
 import Handlebars from 'handlebars';
 import { Header, PackSync, ReadEntry } from 'tar';
 import { gzipSync } from 'zlib';
-import { CpuMemory, TenancyModel, TenantModel } from '../model/tenancy-model';
-import { certificateSecretName, PLATFORM_CHART, PLATFORM_NAMES, tenantChartName, tenantNames } from '../model/names';
+import { CpuMemory, PlatformModel, TenancyModel, TenantModel } from '../model/tenancy-model';
+import { certificateSecretName, PLATFORM_CHART, PLATFORM_NAMES, SECRET_STORE_NAMES, tenantChartName, tenantNames } from '../model/names';
+import { admissionRules } from '../policy/admission';
 import { QUANTITY_PATTERN } from '../spec/quantity';
-import { IMAGE_REFERENCE, MAX_TRAEFIK_REPLICAS } from '../spec/rules';
+import { fillTenant, IMAGE_REFERENCE, MAX_TRAEFIK_REPLICAS } from '../spec/rules';
 import { KubeObject, ObjectGroup } from './render';
 import { toYamlDocument } from './yaml';
 
@@ -137,6 +138,14 @@ function tenantChart(group: ObjectGroup, tenant: TenantModel, model: TenancyMode
     issuerKind: issuerKind(tenant),
     domains,
     example: domains[0],
+    secretStore: model.platform.externalSecrets
+      ? {
+        name: SECRET_STORE_NAMES.secretStore,
+        server: model.platform.externalSecrets.vault.server,
+        role: fillTenant(model.platform.externalSecrets.vault.role, tenant.name),
+        path: fillTenant(model.platform.externalSecrets.vault.path, tenant.name),
+      }
+      : null,
   }));
   const defaults = flatten({ traefik: values });
   return {
@@ -144,7 +153,7 @@ function tenantChart(group: ObjectGroup, tenant: TenantModel, model: TenancyMode
     files: chartFolder(name, description, options, templates, notes, {
       values: tenantValuesYaml(values),
       schema: tenantValuesSchema(name),
-      readme: readme(name, description, options, platformNamespace, true, TENANT_VALUES.map((v) => ({ ...v, default: defaults.get(v.key) }))),
+      readme: readme(name, description, options, model.platform, true, TENANT_VALUES.map((v) => ({ ...v, default: defaults.get(v.key) }))),
     }),
   };
 }
@@ -164,8 +173,15 @@ function platformChart(group: ObjectGroup, model: TenancyModel, options: HelmOpt
         secretName: p.wildcard.secretName,
         issuer: PLATFORM_NAMES.wildcardIssuer,
         provider: p.wildcard.acme.dns01.cloudflare ? 'Cloudflare' : 'Route 53',
+        syncTo: p.wildcard.syncTo ? { via: p.wildcard.syncTo.via, namespaces: p.wildcard.syncTo.namespaces.join(', ') } : null,
       }
       : null,
+    admission: p.admission === 'none'
+      ? null
+      : {
+        kind: p.admission === 'native' ? 'ValidatingAdmissionPolicies (Deny)' : 'Kyverno ClusterPolicies (Enforce)',
+        names: admissionRules({ externalSecrets: p.externalSecrets !== undefined }).map((r) => r.name).join(', '),
+      },
   }));
   const templates = group.objects.map((object) => ({ object, text: escapeForHelm(toYamlDocument(object)) }));
   return {
@@ -173,7 +189,7 @@ function platformChart(group: ObjectGroup, model: TenancyModel, options: HelmOpt
     files: chartFolder(PLATFORM_CHART, description, options, templates, notes, {
       values: '# The platform chart has no values: everything in it comes from the tenancy spec.\n{}\n',
       schema: valuesSchema(PLATFORM_CHART, {}, []),
-      readme: readme(PLATFORM_CHART, description, options, p.namespace, false, []),
+      readme: readme(PLATFORM_CHART, description, options, p, false, []),
     }),
   };
 }
@@ -383,7 +399,7 @@ function readme(
   chart: string,
   description: string,
   options: HelmOptions,
-  platformNamespace: string,
+  platform: PlatformModel,
   tenant: boolean,
   values: ReadonlyArray<{ key: string; description: string; default: string | undefined }>,
 ): string {
@@ -395,10 +411,21 @@ function readme(
     version: options.chartVersion,
     tenant,
     platformChart: PLATFORM_CHART,
-    platformNamespace,
+    platformNamespace: platform.namespace,
+    requirements: clusterRequirements(platform, tenant),
     hasValues: values.length > 0,
     values,
   });
+}
+
+/** What must run in the cluster before a chart installs, as one phrase. */
+function clusterRequirements(platform: PlatformModel, tenant: boolean): string {
+  const needs = ['cert-manager', 'the Traefik v3 CRDs'];
+  if (tenant && platform.externalSecrets) needs.push('the External Secrets Operator (external-secrets.io/v1)');
+  if (!tenant && platform.admission === 'native') needs.push('Kubernetes 1.30+ (ValidatingAdmissionPolicy)');
+  if (!tenant && platform.admission === 'kyverno') needs.push('Kyverno 1.13+');
+  if (!tenant && platform.wildcard?.syncTo) needs.push(platform.wildcard.syncTo.via);
+  return `${needs.slice(0, -1).join(', ')} and ${needs[needs.length - 1]}`;
 }
 
 function issuerKind(tenant: TenantModel): string {

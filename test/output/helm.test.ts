@@ -43,6 +43,8 @@ function yamlObjects(specText: string): Map<string, unknown[]> {
 }
 
 const exampleSpec = () => fs.readFileSync(EXAMPLE, 'utf8');
+/** The Kyverno example without its GitOps block (GitOps goes with YAML output only). */
+const addOnsSpec = () => fs.readFileSync(path.join(REPO, 'examples/admission-kyverno.yaml'), 'utf8').replace(/  gitops:\n(    .*\n)+/, '');
 
 /** A spec that touches every construct: two tenants, CA and self-signed issuers, egress, quotas. */
 const richSpec = `${oneTenantSpec('    traefik: { replicas: 3, resources: { limits: { cpu: 2, memory: 1Gi } } }\n    quota: { services: 5, persistentVolumeClaims: 2, storage: 10Gi }\n')}  - name: shop
@@ -136,6 +138,21 @@ describe('chart files', () => {
     expect(notes).not.toMatch(/\\\{\{/); // Handlebars' escape is gone
   });
 
+  test('NOTES.txt and README.md name the add-ons and what the cluster must run for them', () => {
+    const text = addOnsSpec();
+    const [platform, tenant] = toCharts(render(text), modelOf(text), OPTIONS);
+    expect(platform.files.get('templates/NOTES.txt')).toContain('reflector copies that Secret to: monitoring.\n'
+      + '  Admission  Kyverno ClusterPolicies (Enforce) guard every tenant namespace:\n'
+      + '             tenancy-certificates, tenancy-ingress-hosts, tenancy-ingressroute-hosts, tenancy-pod-security, tenancy-service-types, tenancy-secret-copies, tenancy-external-secrets.\n');
+    expect(platform.files.get('README.md')).toContain('The cluster needs cert-manager, the Traefik v3 CRDs, Kyverno 1.13+ and reflector.');
+    expect(tenant.files.get('templates/NOTES.txt')).toContain('SecretStore payments/tenant-secrets on Vault https://vault.example.com:8200 (role tenant-payments,\n                path tenants/payments)');
+    expect(tenant.files.get('README.md')).toContain('The cluster needs cert-manager, the Traefik v3 CRDs and the External Secrets Operator (external-secrets.io/v1).');
+    const plain = toCharts(render(exampleSpec()), modelOf(exampleSpec()), OPTIONS);
+    expect(plain[0].files.get('templates/NOTES.txt')).toContain('ValidatingAdmissionPolicies (Deny) guard every tenant namespace');
+    expect(plain[0].files.get('README.md')).toContain('The cluster needs cert-manager, the Traefik v3 CRDs and Kubernetes 1.30+ (ValidatingAdmissionPolicy).');
+    expect(plain[1].files.get('templates/NOTES.txt')).not.toContain('SecretStore');
+  });
+
   test('the platform chart has no values, and its schema refuses any', () => {
     const chart = toCharts(render(exampleSpec()), modelOf(exampleSpec()), OPTIONS)[0];
     expect(parse(chart.files.get('values.yaml')!)).toEqual({});
@@ -149,6 +166,7 @@ describe('chart-render accepts every chart and renders exactly the YAML output',
   test.each([
     ['the example', exampleSpec],
     ['a spec with every kind of tenant', () => richSpec],
+    ['a spec with Kyverno admission, external secrets and secret sync', addOnsSpec],
   ])('%s: folders and archives, object for object', (_, spec) => {
     const text = spec();
     writeCharts(text);
