@@ -85,10 +85,10 @@ function synthCommand(options: SynthOptions): string {
 /** Renders the spec; answers with the exit status. */
 export function runSynth(options: SynthOptions, print: (text: string) => void): number {
   const model = resolveTenancy(readSpec(options.config).spec);
-  if (options.format === 'helm' && model.platform.gitops) {
-    throw new UsageError('--format helm does not go with `platform.gitops`: its Applications (or Kustomizations) apply the rendered YAML files, which chart output does not write — render YAML for GitOps (drop --format helm), or remove `platform.gitops` and let your GitOps engine install the charts');
+  if (options.format === 'helm' && model.platform.gitops && 'flux' in model.platform.gitops) {
+    throw new UsageError('--format helm does not go with `platform.gitops.flux`: a Flux Kustomization applies YAML files, and charts would need a HelmRelease, which this tool does not render — render YAML for Flux (drop --format helm), or use `platform.gitops.argocd`, whose Applications install the charts');
   }
-  const groups = renderGroups(model);
+  const groups = renderGroups(model, options.format);
   assertIsolated(groups, model);
   const files: ReadonlyMap<string, string | Buffer> = options.format === 'helm'
     ? toHelmFiles(groups, model, {

@@ -1,12 +1,20 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GitOpsModel } from '../model/tenancy-model';
+import { refuseIf } from './refuse';
 
 export interface GitOpsAppProps {
   /** Name of the Argo CD Application, or of the Flux GitRepository and Kustomization. */
   readonly name: string;
   /** The rendered file this app applies, relative to the output folder: `tenants/<name>.yaml` or `platform.yaml`. */
   readonly file: string;
+  /**
+   * Install this Helm chart folder (relative to the output folder, e.g. `tenant-payments`) instead
+   * of applying `file`: for `--format helm` output. Argo CD only — Flux installs charts through
+   * a HelmRelease, which this tool does not render.
+   * @default - the YAML `file` is applied
+   */
+  readonly chart?: string;
   /** The engine and the repository holding the rendered output. */
   readonly gitops: GitOpsModel;
   /** Labels of the objects. */
@@ -16,7 +24,8 @@ export interface GitOpsAppProps {
 /**
  * Hands one rendered file to a GitOps engine, which then applies and reconciles it — this
  * object included, since it lives in the file it applies (so adding a tenant adds one file).
- * - Argo CD: an `Application` on the file's folder with `directory.include` naming the file.
+ * - Argo CD: an `Application` on the file's folder with `directory.include` naming the file,
+ *   or on the chart's folder, which Argo CD renders with Helm.
  * - Flux: a `GitRepository` whose `ignore` keeps only the file, and a `Kustomization` on its
  *   folder (Flux has no per-file include; one folder per tenant would avoid the extra source).
  * Both live in the engine's namespace, where tenants have no rights.
@@ -26,19 +35,13 @@ export class GitOpsApp extends Construct {
     super(scope, id);
     if ('argocd' in props.gitops) {
       const a = props.gitops.argocd;
-      const { folder, base } = splitFile(a.path, props.file);
       new ApiObject(this, 'Application', {
         apiVersion: 'argoproj.io/v1alpha1',
         kind: 'Application',
         metadata: { name: props.name, namespace: a.namespace, labels: props.labels },
         spec: {
           project: a.project,
-          source: {
-            repoURL: a.repoURL,
-            targetRevision: a.targetRevision,
-            path: folder,
-            directory: { recurse: false, include: base },
-          },
+          source: { repoURL: a.repoURL, targetRevision: a.targetRevision, ...argoSourcePath(a.path, props.file, props.chart) },
           // Every object names its own namespace; cluster-scoped ones have none.
           destination: { server: a.server },
           // allowEmpty stays false: a file missing from Git never prunes a whole tenant.
@@ -47,6 +50,7 @@ export class GitOpsApp extends Construct {
       });
       return;
     }
+    refuseIf(props.chart === undefined ? undefined : 'Flux applies the rendered YAML through a Kustomization; charts need a HelmRelease, which this tool does not render — leave `chart` unset, or use Argo CD', 'GitOpsApp', 'chart');
     const f = props.gitops.flux;
     const { folder } = splitFile(f.path, props.file);
     new ApiObject(this, 'GitRepository', {
@@ -73,6 +77,16 @@ export class GitOpsApp extends Construct {
       },
     });
   }
+}
+
+/**
+ * Where an Application's source points: the chart's folder, rendered by Argo CD with Helm
+ * (release named after the chart), or the file's folder narrowed to the file.
+ */
+function argoSourcePath(repoPath: string, file: string, chart: string | undefined) {
+  const { folder, base } = splitFile(repoPath, chart ?? file);
+  if (chart) return { path: `${folder === '.' ? '' : `${folder}/`}${base}`, helm: { releaseName: chart } };
+  return { path: folder, directory: { recurse: false, include: base } };
 }
 
 /** `dist` + `tenants/a.yaml` → folder `dist/tenants`, base `a.yaml`. */

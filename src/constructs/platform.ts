@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-29/lib/imports/k8s';
 import { TlsOption } from '../imports/traefik-tlsoption';
-import { PLATFORM_GITOPS_NAME, PLATFORM_OUTPUT_FILE } from '../model/names';
-import { AdmissionMode, GitOpsModel, PlatformModel } from '../model/tenancy-model';
+import { PLATFORM_CHART, PLATFORM_GITOPS_NAME, PLATFORM_OUTPUT_FILE } from '../model/names';
+import { AdmissionMode, GitOpsModel, OutputFormat, PlatformModel } from '../model/tenancy-model';
 import { PLATFORM_NAMES } from '../model/names';
 import { DEFAULTS } from '../spec/defaults';
 import { AdmissionGuardRails } from './admission-guard-rails';
@@ -23,6 +23,8 @@ export interface PlatformProps {
   readonly externalSecrets?: boolean;
   /** An Argo CD Application, or Flux GitRepository and Kustomization, that applies the platform's file. @default - none */
   readonly gitops?: GitOpsModel;
+  /** The output the GitOps app points at: the platform's YAML file, or (Argo CD only) its Helm chart. @default 'yaml' */
+  readonly outputFormat?: OutputFormat;
 }
 
 /**
@@ -53,13 +55,19 @@ export class Platform extends Construct {
     }
     new AdmissionGuardRails(this, 'Admission', { mode: props.admission, externalSecrets: props.externalSecrets });
     if (props.gitops) {
-      new GitOpsApp(this, 'GitOps', { name: PLATFORM_GITOPS_NAME, file: PLATFORM_OUTPUT_FILE, gitops: props.gitops, labels });
+      new GitOpsApp(this, 'GitOps', {
+        name: PLATFORM_GITOPS_NAME,
+        file: PLATFORM_OUTPUT_FILE,
+        ...(props.outputFormat === 'helm' ? { chart: PLATFORM_CHART } : {}),
+        gitops: props.gitops,
+        labels,
+      });
     }
   }
 }
 
 /** The props of the platform of a resolved Tenancy (the CLI and the `Tenancy` construct build it alike). */
-export function platformPropsOf(p: PlatformModel): PlatformProps {
+export function platformPropsOf(p: PlatformModel, outputFormat: OutputFormat = 'yaml'): PlatformProps {
   return {
     namespace: p.namespace,
     tlsMinVersion: p.tlsMinVersion,
@@ -67,5 +75,6 @@ export function platformPropsOf(p: PlatformModel): PlatformProps {
     admission: p.admission,
     externalSecrets: p.externalSecrets !== undefined,
     gitops: p.gitops,
+    outputFormat,
   };
 }

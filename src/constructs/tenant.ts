@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { ANNOTATIONS, gitopsAppName, tenantOutputFile } from '../model/names';
-import { AdmissionMode, ExternalSecretsModel, GitOpsModel, PlatformModel, TenantModel } from '../model/tenancy-model';
+import { ANNOTATIONS, gitopsAppName, tenantChartName, tenantOutputFile } from '../model/names';
+import { AdmissionMode, ExternalSecretsModel, GitOpsModel, OutputFormat, PlatformModel, TenantModel } from '../model/tenancy-model';
 import { DEFAULTS } from '../spec/defaults';
 import { GitOpsApp } from './gitops-app';
 import { tenantLabels } from './labels';
@@ -26,6 +26,8 @@ export interface TenantProps {
   readonly externalSecrets?: ExternalSecretsModel;
   /** An Argo CD Application, or Flux GitRepository and Kustomization, that applies this tenant's file. @default - none */
   readonly gitops?: GitOpsModel;
+  /** The output the GitOps app points at: the tenant's YAML file, or (Argo CD only) its Helm chart. @default 'yaml' */
+  readonly outputFormat?: OutputFormat;
 }
 
 /** Everything one tenant gets: its namespace and guard rails, its own Traefik, its Issuer and Certificates. */
@@ -67,13 +69,19 @@ export class Tenant extends Construct {
       new TenantSecretStore(this, 'SecretStore', { tenant: t.name, vault: props.externalSecrets.vault });
     }
     if (props.gitops) {
-      new GitOpsApp(this, 'GitOps', { name: gitopsAppName(t.name), file: tenantOutputFile(t.name), gitops: props.gitops, labels: tenantLabels(t.name) });
+      new GitOpsApp(this, 'GitOps', {
+        name: gitopsAppName(t.name),
+        file: tenantOutputFile(t.name),
+        ...(props.outputFormat === 'helm' ? { chart: tenantChartName(t.name) } : {}),
+        gitops: props.gitops,
+        labels: tenantLabels(t.name),
+      });
     }
   }
 }
 
 /** The props of one tenant of a resolved Tenancy (the CLI and the `Tenancy` construct build it alike). */
-export function tenantPropsOf(tenant: TenantModel, p: PlatformModel): TenantProps {
+export function tenantPropsOf(tenant: TenantModel, p: PlatformModel, outputFormat: OutputFormat = 'yaml'): TenantProps {
   return {
     tenant,
     platformNamespace: p.namespace,
@@ -81,5 +89,6 @@ export function tenantPropsOf(tenant: TenantModel, p: PlatformModel): TenantProp
     admission: p.admission,
     externalSecrets: p.externalSecrets,
     gitops: p.gitops,
+    outputFormat,
   };
 }

@@ -116,6 +116,9 @@ export interface FluxModel {
 
 export type GitOpsModel = { readonly argocd: ArgoCdModel } | { readonly flux: FluxModel };
 
+/** How the output is written: YAML files, or Helm charts (`synth --format helm`). GitOps apps point at one or the other. */
+export type OutputFormat = 'yaml' | 'helm';
+
 export interface PlatformModel {
   readonly namespace: string;
   readonly traefikImage: string;

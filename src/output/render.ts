@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { Platform, platformPropsOf } from '../constructs/platform';
 import { Tenant, tenantPropsOf } from '../constructs/tenant';
 import { PLATFORM_OUTPUT_FILE, tenantOutputFile } from '../model/names';
-import { TenancyModel } from '../model/tenancy-model';
+import { OutputFormat, TenancyModel } from '../model/tenancy-model';
 
 /** A Kubernetes object as plain JSON. */
 export type KubeObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [k: string]: unknown }; [k: string]: unknown };
@@ -24,18 +24,21 @@ export interface ObjectGroup {
   readonly objects: readonly KubeObject[];
 }
 
-/** Renders every group: the platform first, then tenants in spec order. */
-export function renderGroups(model: TenancyModel): ObjectGroup[] {
+/**
+ * Renders every group: the platform first, then tenants in spec order. `format` is the output
+ * they will be written as, which the GitOps apps point at.
+ */
+export function renderGroups(model: TenancyModel, format: OutputFormat = 'yaml'): ObjectGroup[] {
   const p = model.platform;
   const groups: ObjectGroup[] = [{
     file: PLATFORM_OUTPUT_FILE,
-    objects: synthesize((chart) => new Platform(chart, 'Platform', platformPropsOf(p))),
+    objects: synthesize((chart) => new Platform(chart, 'Platform', platformPropsOf(p, format))),
   }];
   for (const tenant of model.tenants) {
     groups.push({
       file: tenantOutputFile(tenant.name),
       tenant: tenant.name,
-      objects: synthesize((chart) => new Tenant(chart, 'Tenant', tenantPropsOf(tenant, p))),
+      objects: synthesize((chart) => new Tenant(chart, 'Tenant', tenantPropsOf(tenant, p, format))),
     });
   }
   return groups;

@@ -12,6 +12,8 @@ import * as path from 'path';
 import { resolveTenancy } from '../../src/model/tenancy-model';
 import { renderGroups } from '../../src/output/render';
 import { readSpec } from '../../src/spec/read-spec';
+import { Chart, Testing } from 'cdk8s';
+import { GitOpsApp } from '../../src/constructs/gitops-app';
 
 const POLICIES = ['tenancy-certificates', 'tenancy-ingress-hosts', 'tenancy-ingressroute-hosts', 'tenancy-pod-security', 'tenancy-service-types', 'tenancy-secret-copies'];
 const vault = '  externalSecrets:\n    vault: { server: "https://vault.example.com:8200" }\n';
@@ -232,6 +234,13 @@ describe('GitOps', () => {
       'source.toolkit.fluxcd.io/v1 GitRepository',
     ]);
     expectValidManifests(objects);
+  });
+
+  test('GitOpsApp (library) refuses a chart for Flux, which would need a HelmRelease', () => {
+    const model = modelOf(oneTenantSpec('', flux));
+    expect(() => new GitOpsApp(new Chart(Testing.app(), 't'), 'g', { name: 'x', file: 'tenants/x.yaml', chart: 'tenant-x', gitops: model.platform.gitops!, labels: {} })).toThrow(
+      'GitOpsApp: chart: Flux applies the rendered YAML through a Kustomization; charts need a HelmRelease, which this tool does not render — leave `chart` unset, or use Argo CD',
+    );
   });
 
   test('the GitOps schema checks catch a wrong field', () => {

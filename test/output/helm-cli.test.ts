@@ -77,11 +77,19 @@ test.each([
   expect(fs.existsSync(out)).toBe(false);
 });
 
-test('--format helm with platform.gitops exits 2 and writes nothing: the GitOps objects apply YAML files charts do not write', () => {
-  fs.writeFileSync(spec, oneTenantSpec('', '  gitops:\n    argocd: { repoURL: "https://git.example.com/platform/tenancy.git" }\n'));
+test('--format helm with platform.gitops.flux exits 2 and writes nothing: a Kustomization applies YAML, not charts', () => {
+  fs.writeFileSync(spec, oneTenantSpec('', '  gitops:\n    flux: { url: "https://git.example.com/platform/tenancy.git" }\n'));
   const result = runCli(['synth', '--config', spec, '--out', out, '--format', 'helm']);
   expect(result.status).toBe(2);
-  expect(result.stderr).toBe('error: --format helm does not go with `platform.gitops`: its Applications (or Kustomizations) apply the rendered YAML files, which chart output does not write — render YAML for GitOps (drop --format helm), or remove `platform.gitops` and let your GitOps engine install the charts\n\n' + USAGE);
+  expect(result.stderr).toBe('error: --format helm does not go with `platform.gitops.flux`: a Flux Kustomization applies YAML files, and charts would need a HelmRelease, which this tool does not render — render YAML for Flux (drop --format helm), or use `platform.gitops.argocd`, whose Applications install the charts\n\n' + USAGE);
   expect(fs.existsSync(out)).toBe(false);
   expect(runCli(['synth', '--config', spec, '--out', out]).status).toBe(0);
+});
+
+test('--format helm with platform.gitops.argocd writes charts whose Application installs the chart', () => {
+  fs.writeFileSync(spec, oneTenantSpec('', '  gitops:\n    argocd: { repoURL: "https://git.example.com/platform/tenancy.git", path: charts }\n'));
+  expect(runCli(['synth', '--config', spec, '--out', out, '--format', 'helm', '--no-package']).status).toBe(0);
+  const file = fs.readdirSync(path.join(out, 'tenant-payments/templates')).find((f) => f.includes('-application-'))!;
+  const application = parse(fs.readFileSync(path.join(out, 'tenant-payments/templates', file), 'utf8'));
+  expect(application.spec.source).toEqual({ repoURL: 'https://git.example.com/platform/tenancy.git', targetRevision: 'HEAD', path: 'charts/tenant-payments', helm: { releaseName: 'tenant-payments' } });
 });

@@ -14,6 +14,7 @@ import { escapeForHelm, HelmOptions, isStrictSemver, packageChart, TENANT_VALUES
 import { renderGroups } from '../../src/output/render';
 import { toYamlFiles } from '../../src/output/yaml';
 import { readSpec } from '../../src/spec/read-spec';
+import { expectValidManifests } from '../support/schemas';
 import { resolveTenancy } from '../../src/model/tenancy-model';
 
 const OPTIONS: HelmOptions = { chartVersion: '0.1.0', generatorVersion: '0.1.0', regenerate: 'npm run synth -- --format helm' };
@@ -193,6 +194,34 @@ describe('chart-render accepts every chart and renders exactly the YAML output',
       expect(result.stderr).toBe('');
       expect(result.objects).toEqual(parseAllDocuments(yaml.get(file)!).map((d) => d.toJS()).filter((o) => o !== null));
     }
+  });
+});
+
+describe('with platform.gitops.argocd', () => {
+  const text = () => fs.readFileSync(path.join(REPO, 'examples/admission-kyverno.yaml'), 'utf8');
+
+  test('each chart holds an Application that installs that chart folder with Helm', () => {
+    const model = modelOf(text());
+    const charts = toCharts(renderGroups(model, 'helm'), model, OPTIONS);
+    const applications = charts.map((chart) => [...chart.files.entries()].find(([file]) => /templates\/\d+-application-/.test(file))![1]).map((t) => parse(t));
+    expect(applications.map((a) => [a.metadata.name, a.spec.source])).toEqual([
+      ['tenancy-platform', { repoURL: 'https://git.example.com/platform/tenancy.git', targetRevision: 'main', path: 'out-kyverno/tenancy-platform', helm: { releaseName: 'tenancy-platform' } }],
+      ['tenant-payments', { repoURL: 'https://git.example.com/platform/tenancy.git', targetRevision: 'main', path: 'out-kyverno/tenant-payments', helm: { releaseName: 'tenant-payments' } }],
+      ['tenant-search', { repoURL: 'https://git.example.com/platform/tenancy.git', targetRevision: 'main', path: 'out-kyverno/tenant-search', helm: { releaseName: 'tenant-search' } }],
+    ]);
+    expectValidManifests(applications);
+  });
+
+  test('chart-render renders each chart to exactly the YAML of the same objects', () => {
+    const model = modelOf(text());
+    const groups = renderGroups(model, 'helm');
+    writeFiles(dir, toHelmFiles(groups, model, OPTIONS));
+    const yaml = toYamlFiles(groups);
+    toCharts(groups, model, OPTIONS).forEach((chart, i) => {
+      const result = chartRender(path.join(dir, `${chart.name}-0.1.0.tgz`));
+      expect({ stderr: result.stderr, status: result.status }).toEqual({ stderr: '', status: 0 });
+      expect(result.objects).toEqual(parseAllDocuments(yaml.get(groups[i].file)!).map((d) => d.toJS()).filter((o) => o !== null));
+    });
   });
 });
 
