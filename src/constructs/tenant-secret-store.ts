@@ -5,7 +5,7 @@ import { SECRET_STORE_NAMES } from '../model/names';
 import { tenantNames } from '../model/names';
 import { VaultStoreModel } from '../model/tenancy-model';
 import { DEFAULTS } from '../spec/defaults';
-import { checkTenantTemplate, checkVaultPath, checkVaultRole, checkVaultServer, fillTenant } from '../spec/rules';
+import { checkVaultField, fillTenant } from '../spec/rules';
 import { tenantLabels } from './labels';
 import { refuseIf } from './refuse';
 
@@ -46,10 +46,10 @@ export class TenantSecretStore extends Construct {
     const path = props.vault.path ?? V.path;
     const role = props.vault.role ?? V.role;
     const authMountPath = props.vault.authMountPath ?? V.authMountPath;
-    refuseIf(checkTenantTemplate(path, V.path) ?? checkVaultPath(path, V.path), 'TenantSecretStore', 'vault.path');
-    refuseIf(checkTenantTemplate(role, V.role) ?? checkVaultRole(role), 'TenantSecretStore', 'vault.role');
-    refuseIf(checkVaultPath(authMountPath, V.authMountPath), 'TenantSecretStore', 'vault.authMountPath');
-    refuseIf(checkVaultServer(props.vault.server), 'TenantSecretStore', 'vault.server');
+    const fields = { server: props.vault.server, path, role, authMountPath };
+    for (const [field, value] of Object.entries(fields) as Array<[keyof typeof fields, string]>) {
+      refuseIf(checkVaultField(field, value), 'TenantSecretStore', `vault.${field}`);
+    }
 
     const namespace = tenantNames(props.tenant).namespace;
     const labels = tenantLabels(props.tenant);

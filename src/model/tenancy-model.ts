@@ -3,6 +3,7 @@
  * never have to ask "was this set?". Built once from the spec; read by everything after it.
  */
 import { DEFAULTS } from '../spec/defaults';
+import { normalizeRepoPath } from '../spec/rules';
 import { SpecInput, TenantInput, TenantSettings } from '../spec/schema';
 
 export interface CpuMemory {
@@ -253,11 +254,6 @@ function resolveGitOps(g: NonNullable<NonNullable<SpecInput['platform']>['gitops
 }
 
 /** `./dist/` → `dist`; the repository root is `.`. */
-function normalizeRepoPath(path: string): string {
-  const clean = path.replace(/^\.\//, '').replace(/\/+$/, '');
-  return clean === '' ? '.' : clean;
-}
-
 function resolveIssuer(issuer: NonNullable<TenantSettings['issuer']>): IssuerModel {
   if (issuer.acme) return { acme: { email: issuer.acme.email, server: issuer.acme.server ?? DEFAULTS.platform.acmeServer } };
   if (issuer.ca) return { ca: { secretName: issuer.ca.secretName } };

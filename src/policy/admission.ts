@@ -14,10 +14,11 @@
  * every tenant and adding a tenant changes no shared object.
  *
  * CEL used here, all in Kubernetes' CEL environment since 1.23–1.30 (VAP is GA in 1.30):
- * macros `has`, `all`, `exists`, `filter`; `in`, `size`, `contains`, `matches`; and from the
+ * macros `has`, `all`, `exists`, `filter`; `in`, `size`, `contains`, `startsWith`, `matches`; and from the
  * strings extension (version 0) `split` and `lowerAscii`.
  */
 import { ANNOTATIONS, ADMISSION_POLICY_NAMES } from '../model/names';
+import { COPY_OFFER_ANNOTATION_PREFIXES } from './secret-sync';
 import { LABELS } from '../model/names';
 
 /** One validation: a CEL expression that must be true, and what the user reads when it is not. */
@@ -90,16 +91,11 @@ const hostsWithinDomains = (rule: string, matcher: 'host' | 'hostsni') =>
 
 const none = (field: string) => `(!has(${field}) || size(${field}) == 0)`;
 
-/**
- * Annotation prefixes of the Secret and ConfigMap copying tools cert-manager's FAQ names. On a
- * tenant's object they push copies into other namespaces (reflector's `reflection-auto-*`,
- * replicator's `replicate-to`), offer it to them, or pull from them.
- */
-export const SECRET_COPY_ANNOTATION_PREFIXES = ['reflector.v1.k8s.emberstack.com/', 'replicator.v1.mittwald.de/'] as const;
+/** True when the annotation map at `field` has no key by which reflector or replicator would copy the object elsewhere. */
+const noCopyOffers = (field: string) =>
+  `(!has(${field}) || ${field}.all(k, ${COPY_OFFER_ANNOTATION_PREFIXES.map((p) => `!k.startsWith('${p}')`).join(' && ')}))`;
 
-/** True when the annotation map at `field` has no key of a copying tool. */
-const noCopyAnnotations = (field: string) =>
-  `(!has(${field}) || ${field}.all(k, ${SECRET_COPY_ANNOTATION_PREFIXES.map((p) => `!k.startsWith('${p}')`).join(' && ')}))`;
+const COPY_OFFERS = COPY_OFFER_ANNOTATION_PREFIXES.map((p) => `${p}*`).join(', ');
 
 /** The guard rails, in the order they are rendered. `externalSecrets` adds the ExternalSecret rule. */
 export function admissionRules(options: { readonly externalSecrets: boolean }): AdmissionRule[] {
@@ -112,6 +108,10 @@ export function admissionRules(options: { readonly externalSecrets: boolean }): 
       kyvernoKinds: ['cert-manager.io/v1/Certificate', 'cert-manager.io/v1/CertificateRequest'],
       variables: [...DOMAIN_VARIABLES, { name: 'isCertificate', expression: "object.kind == 'Certificate'" }],
       validations: [
+        {
+          expression: `!variables.isCertificate || !has(object.spec.secretTemplate) || ${noCopyOffers('object.spec.secretTemplate.annotations')}`,
+          message: `spec.secretTemplate.annotations may not carry ${COPY_OFFERS} keys: they would copy the certificate's key into other namespaces, other tenants' too.`,
+        },
         {
           expression: "(!has(object.spec.issuerRef.kind) || object.spec.issuerRef.kind in ['', 'Issuer']) && (!has(object.spec.issuerRef.group) || object.spec.issuerRef.group in ['', 'cert-manager.io'])",
           message: 'spec.issuerRef must name a namespaced cert-manager Issuer (kind Issuer, group cert-manager.io): a ClusterIssuer or an external issuer signs for every namespace.',
@@ -249,15 +249,15 @@ export function admissionRules(options: { readonly externalSecrets: boolean }): 
     },
     {
       name: ADMISSION_POLICY_NAMES.secretCopies,
-      title: 'Secrets and ConfigMaps carry no copying-tool annotations',
-      threat: 'where reflector or replicator runs (as for the wildcard\'s syncTo), annotations on a tenant\'s Secret or ConfigMap would push copies into other tenants\' namespaces, or pull other namespaces\' Secrets in',
+      title: 'Secrets and ConfigMaps offer no copies of themselves to other namespaces',
+      threat: 'where reflector or replicator runs (as for the wildcard\'s syncTo), annotations on a tenant\'s Secret or ConfigMap would push copies into other tenants\' namespaces, or offer it for them to pull',
       resources: [{ apiGroups: [''], apiVersions: ['v1'], resources: ['secrets', 'configmaps'] }],
       kyvernoKinds: ['Secret', 'ConfigMap'],
       variables: [],
       validations: [
         {
-          expression: noCopyAnnotations('object.metadata.annotations'),
-          message: `a Secret or ConfigMap in a tenant namespace may not carry ${SECRET_COPY_ANNOTATION_PREFIXES.map((p) => `${p}*`).join(' or ')} annotations: they copy objects across namespaces, into other tenants' too.`,
+          expression: noCopyOffers('object.metadata.annotations'),
+          message: `a Secret or ConfigMap in a tenant namespace may not carry ${COPY_OFFERS} annotations: they copy it into other namespaces, other tenants' too. Copies the platform distributes into this namespace are fine.`,
         },
       ],
     },
@@ -280,12 +280,12 @@ export function admissionRules(options: { readonly externalSecrets: boolean }): 
           message: 'an ExternalSecret in a tenant namespace may not use a ClusterGenerator: it mints credentials meant for every namespace.',
         },
         {
-          expression: "!has(object.spec.target) || !has(object.spec.target.creationPolicy) || object.spec.target.creationPolicy != 'Merge'",
-          message: 'spec.target.creationPolicy Merge writes into an existing Secret (a TLS Secret of cert-manager, say) that owners may not change themselves — let the ExternalSecret own a Secret of its own (Owner, the default).',
+          expression: "!has(object.spec.target) || !has(object.spec.target.creationPolicy) || object.spec.target.creationPolicy in ['Owner', 'None']",
+          message: 'spec.target.creationPolicy must be Owner (the default) or None: Merge, CreateOrMerge and Orphan write into Secrets that no ExternalSecret owns, or leave Secrets nothing owns.',
         },
         {
-          expression: `!has(object.spec.target) || !has(object.spec.target.template) || !has(object.spec.target.template.metadata) || ${noCopyAnnotations('object.spec.target.template.metadata.annotations')}`,
-          message: `spec.target.template.metadata.annotations may not carry ${SECRET_COPY_ANNOTATION_PREFIXES.map((p) => `${p}*`).join(' or ')} keys: they would copy the Secret into other namespaces, other tenants' too.`,
+          expression: `!has(object.spec.target) || !has(object.spec.target.template) || !has(object.spec.target.template.metadata) || ${noCopyOffers('object.spec.target.template.metadata.annotations')}`,
+          message: `spec.target.template.metadata.annotations may not carry ${COPY_OFFERS} keys: they would copy the Secret into other namespaces, other tenants' too.`,
         },
       ],
     });

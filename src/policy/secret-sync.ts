@@ -31,6 +31,15 @@ export interface SyncInstruction {
 
 const REFLECTOR = 'reflector.v1.k8s.emberstack.com/';
 const REPLICATOR = 'replicator.v1.mittwald.de/';
+
+/**
+ * Prefixes of the annotations by which an object pushes copies of itself into other namespaces
+ * or offers itself to them: reflector's `reflection-allowed*` and `reflection-auto-*`,
+ * replicator's `replicate-to*` and `replication-allowed*`. The marks the tools put on their
+ * copies (`reflects`, `replicated-*`) and replicator's pull request (`replicate-from`) are not
+ * among them: a copy may only be pulled from a source that offers it.
+ */
+export const COPY_OFFER_ANNOTATION_PREFIXES = [`${REFLECTOR}reflection-`, `${REPLICATOR}replicate-to`, `${REPLICATOR}replication-allowed`] as const;
 export const KUBED_SYNC = 'kubed.appscode.com/sync';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

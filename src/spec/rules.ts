@@ -202,13 +202,15 @@ export function syncToTenantRefusal(namespace: string): string {
   return `\`${namespace}\` is a tenant namespace: a copy of the wildcard certificate's Secret would let that tenant serve every host under the wildcard, other tenants' included — sync it only to platform namespaces, never to a tenant`;
 }
 
+/** The refusal for a namespace listed twice in `platform.wildcard.syncTo.namespaces`. */
+export function duplicateSyncNamespaceRefusal(namespace: string): string {
+  return `\`${namespace}\` is listed twice — remove one entry`;
+}
+
 /** The refusal for a tenant named like a namespace the wildcard Secret is copied to. */
 export function tenantInSyncToRefusal(namespace: string): string {
   return `\`${namespace}\` is listed in \`platform.wildcard.syncTo.namespaces\`: this tenant would receive a copy of the wildcard certificate's private key and could serve every host under it — choose another tenant name`;
 }
-
-/** Fields of `platform.externalSecrets.vault` that scope a tenant's SecretStore and so must name the tenant. */
-export const TENANT_SCOPED_VAULT_FIELDS = ['path', 'role'] as const;
 
 /**
  * Checks a per-tenant template such as `secret/{tenant}`: it must contain `{tenant}` (else every
@@ -230,36 +232,56 @@ export function fillTenant(template: string, tenant: string): string {
   return template.split('{tenant}').join(tenant);
 }
 
+/** A repository path as the GitOps objects use it: no leading `./`, no trailing `/`, and `.` for the root. */
+export function normalizeRepoPath(path: string): string {
+  const clean = path.replace(/^\.\//, '').replace(/\/+$/, '');
+  return clean === '' ? '.' : clean;
+}
+
 /** Checks a path inside the GitOps repository (`platform.gitops.*.path`): relative, without `..`, `.` or empty segments. */
 export function checkRepoPath(path: string): string | undefined {
   const fix = 'write a folder inside the repository relative to its root, with letters, digits, `.`, `_`, `-` and `/` between folder names — e.g. `dist`';
   if (path === '') return `is empty — ${fix}`;
-  // The model strips a leading `./` and trailing slashes; `.` and `./` are the repository's root.
-  const clean = path.replace(/^\.\//, '').replace(/\/+$/, '');
-  if (!path.startsWith('/') && (clean === '' || clean === '.')) return undefined;
-  const segments = clean.split('/');
-  if (path.startsWith('/') || segments.some((s) => s === '' || s === '.' || s === '..' || !/^[A-Za-z0-9._-]+$/.test(s))) {
+  const clean = normalizeRepoPath(path);
+  if (!path.startsWith('/') && clean === '.') return undefined;
+  if (path.startsWith('/') || clean.split('/').some((s) => s === '' || s === '.' || s === '..' || !/^[A-Za-z0-9._-]+$/.test(s))) {
     return `\`${path}\` is not a plain relative folder (absolute, \`..\`, \`.\`, \`//\` or other characters) — ${fix}`;
   }
   return undefined;
 }
 
-/**
- * Checks a path in Vault (`path`, `authMountPath`): segments of letters, digits, `.`, `_`, `-`
- * and `{tenant}`, never `.`, `..` or empty — so a template cannot climb out of the tenant's mount.
- */
-export function checkVaultPath(path: string, example: string): string | undefined {
-  const segments = path.split('/');
-  if (segments.some((s) => s === '' || s === '.' || s === '..' || !/^([A-Za-z0-9._-]|\{tenant\})+$/.test(s))) {
-    return `\`${path}\` is not a plain Vault path (empty, \`.\` or \`..\` segments, leading or trailing \`/\`, or other characters) — write e.g. \`${example}\``;
-  }
-  return undefined;
-}
+/** The fields of `platform.externalSecrets.vault`; `path` and `role` are per-tenant templates. */
+export type VaultField = 'server' | 'path' | 'role' | 'authMountPath';
 
-/** Checks a Vault role name template: letters, digits, `.`, `_`, `-` and `{tenant}`. */
-export function checkVaultRole(role: string): string | undefined {
-  if (!/^([A-Za-z0-9._-]|\{tenant\})+$/.test(role)) {
-    return `\`${role}\` is not a Vault role name (letters, digits, \`.\`, \`_\`, \`-\` and \`{tenant}\`) — write e.g. \`tenant-{tenant}\``;
+/** Examples the Vault refusals suggest (also the defaults, but for `server`). */
+const VAULT_EXAMPLES: Record<VaultField, string> = {
+  server: 'https://vault.example.com:8200',
+  path: 'tenants/{tenant}',
+  role: 'tenant-{tenant}',
+  authMountPath: 'kubernetes',
+};
+
+/**
+ * Checks one field of `platform.externalSecrets.vault` (the spec schema and `TenantSecretStore`
+ * both call it):
+ * - `server`: an https URL without credentials, query or fragment;
+ * - `path` and `role`: templates naming `{tenant}` (else every tenant's SecretStore reaches the
+ *   same secrets), in Vault's name characters, and for `path` without `.`, `..` or empty segments,
+ *   so a template cannot climb out of the tenant's mount;
+ * - `authMountPath`: the same path rules, without placeholders (it is the same for every tenant).
+ */
+export function checkVaultField(field: VaultField, value: string): string | undefined {
+  const example = VAULT_EXAMPLES[field];
+  if (field === 'server') return checkVaultServer(value, example);
+  const template = field === 'authMountPath' ? undefined : checkTenantTemplate(value, example);
+  if (template) return template;
+  const name = field === 'authMountPath' ? /^[A-Za-z0-9._-]+$/ : /^([A-Za-z0-9._-]|\{tenant\})+$/;
+  const segments = field === 'role' ? [value] : value.split('/');
+  if (segments.some((s) => s === '' || s === '.' || s === '..' || !name.test(s))) {
+    const what = field === 'role'
+      ? 'a Vault role name (letters, digits, `.`, `_`, `-`' + ' and `{tenant}`)'
+      : `a plain Vault path (no empty, \`.\` or \`..\` segments, no leading or trailing \`/\`; letters, digits, \`.\`, \`_\`, \`-\`${field === 'path' ? ' and `{tenant}`' : ''})`;
+    return `\`${value}\` is not ${what} — write e.g. \`${example}\``;
   }
   return undefined;
 }
@@ -275,17 +297,14 @@ function parseUrl(text: string): URL | undefined {
 
 const CREDENTIALS_IN_URL = 'a URL is written into every rendered file and readable by whoever reads them';
 
-/** Checks `platform.externalSecrets.vault.server`: an https origin, without credentials, path, query or fragment. */
-export function checkVaultServer(server: string): string | undefined {
-  const url = parseUrl(server);
-  const example = 'e.g. `https://vault.example.com:8200`';
-  if (!url || url.protocol !== 'https:') {
-    return `must be the https URL of your Vault server, ${example} — a token sent over plain http can be read on the way`;
+/** Checks the Vault server URL: https (a path prefix of a gateway is fine), without credentials, query or fragment. */
+function checkVaultServer(server: string, example: string): string | undefined {
+  const url = /^\S+$/.test(server) ? parseUrl(server) : undefined;
+  if (!url || url.protocol !== 'https:' || !server.startsWith('https://')) {
+    return `must be the https URL of your Vault server, e.g. \`${example}\` — a token sent over plain http can be read on the way`;
   }
-  if (url.username || url.password) return `\`${server}\` carries credentials; ${CREDENTIALS_IN_URL} — write only the server, ${example}`;
-  if (url.pathname !== '/' || url.search || url.hash) {
-    return `\`${server}\` has a path, query or fragment; External Secrets adds the API path itself — write only the server, ${example}`;
-  }
+  if (url.username || url.password) return `\`${server}\` carries credentials; ${CREDENTIALS_IN_URL} — write only the server, e.g. \`${example}\``;
+  if (url.search || url.hash) return `\`${server}\` has a query or fragment, which Vault's client would mangle — write only the server, e.g. \`${example}\``;
   return undefined;
 }
 
@@ -299,29 +318,33 @@ export function checkArgoServer(server: string): string | undefined {
 }
 
 /**
- * Checks a Git repository URL the GitOps engine pulls from: `https://` or `ssh://` (Argo CD also
- * takes `git@host:path`), never plain `http` (anyone on the path could change what the cluster
- * applies) and never with a password or token in it.
+ * Checks a Git repository URL the GitOps engine pulls from: `https://` or `ssh://` in lower case
+ * (Argo CD also takes `user@host:path`), never plain `http` (anyone on the path could change what
+ * the cluster applies), no spaces, and no password in it. A user name alone is allowed (Azure
+ * DevOps and Bitbucket put one in their clone URLs).
  */
 export function checkGitUrl(text: string, engine: 'argocd' | 'flux'): string | undefined {
   const credentials = engine === 'argocd' ? 'a repository Secret in Argo CD' : '`secretRef`';
   const example = engine === 'argocd' ? '`https://git.example.com/platform/tenancy.git` or `git@git.example.com:platform/tenancy.git`' : '`https://git.example.com/platform/tenancy.git` or `ssh://git@git.example.com/platform/tenancy.git`';
-  if (engine === 'argocd' && /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^/]/.test(text) && !/\s/.test(text)) return undefined;
-  const url = parseUrl(text);
-  if (!url || url.protocol === 'http:' || !['https:', 'ssh:'].includes(url.protocol) || !url.hostname) {
-    const http = url?.protocol === 'http:' ? ' — plain http lets anyone on the path change what the cluster applies' : '';
+  if (engine === 'argocd' && /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\s/][^\s]*$|^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:\/\S+$/.test(text)) return undefined;
+  const url = /^(https|ssh):\/\/\S+$/.test(text) ? parseUrl(text) : undefined;
+  if (!url || !url.hostname) {
+    const http = /^http:/i.test(text) ? ' — plain http lets anyone on the path change what the cluster applies' : '';
     return `\`${text}\` is not an https or ssh Git URL${http}; write e.g. ${example}`;
   }
-  if (url.password || (url.protocol === 'https:' && url.username)) {
-    return `\`${text}\` carries credentials; ${CREDENTIALS_IN_URL} — remove them from the URL and give them to the engine through ${credentials}`;
+  if (url.password) {
+    return `\`${text}\` carries a password or token; ${CREDENTIALS_IN_URL} — remove it from the URL and give it to the engine through ${credentials}`;
   }
   return undefined;
 }
 
-/** Checks `platform.gitops.*.namespace` against the platform namespace (tenant names are checked with the whole spec). */
+/** Checks `platform.gitops.*.namespace` against the platform namespace and `default` (tenant names are checked with the whole spec). */
 export function checkGitOpsNamespace(namespace: string, platformNamespace: string): string | undefined {
   if (namespace === platformNamespace) {
     return `\`${namespace}\` is the platform namespace, whose Secrets every tenant's Traefik may read, Git credentials included — use the engine's own namespace`;
+  }
+  if (namespace === 'default') {
+    return '`default` is where workloads and people without a namespace of their own end up, in reach of the Git credentials — use the engine\'s own namespace';
   }
   return undefined;
 }

@@ -18,14 +18,12 @@ import {
   checkRepoPath,
   checkSyncNamespace,
   checkSyncVia,
-  checkTenantTemplate,
   checkTenantDomain,
   checkTenantName,
-  checkVaultPath,
-  checkVaultRole,
-  checkVaultServer,
+  checkVaultField,
   checkWildcardDnsName,
   CLUSTER_ISSUER_REFUSAL,
+  duplicateSyncNamespaceRefusal,
   gitOpsTenantRefusal,
   isWithin,
   MAX_TRAEFIK_REPLICAS,
@@ -206,12 +204,6 @@ const checkedString = (check: (value: string) => string | undefined) => z.string
   const refusal = check(v);
   if (refusal) ctx.addIssue({ code: 'custom', message: refusal });
 });
-/** A per-tenant template such as `secret/{tenant}`: must name the tenant, so no two tenants share a scope. */
-const tenantTemplate = (example: string, check: (value: string) => string | undefined) =>
-  z.string().min(1).superRefine((v, ctx) => {
-    const refusal = checkTenantTemplate(v, example) ?? check(v);
-    if (refusal) ctx.addIssue({ code: 'custom', message: refusal });
-  });
 const noSpaces = (example: string) => z.string().regex(/^\S+$/, { error: `must be one word without spaces, e.g. \`${example}\`` });
 const dnsLabel = (example: string) => z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: `must be a DNS-1123 label, e.g. \`${example}\`` }).max(63);
 const repoPath = checkedString(checkRepoPath);
@@ -219,17 +211,17 @@ const repoPath = checkedString(checkRepoPath);
 /** External Secrets Operator: a namespaced SecretStore per tenant, scoped to the tenant in Vault. */
 const externalSecrets = z.strictObject({
   vault: z.strictObject({
-    server: checkedString(checkVaultServer),
-    path: tenantTemplate('tenants/{tenant}', (v) => checkVaultPath(v, 'tenants/{tenant}')).optional(),
+    server: checkedString((v) => checkVaultField('server', v)),
+    path: checkedString((v) => checkVaultField('path', v)).optional(),
     version: z.enum(['v1', 'v2']).optional(),
-    role: tenantTemplate('tenant-{tenant}', checkVaultRole).optional(),
-    authMountPath: checkedString((v) => checkVaultPath(v, 'kubernetes')).optional(),
+    role: checkedString((v) => checkVaultField('role', v)).optional(),
+    authMountPath: checkedString((v) => checkVaultField('authMountPath', v)).optional(),
   }),
 });
 
 /** A Go duration above zero, as Flux reads `interval`. */
 const interval = z.string()
-  .regex(/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/, { error: 'must be a duration such as `10m` or `1h`' })
+  .regex(/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/, { error: 'must be a duration such as `10m` or `1h`', abort: true })
   .refine((v) => /[1-9]/.test(v), { error: 'must be longer than zero, e.g. `10m` — Flux would poll without pause' });
 
 /** A GitOps engine that applies each tenant's file: Argo CD or Flux, exactly one. */
@@ -372,13 +364,14 @@ function checkSpec(input: unknown, ctx: z.RefinementCtx): void {
     if (!isString(ns)) return;
     const refusal = checkSyncNamespace(ns, platformNamespace)
       ?? (nameOwner.has(ns) ? syncToTenantRefusal(ns) : undefined)
-      ?? (syncNamespaces.indexOf(ns) < j ? `\`${ns}\` is listed twice — remove one entry` : undefined);
+      ?? (syncNamespaces.indexOf(ns) < j ? duplicateSyncNamespaceRefusal(ns) : undefined);
     if (refusal) ctx.addIssue({ code: 'custom', path: ['platform', 'wildcard', 'syncTo', 'namespaces', j], message: refusal });
   });
 
-  if (engine && isString(gitopsNamespace)) {
-    const refusal = checkGitOpsNamespace(gitopsNamespace, platformNamespace) ?? (nameOwner.has(gitopsNamespace) ? gitOpsTenantRefusal(gitopsNamespace) : undefined);
-    if (refusal) ctx.addIssue({ code: 'custom', path: ['platform', 'gitops', engine, ...(isString(engineNamespace) ? ['namespace'] : [])], message: refusal });
+  // A default namespace is the engine's own: a clash with it is reported at the tenant's name only.
+  if (engine && isString(engineNamespace)) {
+    const refusal = checkGitOpsNamespace(engineNamespace, platformNamespace) ?? (nameOwner.has(engineNamespace) ? gitOpsTenantRefusal(engineNamespace) : undefined);
+    if (refusal) ctx.addIssue({ code: 'custom', path: ['platform', 'gitops', engine, 'namespace'], message: refusal });
   }
 
   const dnsNames = asRecord(platformInput.wildcard).dnsNames;

@@ -86,6 +86,11 @@ describeCel('Certificates: namespaced Issuer, only the tenant\'s domains', () =>
     expect(cert({ dnsNames: ['*.pay.example.com'] })).toEqual(deniedBy('a tenant Certificate may not name a wildcard', 'spec.dnsNames and spec.commonName'));
   });
 
+  test('refuses secretTemplate annotations that would copy the key elsewhere, and admits others', () => {
+    expect(cert({ dnsNames: ['pay.example.com'], secretTemplate: { annotations: { 'reflector.v1.k8s.emberstack.com/reflection-auto-enabled': 'true' } } })).toEqual(deniedBy('spec.secretTemplate.annotations may not carry'));
+    expect(cert({ dnsNames: ['pay.example.com'], secretTemplate: { annotations: { 'example.com/team': 'payments' }, labels: { a: 'b' } } })).toEqual(allowed);
+  });
+
   test('refuses identities other than hosts', () => {
     for (const extra of [{ ipAddresses: ['10.0.0.1'] }, { uris: ['spiffe://cluster/ns/kube-system/sa/default'] }, { emailAddresses: ['a@example.com'] }, { literalSubject: 'CN=search.example.com' }]) {
       expect(cert({ dnsNames: ['pay.example.com'], ...extra })).toEqual(deniedBy('a tenant Certificate names hosts only'));
@@ -284,10 +289,12 @@ describeCel('ExternalSecrets: only the namespace\'s own SecretStore', () => {
     expect(es({ dataFrom: [{ sourceRef: { generatorRef: { apiVersion: 'generators.external-secrets.io/v1alpha1', kind: 'ClusterGenerator', name: 'g' } } }] })).toEqual(deniedBy('an ExternalSecret in a tenant namespace may not use a ClusterGenerator'));
   });
 
-  test('admits templates and the Owner and Orphan policies; refuses Merge into an existing Secret', () => {
+  test('admits templates and the Owner and None policies; refuses those that write Secrets no ExternalSecret owns', () => {
     expect(es({ target: { name: 'db', creationPolicy: 'Owner', template: { type: 'kubernetes.io/basic-auth', metadata: { labels: { app: 'db' }, annotations: { 'app.example.com/x': 'y' } }, data: { url: 'postgres://{{ .user }}' } } } })).toEqual(allowed);
-    expect(es({ target: { name: 'db', creationPolicy: 'Orphan' } })).toEqual(allowed);
-    expect(es({ target: { name: 'payments-tls', creationPolicy: 'Merge' } })).toEqual(deniedBy('spec.target.creationPolicy Merge writes into an existing Secret'));
+    expect(es({ target: { name: 'db', creationPolicy: 'None' } })).toEqual(allowed);
+    for (const creationPolicy of ['Merge', 'CreateOrMerge', 'Orphan']) {
+      expect(es({ target: { name: 'payments-tls', creationPolicy } })).toEqual(deniedBy('spec.target.creationPolicy must be Owner (the default) or None'));
+    }
   });
 
   test('refuses a template whose annotations would make reflector or replicator copy the Secret elsewhere', () => {
@@ -307,16 +314,19 @@ describeCel('Secrets and ConfigMaps: no annotations of a copying tool', () => {
     namespaceObject: paymentsNs,
   });
 
-  test('admits Secrets and ConfigMaps without annotations or with others', () => {
+  test('admits Secrets and ConfigMaps without annotations, with others, and the copies the platform distributes here', () => {
     expect(object('Secret')).toEqual(allowed);
     expect(object('ConfigMap', { 'kubernetes.io/description': 'x', 'cert-manager.io/issuer-name': 'tenant-issuer' })).toEqual(allowed);
+    expect(object('Secret', { 'reflector.v1.k8s.emberstack.com/reflects': 'platform/registry-pull', 'reflector.v1.k8s.emberstack.com/reflected-version': '42' })).toEqual(allowed);
+    expect(object('Secret', { 'replicator.v1.mittwald.de/replicate-from': 'platform/registry-pull', 'replicator.v1.mittwald.de/replicated-at': '2026-11-23T00:00:00Z' })).toEqual(allowed);
   });
 
   test.each([
     ['Secret', 'reflector.v1.k8s.emberstack.com/reflection-auto-namespaces', 'search'],
-    ['Secret', 'reflector.v1.k8s.emberstack.com/reflects', 'traefik/platform-wildcard-tls'],
+    ['Secret', 'reflector.v1.k8s.emberstack.com/reflection-allowed', 'true'],
     ['Secret', 'replicator.v1.mittwald.de/replicate-to', 'search'],
-    ['ConfigMap', 'replicator.v1.mittwald.de/replicate-from', 'search/settings'],
+    ['ConfigMap', 'replicator.v1.mittwald.de/replicate-to-matching', 'team=search'],
+    ['ConfigMap', 'replicator.v1.mittwald.de/replication-allowed', 'true'],
   ])('refuses a %s annotated %s', (kind, key, value) => {
     expect(object(kind, { [key]: value })).toEqual(deniedBy('a Secret or ConfigMap in a tenant namespace may not carry'));
   });

@@ -72,13 +72,16 @@ describe('platform.externalSecrets', () => {
     const vault = '  externalSecrets:\n    vault:\n      server: "https://root:s3cr3t@vault.example.com:8200"\n      path: "{tenant}/../shared"\n      role: "{tenant}*"\n      authMountPath: "../../sys"\n';
     expect(refusals(oneTenantSpec('', vault))).toEqual([
       'tenancy.yaml:5:15: platform.externalSecrets.vault.server: `https://root:s3cr3t@vault.example.com:8200` carries credentials; a URL is written into every rendered file and readable by whoever reads them — write only the server, e.g. `https://vault.example.com:8200`',
-      'tenancy.yaml:6:13: platform.externalSecrets.vault.path: `{tenant}/../shared` is not a plain Vault path (empty, `.` or `..` segments, leading or trailing `/`, or other characters) — write e.g. `tenants/{tenant}`',
+      'tenancy.yaml:6:13: platform.externalSecrets.vault.path: `{tenant}/../shared` is not a plain Vault path (no empty, `.` or `..` segments, no leading or trailing `/`; letters, digits, `.`, `_`, `-` and `{tenant}`) — write e.g. `tenants/{tenant}`',
       'tenancy.yaml:7:13: platform.externalSecrets.vault.role: `{tenant}*` is not a Vault role name (letters, digits, `.`, `_`, `-` and `{tenant}`) — write e.g. `tenant-{tenant}`',
-      'tenancy.yaml:8:22: platform.externalSecrets.vault.authMountPath: `../../sys` is not a plain Vault path (empty, `.` or `..` segments, leading or trailing `/`, or other characters) — write e.g. `kubernetes`',
+      'tenancy.yaml:8:22: platform.externalSecrets.vault.authMountPath: `../../sys` is not a plain Vault path (no empty, `.` or `..` segments, no leading or trailing `/`; letters, digits, `.`, `_`, `-`) — write e.g. `kubernetes`',
     ]);
-    expect(refusals(oneTenantSpec('', '  externalSecrets:\n    vault: { server: "https://vault.example.com:8200/v1/?x=1" }\n'))).toEqual([
-      'tenancy.yaml:4:22: platform.externalSecrets.vault.server: `https://vault.example.com:8200/v1/?x=1` has a path, query or fragment; External Secrets adds the API path itself — write only the server, e.g. `https://vault.example.com:8200`',
+    expect(refusals(oneTenantSpec('', '  externalSecrets:\n    vault: { server: "https://vault.example.com:8200/?x=1", authMountPath: "k8s-{tenant}" }\n'))).toEqual([
+      'tenancy.yaml:4:22: platform.externalSecrets.vault.server: `https://vault.example.com:8200/?x=1` has a query or fragment, which Vault\'s client would mangle — write only the server, e.g. `https://vault.example.com:8200`',
+      'tenancy.yaml:4:76: platform.externalSecrets.vault.authMountPath: `k8s-{tenant}` is not a plain Vault path (no empty, `.` or `..` segments, no leading or trailing `/`; letters, digits, `.`, `_`, `-`) — write e.g. `kubernetes`',
     ]);
+    // A gateway's path prefix, KV v2 style paths and dotted role names are plain Vault.
+    expect(() => parseSpec(oneTenantSpec('', '  externalSecrets:\n    vault: { server: "https://gw.example.com/vault", path: "secret/data/{tenant}", role: "tenant.{tenant}_rw", authMountPath: "k8s/prod" }\n'))).not.toThrow();
   });
 });
 
@@ -99,14 +102,20 @@ describe('platform.gitops and platform.admission', () => {
   test('refuses plain http, credentials in URLs, an scp-style URL for Flux, ssh without a key, and a zero interval', () => {
     const argocd = (fields: string) => oneTenantSpec('', `  gitops:\n    argocd: { ${fields} }\n`);
     expect(refusals(argocd('repoURL: "https://deploy:ghp_SECRET@github.com/x.git", server: "https://x:y@cluster"'))).toEqual([
-      'tenancy.yaml:4:24: platform.gitops.argocd.repoURL: `https://deploy:ghp_SECRET@github.com/x.git` carries credentials; a URL is written into every rendered file and readable by whoever reads them — remove them from the URL and give them to the engine through a repository Secret in Argo CD',
+      'tenancy.yaml:4:24: platform.gitops.argocd.repoURL: `https://deploy:ghp_SECRET@github.com/x.git` carries a password or token; a URL is written into every rendered file and readable by whoever reads them — remove it from the URL and give it to the engine through a repository Secret in Argo CD',
       'tenancy.yaml:4:78: platform.gitops.argocd.server: `https://x:y@cluster` is not an https URL without credentials — use the API server URL Argo CD knows the cluster by, e.g. `https://kubernetes.default.svc`',
     ]);
     expect(refusals(argocd('repoURL: "http://git.internal/x.git"'))).toEqual([
       'tenancy.yaml:4:24: platform.gitops.argocd.repoURL: `http://git.internal/x.git` is not an https or ssh Git URL — plain http lets anyone on the path change what the cluster applies; write e.g. `https://git.example.com/platform/tenancy.git` or `git@git.example.com:platform/tenancy.git`',
     ]);
-    for (const url of ['git@github.com:org/x.git', 'ssh://git@github.com/org/x.git', 'https://github.com/org/x.git']) {
+    for (const url of [
+      'git@github.com:org/x.git', 'git@git.example.com:/srv/git/x.git', 'ssh://git@github.com/org/x.git', 'ssh://git@git.example.com:2222/org/x.git',
+      'https://github.com/org/x.git', 'https://ghe.example.com:8443/org/x.git', 'https://myorg@dev.azure.com/myorg/proj/_git/x',
+    ]) {
       expect(() => parseSpec(argocd(`repoURL: "${url}"`))).not.toThrow();
+    }
+    for (const url of ['https://git.exa\tmple.com/x.git', 'https://git.example.com/my repo.git', 'HTTPS://git.example.com/x.git', 'ftp://git.example.com/x.git']) {
+      expect(refusals(argocd(`repoURL: ${JSON.stringify(url)}`))).toEqual([expect.stringContaining('is not an https or ssh Git URL; write e.g.')]);
     }
     const flux = (fields: string) => oneTenantSpec('', `  gitops:\n    flux: { ${fields} }\n`);
     expect(refusals(flux('url: "git@github.com:org/x.git", interval: 0s'))).toEqual([
@@ -121,6 +130,9 @@ describe('platform.gitops and platform.admission', () => {
   test('refuses a GitOps namespace that is the platform\'s or a tenant\'s, on both sides of the clash', () => {
     expect(refusals(oneTenantSpec('', '  gitops:\n    argocd: { repoURL: "https://git.example.com/t.git", namespace: traefik }\n'))).toEqual([
       "tenancy.yaml:4:68: platform.gitops.argocd.namespace: `traefik` is the platform namespace, whose Secrets every tenant's Traefik may read, Git credentials included — use the engine's own namespace",
+    ]);
+    expect(refusals(oneTenantSpec('', '  gitops:\n    argocd: { repoURL: "https://git.example.com/t.git", namespace: default }\n'))).toEqual([
+      "tenancy.yaml:4:68: platform.gitops.argocd.namespace: `default` is where workloads and people without a namespace of their own end up, in reach of the Git credentials — use the engine's own namespace",
     ]);
     expect(refusals(oneTenantSpec('', '  gitops:\n    flux: { url: "https://git.example.com/t.git", namespace: payments }\n'))).toEqual([
       "tenancy.yaml:4:62: platform.gitops.flux.namespace: `payments` is a tenant namespace: its owners could read the Git credentials there, and the objects that apply every tenant would sit in one tenant's space — use the engine's own namespace",
