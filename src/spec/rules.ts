@@ -279,15 +279,19 @@ export function checkVaultField(field: VaultField, value: string): string | unde
   const segments = field === 'role' ? [value] : value.split('/');
   if (segments.some((s) => s === '' || s === '.' || s === '..' || !name.test(s))) {
     const what = field === 'role'
-      ? 'a Vault role name (letters, digits, `.`, `_`, `-`' + ' and `{tenant}`)'
+      ? 'a Vault role name (letters, digits, `.`, `_`, `-` and `{tenant}`)'
       : `a plain Vault path (no empty, \`.\` or \`..\` segments, no leading or trailing \`/\`; letters, digits, \`.\`, \`_\`, \`-\`${field === 'path' ? ' and `{tenant}`' : ''})`;
     return `\`${value}\` is not ${what} — write e.g. \`${example}\``;
   }
   return undefined;
 }
 
-/** Parses a URL; undefined when it is not one. */
+/**
+ * Parses an absolute URL written plainly: a lower-case scheme and no white space (the URL parser
+ * would quietly drop or encode those, and the text is rendered as written); undefined otherwise.
+ */
 function parseUrl(text: string): URL | undefined {
+  if (!/^[a-z][a-z0-9+.-]*:\/\/\S+$/.test(text)) return undefined;
   try {
     return new URL(text);
   } catch {
@@ -299,8 +303,8 @@ const CREDENTIALS_IN_URL = 'a URL is written into every rendered file and readab
 
 /** Checks the Vault server URL: https (a path prefix of a gateway is fine), without credentials, query or fragment. */
 function checkVaultServer(server: string, example: string): string | undefined {
-  const url = /^\S+$/.test(server) ? parseUrl(server) : undefined;
-  if (!url || url.protocol !== 'https:' || !server.startsWith('https://')) {
+  const url = parseUrl(server);
+  if (url?.protocol !== 'https:') {
     return `must be the https URL of your Vault server, e.g. \`${example}\` — a token sent over plain http can be read on the way`;
   }
   if (url.username || url.password) return `\`${server}\` carries credentials; ${CREDENTIALS_IN_URL} — write only the server, e.g. \`${example}\``;
@@ -326,9 +330,9 @@ export function checkArgoServer(server: string): string | undefined {
 export function checkGitUrl(text: string, engine: 'argocd' | 'flux'): string | undefined {
   const credentials = engine === 'argocd' ? 'a repository Secret in Argo CD' : '`secretRef`';
   const example = engine === 'argocd' ? '`https://git.example.com/platform/tenancy.git` or `git@git.example.com:platform/tenancy.git`' : '`https://git.example.com/platform/tenancy.git` or `ssh://git@git.example.com/platform/tenancy.git`';
-  if (engine === 'argocd' && /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\s/][^\s]*$|^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:\/\S+$/.test(text)) return undefined;
-  const url = /^(https|ssh):\/\/\S+$/.test(text) ? parseUrl(text) : undefined;
-  if (!url || !url.hostname) {
+  if (engine === 'argocd' && /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:\S+$/.test(text)) return undefined;
+  const url = parseUrl(text);
+  if (!url || !['https:', 'ssh:'].includes(url.protocol) || !url.hostname) {
     const http = /^http:/i.test(text) ? ' — plain http lets anyone on the path change what the cluster applies' : '';
     return `\`${text}\` is not an https or ssh Git URL${http}; write e.g. ${example}`;
   }
