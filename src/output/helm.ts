@@ -43,6 +43,8 @@ export interface HelmChart {
 
 /** Kubernetes versions the charts accept: Pod Security admission labels need 1.25. */
 export const KUBE_VERSION = '>=1.25.0-0';
+/** ... and the platform chart's ValidatingAdmissionPolicies (admissionregistration.k8s.io/v1) need 1.30. */
+export const KUBE_VERSION_WITH_VAP = '>=1.30.0-0';
 
 /** Strict SemVer 2 (semver.org), as Helm requires of a chart version. */
 const SEMVER =
@@ -154,6 +156,7 @@ function tenantChart(group: ObjectGroup, tenant: TenantModel, model: TenancyMode
       values: tenantValuesYaml(values),
       schema: tenantValuesSchema(name),
       readme: readme(name, description, options, model.platform, true, TENANT_VALUES.map((v) => ({ ...v, default: defaults.get(v.key) }))),
+      kubeVersion: KUBE_VERSION,
     }),
   };
 }
@@ -190,6 +193,7 @@ function platformChart(group: ObjectGroup, model: TenancyModel, options: HelmOpt
       values: '# The platform chart has no values: everything in it comes from the tenancy spec.\n{}\n',
       schema: valuesSchema(PLATFORM_CHART, {}, []),
       readme: readme(PLATFORM_CHART, description, options, p, false, []),
+      kubeVersion: p.admission === 'native' ? KUBE_VERSION_WITH_VAP : KUBE_VERSION,
     }),
   };
 }
@@ -201,11 +205,11 @@ function chartFolder(
   options: HelmOptions,
   templates: ReadonlyArray<{ object: KubeObject; text: string }>,
   notes: string,
-  rest: { values: string; schema: string; readme: string },
+  rest: { values: string; schema: string; readme: string; kubeVersion: string },
 ): Map<string, string> {
   const width = Math.max(2, String(templates.length - 1).length);
   const files = new Map<string, string>();
-  files.set('Chart.yaml', chartYaml(name, description, options));
+  files.set('Chart.yaml', chartYaml(name, description, options, rest.kubeVersion));
   files.set('values.yaml', rest.values);
   files.set('values.schema.json', rest.schema);
   files.set('README.md', rest.readme);
@@ -219,7 +223,7 @@ function chartFolder(
   return files;
 }
 
-function chartYaml(name: string, description: string, options: HelmOptions): string {
+function chartYaml(name: string, description: string, options: HelmOptions, kubeVersion: string): string {
   const q = (s: string) => JSON.stringify(s);
   return [
     'apiVersion: v2',
@@ -228,7 +232,7 @@ function chartYaml(name: string, description: string, options: HelmOptions): str
     'type: application',
     `version: ${q(options.chartVersion)}`,
     `appVersion: ${q(options.generatorVersion)}`,
-    `kubeVersion: ${q(KUBE_VERSION)}`,
+    `kubeVersion: ${q(kubeVersion)}`,
     'keywords:',
     '  - multi-tenancy',
     '  - traefik',
@@ -421,10 +425,12 @@ function readme(
 /** What must run in the cluster before a chart installs, as one phrase. */
 function clusterRequirements(platform: PlatformModel, tenant: boolean): string {
   const needs = ['cert-manager', 'the Traefik v3 CRDs'];
-  if (tenant && platform.externalSecrets) needs.push('the External Secrets Operator (external-secrets.io/v1)');
+  // Tenant charts hold the SecretStores; Kyverno refuses the platform's ExternalSecret policy without the CRDs.
+  if (platform.externalSecrets && (tenant || platform.admission === 'kyverno')) needs.push('the External Secrets Operator (external-secrets.io/v1)');
   if (!tenant && platform.admission === 'native') needs.push('Kubernetes 1.30+ (ValidatingAdmissionPolicy)');
   if (!tenant && platform.admission === 'kyverno') needs.push('Kyverno 1.13+');
   if (!tenant && platform.wildcard?.syncTo) needs.push(platform.wildcard.syncTo.via);
+  if (platform.gitops && 'argocd' in platform.gitops) needs.push('Argo CD (each chart holds its Application)');
   return `${needs.slice(0, -1).join(', ')} and ${needs[needs.length - 1]}`;
 }
 

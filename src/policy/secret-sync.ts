@@ -32,16 +32,17 @@ export interface SyncInstruction {
 const REFLECTOR = 'reflector.v1.k8s.emberstack.com/';
 const REPLICATOR = 'replicator.v1.mittwald.de/';
 
+export const KUBED_SYNC = 'kubed.appscode.com/sync';
+
 /**
  * Prefixes of the annotations by which an object pushes copies of itself into other namespaces
  * or offers itself to them: reflector's `reflection-allowed*` and `reflection-auto-*`,
- * replicator's `replicate-to*` and `replication-allowed*`. The marks the tools put on their
- * copies (`reflects`, `replicated-*`) and replicator's pull request (`replicate-from`) are not
- * among them: a copy may only be pulled from a source that offers it.
+ * replicator's `replicate-to*` and `replication-allowed*`, and kubed's (and its successor
+ * config-syncer's) `sync`. The marks the tools put on their copies (`reflects`, `replicated-*`)
+ * and replicator's pull request (`replicate-from`) are not among them: a copy may only be pulled
+ * from a source that offers it.
  */
-export const COPY_OFFER_ANNOTATION_PREFIXES = [`${REFLECTOR}reflection-`, `${REPLICATOR}replicate-to`, `${REPLICATOR}replication-allowed`] as const;
-export const KUBED_SYNC = 'kubed.appscode.com/sync';
-
+export const COPY_OFFER_ANNOTATION_PREFIXES = [`${REFLECTOR}reflection-`, `${REPLICATOR}replicate-to`, `${REPLICATOR}replication-allowed`, KUBED_SYNC] as const;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** The copying instructions in a map of annotations; `ownNamespace` completes a bare `replicate-from` name. */

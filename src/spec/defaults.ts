@@ -72,6 +72,7 @@ export const DEFAULTS = {
  */
 export const RESERVED_NAMESPACES = [
   'default', 'cert-manager', 'argocd', 'external-secrets', 'flux-system', 'gatekeeper-system', 'ingress-nginx', 'kyverno',
+  'reflector', 'vault',
 ] as const;
 /** Prefixes no tenant name may start with. */
 export const RESERVED_NAMESPACE_PREFIXES = ['kube-'] as const;

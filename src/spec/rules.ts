@@ -197,19 +197,17 @@ export function checkSyncNamespace(namespace: string, platformNamespace: string)
   return undefined;
 }
 
-/** The refusal for a tenant namespace in `platform.wildcard.syncTo.namespaces` (needs the whole spec, so the schema calls it). */
-export function syncToTenantRefusal(namespace: string): string {
-  return `\`${namespace}\` is a tenant namespace: a copy of the wildcard certificate's Secret would let that tenant serve every host under the wildcard, other tenants' included — sync it only to platform namespaces, never to a tenant`;
-}
-
 /** The refusal for a namespace listed twice in `platform.wildcard.syncTo.namespaces`. */
 export function duplicateSyncNamespaceRefusal(namespace: string): string {
   return `\`${namespace}\` is listed twice — remove one entry`;
 }
 
-/** The refusal for a tenant named like a namespace the wildcard Secret is copied to. */
+/**
+ * The refusal for a tenant whose namespace is also listed in `platform.wildcard.syncTo.namespaces`
+ * (reported once, at the tenant's name, which is in the file that added the tenant).
+ */
 export function tenantInSyncToRefusal(namespace: string): string {
-  return `\`${namespace}\` is listed in \`platform.wildcard.syncTo.namespaces\`: this tenant would receive a copy of the wildcard certificate's private key and could serve every host under it — choose another tenant name`;
+  return `\`${namespace}\` is also listed in \`platform.wildcard.syncTo.namespaces\`: this tenant would receive a copy of the wildcard certificate's private key and could serve every host under it, other tenants' included — remove it from that list, or choose another tenant name`;
 }
 
 /**
@@ -275,6 +273,9 @@ export function checkVaultField(field: VaultField, value: string): string | unde
   if (field === 'server') return checkVaultServer(value, example);
   const template = field === 'authMountPath' ? undefined : checkTenantTemplate(value, example);
   if (template) return template;
+  if (field === 'authMountPath' && value.startsWith('auth/')) {
+    return `\`${value}\` starts with \`auth/\`, which External Secrets adds itself — write the mount's name, e.g. \`${example}\``;
+  }
   const name = field === 'authMountPath' ? /^[A-Za-z0-9._-]+$/ : /^([A-Za-z0-9._-]|\{tenant\})+$/;
   const segments = field === 'role' ? [value] : value.split('/');
   if (segments.some((s) => s === '' || s === '.' || s === '..' || !name.test(s))) {
@@ -305,10 +306,11 @@ const CREDENTIALS_IN_URL = 'a URL is written into every rendered file and readab
 function checkVaultServer(server: string, example: string): string | undefined {
   const url = parseUrl(server);
   if (url?.protocol !== 'https:') {
-    return `must be the https URL of your Vault server, e.g. \`${example}\` — a token sent over plain http can be read on the way`;
+    return `must be the https URL of your Vault server (lower-case \`https://\`, a valid host and port), e.g. \`${example}\` — a token sent over plain http can be read on the way`;
   }
   if (url.username || url.password) return `\`${server}\` carries credentials; ${CREDENTIALS_IN_URL} — write only the server, e.g. \`${example}\``;
   if (url.search || url.hash) return `\`${server}\` has a query or fragment, which Vault's client would mangle — write only the server, e.g. \`${example}\``;
+  if (/\/v1\/?$/.test(url.pathname)) return `\`${server}\` ends in the API path \`/v1\`, which External Secrets adds itself — write only the server, e.g. \`${example}\``;
   return undefined;
 }
 
@@ -324,8 +326,8 @@ export function checkArgoServer(server: string): string | undefined {
 /**
  * Checks a Git repository URL the GitOps engine pulls from: `https://` or `ssh://` in lower case
  * (Argo CD also takes `user@host:path`), never plain `http` (anyone on the path could change what
- * the cluster applies), no spaces, and no password in it. A user name alone is allowed (Azure
- * DevOps and Bitbucket put one in their clone URLs).
+ * the cluster applies), no spaces, and no user information in an https URL: a token there (GitHub
+ * takes one as the user name) cannot be told from a user name.
  */
 export function checkGitUrl(text: string, engine: 'argocd' | 'flux'): string | undefined {
   const credentials = engine === 'argocd' ? 'a repository Secret in Argo CD' : '`secretRef`';
@@ -334,31 +336,39 @@ export function checkGitUrl(text: string, engine: 'argocd' | 'flux'): string | u
   const url = parseUrl(text);
   if (!url || !['https:', 'ssh:'].includes(url.protocol) || !url.hostname) {
     const http = /^http:/i.test(text) ? ' — plain http lets anyone on the path change what the cluster applies' : '';
-    return `\`${text}\` is not an https or ssh Git URL${http}; write e.g. ${example}`;
+    return `\`${text}\` is not an https or ssh Git URL (lower-case scheme, no spaces)${http}; write e.g. ${example}`;
   }
-  if (url.password) {
-    return `\`${text}\` carries a password or token; ${CREDENTIALS_IN_URL} — remove it from the URL and give it to the engine through ${credentials}`;
+  if (url.password || (url.protocol === 'https:' && url.username)) {
+    return `\`${text}\` carries a user name, password or token; ${CREDENTIALS_IN_URL} — remove \`${url.username}${url.password ? ':…' : ''}@\` from the URL and give credentials to the engine through ${credentials}`;
   }
   return undefined;
 }
 
-/** Checks `platform.gitops.*.namespace` against the platform namespace and `default` (tenant names are checked with the whole spec). */
-export function checkGitOpsNamespace(namespace: string, platformNamespace: string): string | undefined {
+/** Shortest Flux `interval` accepted, in seconds. */
+export const MIN_FLUX_INTERVAL_SECONDS = 30;
+
+/** Seconds in a Go duration such as `1h30m` or `90s` (already matched against the duration pattern). */
+export function durationSeconds(duration: string): number {
+  const unit: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
+  return [...duration.matchAll(/([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)/g)].reduce((sum, [, n, u]) => sum + Number(n) * unit[u], 0);
+}
+
+/**
+ * Checks `platform.gitops.*.namespace` against the platform namespace and the namespaces of
+ * Kubernetes and other add-ons (`engineDefault`, the engine's usual namespace, is fine).
+ * Tenant names are checked with the whole spec.
+ */
+export function checkGitOpsNamespace(namespace: string, platformNamespace: string, engineDefault: string): string | undefined {
   if (namespace === platformNamespace) {
-    return `\`${namespace}\` is the platform namespace, whose Secrets every tenant's Traefik may read, Git credentials included — use the engine's own namespace`;
+    return `\`${namespace}\` is the platform namespace, whose Secrets every tenant's Traefik may read, Git credentials included — use the engine's own namespace, e.g. \`${engineDefault}\``;
   }
-  if (namespace === 'default') {
-    return '`default` is where workloads and people without a namespace of their own end up, in reach of the Git credentials — use the engine\'s own namespace';
+  if (namespace !== engineDefault && isReservedNamespace(namespace)) {
+    return `\`${namespace}\` belongs to Kubernetes or another add-on, whose users would be in reach of the Git credentials (and the engine watches only its own namespace by default) — use the engine's own namespace, e.g. \`${engineDefault}\``;
   }
   return undefined;
 }
 
-/** The refusal for a GitOps namespace that is also a tenant's. */
-export function gitOpsTenantRefusal(namespace: string): string {
-  return `\`${namespace}\` is a tenant namespace: its owners could read the Git credentials there, and the objects that apply every tenant would sit in one tenant's space — use the engine's own namespace`;
-}
-
-/** The refusal for a tenant named like the GitOps engine's namespace. */
+/** The refusal for a tenant whose namespace is also the GitOps engine's (reported once, at the tenant's name). */
 export function tenantIsGitOpsNamespaceRefusal(namespace: string, field: string): string {
-  return `\`${namespace}\` is the GitOps engine's namespace (\`${field}\`), which holds the objects that apply every tenant — choose another tenant name`;
+  return `\`${namespace}\` is also the GitOps engine's namespace (\`${field}\`): the tenant's owners could read the Git credentials there, and the objects that apply every tenant would sit in its space — set another namespace there, or choose another tenant name`;
 }

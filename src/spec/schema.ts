@@ -24,10 +24,10 @@ import {
   checkWildcardDnsName,
   CLUSTER_ISSUER_REFUSAL,
   duplicateSyncNamespaceRefusal,
-  gitOpsTenantRefusal,
+  durationSeconds,
   isWithin,
   MAX_TRAEFIK_REPLICAS,
-  syncToTenantRefusal,
+  MIN_FLUX_INTERVAL_SECONDS,
   tenantInSyncToRefusal,
   tenantIsGitOpsNamespaceRefusal,
 } from './rules';
@@ -219,10 +219,15 @@ const externalSecrets = z.strictObject({
   }),
 });
 
-/** A Go duration above zero, as Flux reads `interval`. */
+/** A Go duration, as Flux reads `interval`, of at least `MIN_FLUX_INTERVAL_SECONDS`. */
 const interval = z.string()
   .regex(/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/, { error: 'must be a duration such as `10m` or `1h`', abort: true })
-  .refine((v) => /[1-9]/.test(v), { error: 'must be longer than zero, e.g. `10m` — Flux would poll without pause' });
+  .refine((v) => durationSeconds(v) >= MIN_FLUX_INTERVAL_SECONDS, {
+    error: `must be at least \`${MIN_FLUX_INTERVAL_SECONDS}s\`, e.g. \`10m\` — every tenant has a GitRepository of its own, and polling each more often floods the Git server`,
+  });
+const dnsSubdomain = (example: string) => z.string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, { error: `must be a DNS-1123 subdomain (lower-case letters, digits, \`-\` and \`.\`), e.g. \`${example}\`` })
+  .max(253);
 
 /** A GitOps engine that applies each tenant's file: Argo CD or Flux, exactly one. */
 const gitops = z
@@ -232,7 +237,7 @@ const gitops = z
       targetRevision: noSpaces('main').optional(),
       path: repoPath.optional(),
       namespace: dnsLabel('argocd').optional(),
-      project: dnsLabel('default').optional(),
+      project: dnsSubdomain('default').optional(),
       server: checkedString(checkArgoServer).optional(),
     }).optional(),
     flux: z.strictObject({
@@ -241,7 +246,7 @@ const gitops = z
       path: repoPath.optional(),
       namespace: dnsLabel('flux-system').optional(),
       interval: interval.optional(),
-      secretRef: dnsLabel('git-credentials').optional(),
+      secretRef: dnsSubdomain('git-credentials').optional(),
     }).superRefine((flux, ctx) => {
       if (flux.url.startsWith('ssh://') && flux.secretRef === undefined) {
         ctx.addIssue({ code: 'custom', path: ['secretRef'], message: 'an ssh URL needs a deploy key — set `secretRef` to the Secret (in the Flux namespace) holding `identity` and `known_hosts`' });
@@ -362,15 +367,15 @@ function checkSpec(input: unknown, ctx: z.RefinementCtx): void {
 
   syncNamespaces.forEach((ns, j) => {
     if (!isString(ns)) return;
+    // A tenant of that name is refused at its own name (see tenantInSyncToRefusal).
     const refusal = checkSyncNamespace(ns, platformNamespace)
-      ?? (nameOwner.has(ns) ? syncToTenantRefusal(ns) : undefined)
       ?? (syncNamespaces.indexOf(ns) < j ? duplicateSyncNamespaceRefusal(ns) : undefined);
     if (refusal) ctx.addIssue({ code: 'custom', path: ['platform', 'wildcard', 'syncTo', 'namespaces', j], message: refusal });
   });
 
-  // A default namespace is the engine's own: a clash with it is reported at the tenant's name only.
+  // A tenant of that name is refused at its own name (see tenantIsGitOpsNamespaceRefusal).
   if (engine && isString(engineNamespace)) {
-    const refusal = checkGitOpsNamespace(engineNamespace, platformNamespace) ?? (nameOwner.has(engineNamespace) ? gitOpsTenantRefusal(engineNamespace) : undefined);
+    const refusal = checkGitOpsNamespace(engineNamespace, platformNamespace, DEFAULTS.platform[engine].namespace);
     if (refusal) ctx.addIssue({ code: 'custom', path: ['platform', 'gitops', engine, 'namespace'], message: refusal });
   }
 

@@ -145,12 +145,16 @@ describe('chart files', () => {
     expect(platform.files.get('templates/NOTES.txt')).toContain('reflector copies that Secret to: monitoring.\n'
       + '  Admission  Kyverno ClusterPolicies (Enforce) guard every tenant namespace:\n'
       + '             tenancy-certificates, tenancy-ingress-hosts, tenancy-ingressroute-hosts, tenancy-pod-security, tenancy-service-types, tenancy-secret-copies, tenancy-external-secrets.\n');
-    expect(platform.files.get('README.md')).toContain('The cluster needs cert-manager, the Traefik v3 CRDs, Kyverno 1.13+ and reflector.');
+    // Kyverno refuses the ExternalSecret policy unless the External Secrets CRDs are there.
+    expect(platform.files.get('README.md')).toContain('The cluster needs cert-manager, the Traefik v3 CRDs, the External Secrets Operator (external-secrets.io/v1), Kyverno 1.13+ and reflector.');
+    expect(parse(platform.files.get('Chart.yaml')!).kubeVersion).toBe('>=1.25.0-0');
     expect(tenant.files.get('templates/NOTES.txt')).toContain('SecretStore payments/tenant-secrets on Vault https://vault.example.com:8200 (role tenant-payments,\n                path tenants/payments)');
     expect(tenant.files.get('README.md')).toContain('The cluster needs cert-manager, the Traefik v3 CRDs and the External Secrets Operator (external-secrets.io/v1).');
     const plain = toCharts(render(exampleSpec()), modelOf(exampleSpec()), OPTIONS);
     expect(plain[0].files.get('templates/NOTES.txt')).toContain('ValidatingAdmissionPolicies (Deny) guard every tenant namespace');
     expect(plain[0].files.get('README.md')).toContain('The cluster needs cert-manager, the Traefik v3 CRDs and Kubernetes 1.30+ (ValidatingAdmissionPolicy).');
+    expect(parse(plain[0].files.get('Chart.yaml')!).kubeVersion).toBe('>=1.30.0-0');
+    expect(parse(plain[1].files.get('Chart.yaml')!).kubeVersion).toBe('>=1.25.0-0');
     expect(plain[1].files.get('templates/NOTES.txt')).not.toContain('SecretStore');
   });
 

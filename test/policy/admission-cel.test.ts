@@ -327,6 +327,7 @@ describeCel('Secrets and ConfigMaps: no annotations of a copying tool', () => {
     ['Secret', 'replicator.v1.mittwald.de/replicate-to', 'search'],
     ['ConfigMap', 'replicator.v1.mittwald.de/replicate-to-matching', 'team=search'],
     ['ConfigMap', 'replicator.v1.mittwald.de/replication-allowed', 'true'],
+    ['Secret', 'kubed.appscode.com/sync', ''],
   ])('refuses a %s annotated %s', (kind, key, value) => {
     expect(object(kind, { [key]: value })).toEqual(deniedBy('a Secret or ConfigMap in a tenant namespace may not carry'));
   });

@@ -22,10 +22,9 @@ describe('platform.wildcard.syncTo', () => {
   test('refuses patterns, tenant namespaces and the platform namespace, each with its reason', () => {
     expect(refusals(oneTenantSpec('', wildcard('    syncTo: { via: reflector, namespaces: [monitoring, "prod-.*", payments, traefik] }\n')))).toEqual([
       'tenancy.yaml:6:56: platform.wildcard.syncTo.namespaces[1]: `prod-.*` is not a namespace name; reflector and replicator read each entry as a regular expression, which can match a tenant namespace now or when one is added — list each namespace by its exact name',
-      "tenancy.yaml:6:67: platform.wildcard.syncTo.namespaces[2]: `payments` is a tenant namespace: a copy of the wildcard certificate's Secret would let that tenant serve every host under the wildcard, other tenants' included — sync it only to platform namespaces, never to a tenant",
       'tenancy.yaml:6:77: platform.wildcard.syncTo.namespaces[3]: `traefik` is the platform namespace, where the wildcard Secret already lives — remove it from the list',
-      // The clash is reported on both sides, so whoever edits either (e.g. onboarding a tenant file) sees it where they typed.
-      "tenancy.yaml:8:11: tenants[0].name: `payments` is listed in `platform.wildcard.syncTo.namespaces`: this tenant would receive a copy of the wildcard certificate's private key and could serve every host under it — choose another tenant name",
+      // A clash with a tenant is reported once, at the tenant's name (in the file that added it), with both ways out.
+      "tenancy.yaml:8:11: tenants[0].name: `payments` is also listed in `platform.wildcard.syncTo.namespaces`: this tenant would receive a copy of the wildcard certificate's private key and could serve every host under it, other tenants' included — remove it from that list, or choose another tenant name",
     ]);
   });
 
@@ -42,10 +41,7 @@ describe('platform.wildcard.syncTo', () => {
     owners: { users: [bob] }
     issuer: { selfSigned: {} }
 `;
-    expect(refusals(text)).toEqual([
-      expect.stringMatching(/^tenancy\.yaml:6:57: platform\.wildcard\.syncTo\.namespaces\[1\]: `shop` is a tenant namespace:/),
-      expect.stringMatching(/^tenancy\.yaml:12:11: tenants\[1\]\.name: `shop` is listed in `platform\.wildcard\.syncTo\.namespaces`/),
-    ]);
+    expect(refusals(text)).toEqual([expect.stringMatching(/^tenancy\.yaml:12:11: tenants\[1\]\.name: `shop` is also listed in `platform\.wildcard\.syncTo\.namespaces`/)]);
   });
 
   test('refuses an empty list, which both tools would read as every namespace', () => {
@@ -62,7 +58,7 @@ describe('platform.wildcard.syncTo', () => {
 describe('platform.externalSecrets', () => {
   test('refuses plain http, a path or role without {tenant}, and unknown placeholders', () => {
     expect(refusals(oneTenantSpec('', '  externalSecrets:\n    vault: { server: "http://vault:8200", path: secret, role: "{team}-{tenant}" }\n'))).toEqual([
-      'tenancy.yaml:4:22: platform.externalSecrets.vault.server: must be the https URL of your Vault server, e.g. `https://vault.example.com:8200` — a token sent over plain http can be read on the way',
+      'tenancy.yaml:4:22: platform.externalSecrets.vault.server: must be the https URL of your Vault server (lower-case `https://`, a valid host and port), e.g. `https://vault.example.com:8200` — a token sent over plain http can be read on the way',
       "tenancy.yaml:4:49: platform.externalSecrets.vault.path: `secret` has no `{tenant}` placeholder, so every tenant's SecretStore would reach the same secrets — write e.g. `tenants/{tenant}`",
       'tenancy.yaml:4:63: platform.externalSecrets.vault.role: `{team}` is not a placeholder — only `{tenant}` is replaced, e.g. `tenant-{tenant}`',
     ]);
@@ -102,43 +98,50 @@ describe('platform.gitops and platform.admission', () => {
   test('refuses plain http, credentials in URLs, an scp-style URL for Flux, ssh without a key, and a zero interval', () => {
     const argocd = (fields: string) => oneTenantSpec('', `  gitops:\n    argocd: { ${fields} }\n`);
     expect(refusals(argocd('repoURL: "https://deploy:ghp_SECRET@github.com/x.git", server: "https://x:y@cluster"'))).toEqual([
-      'tenancy.yaml:4:24: platform.gitops.argocd.repoURL: `https://deploy:ghp_SECRET@github.com/x.git` carries a password or token; a URL is written into every rendered file and readable by whoever reads them — remove it from the URL and give it to the engine through a repository Secret in Argo CD',
+      'tenancy.yaml:4:24: platform.gitops.argocd.repoURL: `https://deploy:ghp_SECRET@github.com/x.git` carries a user name, password or token; a URL is written into every rendered file and readable by whoever reads them — remove `deploy:…@` from the URL and give credentials to the engine through a repository Secret in Argo CD',
       'tenancy.yaml:4:78: platform.gitops.argocd.server: `https://x:y@cluster` is not an https URL without credentials — use the API server URL Argo CD knows the cluster by, e.g. `https://kubernetes.default.svc`',
     ]);
     expect(refusals(argocd('repoURL: "http://git.internal/x.git"'))).toEqual([
-      'tenancy.yaml:4:24: platform.gitops.argocd.repoURL: `http://git.internal/x.git` is not an https or ssh Git URL — plain http lets anyone on the path change what the cluster applies; write e.g. `https://git.example.com/platform/tenancy.git` or `git@git.example.com:platform/tenancy.git`',
+      'tenancy.yaml:4:24: platform.gitops.argocd.repoURL: `http://git.internal/x.git` is not an https or ssh Git URL (lower-case scheme, no spaces) — plain http lets anyone on the path change what the cluster applies; write e.g. `https://git.example.com/platform/tenancy.git` or `git@git.example.com:platform/tenancy.git`',
     ]);
     for (const url of [
       'git@github.com:org/x.git', 'git@git.example.com:/srv/git/x.git', 'ssh://git@github.com/org/x.git', 'ssh://git@git.example.com:2222/org/x.git',
-      'https://github.com/org/x.git', 'https://ghe.example.com:8443/org/x.git', 'https://myorg@dev.azure.com/myorg/proj/_git/x',
+      'https://github.com/org/x.git', 'https://ghe.example.com:8443/org/x.git', 'https://dev.azure.com/myorg/proj/_git/x',
     ]) {
       expect(() => parseSpec(argocd(`repoURL: "${url}"`))).not.toThrow();
     }
     for (const url of ['https://git.exa\tmple.com/x.git', 'https://git.example.com/my repo.git', 'HTTPS://git.example.com/x.git', 'ftp://git.example.com/x.git']) {
-      expect(refusals(argocd(`repoURL: ${JSON.stringify(url)}`))).toEqual([expect.stringContaining('is not an https or ssh Git URL; write e.g.')]);
+      expect(refusals(argocd(`repoURL: ${JSON.stringify(url)}`))).toEqual([expect.stringContaining('is not an https or ssh Git URL (lower-case scheme, no spaces); write e.g.')]);
     }
+    // GitHub takes a token as the user name: any user information in an https URL is refused.
+    expect(refusals(argocd('repoURL: "https://ghp_abc123@github.com/o/r.git"'))).toEqual([expect.stringContaining('remove `ghp_abc123@` from the URL')]);
     const flux = (fields: string) => oneTenantSpec('', `  gitops:\n    flux: { ${fields} }\n`);
     expect(refusals(flux('url: "git@github.com:org/x.git", interval: 0s'))).toEqual([
-      'tenancy.yaml:4:18: platform.gitops.flux.url: `git@github.com:org/x.git` is not an https or ssh Git URL; write e.g. `https://git.example.com/platform/tenancy.git` or `ssh://git@git.example.com/platform/tenancy.git`',
-      'tenancy.yaml:4:56: platform.gitops.flux.interval: must be longer than zero, e.g. `10m` — Flux would poll without pause',
+      'tenancy.yaml:4:18: platform.gitops.flux.url: `git@github.com:org/x.git` is not an https or ssh Git URL (lower-case scheme, no spaces); write e.g. `https://git.example.com/platform/tenancy.git` or `ssh://git@git.example.com/platform/tenancy.git`',
+      'tenancy.yaml:4:56: platform.gitops.flux.interval: must be at least `30s`, e.g. `10m` — every tenant has a GitRepository of its own, and polling each more often floods the Git server',
     ]);
+    for (const interval of ['0.0000001ms', '29s', '1ms']) expect(refusals(flux(`url: "https://git.example.com/x.git", interval: "${interval}"`))).toEqual([expect.stringContaining('flux.interval: must be at least `30s`')]);
+    for (const interval of ['30s', '1m', '1h30m']) expect(() => parseSpec(flux(`url: "https://git.example.com/x.git", interval: "${interval}"`))).not.toThrow();
     expect(refusals(flux('url: "ssh://git@github.com/org/x.git"'))).toEqual([
       'tenancy.yaml:4:11: platform.gitops.flux.secretRef: an ssh URL needs a deploy key — set `secretRef` to the Secret (in the Flux namespace) holding `identity` and `known_hosts`',
     ]);
   });
 
-  test('refuses a GitOps namespace that is the platform\'s or a tenant\'s, on both sides of the clash', () => {
-    expect(refusals(oneTenantSpec('', '  gitops:\n    argocd: { repoURL: "https://git.example.com/t.git", namespace: traefik }\n'))).toEqual([
-      "tenancy.yaml:4:68: platform.gitops.argocd.namespace: `traefik` is the platform namespace, whose Secrets every tenant's Traefik may read, Git credentials included — use the engine's own namespace",
+  test('refuses a GitOps namespace that is the platform\'s, `default` or another add-on\'s; a tenant of its name is refused at its name', () => {
+    const argocdIn = (ns: string) => oneTenantSpec('', `  gitops:\n    argocd: { repoURL: "https://git.example.com/t.git", namespace: ${ns} }\n`);
+    expect(refusals(argocdIn('traefik'))).toEqual([
+      "tenancy.yaml:4:68: platform.gitops.argocd.namespace: `traefik` is the platform namespace, whose Secrets every tenant's Traefik may read, Git credentials included — use the engine's own namespace, e.g. `argocd`",
     ]);
-    expect(refusals(oneTenantSpec('', '  gitops:\n    argocd: { repoURL: "https://git.example.com/t.git", namespace: default }\n'))).toEqual([
-      "tenancy.yaml:4:68: platform.gitops.argocd.namespace: `default` is where workloads and people without a namespace of their own end up, in reach of the Git credentials — use the engine's own namespace",
-    ]);
+    for (const ns of ['default', 'kube-system', 'cert-manager', 'flux-system']) {
+      expect(refusals(argocdIn(ns))).toEqual([expect.stringContaining(`platform.gitops.argocd.namespace: \`${ns}\` belongs to Kubernetes or another add-on`)]);
+    }
+    expect(() => parseSpec(argocdIn('argocd'))).not.toThrow();
+    expect(() => parseSpec(argocdIn('gitops'))).not.toThrow();
     expect(refusals(oneTenantSpec('', '  gitops:\n    flux: { url: "https://git.example.com/t.git", namespace: payments }\n'))).toEqual([
-      "tenancy.yaml:4:62: platform.gitops.flux.namespace: `payments` is a tenant namespace: its owners could read the Git credentials there, and the objects that apply every tenant would sit in one tenant's space — use the engine's own namespace",
-      "tenancy.yaml:6:11: tenants[0].name: `payments` is the GitOps engine's namespace (`platform.gitops.flux.namespace`), which holds the objects that apply every tenant — choose another tenant name",
+      "tenancy.yaml:6:11: tenants[0].name: `payments` is also the GitOps engine's namespace (`platform.gitops.flux.namespace`): the tenant's owners could read the Git credentials there, and the objects that apply every tenant would sit in its space — set another namespace there, or choose another tenant name",
     ]);
   });
+
 
   test('refuses an unknown admission mode', () => {
     expect(refusals(oneTenantSpec('', '  admission: opa\n'))).toEqual([

@@ -73,6 +73,8 @@ describe('the spec schema refuses what is insecure, each with file, line, field 
     ['kube-system', 'is reserved for Kubernetes or cluster add-ons'],
     ['kube-public', 'is reserved for Kubernetes or cluster add-ons'],
     ['cert-manager', 'is reserved for Kubernetes or cluster add-ons'],
+    ['vault', 'is reserved for Kubernetes or cluster add-ons'],
+    ['reflector', 'is reserved for Kubernetes or cluster add-ons'],
     ['traefik', 'is the platform namespace, which holds every tenant\'s Traefik and the wildcard certificate'],
   ])('refuses the reserved namespace %s as a tenant name', (name, reason) => {
     const lines = refusals(oneTenantSpec().replace('name: payments', `name: ${name}`));
