@@ -18,8 +18,8 @@
  * strings extension (version 0) `split` and `lowerAscii`.
  */
 import { ANNOTATIONS, ADMISSION_POLICY_NAMES } from '../model/names';
-import { COPY_OFFER_ANNOTATION_PREFIXES } from './secret-sync';
 import { LABELS } from '../model/names';
+import { COPY_OFFER_ANNOTATION_PREFIXES } from './secret-sync';
 
 /** One validation: a CEL expression that must be true, and what the user reads when it is not. */
 export interface AdmissionValidation {
@@ -91,7 +91,7 @@ const hostsWithinDomains = (rule: string, matcher: 'host' | 'hostsni') =>
 
 const none = (field: string) => `(!has(${field}) || size(${field}) == 0)`;
 
-/** True when the annotation map at `field` has no key by which reflector or replicator would copy the object elsewhere. */
+/** True when the annotation map at `field` has no key by which reflector, replicator or kubed would copy the object elsewhere. */
 const noCopyOffers = (field: string) =>
   `(!has(${field}) || ${field}.all(k, ${COPY_OFFER_ANNOTATION_PREFIXES.map((p) => `!k.startsWith('${p}')`).join(' && ')}))`;
 
@@ -250,7 +250,7 @@ export function admissionRules(options: { readonly externalSecrets: boolean }): 
     {
       name: ADMISSION_POLICY_NAMES.secretCopies,
       title: 'Secrets and ConfigMaps offer no copies of themselves to other namespaces',
-      threat: 'where reflector or replicator runs (as for the wildcard\'s syncTo), annotations on a tenant\'s Secret or ConfigMap would push copies into other tenants\' namespaces, or offer it for them to pull',
+      threat: 'where reflector, replicator or kubed runs (as for the wildcard\'s syncTo), annotations on a tenant\'s Secret or ConfigMap would push copies into other tenants\' namespaces, or offer it for them to pull',
       resources: [{ apiGroups: [''], apiVersions: ['v1'], resources: ['secrets', 'configmaps'] }],
       kyvernoKinds: ['Secret', 'ConfigMap'],
       variables: [],
