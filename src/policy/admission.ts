@@ -287,6 +287,10 @@ export function admissionRules(options: { readonly externalSecrets: boolean }): 
           expression: `!has(object.spec.target) || !has(object.spec.target.template) || !has(object.spec.target.template.metadata) || ${noCopyOffers('object.spec.target.template.metadata.annotations')}`,
           message: `spec.target.template.metadata.annotations may not carry ${COPY_OFFERS} keys: they would copy the Secret into other namespaces, other tenants' too.`,
         },
+        {
+          expression: `!has(object.spec.target) || !has(object.spec.target.template) || !has(object.spec.target.template.templateFrom) || object.spec.target.template.templateFrom.all(t, !has(t.target) || t.target != 'Annotations' || (!has(t.configMap) && !has(t.secret) && (!has(t.literal) || (${COPY_OFFER_ANNOTATION_PREFIXES.map((p) => `!t.literal.contains('${p}')`).join(' && ')}))))`,
+          message: `spec.target.template.templateFrom entries that target Annotations must be literal and name no ${COPY_OFFERS} keys: annotations read from a ConfigMap or Secret cannot be checked here, and those keys would copy the Secret into other namespaces.`,
+        },
       ],
     });
   }

@@ -305,6 +305,14 @@ describeCel('ExternalSecrets: only the namespace\'s own SecretStore', () => {
       expect(es({ target: { name: 'db', template: { metadata: { annotations } } } })).toEqual(deniedBy('spec.target.template.metadata.annotations may not carry'));
     }
   });
+
+  test('refuses templateFrom that targets Annotations from a ConfigMap or Secret, or names copy annotations literally', () => {
+    const from = (templateFrom: object[]) => es({ target: { name: 'db', template: { templateFrom } } });
+    expect(from([{ target: 'Annotations', literal: 'example.com/team: payments' }, { target: 'Data', configMap: { name: 'tpl', items: [{ key: 'k' }] } }])).toEqual(allowed);
+    expect(from([{ literal: 'password: x' }])).toEqual(allowed);
+    expect(from([{ target: 'Annotations', literal: 'reflector.v1.k8s.emberstack.com/reflection-allowed: "true"' }])).toEqual(deniedBy('spec.target.template.templateFrom entries that target Annotations'));
+    expect(from([{ target: 'Annotations', configMap: { name: 'tpl', items: [{ key: 'k' }] } }])).toEqual(deniedBy('spec.target.template.templateFrom entries that target Annotations'));
+  });
 });
 
 describeCel('Secrets and ConfigMaps: no annotations of a copying tool', () => {
