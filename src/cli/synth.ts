@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { resolveTenancy } from '../model/tenancy-model';
+import { OutputFormat, resolveTenancy } from '../model/tenancy-model';
 import { isStrictSemver, toHelmFiles } from '../output/helm';
 import { renderGroups } from '../output/render';
 import { assertIsolated } from '../output/self-check';
@@ -18,7 +18,7 @@ export interface SynthOptions {
   readonly check: boolean;
   readonly stdout: boolean;
   /** `yaml`: one file per tenant and one for the platform; `helm`: one chart each. */
-  readonly format: 'yaml' | 'helm';
+  readonly format: OutputFormat;
   /** Version of the charts (`--format helm` only). */
   readonly chartVersion?: string;
   /** Writes each chart's `.tgz` beside its folder (`--format helm` only). */

@@ -14,10 +14,10 @@ import Handlebars from 'handlebars';
 import { Header, PackSync, ReadEntry } from 'tar';
 import { gzipSync } from 'zlib';
 import { CpuMemory, PlatformModel, TenancyModel, TenantModel } from '../model/tenancy-model';
-import { certificateSecretName, PLATFORM_CHART, PLATFORM_NAMES, SECRET_STORE_NAMES, tenantChartName, tenantNames } from '../model/names';
+import { certificateSecretName, PLATFORM_CHART, PLATFORM_NAMES, tenantChartName, tenantNames } from '../model/names';
 import { admissionRules } from '../policy/admission';
 import { QUANTITY_PATTERN } from '../spec/quantity';
-import { fillTenant, IMAGE_REFERENCE, MAX_TRAEFIK_REPLICAS } from '../spec/rules';
+import { IMAGE_REFERENCE, MAX_TRAEFIK_REPLICAS } from '../spec/rules';
 import { KubeObject, ObjectGroup } from './render';
 import { toYamlDocument } from './yaml';
 
@@ -140,14 +140,7 @@ function tenantChart(group: ObjectGroup, tenant: TenantModel, model: TenancyMode
     issuerKind: issuerKind(tenant),
     domains,
     example: domains[0],
-    secretStore: model.platform.externalSecrets
-      ? {
-        name: SECRET_STORE_NAMES.secretStore,
-        server: model.platform.externalSecrets.vault.server,
-        role: fillTenant(model.platform.externalSecrets.vault.role, tenant.name),
-        path: fillTenant(model.platform.externalSecrets.vault.path, tenant.name),
-      }
-      : null,
+    secretStore: secretStoreNotes(group.objects.find((o) => o.kind === 'SecretStore')),
   }));
   const defaults = flatten({ traefik: values });
   return {
@@ -432,6 +425,13 @@ function clusterRequirements(platform: PlatformModel, tenant: boolean): string {
   if (!tenant && platform.wildcard?.syncTo) needs.push(platform.wildcard.syncTo.via);
   if (platform.gitops && 'argocd' in platform.gitops) needs.push('Argo CD (each chart holds its Application)');
   return `${needs.slice(0, -1).join(', ')} and ${needs[needs.length - 1]}`;
+}
+
+/** What NOTES.txt says of the tenant's SecretStore, read from the rendered object; null without one. */
+function secretStoreNotes(store: KubeObject | undefined) {
+  if (!store) return null;
+  const vault = (store.spec as any).provider.vault;
+  return { name: store.metadata.name, server: vault.server, role: vault.auth.kubernetes.role, path: vault.path };
 }
 
 function issuerKind(tenant: TenantModel): string {

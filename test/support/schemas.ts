@@ -114,7 +114,12 @@ interface ModelClass {
  */
 function builtInCheck(apiVersion: string, kind: string): Check | undefined {
   if (!isWellFormedType(apiVersion, kind)) return undefined;
-  const model = loadModel(`kubernetes-models/${apiVersion}/${kind}`, kind);
+  return modelCheck(`kubernetes-models/${apiVersion}/${kind}`, apiVersion, kind);
+}
+
+/** The check of the model class at `modulePath`, if it is the top-level kind `apiVersion`/`kind`. */
+function modelCheck(modulePath: string, apiVersion: string, kind: string): Check | undefined {
+  const model = loadModel(modulePath, kind);
   // Sub-types such as `v1/PodSpec` are classes too, but without a top-level apiVersion/kind.
   if (!model || model.apiVersion !== apiVersion || model.kind !== kind) return undefined;
   return (data) => validateBuiltIn(model, data);
@@ -283,10 +288,7 @@ function modelPackageCheck(apiVersion: string, kind: string): Check | undefined 
   const modelPackage = CRD_MODEL_PACKAGES[apiVersion.split('/')[0]];
   if (!modelPackage || !isWellFormedType(apiVersion, kind)) return undefined;
   const modulePath = `${modelPackage.name}/${apiVersion}/${kind}`;
-  if (modelPackage.esm) return esmModelCheck(modelPackage.name, modulePath, apiVersion, kind);
-  const model = loadModel(modulePath, kind);
-  if (!model || model.apiVersion !== apiVersion || model.kind !== kind) return undefined;
-  return (data) => validateBuiltIn(model, data);
+  return modelPackage.esm ? esmModelCheck(modelPackage.name, modulePath, apiVersion, kind) : modelCheck(modulePath, apiVersion, kind);
 }
 
 /** The child process that loads an ESM-only model package (see validate-esm-model.mjs). */
