@@ -67,8 +67,11 @@ const DOMAIN_VARIABLES = [
   { name: 'domains', expression: "variables.domainList == '' ? [] : variables.domainList.split(',')" },
 ];
 
-/** Appends the tenant's domains to a message. */
-const withDomains = (message: string) => `'${message.replace(/'/g, "\\'")} This tenant\\'s domains: ' + (variables.domainList == '' ? 'none' : variables.domainList)`;
+/** A message, and the same message with the tenant's domains appended (Kubernetes falls back to the first). */
+const withDomains = (message: string) => ({
+  message,
+  messageExpression: `'${message.replace(/'/g, "\\'")} This tenant\\'s domains: ' + (variables.domainList == '' ? 'none' : variables.domainList)`,
+});
 
 /**
  * A Traefik rule (lower-cased) whose every match needs one of the listed hosts: `host(`a`)` or
@@ -122,8 +125,7 @@ export function admissionRules(options: { readonly externalSecrets: boolean }): 
         },
         {
           expression: '!variables.isCertificate || ((!has(object.spec.dnsNames) || object.spec.dnsNames.all(n, n.lowerAscii() in variables.domains)) && (!has(object.spec.commonName) || object.spec.commonName.lowerAscii() in variables.domains))',
-          message: 'spec.dnsNames and spec.commonName may only name this tenant\'s domains.',
-          messageExpression: withDomains('spec.dnsNames and spec.commonName may only name this tenant\'s domains.'),
+          ...withDomains('spec.dnsNames and spec.commonName may only name this tenant\'s domains.'),
         },
         {
           expression: `!variables.isCertificate || (${none('object.spec.ipAddresses')} && ${none('object.spec.uris')} && ${none('object.spec.emailAddresses')} && ${none('object.spec.otherNames')} && !has(object.spec.literalSubject))`,
@@ -141,13 +143,11 @@ export function admissionRules(options: { readonly externalSecrets: boolean }): 
       validations: [
         {
           expression: '!has(object.spec.rules) || object.spec.rules.all(r, has(r.host) && r.host in variables.domains)',
-          message: 'every Ingress rule must name one of this tenant\'s hosts; a rule without a host, or with a wildcard, answers for any name.',
-          messageExpression: withDomains('every Ingress rule must name one of this tenant\'s hosts; a rule without a host, or with a wildcard, answers for any name.'),
+          ...withDomains('every Ingress rule must name one of this tenant\'s hosts; a rule without a host, or with a wildcard, answers for any name.'),
         },
         {
           expression: '!has(object.spec.tls) || object.spec.tls.all(t, !has(t.hosts) || t.hosts.all(h, h in variables.domains))',
-          message: 'spec.tls[].hosts may only name this tenant\'s hosts.',
-          messageExpression: withDomains('spec.tls[].hosts may only name this tenant\'s hosts.'),
+          ...withDomains('spec.tls[].hosts may only name this tenant\'s hosts.'),
         },
         {
           expression: '!has(object.spec.defaultBackend)',
@@ -169,8 +169,7 @@ export function admissionRules(options: { readonly externalSecrets: boolean }): 
         },
         {
           expression: `variables.isTcp || object.spec.routes.all(r, ${hostsWithinDomains('r.match.lowerAscii()', 'host')})`,
-          message: 'Host() may only name this tenant\'s hosts.',
-          messageExpression: withDomains('Host() may only name this tenant\'s hosts.'),
+          ...withDomains('Host() may only name this tenant\'s hosts.'),
         },
         {
           expression: `!variables.isTcp || object.spec.routes.all(r, r.match.lowerAscii().matches(r'${hostGuardPattern('hostsni')}'))`,
@@ -178,8 +177,7 @@ export function admissionRules(options: { readonly externalSecrets: boolean }): 
         },
         {
           expression: `!variables.isTcp || object.spec.routes.all(r, ${hostsWithinDomains('r.match.lowerAscii()', 'hostsni')})`,
-          message: 'HostSNI() may only name this tenant\'s hosts.',
-          messageExpression: withDomains('HostSNI() may only name this tenant\'s hosts.'),
+          ...withDomains('HostSNI() may only name this tenant\'s hosts.'),
         },
       ],
     },

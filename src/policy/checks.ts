@@ -453,10 +453,11 @@ class Checker {
     const o = this.objects[i];
     const ns = asString(o.metadata.namespace);
     const instructions = syncInstructions(annotations, ns);
+    const destinations = new Map(instructions.map((s) => [s, this.destinations(s, ns)]));
     // Where a tool pushes copies, its permission to pull them is only reported beyond that.
     const pushed = new Map<string, { reached: Set<string>; open: boolean }>();
     for (const s of instructions) {
-      if (s.mode === 'push') pushed.set(s.tool, { reached: new Set(this.destinations(s, ns)), open: describeOpen(s) !== undefined });
+      if (s.mode === 'push') pushed.set(s.tool, { reached: new Set(destinations.get(s)), open: describeOpen(s) !== undefined });
     }
     for (const s of instructions) {
       const path = [...base, s.annotation];
@@ -469,7 +470,7 @@ class Checker {
         continue;
       }
       const push = s.mode === 'pull' ? pushed.get(s.tool) : undefined;
-      const reached = this.destinations(s, ns).filter((t) => !push?.reached.has(t));
+      const reached = destinations.get(s)!.filter((t) => !push?.reached.has(t));
       const open = push?.open ? undefined : describeOpen(s);
       if (reached.length === 0 && !open) continue;
       const where = [
@@ -852,10 +853,16 @@ function denies(o: Obj): { ingress: boolean; egress: boolean } {
   };
 }
 
+/** Compiled matcher-call patterns of `hostsInRule`, by matcher name. */
+const MATCHER_CALLS = new Map<string, RegExp>();
+
 /** Hosts named in a Traefik rule: `Host(`a`, `b`) || Host(`c`)` → a, b, c; catch-all `*` left out. */
 export function hostsInRule(match: string, fn = 'Host(?:Header)?'): string[] {
+  let calls = MATCHER_CALLS.get(fn);
+  if (!calls) MATCHER_CALLS.set(fn, (calls = new RegExp(`\\b${fn}\\s*\\(([^)]*)\\)`, 'g')));
   const hosts: string[] = [];
-  for (const call of match.matchAll(new RegExp(`\\b${fn}\\s*\\(([^)]*)\\)`, 'g'))) {
+  // matchAll works on a copy of the global regex, so sharing one is safe.
+  for (const call of match.matchAll(calls)) {
     for (const arg of call[1].matchAll(/[`"']([^`"']+)[`"']/g)) if (arg[1] !== '*') hosts.push(arg[1]);
   }
   return hosts;
