@@ -91,8 +91,9 @@ export function readManifests(paths: readonly string[], stdin?: () => string): M
 function addText(set: ManifestSet, file: string, text: string): void {
   set.files.push(file);
   const parsed = parseManifests(file, text);
-  set.objects.push(...parsed.objects);
-  set.skipped.push(...parsed.skipped);
+  // One push per item: spreading a 200,000-item List into push() overflows the call stack.
+  for (const o of parsed.objects) set.objects.push(o);
+  for (const s of parsed.skipped) set.skipped.push(s);
 }
 
 /** YAML files under `dir`, depth first in name order; symbolic-link loops are followed once. */
@@ -120,7 +121,7 @@ function walk(dir: string, seen: Set<string>): string[] {
         continue;
       }
     }
-    if (isDir && !entry.name.startsWith('.') && !SKIPPED_DIRS.has(entry.name)) files.push(...walk(full, seen));
+    if (isDir && !entry.name.startsWith('.') && !SKIPPED_DIRS.has(entry.name)) for (const f of walk(full, seen)) files.push(f);
     else if (isFile && YAML_FILE.test(entry.name)) files.push(full);
   }
   return files;

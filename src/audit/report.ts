@@ -54,10 +54,14 @@ function groups(findings: readonly AuditFinding[]): Array<[string, AuditFinding[
     list.push(f);
     byTenant.set(key, list);
   }
-  const weight = (list: AuditFinding[]) => SEVERITIES.map((s) => counts(list)[s]);
-  return [...byTenant].sort(([aName, a], [bName, b]) => {
-    const wa = weight(a);
-    const wb = weight(b);
+  // Each group's counts by severity, worked out once rather than on every comparison.
+  const weight = new Map([...byTenant].map(([name, list]) => {
+    const c = counts(list);
+    return [name, SEVERITIES.map((s) => c[s])];
+  }));
+  return [...byTenant].sort(([aName], [bName]) => {
+    const wa = weight.get(aName)!;
+    const wb = weight.get(bName)!;
     for (let k = 0; k < wa.length; k++) if (wa[k] !== wb[k]) return wb[k] - wa[k];
     return aName.localeCompare(bName);
   });

@@ -23,8 +23,6 @@ export interface TenantScope {
   readonly platformNamespaces: ReadonlySet<string>;
   /** How the tenants were chosen, as a phrase for the report. */
   readonly how: string;
-  /** Whether the tenants were guessed by the fallback heuristic. */
-  readonly guessed: boolean;
 }
 
 /** The label this tool puts on tenant namespaces, looked for when no flag says otherwise. */
@@ -53,28 +51,26 @@ export function discoverTenants(objects: readonly KubeObjectLike[], source?: Ten
   }
   const byLabel = (key: string) => [...labelled].filter(([, labels]) => labels[key] !== undefined).map(([name]) => name);
 
+  const ownLabel = byLabel(DEFAULT_TENANT_LABEL);
   let tenants: string[];
   let how: string;
-  let guessed = false;
   if (source?.kind === 'list') {
     tenants = [...source.namespaces];
     how = 'given with --tenant-namespaces';
   } else if (source?.kind === 'label') {
     tenants = byLabel(source.key);
     how = `Namespaces labelled \`${source.key}\``;
-  } else if (byLabel(DEFAULT_TENANT_LABEL).length > 0) {
-    tenants = byLabel(DEFAULT_TENANT_LABEL);
+  } else if (ownLabel.length > 0) {
+    tenants = ownLabel;
     how = `Namespaces labelled \`${DEFAULT_TENANT_LABEL}\``;
   } else {
     tenants = [...seen].filter((ns) => !isSystemNamespace(ns) && !traefik.has(ns) && !certManager.has(ns));
     how = 'guessed: every namespace except `default`, `kube-*`, `*-system`, `cert-manager` and those running Traefik or cert-manager';
-    guessed = true;
   }
   const tenantSet = new Set(tenants.sort());
   return {
     tenantNamespaces: tenantSet,
     platformNamespaces: new Set([...traefik].filter((ns) => !tenantSet.has(ns)).sort()),
     how,
-    guessed,
   };
 }

@@ -13,6 +13,7 @@ import { assertIsolated } from '../output/self-check';
 import { DEFAULT_TEMPLATES_DIR, renderNextSteps, renderTenantFile } from '../output/tenant-file';
 import { OutputError } from '../output/write';
 import { TENANT_SCHEMA_FILE } from '../spec/json-schema';
+import { loadSourceFile } from '../spec/load';
 import { readSpec, tenantFilePath } from '../spec/read-spec';
 import { DEFAULT_CONFIG } from './synth';
 import { UsageError } from './usage';
@@ -74,7 +75,8 @@ export function parseOnboardArgs(argv: string[], env: NodeJS.ProcessEnv): Onboar
 
 /** Writes the new tenant's file and prints the next steps; answers with the exit status. */
 export function runOnboard(options: OnboardOptions, print: (text: string) => void): number {
-  const target = tenantFilePath(options.config, options.name);
+  const config = loadSourceFile(options.config);
+  const target = tenantFilePath(options.config, options.name, config);
   // A name with a path in it is refused by validation below, before anything is written.
   if (!/[/\\]/.test(options.name) && fs.existsSync(target)) {
     throw new OutputError(`\`${target}\` already exists — onboarding never overwrites a tenant; edit that file, or choose another --name`);
@@ -91,7 +93,7 @@ export function runOnboard(options: OnboardOptions, print: (text: string) => voi
   }, options.templates);
 
   // The same checks as synth, with the new file read as if it were already written.
-  const model = resolveTenancy(readSpec(options.config, [{ file: target, text }]).spec);
+  const model = resolveTenancy(readSpec(options.config, [{ file: target, text }], config).spec);
   const tenant = model.tenants[model.tenants.length - 1];
   const onlyNew = { platform: model.platform, tenants: [tenant] };
   assertIsolated(renderGroups(onlyNew), onlyNew);

@@ -112,21 +112,32 @@ export function runSynth(options: SynthOptions, print: (text: string) => void): 
     return 1;
   }
   writeOutput(options.out, files);
+  const tenants = groups.length - 1; // every group but the platform's
   if (options.format === 'helm') {
-    print(`Wrote ${groups.length} charts (${files.size} files) to ${options.out}/ (${groups.length - 1} tenants).\n`);
+    print(`Wrote ${groups.length} charts (${files.size} files) to ${options.out}/ (${tenants} tenants).\n`);
   } else {
-    print(`Wrote ${files.size} files to ${options.out}/ (${[...files.keys()].filter((f) => f.startsWith('tenants/')).length} tenants).\n`);
+    print(`Wrote ${files.size} files to ${options.out}/ (${tenants} tenants).\n`);
   }
   return 0;
+}
+
+/** The file's bytes; undefined when there is no such file (one file-system call, not two). */
+function readIfExists(file: string): Buffer | undefined {
+  try {
+    return fs.readFileSync(file);
+  } catch (err: any) {
+    if (err?.code === 'ENOENT' || err?.code === 'ENOTDIR') return undefined;
+    throw err;
+  }
 }
 
 /** Files that differ, are missing, or would be removed; each with what is wrong. */
 function staleFiles(dir: string, files: ReadonlyMap<string, string | Buffer>): string[] {
   const out: string[] = [];
   for (const [rel, content] of files) {
-    const target = path.join(dir, rel);
-    if (!fs.existsSync(target)) out.push(`${rel} (missing)`);
-    else if (!fs.readFileSync(target).equals(Buffer.from(content))) out.push(`${rel} (differs)`);
+    const written = readIfExists(path.join(dir, rel));
+    if (written === undefined) out.push(`${rel} (missing)`);
+    else if (!written.equals(Buffer.from(content))) out.push(`${rel} (differs)`);
   }
   for (const rel of listFiles(dir)) {
     if (!files.has(rel)) out.push(`${rel} (would be removed)`);

@@ -84,14 +84,19 @@ export class GitOpsApp extends Construct {
  * (release named after the chart), or the file's folder narrowed to the file.
  */
 function argoSourcePath(repoPath: string, file: string, chart: string | undefined) {
-  const { folder, base } = splitFile(repoPath, chart ?? file);
-  if (chart) return { path: `${folder === '.' ? '' : `${folder}/`}${base}`, helm: { releaseName: chart } };
+  if (chart) return { path: repoParts(repoPath, chart).join('/'), helm: { releaseName: chart } };
+  const { folder, base } = splitFile(repoPath, file);
   return { path: folder, directory: { recurse: false, include: base } };
+}
+
+/** `dist` + `tenants/a.yaml` → `['dist', 'tenants', 'a.yaml']`; the repository root `.` adds nothing. */
+function repoParts(repoPath: string, file: string): string[] {
+  return [...(repoPath === '.' ? [] : repoPath.split('/')), ...file.split('/')];
 }
 
 /** `dist` + `tenants/a.yaml` → folder `dist/tenants`, base `a.yaml`. */
 function splitFile(repoPath: string, file: string): { folder: string; base: string } {
-  const parts = [...(repoPath === '.' ? [] : repoPath.split('/')), ...file.split('/')];
+  const parts = repoParts(repoPath, file);
   const base = parts.pop()!;
   return { folder: parts.length > 0 ? parts.join('/') : '.', base };
 }
@@ -101,7 +106,7 @@ function splitFile(repoPath: string, file: string): { folder: string; base: stri
  * each parent folder is let back in with its content ignored, then the file itself.
  */
 export function ignoreAllBut(repoPath: string, file: string): string {
-  const parts = [...(repoPath === '.' ? [] : repoPath.split('/')), ...file.split('/')];
+  const parts = repoParts(repoPath, file);
   const lines = ['/*'];
   let prefix = '';
   for (const folder of parts.slice(0, -1)) {

@@ -253,7 +253,6 @@ function resolveGitOps(g: NonNullable<NonNullable<SpecInput['platform']>['gitops
   };
 }
 
-/** `./dist/` → `dist`; the repository root is `.`. */
 function resolveIssuer(issuer: NonNullable<TenantSettings['issuer']>): IssuerModel {
   if (issuer.acme) return { acme: { email: issuer.acme.email, server: issuer.acme.server ?? DEFAULTS.platform.acmeServer } };
   if (issuer.ca) return { ca: { secretName: issuer.ca.secretName } };

@@ -19,6 +19,7 @@ import { admissionRules } from '../policy/admission';
 import { QUANTITY_PATTERN } from '../spec/quantity';
 import { IMAGE_REFERENCE, MAX_TRAEFIK_REPLICAS } from '../spec/rules';
 import { KubeObject, ObjectGroup } from './render';
+import { DEFAULT_TEMPLATES_DIR } from './tenant-file';
 import { toYamlDocument } from './yaml';
 
 /** Content of an output file: text, or bytes for an archive. */
@@ -367,12 +368,11 @@ type Template = (context: unknown) => string;
 let compiled: { tenantNotes: Template; platformNotes: Template; readme: Template } | undefined;
 
 /** Folder of the Handlebars templates, beside src/ (and lib/ once built). */
-export const TEMPLATES_DIR = path.resolve(__dirname, '../../templates');
 
 function hbs(): NonNullable<typeof compiled> {
   if (!compiled) {
     const compile = (file: string): Template =>
-      Handlebars.compile(fs.readFileSync(path.join(TEMPLATES_DIR, file), 'utf8'), { strict: true, noEscape: true });
+      Handlebars.compile(fs.readFileSync(path.join(DEFAULT_TEMPLATES_DIR, file), 'utf8'), { strict: true, noEscape: true });
     compiled = {
       tenantNotes: compile('tenant-NOTES.txt.hbs'),
       platformNotes: compile('platform-NOTES.txt.hbs'),

@@ -35,17 +35,16 @@ export interface PendingTenantFile {
 /**
  * Reads `configFile` and the tenant files next to it. `pending` tenant files (held in memory,
  * e.g. one `npm run onboard` is about to write) are validated with them, after the files on
- * disk, so a collision they cause is reported in the pending file.
+ * disk, so a collision they cause is reported in the pending file. `config`: the file already
+ * loaded, for a caller that also needs `tenantFilePath`.
  */
-export function readSpec(configFile: string, pending: readonly PendingTenantFile[] = []): ReadSpec {
-  const config = loadSourceFile(configFile);
+export function readSpec(configFile: string, pending: readonly PendingTenantFile[] = [], config = loadSourceFile(configFile)): ReadSpec {
   // `path.join` keeps a relative config path relative, so messages name files as the user wrote them.
   return validateSources(config, (dir) => listYamlFiles(path.join(path.dirname(configFile), dir)), pending);
 }
 
 /** Where the tenant file of `tenant` goes: `<tenantsDir>/<tenant>.yaml` beside `configFile`. */
-export function tenantFilePath(configFile: string, tenant: string): string {
-  const config = loadSourceFile(configFile);
+export function tenantFilePath(configFile: string, tenant: string, config = loadSourceFile(configFile)): string {
   return path.join(path.dirname(configFile), tenantsDirOf(config.data), `${tenant}.yaml`);
 }
 

@@ -158,13 +158,6 @@ export function isWithin(domain: string, zone: string): boolean {
   return domain === zone || domain.endsWith(`.${zone}`);
 }
 
-/** True when a certificate name (maybe `*.zone`) covers `domain`. */
-export function wildcardCovers(dnsName: string, domain: string): boolean {
-  if (!dnsName.startsWith('*.')) return dnsName === domain;
-  const zone = dnsName.slice(2);
-  return domain.endsWith(`.${zone}`) && !domain.slice(0, -zone.length - 1).includes('.');
-}
-
 /** Tools that copy the wildcard certificate's Secret into other namespaces (cert-manager's FAQ names these). */
 export const SECRET_SYNC_TOOLS = ['reflector', 'replicator'] as const;
 
