@@ -5,7 +5,7 @@ import { TlsStore } from '../imports/traefik-tlsstore';
 import { Dns01Model, SecretSyncModel } from '../model/tenancy-model';
 import { PLATFORM_NAMES } from '../model/names';
 import { DEFAULTS } from '../spec/defaults';
-import { checkSyncNamespace, checkSyncVia, checkWildcardDnsName } from '../spec/rules';
+import { checkSyncNamespace, checkSyncVia, checkWildcardDnsName, EMPTY_SYNC_LIST_REFUSAL } from '../spec/rules';
 import { platformLabels } from './labels';
 import { refuseIf } from './refuse';
 
@@ -67,7 +67,7 @@ export class WildcardTLSStore extends Construct {
     const namespace = props.namespace ?? DEFAULTS.platform.traefikNamespace;
     if (props.syncTo) {
       refuseIf(checkSyncVia(props.syncTo.via), 'WildcardTLSStore', 'syncTo.via');
-      refuseIf(props.syncTo.namespaces.length === 0 ? 'lists no namespace — name each namespace that needs the wildcard Secret, e.g. `monitoring`' : undefined, 'WildcardTLSStore', 'syncTo.namespaces');
+      refuseIf(props.syncTo.namespaces.length === 0 ? EMPTY_SYNC_LIST_REFUSAL : undefined, 'WildcardTLSStore', 'syncTo.namespaces');
       props.syncTo.namespaces.forEach((ns, i) => refuseIf(checkSyncNamespace(ns, namespace), 'WildcardTLSStore', `syncTo.namespaces[${i}]`));
     }
     const secretName = props.secretName ?? DEFAULTS.platform.wildcardSecretName;

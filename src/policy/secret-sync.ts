@@ -3,6 +3,7 @@
  * kubernetes-replicator and kubed (retired upstream) — read into where each one copies a
  * Secret: listed namespaces, regular expressions, label selectors, or every namespace.
  */
+import { HOST_LABEL } from '../spec/rules';
 
 export type SyncTool = 'reflector' | 'replicator' | 'kubed';
 
@@ -43,7 +44,6 @@ export const KUBED_SYNC = 'kubed.appscode.com/sync';
  * from a source that offers it.
  */
 export const COPY_OFFER_ANNOTATION_PREFIXES = [`${REFLECTOR}reflection-`, `${REPLICATOR}replicate-to`, `${REPLICATOR}replication-allowed`, KUBED_SYNC] as const;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** The copying instructions in a map of annotations; `ownNamespace` completes a bare `replicate-from` name. */
 export function syncInstructions(annotations: Readonly<Record<string, string>>, ownNamespace: string | undefined): SyncInstruction[] {
@@ -97,8 +97,8 @@ function fromList(
   const selector = selectorKey ? annotations[selectorKey]?.trim() || undefined : undefined;
   return {
     tool, mode, annotation,
-    namespaces: entries.filter((e) => DNS_LABEL.test(e)),
-    patterns: entries.filter((e) => !DNS_LABEL.test(e)),
+    namespaces: entries.filter((e) => HOST_LABEL.test(e)),
+    patterns: entries.filter((e) => !HOST_LABEL.test(e)),
     selector,
     everywhere: emptyMeansAll && entries.length === 0 && !selector,
   };

@@ -4,7 +4,7 @@
  * The spec schema and the constructs both call these, so a user of the library and a
  * user of the CLI read the same words.
  */
-import { RESERVED_NAMESPACES, RESERVED_NAMESPACE_PREFIXES } from './defaults';
+import { DEFAULTS, RESERVED_NAMESPACES, RESERVED_NAMESPACE_PREFIXES } from './defaults';
 
 /** Longest tenant name: `traefik-<name>` (Service, Deployment, ingress class) must fit a 63-character label. */
 export const MAX_TENANT_NAME_LENGTH = 63 - 'traefik-'.length;
@@ -16,7 +16,10 @@ export const IMAGE_REFERENCE = /^[^\s@]+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{6
 export const MAX_TRAEFIK_REPLICAS = 20;
 
 const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const HOST_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** A DNS-1123 label (a namespace or a host label): lower-case letters, digits and `-`. */
+export const HOST_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** A DNS-1123 subdomain (most object names): labels joined by `.`. */
+export const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 export function checkAllowCrossNamespace(value: unknown): string | undefined {
   if (value === true) {
@@ -178,7 +181,7 @@ export function checkSyncVia(via: unknown): string | undefined {
  * the whole name), so a pattern can match a tenant namespace, now or once a tenant is added.
  */
 export function checkSyncNamespace(namespace: string, platformNamespace: string): string | undefined {
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace) || namespace.length > 63) {
+  if (!HOST_LABEL.test(namespace) || namespace.length > 63) {
     return `\`${namespace}\` is not a namespace name; reflector and replicator read each entry as a regular expression, which can match a tenant namespace now or when one is added — list each namespace by its exact name`;
   }
   if (namespace === platformNamespace) {
@@ -189,6 +192,9 @@ export function checkSyncNamespace(namespace: string, platformNamespace: string)
   }
   return undefined;
 }
+
+/** The refusal for an empty `syncTo.namespaces`: both tools read "no list" as every namespace. */
+export const EMPTY_SYNC_LIST_REFUSAL = 'lists no namespace — name each namespace that needs the wildcard Secret, e.g. `monitoring`';
 
 /** The refusal for a namespace listed twice in `platform.wildcard.syncTo.namespaces`. */
 export function duplicateSyncNamespaceRefusal(namespace: string): string {
@@ -244,12 +250,12 @@ export function checkRepoPath(path: string): string | undefined {
 /** The fields of `platform.externalSecrets.vault`; `path` and `role` are per-tenant templates. */
 export type VaultField = 'server' | 'path' | 'role' | 'authMountPath';
 
-/** Examples the Vault refusals suggest (also the defaults, but for `server`). */
+/** Examples the Vault refusals suggest: the defaults, and a server. */
 const VAULT_EXAMPLES: Record<VaultField, string> = {
   server: 'https://vault.example.com:8200',
-  path: 'tenants/{tenant}',
-  role: 'tenant-{tenant}',
-  authMountPath: 'kubernetes',
+  path: DEFAULTS.platform.vault.path,
+  role: DEFAULTS.platform.vault.role,
+  authMountPath: DEFAULTS.platform.vault.authMountPath,
 };
 
 /**

@@ -23,8 +23,11 @@ import {
   checkVaultField,
   checkWildcardDnsName,
   CLUSTER_ISSUER_REFUSAL,
+  DNS_SUBDOMAIN,
   duplicateSyncNamespaceRefusal,
   durationSeconds,
+  EMPTY_SYNC_LIST_REFUSAL,
+  HOST_LABEL,
   isWithin,
   MAX_TRAEFIK_REPLICAS,
   MIN_FLUX_INTERVAL_SECONDS,
@@ -51,10 +54,16 @@ const labelValue = z
   .regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/, {
     error: 'must be a Kubernetes label value: at most 63 letters, digits, `-`, `_` or `.`, starting and ending with a letter or digit — shorten or rename it',
   });
-const subjectName = z.string().superRefine((v, ctx) => {
-  const refusal = checkOwnerSubject(v);
-  if (refusal) ctx.addIssue({ code: 'custom', message: refusal });
-});
+
+/** The refinement that adds `check`'s refusal, if it has one, as an issue at the value's path. */
+function refusedBy<T>(check: (value: T) => string | undefined) {
+  return (value: T, ctx: z.RefinementCtx) => {
+    const refusal = check(value);
+    if (refusal) ctx.addIssue({ code: 'custom', message: refusal });
+  };
+}
+
+const subjectName = z.string().superRefine(refusedBy(checkOwnerSubject));
 const email = z.email({ error: 'is not an e-mail address — ACME needs an address for expiry notices, e.g. `platform@example.com`' });
 const url = z.url({ protocol: /^https$/, error: 'must be an https URL of an ACME directory — omit it for Let\'s Encrypt production' });
 
@@ -91,10 +100,7 @@ const issuer = z
 
 const traefik = z.strictObject({
   replicas: z.int().min(1).max(MAX_TRAEFIK_REPLICAS).optional(),
-  allowCrossNamespace: z.boolean().optional().superRefine((v, ctx) => {
-    const refusal = checkAllowCrossNamespace(v);
-    if (refusal) ctx.addIssue({ code: 'custom', message: refusal });
-  }),
+  allowCrossNamespace: z.boolean().optional().superRefine(refusedBy(checkAllowCrossNamespace)),
   serviceType: z.enum(['LoadBalancer', 'ClusterIP']).optional(),
   logLevel: z.preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL', 'PANIC'])).optional(),
   resources: z.strictObject({ requests: cpuMemory.optional(), limits: cpuMemory.optional() }).optional(),
@@ -134,10 +140,7 @@ const tenantSettingsShape = {
   egress: z.strictObject({ cidrs: z.array(cidr).optional(), ports: z.array(z.int().min(1).max(65535)).optional() }).optional(),
 };
 
-const domain = z.string().transform((v) => v.toLowerCase()).superRefine((v, ctx) => {
-  const refusal = checkTenantDomain(v);
-  if (refusal) ctx.addIssue({ code: 'custom', message: refusal });
-});
+const domain = z.string().transform((v) => v.toLowerCase()).superRefine(refusedBy(checkTenantDomain));
 
 /** One tenant: inline under `tenants`, or a file of its own under `tenantsDir`. */
 export const tenantSchema = z.strictObject({
@@ -162,22 +165,16 @@ const dns01 = z
 
 /** Copies of the wildcard certificate's Secret, by reflector or replicator, to the namespaces listed by name. */
 const syncTo = z.strictObject({
-  via: z.string().superRefine((v, ctx) => {
-    const refusal = checkSyncVia(v);
-    if (refusal) ctx.addIssue({ code: 'custom', message: refusal });
-  }),
+  via: z.string().superRefine(refusedBy(checkSyncVia)),
   // Each entry is checked in `checkSpec`, which knows the platform namespace and the tenants.
-  namespaces: z.array(z.string()).min(1, { error: 'lists no namespace — name each namespace that needs the wildcard Secret, e.g. `monitoring`' }),
+  namespaces: z.array(z.string()).min(1, { error: EMPTY_SYNC_LIST_REFUSAL }),
 });
 
 const wildcard = z.strictObject({
   dnsNames: z
-    .array(z.string().transform((v) => v.toLowerCase()).superRefine((v, ctx) => {
-      const refusal = checkWildcardDnsName(v);
-      if (refusal) ctx.addIssue({ code: 'custom', message: refusal });
-    }))
+    .array(z.string().transform((v) => v.toLowerCase()).superRefine(refusedBy(checkWildcardDnsName)))
     .min(1, { error: 'lists no name — add e.g. `*.apps.example.com`' }),
-  secretName: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, {
+  secretName: z.string().regex(DNS_SUBDOMAIN, {
     error: 'must be a Secret name (a DNS-1123 subdomain: lowercase letters, digits, `-` and `.`) — e.g. `platform-wildcard-tls`',
   }).max(253).optional(),
   acme: z.strictObject({
@@ -200,12 +197,9 @@ const wildcard = z.strictObject({
 });
 
 /** A string checked by one of the rules: `check` answers with the refusal, or undefined when fine. */
-const checkedString = (check: (value: string) => string | undefined) => z.string().superRefine((v, ctx) => {
-  const refusal = check(v);
-  if (refusal) ctx.addIssue({ code: 'custom', message: refusal });
-});
+const checkedString = (check: (value: string) => string | undefined) => z.string().superRefine(refusedBy(check));
 const noSpaces = (example: string) => z.string().regex(/^\S+$/, { error: `must be one word without spaces, e.g. \`${example}\`` });
-const dnsLabel = (example: string) => z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: `must be a DNS-1123 label, e.g. \`${example}\`` }).max(63);
+const dnsLabel = (example: string) => z.string().regex(HOST_LABEL, { error: `must be a DNS-1123 label, e.g. \`${example}\`` }).max(63);
 const repoPath = checkedString(checkRepoPath);
 
 /** External Secrets Operator: a namespaced SecretStore per tenant, scoped to the tenant in Vault. */
@@ -226,7 +220,7 @@ const interval = z.string()
     error: `must be at least \`${MIN_FLUX_INTERVAL_SECONDS}s\`, e.g. \`10m\` — every tenant has a GitRepository of its own, and polling each more often floods the Git server`,
   });
 const dnsSubdomain = (example: string) => z.string()
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, { error: `must be a DNS-1123 subdomain (lower-case letters, digits, \`-\` and \`.\`), e.g. \`${example}\`` })
+  .regex(DNS_SUBDOMAIN, { error: `must be a DNS-1123 subdomain (lower-case letters, digits, \`-\` and \`.\`), e.g. \`${example}\`` })
   .max(253);
 
 /** A GitOps engine that applies each tenant's file: Argo CD or Flux, exactly one. */
@@ -259,16 +253,10 @@ const gitops = z
 
 const platform = z.strictObject({
   traefik: z.strictObject({
-    namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'must be a DNS-1123 label, e.g. `traefik`' }).max(63).optional(),
-    image: z.string().superRefine((v, ctx) => {
-      const refusal = checkTraefikImage(v);
-      if (refusal) ctx.addIssue({ code: 'custom', message: refusal });
-    }).optional(),
+    namespace: dnsLabel('traefik').optional(),
+    image: z.string().superRefine(refusedBy(checkTraefikImage)).optional(),
   }).optional(),
-  allowedDomains: z.array(z.string().transform((v) => v.toLowerCase()).superRefine((v, ctx) => {
-    const refusal = checkTenantDomain(v);
-    if (refusal) ctx.addIssue({ code: 'custom', message: refusal });
-  })).min(1, { error: 'lists no zone, which would refuse every domain — list the zones tenants may use, or remove the field' }).optional(),
+  allowedDomains: z.array(z.string().transform((v) => v.toLowerCase()).superRefine(refusedBy(checkTenantDomain))).min(1, { error: 'lists no zone, which would refuse every domain — list the zones tenants may use, or remove the field' }).optional(),
   wildcard: wildcard.optional(),
   defaults: z.strictObject(tenantSettingsShape).optional(),
   admission: z.enum(['native', 'kyverno', 'none']).optional(),
