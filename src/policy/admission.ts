@@ -98,6 +98,10 @@ const none = (field: string) => `(!has(${field}) || size(${field}) == 0)`;
 const noCopyOffers = (field: string) =>
   `(!has(${field}) || ${field}.all(k, ${COPY_OFFER_ANNOTATION_PREFIXES.map((p) => `!k.startsWith('${p}')`).join(' && ')}))`;
 
+/** `predicate` (of `d`) holds for every entry of an ExternalSecret's `spec.data` and `spec.dataFrom`. */
+const everySource = (predicate: string) =>
+  `(!has(object.spec.data) || object.spec.data.all(d, ${predicate})) && (!has(object.spec.dataFrom) || object.spec.dataFrom.all(d, ${predicate}))`;
+
 const COPY_OFFERS = COPY_OFFER_ANNOTATION_PREFIXES.map((p) => `${p}*`).join(', ');
 
 /** The guard rails, in the order they are rendered. `externalSecrets` adds the ExternalSecret rule. */
@@ -270,11 +274,11 @@ export function admissionRules(options: { readonly externalSecrets: boolean }): 
       variables: [],
       validations: [
         {
-          expression: "(!has(object.spec.secretStoreRef) || !has(object.spec.secretStoreRef.kind) || object.spec.secretStoreRef.kind == 'SecretStore') && (!has(object.spec.data) || object.spec.data.all(d, !has(d.sourceRef) || !has(d.sourceRef.storeRef) || !has(d.sourceRef.storeRef.kind) || d.sourceRef.storeRef.kind == 'SecretStore')) && (!has(object.spec.dataFrom) || object.spec.dataFrom.all(d, !has(d.sourceRef) || !has(d.sourceRef.storeRef) || !has(d.sourceRef.storeRef.kind) || d.sourceRef.storeRef.kind == 'SecretStore'))",
+          expression: `(!has(object.spec.secretStoreRef) || !has(object.spec.secretStoreRef.kind) || object.spec.secretStoreRef.kind == 'SecretStore') && ${everySource("!has(d.sourceRef) || !has(d.sourceRef.storeRef) || !has(d.sourceRef.storeRef.kind) || d.sourceRef.storeRef.kind == 'SecretStore'")}`,
           message: 'an ExternalSecret in a tenant namespace may only use a SecretStore of its namespace: a ClusterSecretStore serves every namespace.',
         },
         {
-          expression: "(!has(object.spec.data) || object.spec.data.all(d, !has(d.sourceRef) || !has(d.sourceRef.generatorRef) || d.sourceRef.generatorRef.kind != 'ClusterGenerator')) && (!has(object.spec.dataFrom) || object.spec.dataFrom.all(d, !has(d.sourceRef) || !has(d.sourceRef.generatorRef) || d.sourceRef.generatorRef.kind != 'ClusterGenerator'))",
+          expression: everySource("!has(d.sourceRef) || !has(d.sourceRef.generatorRef) || d.sourceRef.generatorRef.kind != 'ClusterGenerator'"),
           message: 'an ExternalSecret in a tenant namespace may not use a ClusterGenerator: it mints credentials meant for every namespace.',
         },
         {

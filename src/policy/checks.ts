@@ -343,12 +343,7 @@ class Checker {
         }
       }
       if (o.kind === 'ClusterRoleBinding') {
-        for (const raw of asArray(o.subjects)) {
-          const key = subjectOf(raw, undefined).key;
-          const list = this.clusterBindingsBySubject.get(key) ?? [];
-          list.push(i);
-          this.clusterBindingsBySubject.set(key, list);
-        }
+        for (const raw of asArray(o.subjects)) push(this.clusterBindingsBySubject, subjectOf(raw, undefined).key, i);
       }
     });
   }
@@ -359,7 +354,7 @@ class Checker {
       this.add(i, 'namespace-scope', ns === undefined ? 'namespaced object without metadata.namespace' : 'cluster-scoped object with metadata.namespace', ['metadata']);
     }
     // Secrets, Certificates and ExternalSecrets report kubed with their other copying annotations.
-    if (o.kind !== 'Secret' && asStringMap(o.metadata?.annotations)[KUBED_SYNC] !== undefined) {
+    if (o.kind !== 'Secret' && asString(asRecord(o.metadata?.annotations)[KUBED_SYNC]) !== undefined) {
       this.add(i, 'kubed-retired', 'uses kubed\'s `kubed.appscode.com/sync` annotation; kubed is retired upstream', ['metadata', 'annotations', KUBED_SYNC]);
     }
     switch (o.kind) {
@@ -668,7 +663,7 @@ class Checker {
     const first = tenantSubjects[0];
     const who = listOf(tenantSubjects.map((t) => describeSubject(t.s)));
     if (cluster) {
-      const secrets = rules ? [...grantedVerbs(rules, [''], 'secrets')].filter((v) => READ_VERBS.has(v)) : [];
+      const secrets = rules ? secretReads(rules) : [];
       this.add(i, 'no-cluster-bindings-for-tenants', `binds tenant identit${tenantSubjects.length === 1 ? 'y' : 'ies'} ${who} to ${roleName} in every namespace${secrets.length > 0 ? ', Secrets included' : ''}`, ['subjects', first.j], first.of);
     } else if (ns !== undefined && this.platforms.has(ns)) {
       this.add(i, 'platform-out-of-tenant-reach', `binds tenant identit${tenantSubjects.length === 1 ? 'y' : 'ies'} ${who} to ${roleName} in platform namespace \`${ns}\``, ['subjects', first.j], first.of);
@@ -684,18 +679,12 @@ class Checker {
   private checkTenantPermissions(i: number, ns: string, rules: readonly PolicyRule[], roleName: string): void {
     const at: FieldPath = ['roleRef'];
     if (!this.generated && rules.some(hasWildcard)) this.add(i, 'no-rbac-wildcard', `grants ${roleName}, whose rules use \`*\``, at);
-    const rbac = ['roles', 'rolebindings', 'clusterroles', 'clusterrolebindings'].flatMap((res) => {
-      const w = writesOf(grantedVerbs(rules, [RBAC_GROUP], res));
-      return w.length > 0 ? [`${w.join('/')} ${res}`] : [];
-    });
+    const rbac = describeWrites(rules, ['roles', 'rolebindings', 'clusterroles', 'clusterrolebindings'].map((res) => [[RBAC_GROUP], res] as const));
     const escalating = rules.flatMap((r) => r.verbs.filter((v) => ESCALATING_VERBS.includes(v)).map((v) => `${v} ${r.resources.join(',')}`));
     if (rbac.length > 0 || escalating.length > 0) {
       this.add(i, 'no-rbac-writes', `through ${roleName}, tenant identities may ${[...rbac, ...escalating].join('; ')}`, at);
     }
-    const rails = GUARD_RAILS.flatMap(([groups, res]) => {
-      const w = writesOf(grantedVerbs(rules, groups, res));
-      return w.length > 0 ? [`${w.join('/')} ${res}`] : [];
-    });
+    const rails = describeWrites(rules, GUARD_RAILS);
     if (rails.length > 0) this.add(i, 'guard-rails-read-only', `through ${roleName}, tenant identities may ${rails.join('; ')}`, at);
     const secretWrites = writesOf(grantedVerbs(rules, [''], 'secrets'));
     if (secretWrites.length > 0 && this.secretsPolicy(ns) === 'read-only') {
@@ -765,7 +754,7 @@ class Checker {
         if (reported.has(b)) continue;
         const binding = this.objects[b];
         const rules = this.resolveRole(asRecord(binding.roleRef), undefined);
-        const verbs = rules ? [...grantedVerbs(rules, [''], 'secrets')].filter((v) => READ_VERBS.has(v)) : [];
+        const verbs = rules ? secretReads(rules) : [];
         if (verbs.length === 0) continue;
         reported.add(b);
         const j = asArray(binding.subjects).findIndex((raw) => subjectOf(raw, undefined).key === `sa:${t.namespace}/${t.serviceAccount}`);
@@ -894,6 +883,19 @@ function describeOpen(s: SyncInstruction): string | undefined {
 function listOf(items: readonly string[]): string {
   const quoted = items.map((i) => (i.includes(' ') ? i : `\`${i}\``));
   return quoted.length <= 5 ? quoted.join(', ') : `${quoted.slice(0, 5).join(', ')} and ${quoted.length - 5} more`;
+}
+
+/** `verbs resource` for each resource the rules let someone write, e.g. `create/update roles`. */
+function describeWrites(rules: readonly PolicyRule[], resources: ReadonlyArray<readonly [groups: readonly string[], resource: string]>): string[] {
+  return resources.flatMap(([groups, res]) => {
+    const w = writesOf(grantedVerbs(rules, groups, res));
+    return w.length > 0 ? [`${w.join('/')} ${res}`] : [];
+  });
+}
+
+/** The read verbs the rules grant on core Secrets. */
+function secretReads(rules: readonly PolicyRule[]): string[] {
+  return [...grantedVerbs(rules, [''], 'secrets')].filter((v) => READ_VERBS.has(v));
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
