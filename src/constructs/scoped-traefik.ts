@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-29/lib/imports/k8s';
 import { CpuMemory } from '../model/tenancy-model';
 import { LABELS, tenantNames } from '../model/names';
-import { PolicyRule, traefikRules } from '../policy/rbac';
+import { copyRules, PolicyRule, traefikRules } from '../policy/rbac';
 import { DEFAULTS } from '../spec/defaults';
 import { checkAllowCrossNamespace, checkTenantName } from '../spec/rules';
 import { tenantLabels } from './labels';
@@ -97,8 +97,8 @@ export class ScopedTraefik extends Construct {
     const resources = props.resources ?? DEFAULTS.tenant.traefik.resources;
 
     new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: meta, automountServiceAccountToken: false });
-    this.grant('TenantNamespace', names.namespace, traefikRules({ crd: true, ingress: true }), meta, namespace, labels);
-    this.grant('PlatformNamespace', namespace, traefikRules({ crd: true, ingress: false }), meta, namespace, labels);
+    this.grant('TenantNamespace', names.namespace, traefikRules({ crd: true, ingress: true }), meta);
+    this.grant('PlatformNamespace', namespace, traefikRules({ crd: true, ingress: false }), meta);
 
     new k8s.KubeDeployment(this, 'Deployment', {
       metadata: meta,
@@ -166,24 +166,19 @@ export class ScopedTraefik extends Construct {
     }
   }
 
-  /** A Role in `roleNamespace` with `rules`, bound to this Traefik's ServiceAccount. */
+  /** A Role in `roleNamespace` with `rules`, bound to this Traefik's ServiceAccount (named and placed by `serviceAccount`). */
   private grant(
     id: string,
     roleNamespace: string,
     rules: PolicyRule[],
-    meta: { name: string },
-    serviceAccountNamespace: string,
-    labels: Record<string, string>,
+    serviceAccount: { name: string; namespace: string; labels: Record<string, string> },
   ): void {
-    const roleMeta = { name: meta.name, namespace: roleNamespace, labels };
-    new k8s.KubeRole(this, `${id}Role`, {
-      metadata: roleMeta,
-      rules: rules.map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs] })),
-    });
+    const roleMeta = { name: serviceAccount.name, namespace: roleNamespace, labels: serviceAccount.labels };
+    new k8s.KubeRole(this, `${id}Role`, { metadata: roleMeta, rules: copyRules(rules) });
     new k8s.KubeRoleBinding(this, `${id}RoleBinding`, {
       metadata: roleMeta,
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: meta.name },
-      subjects: [{ kind: 'ServiceAccount', name: meta.name, namespace: serviceAccountNamespace }],
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: serviceAccount.name },
+      subjects: [{ kind: 'ServiceAccount', name: serviceAccount.name, namespace: serviceAccount.namespace }],
     });
   }
 }

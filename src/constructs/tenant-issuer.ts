@@ -7,6 +7,13 @@ import { CLUSTER_ISSUER_REFUSAL, checkTenantDomain } from '../spec/rules';
 import { tenantLabels } from './labels';
 import { refuseIf } from './refuse';
 
+/** The key of every Certificate this tool renders: ECDSA P-256, a new one on each renewal. */
+export const CERTIFICATE_PRIVATE_KEY = {
+  algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA,
+  size: 256,
+  rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.ALWAYS,
+};
+
 export interface TenantIssuerProps {
   /** The tenant; the Issuer and Certificates go into its namespace. */
   readonly tenant: string;
@@ -49,7 +56,7 @@ export class TenantIssuer extends Construct {
           secretName: certificateSecretName(domain),
           dnsNames: [domain],
           issuerRef: { group: 'cert-manager.io', kind: 'Issuer', name: names.issuer },
-          privateKey: { algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA, size: 256, rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.ALWAYS },
+          privateKey: CERTIFICATE_PRIVATE_KEY,
         },
       });
     }

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-29/lib/imports/k8s';
 import { EgressModel, LimitsModel, QuotaModel } from '../model/tenancy-model';
 import { LABELS, tenantNames } from '../model/names';
-import { ownerRules } from '../policy/rbac';
+import { copyRules, ownerRules } from '../policy/rbac';
 import { DEFAULTS } from '../spec/defaults';
 import { checkPodSecurity, checkTenantName } from '../spec/rules';
 import { podSecurityLabels, tenantLabels } from './labels';
@@ -98,9 +98,7 @@ export class TenantNamespace extends Construct {
     const role = tenantNames(props.name).ownerRole;
     new k8s.KubeRole(this, 'OwnerRole', {
       metadata: meta(role),
-      rules: ownerRules(props.secrets ?? (DEFAULTS.tenant.secrets as 'read-only'), { externalSecrets: props.externalSecrets }).map((r) => ({
-        apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs],
-      })),
+      rules: copyRules(ownerRules(props.secrets ?? (DEFAULTS.tenant.secrets as 'read-only'), { externalSecrets: props.externalSecrets })),
     });
     new k8s.KubeRoleBinding(this, 'OwnerRoleBinding', {
       metadata: meta(role),

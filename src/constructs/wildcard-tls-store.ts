@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyRotationPolicy } from '../imports/cert-manager-certificate';
+import { Certificate } from '../imports/cert-manager-certificate';
 import { Issuer } from '../imports/cert-manager-issuer';
 import { TlsStore } from '../imports/traefik-tlsstore';
 import { Dns01Model, SecretSyncModel } from '../model/tenancy-model';
@@ -8,6 +8,7 @@ import { DEFAULTS } from '../spec/defaults';
 import { checkSyncNamespace, checkSyncVia, checkWildcardDnsName, EMPTY_SYNC_LIST_REFUSAL } from '../spec/rules';
 import { platformLabels } from './labels';
 import { refuseIf } from './refuse';
+import { CERTIFICATE_PRIVATE_KEY } from './tenant-issuer';
 
 export interface WildcardTLSStoreProps {
   /** Platform namespace: where every tenant's Traefik reads its default TLS resources. @default 'traefik' */
@@ -90,7 +91,7 @@ export class WildcardTLSStore extends Construct {
         secretName,
         dnsNames: [...props.dnsNames],
         issuerRef: { group: 'cert-manager.io', kind: 'Issuer', name: PLATFORM_NAMES.wildcardIssuer },
-        privateKey: { algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA, size: 256, rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.ALWAYS },
+        privateKey: CERTIFICATE_PRIVATE_KEY,
         ...(props.syncTo ? { secretTemplate: { annotations: secretSyncAnnotations(props.syncTo) } } : {}),
       },
     });

@@ -11,6 +11,11 @@ export interface PolicyRule {
   readonly verbs: readonly string[];
 }
 
+/** Mutable copies of `rules`, as the generated Kubernetes types want them. */
+export function copyRules(rules: readonly PolicyRule[]): Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }> {
+  return rules.map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs] }));
+}
+
 export const READ = ['get', 'list', 'watch'] as const;
 export const WRITE = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] as const;
 /** What `secrets: manage` grants on Secrets (no delete: a deleted TLS Secret takes a site down). */
