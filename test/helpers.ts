@@ -48,12 +48,17 @@ export function refusals(specText: string, file = 'tenancy.yaml'): string[] {
   throw new Error('the spec was accepted');
 }
 
+/** How the tests start the CLI: Node's arguments (through ts-node) and environment. */
+export function cliInvocation(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
+  return {
+    argv: ['-r', require.resolve('ts-node/register/transpile-only'), path.join(REPO, 'src/cli/main.ts'), ...args],
+    env: { ...process.env, ...env, TS_NODE_PROJECT: path.join(REPO, 'tsconfig.json') },
+  };
+}
+
 /** Runs the CLI in a child process, as a user would (through ts-node). */
 export function runCli(args: string[], cwd = REPO, env: NodeJS.ProcessEnv = {}) {
-  const result = spawnSync(process.execPath, ['-r', require.resolve('ts-node/register/transpile-only'), path.join(REPO, 'src/cli/main.ts'), ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, ...env, TS_NODE_PROJECT: path.join(REPO, 'tsconfig.json') },
-  });
+  const cli = cliInvocation(args, env);
+  const result = spawnSync(process.execPath, cli.argv, { cwd, encoding: 'utf8', env: cli.env });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -125,7 +125,6 @@ function selects(selector: any, labels: Record<string, string>): boolean {
 }
 
 function evaluate(variables: any[], validations: any[], request: AdmissionRequest): AdmissionResult {
-  if (!cel) throw new Error('@bufbuild/cel is not installed');
   const bindings: Record<string, unknown> = {
     object: toCel(request.object),
     oldObject: toCel(request.oldObject ?? null),
@@ -134,7 +133,7 @@ function evaluate(variables: any[], validations: any[], request: AdmissionReques
   };
   const vars: Record<string, unknown> = {};
   const broken = new Map<string, string>();
-  const run = (expression: string) => cel!.run(expression, { ...bindings, variables: vars }, { funcs: cel!.strings });
+  const run = (expression: string) => cel.run(expression, { ...bindings, variables: vars }, { funcs: cel.strings });
   for (const v of variables) {
     const value = run(v.expression);
     if (cel.isCelError(value)) broken.set(v.name, (value as Error).message);

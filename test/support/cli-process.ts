@@ -7,15 +7,12 @@ import { ChildProcess, spawn } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { REPO } from '../helpers';
+import { cliInvocation, REPO } from '../helpers';
 
 /** Starts `tenancy <args>` through ts-node, as `runCli` does. */
 export function spawnCli(args: readonly string[], cwd = REPO, env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(process.execPath, ['-r', require.resolve('ts-node/register/transpile-only'), path.join(REPO, 'src/cli/main.ts'), ...args], {
-    cwd,
-    env: { ...process.env, ...env, TS_NODE_PROJECT: path.join(REPO, 'tsconfig.json') },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const cli = cliInvocation(args, env);
+  return spawn(process.execPath, cli.argv, { cwd, env: cli.env, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 export interface CliResult {
