@@ -377,6 +377,21 @@ function checkSpec(input: unknown, ctx: z.RefinementCtx): void {
   });
 }
 
+/** The built-in resource values, by section, for `checkResourceOrder`. */
+const BUILT_IN_RESOURCES: Record<string, Record<string, Record<string, string>>> = {
+  quota: DEFAULTS.tenant.quota as unknown as Record<string, Record<string, string>>,
+  limits: DEFAULTS.tenant.limits,
+  'traefik.resources': DEFAULTS.tenant.traefik.resources,
+};
+
+/** Pairs of values where the first may not exceed the second: [section, lower, higher]. */
+const ORDERED_RESOURCE_PAIRS: ReadonlyArray<[section: string, low: string, high: string]> = [
+  ['quota', 'requests', 'limits'],
+  ['limits', 'defaultRequest', 'default'],
+  ['limits', 'default', 'max'],
+  ['traefik.resources', 'requests', 'limits'],
+];
+
 /**
  * Requests may not exceed limits once a tenant's values are merged over the defaults:
  * quota requests ≤ quota limits, and LimitRange defaultRequest ≤ default ≤ max.
@@ -392,22 +407,11 @@ function checkResourceOrder(
     const text = typeof v === 'number' ? String(v) : v;
     return isString(text) && isQuantity(text) ? text : undefined;
   };
-  const builtin: Record<string, Record<string, Record<string, string>>> = {
-    quota: DEFAULTS.tenant.quota as unknown as Record<string, Record<string, string>>,
-    limits: DEFAULTS.tenant.limits,
-    'traefik.resources': DEFAULTS.tenant.traefik.resources,
-  };
   const sectionOf = (root: Record<string, unknown>, section: string) =>
     section === 'traefik.resources' ? { [section]: asRecord(asRecord(root.traefik).resources) } : root;
   const pick = (section: string, group: string, res: 'cpu' | 'memory'): string | undefined =>
-    valueAt(sectionOf(tenant, section), section, group, res) ?? valueAt(sectionOf(defaults, section), section, group, res) ?? builtin[section][group][res];
-  const pairs: Array<[section: string, low: string, high: string]> = [
-    ['quota', 'requests', 'limits'],
-    ['limits', 'defaultRequest', 'default'],
-    ['limits', 'default', 'max'],
-    ['traefik.resources', 'requests', 'limits'],
-  ];
-  for (const [section, low, high] of pairs) {
+    valueAt(sectionOf(tenant, section), section, group, res) ?? valueAt(sectionOf(defaults, section), section, group, res) ?? BUILT_IN_RESOURCES[section][group][res];
+  for (const [section, low, high] of ORDERED_RESOURCE_PAIRS) {
     for (const res of ['cpu', 'memory'] as const) {
       const a = pick(section, low, res);
       const b = pick(section, high, res);
