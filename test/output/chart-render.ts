@@ -36,8 +36,16 @@ export interface Rendered {
   readonly objects: any[];
 }
 
-/** Renders a chart (folder or .tgz); `values` (YAML text) is passed with `-f`. */
-export function chartRender(chart: string, options: { values?: string; release?: string } = {}): Rendered {
+export interface RenderOptions {
+  /** YAML text passed with `-f`: merged over the chart's values and, like `helm install -f`, checked against `values.schema.json`. */
+  readonly values?: string;
+  /** Render without checking the merged values against `values.schema.json` (Helm's `--skip-schema-validation`). */
+  readonly skipSchemaValidation?: boolean;
+  readonly release?: string;
+}
+
+/** Renders a chart (folder or .tgz) as `helm template` would. */
+export function chartRender(chart: string, options: RenderOptions = {}): Rendered {
   const args: string[] = [];
   let valuesDir: string | undefined;
   if (options.values !== undefined) {
@@ -45,6 +53,7 @@ export function chartRender(chart: string, options: { values?: string; release?:
     const file = path.join(valuesDir, 'values.yaml');
     fs.writeFileSync(file, options.values);
     args.push('-f', file);
+    if (options.skipSchemaValidation) args.push('--skip-schema-validation');
   }
   if (options.release) args.push('--release', options.release);
   try {

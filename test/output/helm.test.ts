@@ -316,13 +316,18 @@ describe('values', () => {
       { traefik: { ...defaults.traefik, resources: { ...defaults.traefik.resources, limits: { cpu: '1', memory: '1Gi', ephemeral: '1Gi' } } } },
     ];
     for (const values of refused) expect({ values, valid: validate(values) }).toEqual({ values, valid: false });
-    // Even unchecked (chart-render's -f skips the schema), extra values change nothing.
+    // Installed with -f, as `helm install -f` does, the chart refuses them with the schema's words.
     writeCharts(exampleSpec());
-    const result = chartRender(path.join(dir, 'tenant-payments'), {
-      values: JSON.stringify({ traefik: { ...defaults.traefik, allowCrossNamespace: true, namespaces: ['search'] }, rbac: { clusterWide: true } }),
-    });
-    expect(result.stderr).toBe('');
-    expect(result.objects).toEqual(yamlObjects(exampleSpec()).get('tenants/payments.yaml'));
+    const chartDir = path.join(dir, 'tenant-payments');
+    const widened = JSON.stringify({ traefik: { ...defaults.traefik, allowCrossNamespace: true, namespaces: ['search'] }, rbac: { clusterWide: true } });
+    const checked = chartRender(chartDir, { values: widened });
+    expect(checked.status).toBe(1);
+    expect(checked.stderr).toContain('Additional property rbac is not allowed');
+    expect(checked.stderr).toContain('Additional property allowCrossNamespace is not allowed');
+    // Even with the check skipped (Helm's --skip-schema-validation), extra values change nothing.
+    const unchecked = chartRender(chartDir, { values: widened, skipSchemaValidation: true });
+    expect(unchecked.stderr).toBe('');
+    expect(unchecked.objects).toEqual(yamlObjects(exampleSpec()).get('tenants/payments.yaml'));
   });
 
   test('docs/helm.md and each README list every value', () => {
