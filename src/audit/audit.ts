@@ -3,7 +3,9 @@
  * manifests, works out tenants and platform, runs the policy rules (the ones the generator's
  * self-check runs) and gives every finding its file, line and column, why and fix.
  */
-import { runChecks, RULES, SecretsPolicy, Severity, SEVERITIES } from '../policy/checks';
+import { runChecks, threatById } from '../threats';
+import { SecretsPolicy } from '../threats/detect/engine';
+import { Severity, SEVERITIES } from '../threats/threat';
 import { ManifestSet, SkippedDocument, SourceLocation } from './read-manifests';
 import { discoverTenants, TenantScope, TenantSource } from './tenants';
 
@@ -52,7 +54,7 @@ export function auditManifests(set: ManifestSet, options: AuditOptions = {}): Au
   });
   const located: AuditFinding[] = findings.map((f) => {
     const m = set.objects[f.objectIndex];
-    const info = RULES[f.rule];
+    const info = threatById(f.rule);
     const meta = m.object.metadata;
     return {
       rule: f.rule,

@@ -7,8 +7,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { isMap, isPair, isScalar, isSeq, LineCounter, Node, parseAllDocuments } from 'yaml';
-import { FieldPath, KubeObjectLike } from '../policy/checks';
-import { asArray, asRecord } from '../policy/values';
+import { KubeObjectLike } from '../threats/detect/engine';
+import { asArray, asRecord, FieldPath } from '../threats/detect/values';
 
 /** Aliases one document may expand; YAML "billion laughs" bombs exceed it at once. */
 export const MAX_ALIAS_COUNT = 1000;

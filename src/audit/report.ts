@@ -4,7 +4,8 @@
  */
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { auditRules, RuleInfo, Severity, SEVERITIES } from '../policy/checks';
+import { auditThreats } from '../threats';
+import { Severity, SEVERITIES, Threat } from '../threats/threat';
 import { AuditFinding, AuditResult, failing } from './audit';
 
 export const REPORT_FORMATS = ['text', 'json', 'sarif'] as const;
@@ -144,7 +145,7 @@ const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 
 /** GitHub code scanning reads `security-severity` (0–10) to rank security alerts. */
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0' };
 
-function sarifRule(r: RuleInfo) {
+function sarifRule(r: Threat) {
   return {
     id: r.id,
     name: r.id.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase()),
@@ -167,7 +168,7 @@ function artifactLocation(file: string, cwd: string): { uri: string; uriBaseId?:
 
 function toSarif(result: AuditResult, options: ReportOptions): unknown {
   const cwd = options.cwd ?? process.cwd();
-  const rules = auditRules();
+  const rules = auditThreats();
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',

@@ -10,9 +10,9 @@
  * Platform namespaces are the namespaces running Traefik, tenants excepted.
  */
 import { LABELS } from '../model/names';
-import { KubeObjectLike } from '../policy/checks';
-import { runsCertManager, traefikContainers } from '../policy/traefik';
-import { asStringMap } from '../policy/values';
+import { KubeObjectLike } from '../threats/detect/engine';
+import { runsCertManager, traefikContainers } from '../threats/detect/traefik-config';
+import { asStringMap } from '../threats/detect/values';
 
 export type TenantSource =
   | { readonly kind: 'list'; readonly namespaces: readonly string[] }

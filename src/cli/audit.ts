@@ -4,7 +4,8 @@ import { auditManifests, failing } from '../audit/audit';
 import { ManifestPathError, readManifests } from '../audit/read-manifests';
 import { formatReport, REPORT_FORMATS, ReportFormat } from '../audit/report';
 import { TenantSource } from '../audit/tenants';
-import { SecretsPolicy, Severity, SEVERITIES } from '../policy/checks';
+import { SecretsPolicy } from '../threats/detect/engine';
+import { Severity, SEVERITIES } from '../threats/threat';
 import { UsageError } from './usage';
 
 export interface AuditCliOptions {

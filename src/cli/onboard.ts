@@ -96,7 +96,9 @@ export function runOnboard(options: OnboardOptions, print: (text: string) => voi
   const model = resolveTenancy(readSpec(options.config, [{ file: target, text }], config).spec);
   const tenant = model.tenants[model.tenants.length - 1];
   const onlyNew = { platform: model.platform, tenants: [tenant] };
-  assertIsolated(renderGroups(onlyNew), onlyNew);
+  const groups = renderGroups(onlyNew);
+  assertIsolated(groups, onlyNew);
+  const traefikService = groups[1].objects.find((o) => o.kind === 'Service' && o.metadata.name === tenantNames(tenant.name).traefik);
 
   writeNewFile(target, text);
   print(renderNextSteps({
@@ -107,7 +109,7 @@ export function runOnboard(options: OnboardOptions, print: (text: string) => voi
     outputs: [path.join(options.out, tenantOutputFile(tenant.name))],
     platformNamespace: model.platform.namespace,
     service: tenantNames(tenant.name).traefik,
-    loadBalancer: tenant.traefik.serviceType === 'LoadBalancer',
+    loadBalancer: (traefikService?.spec as { type?: string } | undefined)?.type === 'LoadBalancer',
     domains: tenant.domains,
   }, options.templates));
   return 0;

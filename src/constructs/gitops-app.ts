@@ -1,7 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { DEFAULTS, withDefaults } from '../defaults';
 import { GitOpsModel } from '../model/tenancy-model';
-import { refuseIf } from './refuse';
+import * as fields from '../spec/schema';
+import { checkArgoServer, checkFluxSecretRef, checkGitUrl, FLUX_SSH_DEPLOY_KEY, GITOPS_URL, normalizeRepoPath } from '../threats/gitops';
+import { PropChecks } from './refuse';
 
 export interface GitOpsAppProps {
   /** Name of the Argo CD Application, or of the Flux GitRepository and Kustomization. */
@@ -33,15 +36,21 @@ export interface GitOpsAppProps {
 export class GitOpsApp extends Construct {
   constructor(scope: Construct, id: string, props: GitOpsAppProps) {
     super(scope, id);
+    const refusals = new PropChecks('GitOpsApp');
     if ('argocd' in props.gitops) {
-      const a = props.gitops.argocd;
+      const A = DEFAULTS.platform.argocd;
+      const a = withDefaults(A, props.gitops.argocd);
+      refusals.check('gitops.argocd.repoURL', checkGitUrl(a.repoURL, 'argocd'), GITOPS_URL);
+      refusals.check('gitops.argocd.server', checkArgoServer(a.server), GITOPS_URL);
+      refusals.parse('gitops.argocd.path', fields.repoPath, a.path);
+      refusals.done();
       new ApiObject(this, 'Application', {
         apiVersion: 'argoproj.io/v1alpha1',
         kind: 'Application',
         metadata: { name: props.name, namespace: a.namespace, labels: props.labels },
         spec: {
           project: a.project,
-          source: { repoURL: a.repoURL, targetRevision: a.targetRevision, ...argoSourcePath(a.path, props.file, props.chart) },
+          source: { repoURL: a.repoURL, targetRevision: a.targetRevision, ...argoSourcePath(normalizeRepoPath(a.path), props.file, props.chart) },
           // Every object names its own namespace; cluster-scoped ones have none.
           destination: { server: a.server },
           // allowEmpty stays false: a file missing from Git never prunes a whole tenant.
@@ -50,9 +59,16 @@ export class GitOpsApp extends Construct {
       });
       return;
     }
-    refuseIf(props.chart === undefined ? undefined : 'Flux applies the rendered YAML through a Kustomization; charts need a HelmRelease, which this tool does not render — leave `chart` unset, or use Argo CD', 'GitOpsApp', 'chart');
-    const f = props.gitops.flux;
-    const { folder } = splitFile(f.path, props.file);
+    const F = DEFAULTS.platform.flux;
+    const f = withDefaults(F, props.gitops.flux);
+    refusals.check('chart', props.chart === undefined ? undefined : 'Flux applies the rendered YAML through a Kustomization; charts need a HelmRelease, which this tool does not render — leave `chart` unset, or use Argo CD');
+    refusals.check('gitops.flux.url', checkGitUrl(f.url, 'flux'), GITOPS_URL);
+    refusals.check('gitops.flux.secretRef', checkFluxSecretRef(f.url, f.secretRef), FLUX_SSH_DEPLOY_KEY);
+    refusals.parse('gitops.flux.path', fields.repoPath, f.path);
+    refusals.parse('gitops.flux.interval', fields.interval, f.interval);
+    refusals.done();
+    const repoPath = normalizeRepoPath(f.path);
+    const { folder } = splitFile(repoPath, props.file);
     new ApiObject(this, 'GitRepository', {
       apiVersion: 'source.toolkit.fluxcd.io/v1',
       kind: 'GitRepository',
@@ -61,7 +77,7 @@ export class GitOpsApp extends Construct {
         url: f.url,
         ref: { branch: f.branch },
         interval: f.interval,
-        ignore: ignoreAllBut(f.path, props.file),
+        ignore: ignoreAllBut(repoPath, props.file),
         ...(f.secretRef ? { secretRef: { name: f.secretRef } } : {}),
       },
     });

@@ -1,13 +1,14 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-29/lib/imports/k8s';
 import { TlsOption } from '../imports/traefik-tlsoption';
-import { PLATFORM_CHART, PLATFORM_GITOPS_NAME, PLATFORM_OUTPUT_FILE } from '../model/names';
+import { DEFAULTS } from '../defaults';
+import { PLATFORM_CHART, PLATFORM_GITOPS_NAME, PLATFORM_NAMES, PLATFORM_OUTPUT_FILE } from '../model/names';
 import { AdmissionMode, GitOpsModel, OutputFormat, PlatformModel } from '../model/tenancy-model';
-import { PLATFORM_NAMES } from '../model/names';
-import { DEFAULTS } from '../spec/defaults';
+import { checkPlatformNamespace, PLATFORM_NAMESPACE } from '../threats/namespaces';
 import { AdmissionGuardRails } from './admission-guard-rails';
 import { GitOpsApp } from './gitops-app';
 import { platformLabels, podSecurityLabels } from './labels';
+import { PropChecks } from './refuse';
 import { WildcardTLSStore } from './wildcard-tls-store';
 
 export interface PlatformProps {
@@ -36,6 +37,9 @@ export class Platform extends Construct {
   constructor(scope: Construct, id: string, props: PlatformProps = {}) {
     super(scope, id);
     const namespace = props.namespace ?? DEFAULTS.platform.traefikNamespace;
+    const refusals = new PropChecks('Platform');
+    refusals.check('namespace', checkPlatformNamespace(namespace), PLATFORM_NAMESPACE);
+    refusals.done();
     const labels = platformLabels();
     new k8s.KubeNamespace(this, 'Namespace', {
       metadata: {
@@ -70,7 +74,6 @@ export class Platform extends Construct {
 export function platformPropsOf(p: PlatformModel, outputFormat: OutputFormat = 'yaml'): PlatformProps {
   return {
     namespace: p.namespace,
-    tlsMinVersion: p.tlsMinVersion,
     wildcard: p.wildcard,
     admission: p.admission,
     externalSecrets: p.externalSecrets !== undefined,

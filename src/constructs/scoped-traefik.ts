@@ -1,12 +1,16 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-29/lib/imports/k8s';
+import { z } from 'zod';
+import { DEFAULTS, withCpuMemoryDefaults } from '../defaults';
 import { CpuMemory } from '../model/tenancy-model';
 import { LABELS, tenantNames } from '../model/names';
-import { copyRules, PolicyRule, traefikRules } from '../policy/rbac';
-import { DEFAULTS } from '../spec/defaults';
-import { checkAllowCrossNamespace, checkTenantName } from '../spec/rules';
+import * as fields from '../spec/schema';
+import { PolicyRule } from '../threats/detect/rbac-analysis';
+import { checkPlatformNamespace, checkTenantName, PLATFORM_NAMESPACE, RESERVED_NAMESPACE } from '../threats/namespaces';
+import { checkResourceOrder, REQUESTS_WITHIN_LIMITS } from '../threats/resources';
 import { tenantLabels } from './labels';
-import { refuseIf } from './refuse';
+import { copyRules, traefikRules } from './rbac-rules';
+import { PropChecks } from './refuse';
 
 export interface ScopedTraefikProps {
   /** The tenant this Traefik serves; its providers watch only this namespace (and the platform's). */
@@ -21,8 +25,8 @@ export interface ScopedTraefikProps {
   readonly serviceType?: 'LoadBalancer' | 'ClusterIP';
   /** Traefik's `--log.level`. @default 'INFO' */
   readonly logLevel?: string;
-  /** Container requests and limits. @default DEFAULTS.tenant.traefik.resources */
-  readonly resources?: { readonly requests: CpuMemory; readonly limits: CpuMemory };
+  /** Container requests and limits, each value defaulting on its own. @default DEFAULTS.tenant.traefik.resources */
+  readonly resources?: { readonly requests?: CpuMemory; readonly limits?: CpuMemory };
   /** Refused when `true`: cross-namespace references break tenant isolation. @default false */
   readonly allowCrossNamespace?: boolean;
 }
@@ -84,17 +88,32 @@ export class ScopedTraefik extends Construct {
   constructor(scope: Construct, id: string, props: ScopedTraefikProps) {
     super(scope, id);
     const namespace = props.namespace ?? DEFAULTS.platform.traefikNamespace;
-    refuseIf(checkTenantName(props.tenant, namespace), 'ScopedTraefik', 'tenant');
-    refuseIf(checkAllowCrossNamespace(props.allowCrossNamespace), 'ScopedTraefik', 'allowCrossNamespace');
     const replicas = props.replicas ?? DEFAULTS.tenant.traefik.replicas;
-    refuseIf(Number.isInteger(replicas) && replicas >= 1 ? undefined : `${replicas} is not a positive whole number — use 1 or more`, 'ScopedTraefik', 'replicas');
+    const T = DEFAULTS.tenant.traefik;
+    const resources = {
+      requests: withCpuMemoryDefaults(props.resources?.requests, T.resources.requests),
+      limits: withCpuMemoryDefaults(props.resources?.limits, T.resources.limits),
+    };
+    const refusals = new PropChecks('ScopedTraefik');
+    refusals.check('tenant', checkTenantName(props.tenant, namespace), RESERVED_NAMESPACE);
+    refusals.check('namespace', checkPlatformNamespace(namespace), PLATFORM_NAMESPACE);
+    if (props.image !== undefined) refusals.parse('image', fields.traefikImage, props.image);
+    if (props.replicas !== undefined) refusals.parse('replicas', fields.replicas, props.replicas);
+    if (props.allowCrossNamespace !== undefined) refusals.parse('allowCrossNamespace', fields.allowCrossNamespace, props.allowCrossNamespace);
+    if (props.serviceType !== undefined) refusals.parse('serviceType', z.enum(['LoadBalancer', 'ClusterIP']), props.serviceType);
+    if (props.logLevel !== undefined) refusals.parse('logLevel', z.enum(fields.LOG_LEVELS), props.logLevel);
+    if (props.resources !== undefined) refusals.parse('resources', z.strictObject({ requests: fields.cpuMemory.optional(), limits: fields.cpuMemory.optional() }), props.resources);
+    for (const res of ['cpu', 'memory'] as const) {
+      refusals.check(`resources.requests.${res}`, checkResourceOrder(
+        `traefik.resources.requests.${res}`, { value: resources.requests[res] }, `traefik.resources.limits.${res}`, { value: resources.limits[res] }), REQUESTS_WITHIN_LIMITS);
+    }
+    refusals.done();
 
     const names = tenantNames(props.tenant);
     this.name = names.traefik;
     this.ingressClass = names.ingressClass;
     const labels = { ...tenantLabels(props.tenant), ...traefikPodLabels(props.tenant), [LABELS.component]: 'ingress-controller' };
     const meta = { name: names.traefik, namespace, labels };
-    const resources = props.resources ?? DEFAULTS.tenant.traefik.resources;
 
     new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: meta, automountServiceAccountToken: false });
     this.grant('TenantNamespace', names.namespace, traefikRules({ crd: true, ingress: true }), meta);
@@ -122,7 +141,7 @@ export class ScopedTraefik extends Construct {
               name: 'traefik',
               image: props.image ?? DEFAULTS.platform.traefikImage,
               imagePullPolicy: 'IfNotPresent',
-              args: traefikArgs(props.tenant, namespace, props.logLevel ?? DEFAULTS.tenant.traefik.logLevel),
+              args: traefikArgs(props.tenant, namespace, props.logLevel ?? T.logLevel),
               ports: Object.entries(TRAEFIK_PORTS).map(([name, containerPort]) => ({ name, containerPort, protocol: 'TCP' })),
               resources: {
                 requests: { cpu: k8s.Quantity.fromString(resources.requests.cpu), memory: k8s.Quantity.fromString(resources.requests.memory) },
@@ -149,7 +168,7 @@ export class ScopedTraefik extends Construct {
     new k8s.KubeService(this, 'Service', {
       metadata: meta,
       spec: {
-        type: props.serviceType ?? (DEFAULTS.tenant.traefik.serviceType as 'LoadBalancer'),
+        type: props.serviceType ?? T.serviceType,
         selector: traefikPodLabels(props.tenant),
         ports: [
           { name: 'web', port: 80, targetPort: k8s.IntOrString.fromString('web'), protocol: 'TCP' },

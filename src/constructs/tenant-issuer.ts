@@ -1,11 +1,13 @@
 import { Construct } from 'constructs';
 import { Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyRotationPolicy } from '../imports/cert-manager-certificate';
 import { Issuer } from '../imports/cert-manager-issuer';
+import { z } from 'zod';
+import { DEFAULTS } from '../defaults';
 import { IssuerModel } from '../model/tenancy-model';
 import { certificateName, certificateSecretName, tenantNames } from '../model/names';
-import { CLUSTER_ISSUER_REFUSAL, checkTenantDomain } from '../spec/rules';
+import * as fields from '../spec/schema';
 import { tenantLabels } from './labels';
-import { refuseIf } from './refuse';
+import { PropChecks } from './refuse';
 
 /** The key of every Certificate this tool renders: ECDSA P-256, a new one on each renewal. */
 export const CERTIFICATE_PRIVATE_KEY = {
@@ -36,8 +38,10 @@ export class TenantIssuer extends Construct {
 
   constructor(scope: Construct, id: string, props: TenantIssuerProps) {
     super(scope, id);
-    refuseIf('clusterIssuer' in props.issuer ? CLUSTER_ISSUER_REFUSAL : undefined, 'TenantIssuer', 'issuer.clusterIssuer');
-    props.domains.forEach((d, i) => refuseIf(checkTenantDomain(d), 'TenantIssuer', `domains[${i}]`));
+    const refusals = new PropChecks('TenantIssuer');
+    refusals.parse('issuer', fields.issuer, props.issuer);
+    const domains = refusals.parse('domains', z.array(fields.domain), props.domains);
+    refusals.done();
 
     const names = tenantNames(props.tenant);
     this.issuerName = names.issuer;
@@ -49,7 +53,7 @@ export class TenantIssuer extends Construct {
       spec: issuerSpec(props.issuer, props.ingressClass ?? names.ingressClass, names.acmeAccountKey),
     });
 
-    for (const domain of props.domains) {
+    for (const domain of domains) {
       new Certificate(this, `Certificate-${domain}`, {
         metadata: { name: certificateName(domain), namespace, labels },
         spec: {
@@ -68,7 +72,7 @@ function issuerSpec(issuer: IssuerModel, ingressClass: string, accountKey: strin
     return {
       acme: {
         email: issuer.acme.email,
-        server: issuer.acme.server,
+        server: issuer.acme.server ?? DEFAULTS.platform.acmeServer,
         privateKeySecretRef: { name: accountKey },
         // `class` (not `ingressClassName`): a Traefik with namespaced RBAC cannot read
         // IngressClass objects and only matches the annotation. ClusterIP, because the

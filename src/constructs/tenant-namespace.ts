@@ -1,12 +1,15 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-29/lib/imports/k8s';
-import { EgressModel, LimitsModel, QuotaModel } from '../model/tenancy-model';
+import { DEFAULTS, withCpuMemoryDefaults } from '../defaults';
+import { CpuMemory, EgressModel, LimitsModel, QuotaModel } from '../model/tenancy-model';
 import { LABELS, tenantNames } from '../model/names';
-import { copyRules, ownerRules } from '../policy/rbac';
-import { DEFAULTS } from '../spec/defaults';
-import { checkPodSecurity, checkTenantName } from '../spec/rules';
+import * as fields from '../spec/schema';
+import { checkPlatformNamespace, checkTenantName, PLATFORM_NAMESPACE, RESERVED_NAMESPACE } from '../threats/namespaces';
+import { METADATA_ENDPOINT } from '../threats/network';
+import { checkResourceOrder, ORDERED_RESOURCE_PAIRS, REQUESTS_WITHIN_LIMITS } from '../threats/resources';
 import { podSecurityLabels, tenantLabels } from './labels';
-import { refuseIf } from './refuse';
+import { copyRules, ownerRules } from './rbac-rules';
+import { PropChecks } from './refuse';
 import { traefikPodLabels } from './scoped-traefik';
 
 export interface TenantNamespaceProps {
@@ -47,20 +50,40 @@ export interface TenantNamespaceProps {
 export class TenantNamespace extends Construct {
   /** The namespace name. */
   public readonly namespaceName: string;
+  /** What the owners may do with Secrets. */
+  public readonly secrets: 'read-only' | 'manage';
 
   constructor(scope: Construct, id: string, props: TenantNamespaceProps) {
     super(scope, id);
     const traefikNamespace = props.traefikNamespace ?? DEFAULTS.platform.traefikNamespace;
-    refuseIf(checkTenantName(props.name, traefikNamespace), 'TenantNamespace', 'name');
-    refuseIf(checkPodSecurity(props.podSecurity), 'TenantNamespace', 'podSecurity');
-    const subjects = ownerSubjects(props.owners);
-    refuseIf(subjects.length === 0 ? 'names no subject — add at least one group or user' : undefined, 'TenantNamespace', 'owners');
+    const quota = withQuotaDefaults(props.quota);
+    const limits = withLimitDefaults(props.limits);
+    const refusals = new PropChecks('TenantNamespace');
+    refusals.check('name', checkTenantName(props.name, traefikNamespace), RESERVED_NAMESPACE);
+    refusals.check('traefikNamespace', checkPlatformNamespace(traefikNamespace), PLATFORM_NAMESPACE);
+    if (props.team !== undefined) refusals.parse('team', fields.labelValue, props.team);
+    if (props.environment !== undefined) refusals.parse('environment', fields.labelValue, props.environment);
+    if (props.podSecurity !== undefined) refusals.parse('podSecurity', fields.podSecurity, props.podSecurity);
+    const owners = refusals.parse('owners', fields.owners, props.owners);
+    if (props.quota !== undefined) refusals.parse('quota', fields.quota, props.quota);
+    if (props.limits !== undefined) refusals.parse('limits', fields.limits, props.limits);
+    if (props.egress !== undefined) refusals.parse('egress', fields.egress, props.egress);
+    for (const [section, low, high] of ORDERED_RESOURCE_PAIRS.filter(([s]) => s === 'quota' || s === 'limits')) {
+      const values = (section === 'quota' ? quota : limits) as unknown as Record<string, Required<CpuMemory>>;
+      for (const res of ['cpu', 'memory'] as const) {
+        refusals.check(`${section}.${low}.${res}`,
+          checkResourceOrder(`${section}.${low}.${res}`, { value: values[low][res] }, `${section}.${high}.${res}`, { value: values[high][res] }), REQUESTS_WITHIN_LIMITS);
+      }
+    }
+    refusals.done();
+    this.secrets = props.secrets ?? DEFAULTS.tenant.secrets;
+    const subjects = ownerSubjects(owners);
 
     const namespace = tenantNames(props.name).namespace;
     this.namespaceName = namespace;
     const labels = tenantLabels(props.name);
     const meta = (name: string) => ({ name, namespace, labels });
-    const level = props.podSecurity ?? (DEFAULTS.tenant.podSecurity as 'restricted');
+    const level = props.podSecurity ?? DEFAULTS.tenant.podSecurity;
 
     new k8s.KubeNamespace(this, 'Namespace', {
       metadata: {
@@ -77,10 +100,9 @@ export class TenantNamespace extends Construct {
 
     new k8s.KubeResourceQuota(this, 'ResourceQuota', {
       metadata: meta('tenant-quota'),
-      spec: { hard: quotaHard(props.quota ?? DEFAULTS.tenant.quota) },
+      spec: { hard: quotaHard(quota) },
     });
 
-    const limits = props.limits ?? DEFAULTS.tenant.limits;
     new k8s.KubeLimitRange(this, 'LimitRange', {
       metadata: meta('tenant-limits'),
       spec: {
@@ -98,7 +120,7 @@ export class TenantNamespace extends Construct {
     const role = tenantNames(props.name).ownerRole;
     new k8s.KubeRole(this, 'OwnerRole', {
       metadata: meta(role),
-      rules: copyRules(ownerRules(props.secrets ?? (DEFAULTS.tenant.secrets as 'read-only'), { externalSecrets: props.externalSecrets })),
+      rules: copyRules(ownerRules(this.secrets, { externalSecrets: props.externalSecrets })),
     });
     new k8s.KubeRoleBinding(this, 'OwnerRoleBinding', {
       metadata: meta(role),
@@ -158,16 +180,18 @@ export class TenantNamespace extends Construct {
         }],
       },
     });
-    if (egress && egress.cidrs.length > 0) {
+    const cidrs = egress?.cidrs ?? DEFAULTS.tenant.egress.cidrs;
+    const ports = egress?.ports ?? DEFAULTS.tenant.egress.ports;
+    if (cidrs.length > 0) {
       new k8s.KubeNetworkPolicy(this, 'AllowEgress', {
         metadata: meta('allow-egress'),
         spec: {
           podSelector: {},
           policyTypes: ['Egress'],
           egress: [{
-            to: egress.cidrs.map(egressPeer),
-            ...(egress.ports.length > 0
-              ? { ports: egress.ports.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) })) }
+            to: cidrs.map(egressPeer),
+            ...(ports.length > 0
+              ? { ports: ports.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) })) }
               : {}),
           }],
         },
@@ -183,12 +207,33 @@ function ownerSubjects(owners: TenantNamespaceProps['owners']): k8s.Subject[] {
   ];
 }
 
-function quantities(values: { readonly cpu: string; readonly memory: string }): Record<string, k8s.Quantity> {
+function quantities(values: Required<CpuMemory>): Record<string, k8s.Quantity> {
   return { cpu: k8s.Quantity.fromString(values.cpu), memory: k8s.Quantity.fromString(values.memory) };
 }
 
+type ResolvedQuota = QuotaModel & { readonly requests: Required<CpuMemory>; readonly limits: Required<CpuMemory>; readonly pods: number };
+
+function withQuotaDefaults(quota: QuotaModel | undefined): ResolvedQuota {
+  const Q = DEFAULTS.tenant.quota;
+  return {
+    ...quota,
+    requests: withCpuMemoryDefaults(quota?.requests, Q.requests),
+    limits: withCpuMemoryDefaults(quota?.limits, Q.limits),
+    pods: quota?.pods ?? Q.pods,
+  };
+}
+
+function withLimitDefaults(limits: LimitsModel | undefined): Record<'default' | 'defaultRequest' | 'max', Required<CpuMemory>> {
+  const L = DEFAULTS.tenant.limits;
+  return {
+    default: withCpuMemoryDefaults(limits?.default, L.default),
+    defaultRequest: withCpuMemoryDefaults(limits?.defaultRequest, L.defaultRequest),
+    max: withCpuMemoryDefaults(limits?.max, L.max),
+  };
+}
+
 /** The quota's `hard` map. Services of type NodePort and LoadBalancer are capped at 0: traffic enters through the tenant's Traefik. */
-function quotaHard(quota: QuotaModel): Record<string, k8s.Quantity> {
+function quotaHard(quota: ResolvedQuota): Record<string, k8s.Quantity> {
   const q = (v: string | number) => k8s.Quantity.fromString(String(v));
   const hard: Record<string, k8s.Quantity> = {
     'requests.cpu': q(quota.requests.cpu),
@@ -204,9 +249,6 @@ function quotaHard(quota: QuotaModel): Record<string, k8s.Quantity> {
   if (quota.storage !== undefined) hard['requests.storage'] = q(quota.storage);
   return hard;
 }
-
-/** The cloud metadata endpoint: it hands out node credentials, so no tenant egress reaches it. */
-export const METADATA_ENDPOINT = '169.254.169.254';
 
 /** An egress peer for `cidr`; an IPv4 block that contains the metadata endpoint excepts it. */
 function egressPeer(cidr: string): k8s.NetworkPolicyPeer {

@@ -3,11 +3,12 @@ import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-29/lib/imports/k8s';
 import { SECRET_STORE_NAMES } from '../model/names';
 import { tenantNames } from '../model/names';
+import { DEFAULTS } from '../defaults';
 import { VaultStoreModel } from '../model/tenancy-model';
-import { DEFAULTS } from '../spec/defaults';
-import { checkVaultField, fillTenant } from '../spec/rules';
+import * as fields from '../spec/schema';
+import { fillTenant, VaultField } from '../threats/secrets';
 import { tenantLabels } from './labels';
-import { refuseIf } from './refuse';
+import { PropChecks } from './refuse';
 
 export interface TenantSecretStoreProps {
   /** The tenant; the SecretStore and its ServiceAccount go into its namespace. */
@@ -46,10 +47,10 @@ export class TenantSecretStore extends Construct {
     const path = props.vault.path ?? V.path;
     const role = props.vault.role ?? V.role;
     const authMountPath = props.vault.authMountPath ?? V.authMountPath;
-    const fields = { server: props.vault.server, path, role, authMountPath };
-    for (const [field, value] of Object.entries(fields) as Array<[keyof typeof fields, string]>) {
-      refuseIf(checkVaultField(field, value), 'TenantSecretStore', `vault.${field}`);
-    }
+    const refusals = new PropChecks('TenantSecretStore');
+    const values: Record<VaultField, string> = { server: props.vault.server, path, role, authMountPath };
+    for (const [field, value] of Object.entries(values) as Array<[VaultField, string]>) refusals.parse(`vault.${field}`, fields.vaultField(field), value);
+    refusals.done();
 
     const namespace = tenantNames(props.tenant).namespace;
     const labels = tenantLabels(props.tenant);

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { ANNOTATIONS, gitopsAppName, tenantChartName, tenantOutputFile } from '../model/names';
 import { AdmissionMode, ExternalSecretsModel, GitOpsModel, OutputFormat, PlatformModel, TenantModel } from '../model/tenancy-model';
-import { DEFAULTS } from '../spec/defaults';
+import { DEFAULTS } from '../defaults';
 import { GitOpsApp } from './gitops-app';
 import { tenantLabels } from './labels';
 import { ScopedTraefik } from './scoped-traefik';
@@ -32,11 +32,14 @@ export interface TenantProps {
 
 /** Everything one tenant gets: its namespace and guard rails, its own Traefik, its Issuer and Certificates. */
 export class Tenant extends Construct {
+  /** The tenant's namespace and guard rails. */
+  public readonly namespace: TenantNamespace;
+
   constructor(scope: Construct, id: string, props: TenantProps) {
     super(scope, id);
     const t = props.tenant;
-    const admission = props.admission ?? (DEFAULTS.platform.admission as AdmissionMode);
-    new TenantNamespace(this, 'Namespace', {
+    const admission = props.admission ?? DEFAULTS.platform.admission;
+    this.namespace = new TenantNamespace(this, 'Namespace', {
       name: t.name,
       team: t.team,
       environment: t.environment,

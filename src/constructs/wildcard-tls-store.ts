@@ -2,12 +2,16 @@ import { Construct } from 'constructs';
 import { Certificate } from '../imports/cert-manager-certificate';
 import { Issuer } from '../imports/cert-manager-issuer';
 import { TlsStore } from '../imports/traefik-tlsstore';
+import { z } from 'zod';
+import { DEFAULTS } from '../defaults';
 import { Dns01Model, SecretSyncModel } from '../model/tenancy-model';
 import { PLATFORM_NAMES } from '../model/names';
-import { DEFAULTS } from '../spec/defaults';
-import { checkSyncNamespace, checkSyncVia, checkWildcardDnsName, EMPTY_SYNC_LIST_REFUSAL } from '../spec/rules';
+import * as fields from '../spec/schema';
+import { checkWildcardSecret, WILDCARD_DNS01, WILDCARD_NEEDS_DNS01, WILDCARD_TOKEN_SECRET } from '../threats/certificates';
+import { checkObjectName } from '../threats/formats';
+import { checkSyncNamespace, duplicateSyncNamespaceRefusal, SECRET_SYNC_INTO_TENANTS } from '../threats/secrets';
 import { platformLabels } from './labels';
-import { refuseIf } from './refuse';
+import { PropChecks } from './refuse';
 import { CERTIFICATE_PRIVATE_KEY } from './tenant-issuer';
 
 export interface WildcardTLSStoreProps {
@@ -59,19 +63,20 @@ export function secretSyncAnnotations(sync: SecretSyncModel): Record<string, str
 export class WildcardTLSStore extends Construct {
   constructor(scope: Construct, id: string, props: WildcardTLSStoreProps) {
     super(scope, id);
-    props.dnsNames.forEach((n, i) => refuseIf(checkWildcardDnsName(n), 'WildcardTLSStore', `dnsNames[${i}]`));
-    const dns01 = props.acme.dns01 as Dns01Model | undefined;
-    refuseIf(
-      dns01 && (dns01.cloudflare || dns01.route53) ? undefined : 'a wildcard certificate can only be issued through a DNS-01 challenge — set `dns01.cloudflare` or `dns01.route53`',
-      'WildcardTLSStore', 'acme.dns01',
-    );
     const namespace = props.namespace ?? DEFAULTS.platform.traefikNamespace;
-    if (props.syncTo) {
-      refuseIf(checkSyncVia(props.syncTo.via), 'WildcardTLSStore', 'syncTo.via');
-      refuseIf(props.syncTo.namespaces.length === 0 ? EMPTY_SYNC_LIST_REFUSAL : undefined, 'WildcardTLSStore', 'syncTo.namespaces');
-      props.syncTo.namespaces.forEach((ns, i) => refuseIf(checkSyncNamespace(ns, namespace), 'WildcardTLSStore', `syncTo.namespaces[${i}]`));
-    }
     const secretName = props.secretName ?? DEFAULTS.platform.wildcardSecretName;
+    const dns01 = props.acme.dns01 as Dns01Model | undefined;
+    const refusals = new PropChecks('WildcardTLSStore');
+    const dnsNames = refusals.parse('dnsNames', z.array(fields.wildcardDnsName).min(1, { error: 'lists no name — add e.g. `*.apps.example.com`' }), props.dnsNames);
+    refusals.check('acme.dns01', dns01 && (dns01.cloudflare || dns01.route53) ? undefined : WILDCARD_NEEDS_DNS01, WILDCARD_DNS01);
+    refusals.check('secretName', checkObjectName(secretName, DEFAULTS.platform.wildcardSecretName));
+    refusals.check('secretName', checkWildcardSecret(secretName, dns01?.cloudflare?.apiTokenSecretRef.name), WILDCARD_TOKEN_SECRET);
+    if (props.syncTo) {
+      refusals.parse('syncTo', fields.syncTo, props.syncTo);
+      props.syncTo.namespaces.forEach((ns, i) => refusals.check(`syncTo.namespaces[${i}]`,
+        checkSyncNamespace(ns, namespace) ?? (props.syncTo!.namespaces.indexOf(ns) < i ? duplicateSyncNamespaceRefusal(ns) : undefined), SECRET_SYNC_INTO_TENANTS));
+    }
+    refusals.done();
     const labels = platformLabels();
 
     new Issuer(this, 'Issuer', {
@@ -81,7 +86,7 @@ export class WildcardTLSStore extends Construct {
           email: props.acme.email,
           server: props.acme.server ?? DEFAULTS.platform.acmeServer,
           privateKeySecretRef: { name: PLATFORM_NAMES.wildcardAcmeAccountKey },
-          solvers: [{ dns01: dns01Solver(props.acme.dns01) }],
+          solvers: [{ dns01: dns01Solver(dns01!) }],
         },
       },
     });
@@ -89,7 +94,7 @@ export class WildcardTLSStore extends Construct {
       metadata: { name: PLATFORM_NAMES.wildcardCertificate, namespace, labels },
       spec: {
         secretName,
-        dnsNames: [...props.dnsNames],
+        dnsNames: [...dnsNames],
         issuerRef: { group: 'cert-manager.io', kind: 'Issuer', name: PLATFORM_NAMES.wildcardIssuer },
         privateKey: CERTIFICATE_PRIVATE_KEY,
         ...(props.syncTo ? { secretTemplate: { annotations: secretSyncAnnotations(props.syncTo) } } : {}),

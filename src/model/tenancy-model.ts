@@ -1,20 +1,24 @@
 /**
- * The resolved Tenancy: the validated spec with every default applied, so the constructs
- * never have to ask "was this set?". Built once from the spec; read by everything after it.
+ * The resolved Tenancy: the validated spec with each tenant's settings merged over
+ * `platform.defaults`, and the platform namespace named. Built-in defaults are *not* applied
+ * here: the constructs apply them (so library users get them too), once; a setting nobody
+ * wrote stays `undefined` until then.
  */
-import { DEFAULTS } from '../spec/defaults';
-import { normalizeRepoPath } from '../spec/rules';
+import { AdmissionMode } from '../admission/engines';
+import { DEFAULTS } from '../defaults';
 import { SpecInput, TenantInput, TenantSettings } from '../spec/schema';
 
+export type { AdmissionMode } from '../admission/engines';
+
 export interface CpuMemory {
-  readonly cpu: string;
-  readonly memory: string;
+  readonly cpu?: string;
+  readonly memory?: string;
 }
 
 export interface QuotaModel {
-  readonly requests: CpuMemory;
-  readonly limits: CpuMemory;
-  readonly pods: number;
+  readonly requests?: CpuMemory;
+  readonly limits?: CpuMemory;
+  readonly pods?: number;
   /** Services of type ClusterIP the tenant may create; unlimited when absent. */
   readonly services?: number;
   readonly persistentVolumeClaims?: number;
@@ -23,26 +27,26 @@ export interface QuotaModel {
 }
 
 export interface LimitsModel {
-  readonly default: CpuMemory;
-  readonly defaultRequest: CpuMemory;
-  readonly max: CpuMemory;
+  readonly default?: CpuMemory;
+  readonly defaultRequest?: CpuMemory;
+  readonly max?: CpuMemory;
 }
 
 export interface TraefikModel {
-  readonly replicas: number;
-  readonly serviceType: 'LoadBalancer' | 'ClusterIP';
-  readonly logLevel: string;
-  readonly resources: { readonly requests: CpuMemory; readonly limits: CpuMemory };
+  readonly replicas?: number;
+  readonly serviceType?: 'LoadBalancer' | 'ClusterIP';
+  readonly logLevel?: string;
+  readonly resources?: { readonly requests?: CpuMemory; readonly limits?: CpuMemory };
 }
 
 export type IssuerModel =
-  | { readonly acme: { readonly email: string; readonly server: string } }
+  | { readonly acme: { readonly email: string; readonly server?: string } }
   | { readonly ca: { readonly secretName: string } }
   | { readonly selfSigned: Record<string, never> };
 
 export interface EgressModel {
-  readonly cidrs: readonly string[];
-  readonly ports: readonly number[];
+  readonly cidrs?: readonly string[];
+  readonly ports?: readonly number[];
 }
 
 export interface TenantModel {
@@ -51,8 +55,8 @@ export interface TenantModel {
   readonly environment?: string;
   readonly domains: readonly string[];
   readonly owners: { readonly groups: readonly string[]; readonly users: readonly string[] };
-  readonly secrets: 'read-only' | 'manage';
-  readonly podSecurity: 'restricted' | 'baseline';
+  readonly secrets?: 'read-only' | 'manage';
+  readonly podSecurity?: 'restricted' | 'baseline';
   readonly quota: QuotaModel;
   readonly limits: LimitsModel;
   readonly traefik: TraefikModel;
@@ -73,22 +77,19 @@ export interface SecretSyncModel {
 
 export interface WildcardModel {
   readonly dnsNames: readonly string[];
-  readonly secretName: string;
-  readonly acme: { readonly email: string; readonly server: string; readonly dns01: Dns01Model };
+  readonly secretName?: string;
+  readonly acme: { readonly email: string; readonly server?: string; readonly dns01: Dns01Model };
   /** @default - the Secret stays in the platform namespace only */
   readonly syncTo?: SecretSyncModel;
 }
 
-/** How admission guard rails are enforced: ValidatingAdmissionPolicies, Kyverno ClusterPolicies, or not at all. */
-export type AdmissionMode = 'native' | 'kyverno' | 'none';
-
 /** Vault behind the External Secrets Operator; `path` and `role` still hold `{tenant}`. */
 export interface VaultStoreModel {
   readonly server: string;
-  readonly path: string;
-  readonly version: 'v1' | 'v2';
-  readonly role: string;
-  readonly authMountPath: string;
+  readonly path?: string;
+  readonly version?: 'v1' | 'v2';
+  readonly role?: string;
+  readonly authMountPath?: string;
 }
 
 export interface ExternalSecretsModel {
@@ -97,21 +98,21 @@ export interface ExternalSecretsModel {
 
 export interface ArgoCdModel {
   readonly repoURL: string;
-  readonly targetRevision: string;
+  readonly targetRevision?: string;
   /** Folder of the rendered output in the repository (it holds `platform.yaml` and `tenants/`). */
-  readonly path: string;
-  readonly namespace: string;
-  readonly project: string;
-  readonly server: string;
+  readonly path?: string;
+  readonly namespace?: string;
+  readonly project?: string;
+  readonly server?: string;
 }
 
 export interface FluxModel {
   readonly url: string;
-  readonly branch: string;
+  readonly branch?: string;
   /** Folder of the rendered output in the repository (it holds `platform.yaml` and `tenants/`). */
-  readonly path: string;
-  readonly namespace: string;
-  readonly interval: string;
+  readonly path?: string;
+  readonly namespace?: string;
+  readonly interval?: string;
   readonly secretRef?: string;
 }
 
@@ -121,12 +122,12 @@ export type GitOpsModel = { readonly argocd: ArgoCdModel } | { readonly flux: Fl
 export type OutputFormat = 'yaml' | 'helm';
 
 export interface PlatformModel {
+  /** The platform namespace: every tenant's Traefik, the default TLSStore and TLSOption. */
   readonly namespace: string;
-  readonly traefikImage: string;
+  readonly traefikImage?: string;
   readonly allowedDomains: readonly string[];
-  readonly tlsMinVersion: string;
   readonly wildcard?: WildcardModel;
-  readonly admission: AdmissionMode;
+  readonly admission?: AdmissionMode;
   /** @default - no SecretStore, owners get no ExternalSecret rights */
   readonly externalSecrets?: ExternalSecretsModel;
   /** @default - no Application or Kustomization: apply the files yourself */
@@ -138,127 +139,87 @@ export interface TenancyModel {
   readonly tenants: readonly TenantModel[];
 }
 
-/** Resolves a validated spec: built-in defaults, then `platform.defaults`, then the tenant's own fields. */
+/** Resolves a validated spec: each tenant's own fields over `platform.defaults`. */
 export function resolveTenancy(spec: SpecInput): TenancyModel {
   const p = spec.platform ?? {};
   const wildcard = p.wildcard;
   return {
-    platform: {
+    platform: definedOnly({
+      // The platform's name is needed before any construct exists (spec checks, file names, the self-check).
       namespace: p.traefik?.namespace ?? DEFAULTS.platform.traefikNamespace,
-      traefikImage: p.traefik?.image ?? DEFAULTS.platform.traefikImage,
+      traefikImage: p.traefik?.image,
       allowedDomains: p.allowedDomains ?? [],
-      tlsMinVersion: DEFAULTS.platform.tlsMinVersion,
-      wildcard: wildcard && {
+      wildcard: wildcard && definedOnly({
         dnsNames: wildcard.dnsNames,
-        secretName: wildcard.secretName ?? DEFAULTS.platform.wildcardSecretName,
-        acme: {
-          email: wildcard.acme.email,
-          server: wildcard.acme.server ?? DEFAULTS.platform.acmeServer,
-          // The schema refuses a wildcard without dns01.
-          dns01: wildcard.acme.dns01 as Dns01Model,
-        },
-        ...(wildcard.syncTo ? { syncTo: { via: wildcard.syncTo.via as SecretSyncModel['via'], namespaces: wildcard.syncTo.namespaces } } : {}),
-      },
-      admission: p.admission ?? (DEFAULTS.platform.admission as AdmissionMode),
-      ...(p.externalSecrets ? { externalSecrets: resolveExternalSecrets(p.externalSecrets) } : {}),
-      ...(p.gitops ? { gitops: resolveGitOps(p.gitops) } : {}),
-    },
+        secretName: wildcard.secretName,
+        // The schema refuses a wildcard without dns01.
+        acme: definedOnly({ email: wildcard.acme.email, server: wildcard.acme.server, dns01: wildcard.acme.dns01 as Dns01Model }),
+        syncTo: wildcard.syncTo && { via: wildcard.syncTo.via as SecretSyncModel['via'], namespaces: wildcard.syncTo.namespaces },
+      }),
+      admission: p.admission,
+      externalSecrets: p.externalSecrets && { vault: definedOnly({ ...p.externalSecrets.vault }) },
+      gitops: p.gitops && resolveGitOps(p.gitops),
+    }),
     tenants: (spec.tenants ?? []).map((t) => resolveTenant(t, p.defaults ?? {})),
   };
 }
 
 function resolveTenant(t: TenantInput, d: TenantSettings): TenantModel {
-  const T = DEFAULTS.tenant;
-  const cpuMemory = (own?: Partial<CpuMemory>, preset?: Partial<CpuMemory>, builtin?: CpuMemory): CpuMemory => ({
-    cpu: own?.cpu ?? preset?.cpu ?? builtin!.cpu,
-    memory: own?.memory ?? preset?.memory ?? builtin!.memory,
-  });
-  const optional = <K extends 'services' | 'persistentVolumeClaims' | 'storage'>(key: K) => t.quota?.[key] ?? d.quota?.[key];
-  return {
+  const cpuMemory = (own?: CpuMemory, preset?: CpuMemory): CpuMemory | undefined =>
+    own || preset ? definedOnly({ cpu: own?.cpu ?? preset?.cpu, memory: own?.memory ?? preset?.memory }) : undefined;
+  return definedOnly({
     name: t.name,
     team: t.team ?? d.team,
     environment: t.environment ?? d.environment,
     domains: t.domains,
     owners: { groups: t.owners.groups ?? [], users: t.owners.users ?? [] },
-    secrets: t.secrets ?? d.secrets ?? T.secrets,
-    podSecurity: (t.podSecurity ?? d.podSecurity ?? T.podSecurity) as 'restricted' | 'baseline',
-    quota: {
-      requests: cpuMemory(t.quota?.requests, d.quota?.requests, T.quota.requests),
-      limits: cpuMemory(t.quota?.limits, d.quota?.limits, T.quota.limits),
-      pods: t.quota?.pods ?? d.quota?.pods ?? T.quota.pods,
-      ...definedOnly({ services: optional('services'), persistentVolumeClaims: optional('persistentVolumeClaims'), storage: optional('storage') }),
-    },
-    limits: {
-      default: cpuMemory(t.limits?.default, d.limits?.default, T.limits.default),
-      defaultRequest: cpuMemory(t.limits?.defaultRequest, d.limits?.defaultRequest, T.limits.defaultRequest),
-      max: cpuMemory(t.limits?.max, d.limits?.max, T.limits.max),
-    },
-    traefik: {
-      replicas: t.traefik?.replicas ?? d.traefik?.replicas ?? T.traefik.replicas,
-      serviceType: t.traefik?.serviceType ?? d.traefik?.serviceType ?? T.traefik.serviceType,
-      logLevel: t.traefik?.logLevel ?? d.traefik?.logLevel ?? T.traefik.logLevel,
-      resources: {
-        requests: cpuMemory(t.traefik?.resources?.requests, d.traefik?.resources?.requests, T.traefik.resources.requests),
-        limits: cpuMemory(t.traefik?.resources?.limits, d.traefik?.resources?.limits, T.traefik.resources.limits),
-      },
-    },
+    secrets: t.secrets ?? d.secrets,
+    podSecurity: (t.podSecurity ?? d.podSecurity) as TenantModel['podSecurity'],
+    quota: definedOnly({
+      requests: cpuMemory(t.quota?.requests, d.quota?.requests),
+      limits: cpuMemory(t.quota?.limits, d.quota?.limits),
+      pods: t.quota?.pods ?? d.quota?.pods,
+      services: t.quota?.services ?? d.quota?.services,
+      persistentVolumeClaims: t.quota?.persistentVolumeClaims ?? d.quota?.persistentVolumeClaims,
+      storage: t.quota?.storage ?? d.quota?.storage,
+    }),
+    limits: definedOnly({
+      default: cpuMemory(t.limits?.default, d.limits?.default),
+      defaultRequest: cpuMemory(t.limits?.defaultRequest, d.limits?.defaultRequest),
+      max: cpuMemory(t.limits?.max, d.limits?.max),
+    }),
+    traefik: definedOnly({
+      replicas: t.traefik?.replicas ?? d.traefik?.replicas,
+      serviceType: t.traefik?.serviceType ?? d.traefik?.serviceType,
+      logLevel: t.traefik?.logLevel ?? d.traefik?.logLevel,
+      resources: t.traefik?.resources || d.traefik?.resources
+        ? definedOnly({
+          requests: cpuMemory(t.traefik?.resources?.requests, d.traefik?.resources?.requests),
+          limits: cpuMemory(t.traefik?.resources?.limits, d.traefik?.resources?.limits),
+        })
+        : undefined,
+    }),
     // The schema refuses a tenant without an issuer here or in the defaults.
     issuer: resolveIssuer((t.issuer ?? d.issuer)!),
-    egress: {
-      cidrs: t.egress?.cidrs ?? d.egress?.cidrs ?? T.egress.cidrs,
-      ports: t.egress?.ports ?? d.egress?.ports ?? T.egress.ports,
-    },
-  };
-}
-
-function resolveExternalSecrets(e: NonNullable<NonNullable<SpecInput['platform']>['externalSecrets']>): ExternalSecretsModel {
-  const V = DEFAULTS.platform.vault;
-  return {
-    vault: {
-      server: e.vault.server,
-      path: e.vault.path ?? V.path,
-      version: e.vault.version ?? (V.version as 'v2'),
-      role: e.vault.role ?? V.role,
-      authMountPath: e.vault.authMountPath ?? V.authMountPath,
-    },
-  };
+    egress: definedOnly({
+      cidrs: t.egress?.cidrs ?? d.egress?.cidrs,
+      ports: t.egress?.ports ?? d.egress?.ports,
+    }),
+  }) as TenantModel;
 }
 
 function resolveGitOps(g: NonNullable<NonNullable<SpecInput['platform']>['gitops']>): GitOpsModel {
-  if (g.argocd) {
-    const A = DEFAULTS.platform.argocd;
-    return {
-      argocd: {
-        repoURL: g.argocd.repoURL,
-        targetRevision: g.argocd.targetRevision ?? A.targetRevision,
-        path: normalizeRepoPath(g.argocd.path ?? A.path),
-        namespace: g.argocd.namespace ?? A.namespace,
-        project: g.argocd.project ?? A.project,
-        server: g.argocd.server ?? A.server,
-      },
-    };
-  }
   // The schema accepts exactly one engine.
-  const f = g.flux!;
-  const F = DEFAULTS.platform.flux;
-  return {
-    flux: {
-      url: f.url,
-      branch: f.branch ?? F.branch,
-      path: normalizeRepoPath(f.path ?? F.path),
-      namespace: f.namespace ?? F.namespace,
-      interval: f.interval ?? F.interval,
-      ...(f.secretRef ? { secretRef: f.secretRef } : {}),
-    },
-  };
+  return g.argocd ? { argocd: definedOnly({ ...g.argocd }) } : { flux: definedOnly({ ...g.flux! }) };
 }
 
 function resolveIssuer(issuer: NonNullable<TenantSettings['issuer']>): IssuerModel {
-  if (issuer.acme) return { acme: { email: issuer.acme.email, server: issuer.acme.server ?? DEFAULTS.platform.acmeServer } };
+  if (issuer.acme) return { acme: definedOnly({ email: issuer.acme.email, server: issuer.acme.server }) };
   if (issuer.ca) return { ca: { secretName: issuer.ca.secretName } };
   return { selfSigned: {} };
 }
 
-function definedOnly<T extends Record<string, unknown>>(obj: T): Partial<T> {
-  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as Partial<T>;
+/** `obj` without its undefined fields, so that a setting nobody wrote is absent, not `undefined`. */
+function definedOnly<T extends Record<string, unknown>>(obj: T): T {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
 }

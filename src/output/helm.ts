@@ -13,11 +13,15 @@ import * as path from 'path';
 import Handlebars from 'handlebars';
 import { Header, PackSync, ReadEntry } from 'tar';
 import { gzipSync } from 'zlib';
-import { CpuMemory, PlatformModel, TenancyModel, TenantModel } from '../model/tenancy-model';
+import { admissionEngine } from '../admission/engines';
+import { admissionPolicies } from '../admission/policies';
+import { DEFAULTS } from '../defaults';
+import { PlatformModel, TenancyModel, TenantModel } from '../model/tenancy-model';
 import { certificateSecretName, PLATFORM_CHART, PLATFORM_NAMES, tenantChartName, tenantNames } from '../model/names';
-import { admissionRules } from '../policy/admission';
-import { QUANTITY_PATTERN } from '../spec/quantity';
-import { IMAGE_REFERENCE, MAX_TRAEFIK_REPLICAS } from '../spec/rules';
+import { THREATS } from '../threats';
+import { QUANTITY_PATTERN } from '../threats/quantity';
+import { isEnforced } from '../threats/threat';
+import { MAX_TRAEFIK_REPLICAS } from '../threats/traefik';
 import { KubeObject, ObjectGroup } from './render';
 import { DEFAULT_TEMPLATES_DIR } from './tenant-file';
 import { toYamlDocument } from './yaml';
@@ -42,10 +46,8 @@ export interface HelmChart {
   readonly files: ReadonlyMap<string, string>;
 }
 
-/** Kubernetes versions the charts accept: Pod Security admission labels need 1.25. */
+/** Kubernetes versions the charts accept: Pod Security admission labels need 1.25 (an admission engine may need more). */
 export const KUBE_VERSION = '>=1.25.0-0';
-/** ... and the platform chart's ValidatingAdmissionPolicies (admissionregistration.k8s.io/v1) need 1.30. */
-export const KUBE_VERSION_WITH_VAP = '>=1.30.0-0';
 
 /** Strict SemVer 2 (semver.org), as Helm requires of a chart version. */
 const SEMVER =
@@ -100,10 +102,15 @@ export function toCharts(groups: readonly ObjectGroup[], model: TenancyModel, op
 // ---------------------------------------------------------------------------------------
 // Tenant and platform charts
 
+interface CpuMemoryValues {
+  readonly cpu: string;
+  readonly memory: string;
+}
+
 interface TraefikValues {
   readonly image: string;
   readonly replicas: number;
-  readonly resources: { readonly requests: CpuMemory; readonly limits: CpuMemory };
+  readonly resources: { readonly requests: CpuMemoryValues; readonly limits: CpuMemoryValues };
 }
 
 function tenantChart(group: ObjectGroup, tenant: TenantModel, model: TenancyModel, options: HelmOptions): HelmChart {
@@ -125,20 +132,23 @@ function tenantChart(group: ObjectGroup, tenant: TenantModel, model: TenancyMode
 
   const description = `Tenant ${tenant.name}: its namespace and guard rails, its own Traefik, its cert-manager Issuer and Certificates.`;
   const domains = tenant.domains.map((d) => ({ name: d, secretName: certificateSecretName(d) }));
+  // The notes say what was rendered: the settings in force, read from the objects.
+  const find = (kind: string, objectName: string, namespace: string) => group.objects.find((o) => o.kind === kind && o.metadata.name === objectName && o.metadata.namespace === namespace) as any;
+  const serviceType: string = find('Service', names.traefik, platformNamespace).spec.type;
   const notes = hbs().tenantNotes(helmLiteral({
     chart: name,
     tenant: tenant.name,
     namespace: names.namespace,
-    podSecurity: tenant.podSecurity,
+    podSecurity: (group.objects.find((o) => o.kind === 'Namespace') as any).metadata.labels['pod-security.kubernetes.io/enforce'],
     owners: [...tenant.owners.groups.map((g) => `group \`${g}\``), ...tenant.owners.users.map((u) => `user \`${u}\``)].join(', '),
     ownerRole: names.ownerRole,
     traefik: names.traefik,
     platformNamespace,
-    serviceType: tenant.traefik.serviceType,
-    loadBalancer: tenant.traefik.serviceType === 'LoadBalancer',
+    serviceType,
+    loadBalancer: serviceType === 'LoadBalancer',
     ingressClass: names.ingressClass,
     issuer: names.issuer,
-    issuerKind: issuerKind(tenant),
+    issuerKind: issuerKind(find('Issuer', names.issuer, names.namespace)),
     domains,
     example: domains[0],
     secretStore: secretStoreNotes(group.objects.find((o) => o.kind === 'SecretStore')),
@@ -149,6 +159,7 @@ function tenantChart(group: ObjectGroup, tenant: TenantModel, model: TenancyMode
     files: chartFolder(name, description, options, templates, notes, {
       values: tenantValuesYaml(values),
       schema: tenantValuesSchema(name),
+      helpers: QUANTITY_HELPER,
       readme: readme(name, description, options, model.platform, true, TENANT_VALUES.map((v) => ({ ...v, default: defaults.get(v.key) }))),
       kubeVersion: KUBE_VERSION,
     }),
@@ -157,28 +168,27 @@ function tenantChart(group: ObjectGroup, tenant: TenantModel, model: TenancyMode
 
 function platformChart(group: ObjectGroup, model: TenancyModel, options: HelmOptions): HelmChart {
   const p = model.platform;
+  const engine = admissionEngine(p.admission ?? DEFAULTS.platform.admission);
+  const tlsOption = group.objects.find((o) => o.kind === 'TLSOption') as any;
   const description = `The platform all tenants share: the ${p.namespace} namespace, the default TLSOption` +
     `${p.wildcard ? ' and the wildcard certificate on the default TLSStore' : ''}.`;
   const notes = hbs().platformNotes(helmLiteral({
     chart: PLATFORM_CHART,
     version: options.chartVersion,
     namespace: p.namespace,
-    tlsMinVersion: p.tlsMinVersion.replace(/^VersionTLS1(\d)$/, '1.$1'),
+    tlsMinVersion: String(tlsOption.spec.minVersion).replace(/^VersionTLS1(\d)$/, '1.$1'),
     wildcard: p.wildcard
       ? {
         dnsNames: p.wildcard.dnsNames.join(', '),
-        secretName: p.wildcard.secretName,
+        secretName: p.wildcard.secretName ?? DEFAULTS.platform.wildcardSecretName,
         issuer: PLATFORM_NAMES.wildcardIssuer,
         provider: p.wildcard.acme.dns01.cloudflare ? 'Cloudflare' : 'Route 53',
         syncTo: p.wildcard.syncTo ? { via: p.wildcard.syncTo.via, namespaces: p.wildcard.syncTo.namespaces.join(', ') } : null,
       }
       : null,
-    admission: p.admission === 'none'
-      ? null
-      : {
-        kind: p.admission === 'native' ? 'ValidatingAdmissionPolicies (Deny)' : 'Kyverno ClusterPolicies (Enforce)',
-        names: admissionRules({ externalSecrets: p.externalSecrets !== undefined }).map((r) => r.name).join(', '),
-      },
+    admission: engine
+      ? { kind: engine.objects, names: admissionPolicies({ externalSecrets: p.externalSecrets !== undefined }).map((r) => r.name).join(', ') }
+      : null,
   }));
   const templates = group.objects.map((object) => ({ object, text: escapeForHelm(toYamlDocument(object)) }));
   return {
@@ -187,7 +197,7 @@ function platformChart(group: ObjectGroup, model: TenancyModel, options: HelmOpt
       values: '# The platform chart has no values: everything in it comes from the tenancy spec.\n{}\n',
       schema: valuesSchema(PLATFORM_CHART, {}, []),
       readme: readme(PLATFORM_CHART, description, options, p, false, []),
-      kubeVersion: p.admission === 'native' ? KUBE_VERSION_WITH_VAP : KUBE_VERSION,
+      kubeVersion: engine?.kubeVersion ?? KUBE_VERSION,
     }),
   };
 }
@@ -199,7 +209,7 @@ function chartFolder(
   options: HelmOptions,
   templates: ReadonlyArray<{ object: KubeObject; text: string }>,
   notes: string,
-  rest: { values: string; schema: string; readme: string; kubeVersion: string },
+  rest: { values: string; schema: string; readme: string; kubeVersion: string; helpers?: string },
 ): Map<string, string> {
   const width = Math.max(2, String(templates.length - 1).length);
   const files = new Map<string, string>();
@@ -209,6 +219,7 @@ function chartFolder(
   files.set('README.md', rest.readme);
   files.set('.helmignore', HELMIGNORE);
   files.set('templates/NOTES.txt', notes);
+  if (rest.helpers) files.set('templates/_helpers.tpl', rest.helpers);
   // Object names are DNS subdomains, safe in a file name; the number keeps two objects of
   // one kind and name (in two namespaces) apart.
   templates.forEach(({ object, text }, i) => {
@@ -257,7 +268,7 @@ const HELMIGNORE = `# Generated by cdk8s-tenancy: files helm package leaves out.
 function traefikValuesOf(deployment: KubeObject): TraefikValues {
   const d = deployment as any;
   const container = traefikContainer(deployment);
-  const cpuMemory = (v: any): CpuMemory => {
+  const cpuMemory = (v: any): CpuMemoryValues => {
     if (typeof v?.cpu !== 'string' || typeof v?.memory !== 'string') throw new Error(`Traefik resources are not quantities: ${JSON.stringify(v)}`);
     return { cpu: v.cpu, memory: v.memory };
   };
@@ -299,7 +310,8 @@ function deploymentTemplate(deployment: KubeObject): string {
     let text = escapeForHelm(toYamlDocument(copy));
     if (holes.some(([token]) => text.split(token).length !== 2)) continue;
     for (const [token, expression] of holes) text = text.replace(token, () => expression);
-    return text;
+    // The values the schema cannot judge are judged here, with the catalogue's words.
+    return VALUE_RULES.map((rule) => rule.template ?? '').join('') + text;
   }
 }
 
@@ -323,17 +335,49 @@ traefik:
 `;
 }
 
+/** The catalogue's refusals of chart values (JSON Schema fragments and template guards), by dotted key. */
+const VALUE_RULES = THREATS.flatMap((t) => (isEnforced(t.values) ? t.values : []));
+
 function tenantValuesSchema(chart: string): string {
   const quantity = (description: string) => ({ description, type: ['string', 'number'], pattern: QUANTITY_PATTERN, minimum: 0 });
   const cpuMemory = (what: string) => object({ cpu: quantity(`CPU ${what}, e.g. 500m or 1.`), memory: quantity(`Memory ${what}, e.g. 512Mi.`) });
-  return valuesSchema(chart, {
+  const properties = {
     traefik: object({
-      image: { description: 'Container image of the tenant\'s Traefik (a Traefik v3).', type: 'string', minLength: 1, pattern: IMAGE_REFERENCE.source },
-      replicas: { description: 'Pods of the Traefik Deployment.', type: 'integer', minimum: 1, maximum: MAX_TRAEFIK_REPLICAS },
+      image: { description: 'Container image of the tenant\'s Traefik (a Traefik v3).', type: 'string', minLength: 1 },
+      replicas: { description: 'Pods of the Traefik Deployment.', type: 'integer' },
       resources: object({ requests: cpuMemory('requested'), limits: cpuMemory('limit') }),
     }),
-  }, ['traefik']);
+  };
+  for (const rule of VALUE_RULES) if (rule.schema) Object.assign(schemaAt(properties, rule.key), rule.schema);
+  return valuesSchema(chart, properties, ['traefik']);
 }
+
+/** The schema of the value at a dotted `key` inside `properties`. */
+function schemaAt(properties: Record<string, unknown>, key: string): Record<string, unknown> {
+  const [first, ...rest] = key.split('.');
+  let node = properties[first] as Record<string, unknown> | undefined;
+  for (const part of rest) node = (node?.properties as Record<string, Record<string, unknown>> | undefined)?.[part];
+  if (!node) throw new Error(`values.schema.json has no \`${key}\`: a threat's values enforcer names a value the chart does not have`);
+  return node;
+}
+
+/**
+ * `templates/_helpers.tpl` of a tenant chart: `tenancy.quantity`, a Kubernetes quantity as a
+ * number of base units (floating point), for the value guards of the catalogue.
+ */
+const QUANTITY_HELPER = `{{- /* Generated by cdk8s-tenancy: a Kubernetes quantity as a number of base units, for the value guards. */ -}}
+{{- define "tenancy.quantity" -}}
+{{- $q := toString . -}}
+{{- $number := regexFind "^([0-9]+([.][0-9]*)?|[.][0-9]+)" $q -}}
+{{- $suffix := trimPrefix $number $q -}}
+{{- if regexMatch "^[eE]" $suffix -}}
+{{- float64 $q -}}
+{{- else -}}
+{{- $scale := dict "" 1.0 "n" 0.000000001 "u" 0.000001 "m" 0.001 "k" 1000.0 "M" 1000000.0 "G" 1000000000.0 "T" 1000000000000.0 "P" 1000000000000000.0 "E" 1000000000000000000.0 "Ki" 1024.0 "Mi" 1048576.0 "Gi" 1073741824.0 "Ti" 1099511627776.0 "Pi" 1125899906842624.0 "Ei" 1152921504606846976.0 -}}
+{{- mulf (float64 $number) (get $scale $suffix) -}}
+{{- end -}}
+{{- end -}}
+`;
 
 function object(properties: Record<string, unknown>): Record<string, unknown> {
   return { type: 'object', additionalProperties: false, required: Object.keys(properties), properties };
@@ -419,9 +463,10 @@ function readme(
 function clusterRequirements(platform: PlatformModel, tenant: boolean): string {
   const needs = ['cert-manager', 'the Traefik v3 CRDs'];
   // Tenant charts hold the SecretStores; Kyverno refuses the platform's ExternalSecret policy without the CRDs.
-  if (platform.externalSecrets && (tenant || platform.admission === 'kyverno')) needs.push('the External Secrets Operator (external-secrets.io/v1)');
-  if (!tenant && platform.admission === 'native') needs.push('Kubernetes 1.30+ (ValidatingAdmissionPolicy)');
-  if (!tenant && platform.admission === 'kyverno') needs.push('Kyverno 1.13+');
+  const mode = platform.admission ?? DEFAULTS.platform.admission;
+  const engine = admissionEngine(mode);
+  if (platform.externalSecrets && (tenant || (engine && mode !== 'native'))) needs.push('the External Secrets Operator (external-secrets.io/v1)');
+  if (!tenant && engine) needs.push(engine.requirement);
   if (!tenant && platform.wildcard?.syncTo) needs.push(platform.wildcard.syncTo.via);
   if (platform.gitops && 'argocd' in platform.gitops) needs.push('Argo CD (each chart holds its Application)');
   return `${needs.slice(0, -1).join(', ')} and ${needs[needs.length - 1]}`;
@@ -434,10 +479,11 @@ function secretStoreNotes(store: KubeObject | undefined) {
   return { name: store.metadata.name, server: vault.server, role: vault.auth.kubernetes.role, path: vault.path };
 }
 
-function issuerKind(tenant: TenantModel): string {
-  const issuer = tenant.issuer;
-  if ('acme' in issuer) return `ACME, ${issuer.acme.server}`;
-  if ('ca' in issuer) return `CA, key pair in Secret ${issuer.ca.secretName}`;
+/** What signs the tenant's certificates, read from its rendered Issuer. */
+function issuerKind(issuer: KubeObject): string {
+  const spec = issuer.spec as { acme?: { server: string }; ca?: { secretName: string } };
+  if (spec.acme) return `ACME, ${spec.acme.server}`;
+  if (spec.ca) return `CA, key pair in Secret ${spec.ca.secretName}`;
   return 'self-signed';
 }
 

@@ -3,7 +3,8 @@
  * a regression in a construct fails loudly instead of shipping. The rules are the ones
  * `tenancy audit` applies to foreign manifests, plus the promises only this tool makes.
  */
-import { checkIsolation, Finding } from '../policy/checks';
+import { checkIsolation } from '../threats';
+import { Finding } from '../threats/detect/engine';
 import { TenancyModel } from '../model/tenancy-model';
 import { ObjectGroup } from './render';
 

@@ -13,6 +13,8 @@ export interface SpecProblem {
   readonly path: string;
   /** What is wrong and what to do instead, joined by ` — `. */
   readonly message: string;
+  /** The id of the catalogue's threat the problem is, when it is one (not a mere format or shape problem). */
+  readonly threat?: string;
 }
 
 /** Formats one problem the way compilers do, so editors can jump to it. */

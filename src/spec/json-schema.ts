@@ -11,9 +11,15 @@
  * schema cannot.
  */
 import { z } from 'zod';
-import { DEFAULTS, RESERVED_NAMESPACES, RESERVED_NAMESPACE_PREFIXES } from './defaults';
-import { isQuantity, QUANTITY_PATTERN } from './quantity';
-import { checkAllowCrossNamespace, CLUSTER_ISSUER_REFUSAL, MAX_TENANT_NAME_LENGTH } from './rules';
+import { DEFAULTS } from '../defaults';
+import { CLUSTER_ISSUER_REFUSAL } from '../threats/certificates';
+import { DNS_LABEL, HOST_NAME, WILDCARD_NAME } from '../threats/formats';
+import {
+  MAX_TENANT_NAME_LENGTH, POD_SECURITY_LEVELS, RESERVED_NAMESPACE_PREFIXES, RESERVED_NAMESPACE_SUFFIXES, RESERVED_NAMESPACES,
+} from '../threats/namespaces';
+import { isQuantity, QUANTITY_PATTERN } from '../threats/quantity';
+import { isEnforced, Threat } from '../threats/threat';
+import { checkAllowCrossNamespace, TRAEFIK_IMAGE_VERSION, TRAEFIK_REPLICAS } from '../threats/traefik';
 import { specSchema, tenantSchema } from './schema';
 
 /** A JSON Schema node, as plain data. */
@@ -23,12 +29,11 @@ export type JsonSchema = { [keyword: string]: unknown };
 export const SPEC_SCHEMA_FILE = 'tenancy.schema.json';
 export const TENANT_SCHEMA_FILE = 'tenancy.tenant.schema.json';
 
-/** A tenant name: a DNS-1123 label starting with a letter (`checkTenantName` in rules.ts). */
-export const TENANT_NAME_PATTERN = '^[a-z]([-a-z0-9]*[a-z0-9])?$';
-/** A host name without wildcard, any case (the schema lowercases it; `checkHostName` in rules.ts). */
-export const HOST_NAME_PATTERN = '^(?=.{1,253}$)([A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?$';
-/** A name on the platform wildcard certificate: `*.zone` or a plain host. */
-export const WILDCARD_NAME_PATTERN = `^(\\*\\.)?${HOST_NAME_PATTERN.slice(1)}`;
+/** The JSON Schema fragment a threat gives its chart value (the same fragment judges the spec field in editors). */
+function valueSchema(threat: Threat): Record<string, unknown> {
+  if (!isEnforced(threat.values) || !threat.values[0].schema) throw new Error(`threat \`${threat.id}\` has no values schema`);
+  return { ...threat.values[0].schema };
+}
 
 /** JSON Schema of a whole spec (`tenancy.yaml`). */
 export function specJsonSchema(): JsonSchema {
@@ -101,8 +106,9 @@ function isQuantitySchema(schema: unknown): boolean {
 
 function tightenPlatform(platform: JsonSchema): void {
   describe(platform, PLATFORM_DESCRIPTIONS);
-  Object.assign(at(platform, 'allowedDomains', 'items'), { pattern: HOST_NAME_PATTERN });
-  Object.assign(at(platform, 'wildcard', 'dnsNames', 'items'), { pattern: WILDCARD_NAME_PATTERN });
+  Object.assign(at(platform, 'allowedDomains', 'items'), { pattern: HOST_NAME.source });
+  Object.assign(at(platform, 'wildcard', 'dnsNames', 'items'), { pattern: WILDCARD_NAME.source });
+  Object.assign(at(platform, 'traefik', 'image'), valueSchema(TRAEFIK_IMAGE_VERSION));
   exactlyOne(at(platform, 'wildcard', 'acme', 'dns01'));
   Object.assign(at(platform, 'wildcard', 'acme', 'http01'), {
     description: 'Not used: a wildcard certificate can only be issued through a DNS-01 challenge — set `dns01`.',
@@ -112,7 +118,8 @@ function tightenPlatform(platform: JsonSchema): void {
 /** The fields a tenant may set and `platform.defaults` may preset. */
 function tightenSettings(settings: JsonSchema): void {
   describe(settings, SETTINGS_DESCRIPTIONS);
-  Object.assign(at(settings, 'podSecurity'), { enum: ['restricted', 'baseline'] });
+  Object.assign(at(settings, 'podSecurity'), { enum: [...POD_SECURITY_LEVELS] });
+  Object.assign(at(settings, 'traefik', 'replicas'), valueSchema(TRAEFIK_REPLICAS));
   Object.assign(at(settings, 'traefik', 'allowCrossNamespace'), {
     const: false,
     description: `Only \`false\` is accepted: ${checkAllowCrossNamespace(true)}.`,
@@ -128,12 +135,18 @@ function tightenTenant(tenant: JsonSchema): void {
   tightenSettings(tenant);
   describe(tenant, TENANT_DESCRIPTIONS);
   Object.assign(at(tenant, 'name'), {
-    pattern: TENANT_NAME_PATTERN,
+    pattern: DNS_LABEL.source,
     maxLength: MAX_TENANT_NAME_LENGTH,
-    not: { anyOf: [{ enum: [...RESERVED_NAMESPACES] }, ...RESERVED_NAMESPACE_PREFIXES.map((p) => ({ pattern: `^${p}` }))] },
+    not: {
+      anyOf: [
+        { enum: [...RESERVED_NAMESPACES] },
+        ...RESERVED_NAMESPACE_PREFIXES.map((p) => ({ pattern: `^${p}` })),
+        ...RESERVED_NAMESPACE_SUFFIXES.map((x) => ({ pattern: `${x}$` })),
+      ],
+    },
   });
   Object.assign(at(tenant, 'domains'), { uniqueItems: true });
-  Object.assign(at(tenant, 'domains', 'items'), { pattern: HOST_NAME_PATTERN });
+  Object.assign(at(tenant, 'domains', 'items'), { pattern: HOST_NAME.source });
   const owners = at(tenant, 'owners');
   owners.anyOf = ['groups', 'users'].map((key) => ({ required: [key], properties: { [key]: { type: 'array', minItems: 1 } } }));
 }

@@ -3,7 +3,7 @@
  * kubernetes-replicator and kubed (retired upstream) — read into where each one copies a
  * Secret: listed namespaces, regular expressions, label selectors, or every namespace.
  */
-import { HOST_LABEL } from '../spec/rules';
+import { HOST_LABEL } from '../formats';
 
 export type SyncTool = 'reflector' | 'replicator' | 'kubed';
 

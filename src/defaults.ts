@@ -1,6 +1,6 @@
 /**
- * Every default of the spec in one place. The schema, the constructs, the README and
- * the tests all read these values; change a default here and nowhere else.
+ * Every default of the spec in one place. The constructs apply them (the model does not);
+ * the JSON Schema, the README and the tests read them; change a default here and nowhere else.
  */
 export const DEFAULTS = {
   platform: {
@@ -66,13 +66,17 @@ export const DEFAULTS = {
   },
 } as const;
 
-/**
- * Namespaces no tenant may take, and the platform namespace may not be: they belong to
- * Kubernetes or to the cluster add-ons a tenant must never administer.
- */
-export const RESERVED_NAMESPACES = [
-  'default', 'cert-manager', 'argocd', 'external-secrets', 'flux-system', 'gatekeeper-system', 'ingress-nginx', 'kyverno',
-  'reflector', 'vault',
-] as const;
-/** Prefixes no tenant name may start with. */
-export const RESERVED_NAMESPACE_PREFIXES = ['kube-'] as const;
+/** `own` over `builtIn`, value by value: a CPU without memory keeps the built-in memory. */
+export function withCpuMemoryDefaults(
+  own: { readonly cpu?: string; readonly memory?: string } | undefined,
+  builtIn: { readonly cpu: string; readonly memory: string },
+): { cpu: string; memory: string } {
+  return { cpu: own?.cpu ?? builtIn.cpu, memory: own?.memory ?? builtIn.memory };
+}
+
+/** `own` over `defaults`, field by field; a field `own` leaves undefined keeps its default. */
+export function withDefaults<D extends object, O extends object>(defaults: D, own: O): D & O {
+  const out: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(own)) if (value !== undefined) out[key] = value;
+  return out as D & O;
+}

@@ -1,0 +1,210 @@
+/**
+ * Threats from pods: the usual container escapes to the node (and from there to every tenant on
+ * it), and the hardening this tool promises for the pods it runs itself.
+ */
+import { DetectorRun, KubeObjectLike } from './detect/engine';
+import { POD_MAKING_KINDS, podSpecAt } from './detect/pod-specs';
+import { asArray, asRecord, asString, asStrings, FieldPath } from './detect/values';
+import { ADMISSION_POLICY_NAMES } from '../model/names';
+import { none, Threat } from './threat';
+
+
+const NOT_A_SPEC_FIELD = 'tenants choose their own pods: no spec field describes them';
+const OWN_PODS_HARDENED = 'the only pods the constructs make (Traefik) are hardened by construction, and the self-check verifies it';
+const NOT_VALUES = 'pod security settings are not chart values';
+const RESTRICTED_ENFORCES = 'Pod Security `restricted` (the default) enforces it; a `baseline` tenant chose to allow it';
+
+/** A container of a pod spec, with where it sits. */
+interface ContainerAt {
+  readonly name: string;
+  readonly securityContext: Record<string, unknown>;
+  readonly path: FieldPath;
+}
+
+/**
+ * The pod spec and containers (init and ephemeral included) of an object to judge: in the
+ * generator's output, every object that makes pods; in foreign manifests, those in tenant
+ * namespaces (platform controllers such as a CNI legitimately run privileged).
+ */
+function podToJudge(run: DetectorRun, o: KubeObjectLike): { spec: Record<string, unknown>; path: FieldPath; containers: ContainerAt[] } | undefined {
+  const ns = asString(o.metadata?.namespace);
+  if (!run.generated && (ns === undefined || !run.tenants.has(ns))) return undefined;
+  const pod = podSpecAt(o);
+  if (!pod) return undefined;
+  const containers: ContainerAt[] = [];
+  for (const field of ['containers', 'initContainers', 'ephemeralContainers']) {
+    asArray(pod.spec[field]).forEach((raw, k) => {
+      const c = asRecord(raw);
+      containers.push({ name: asString(c.name) ?? `#${k}`, securityContext: asRecord(c.securityContext), path: [...pod.path, field, k] });
+    });
+  }
+  return { ...pod, containers };
+}
+
+/** A detector that judges each pod to judge. */
+const overPods = (judge: (run: DetectorRun, pod: NonNullable<ReturnType<typeof podToJudge>>, i: number) => void) => (run: DetectorRun) => ({
+  kinds: POD_MAKING_KINDS,
+  visit: (o: KubeObjectLike, i: number) => {
+    const pod = podToJudge(run, o);
+    if (pod) judge(run, pod, i);
+  },
+});
+
+/** CEL: every container of `variables.containers` satisfies `predicate` (of `c`). */
+const everyContainer = (predicate: string) => `variables.containers.all(c, ${predicate})`;
+
+export const NO_PRIVILEGED: Threat = {
+  id: 'no-privileged',
+  family: 'pods',
+  severity: 'critical',
+  title: 'A privileged container',
+  why: 'A privileged container has every capability and device of the node: it controls the node, and every tenant\'s pods on it.',
+  fix: 'Set `privileged: false` (or leave it out).',
+  spec: none(NOT_A_SPEC_FIELD),
+  construct: none(OWN_PODS_HARDENED),
+  values: none(NOT_VALUES),
+  admission: {
+    validations: [{
+      policy: ADMISSION_POLICY_NAMES.podSecurity,
+      expression: everyContainer('!has(c.securityContext) || !has(c.securityContext.privileged) || c.securityContext.privileged == false'),
+      message: 'containers may not be privileged: a privileged container controls the node.',
+    }],
+  },
+  audit: {
+    scope: 'all',
+    detect: overPods((run, pod, i) => {
+      for (const c of pod.containers) if (c.securityContext.privileged === true) run.report(i, `container \`${c.name}\` is privileged`, c.path);
+    }),
+  },
+};
+
+export const NO_HOST_PATH: Threat = {
+  id: 'no-host-path',
+  family: 'pods',
+  severity: 'critical',
+  title: 'A pod mounts a hostPath',
+  why: 'A hostPath volume exposes the node\'s file system, other tenants\' volumes and the kubelet\'s credentials included.',
+  fix: 'Use emptyDir or a PersistentVolumeClaim.',
+  spec: none(NOT_A_SPEC_FIELD),
+  construct: none(OWN_PODS_HARDENED),
+  values: none(NOT_VALUES),
+  admission: {
+    validations: [{
+      policy: ADMISSION_POLICY_NAMES.podSecurity,
+      expression: '!has(variables.podSpec.volumes) || variables.podSpec.volumes.all(v, !has(v.hostPath))',
+      message: 'pods may not mount a hostPath volume: it exposes the node\'s files, other tenants\' included.',
+    }],
+  },
+  audit: {
+    scope: 'all',
+    detect: overPods((run, pod, i) => {
+      const k = asArray(pod.spec.volumes).findIndex((v) => asRecord(v).hostPath !== undefined);
+      if (k >= 0) run.report(i, `pod mounts hostPath volume \`${asString(asRecord(asArray(pod.spec.volumes)[k]).name) ?? `#${k}`}\``, [...pod.path, 'volumes', k]);
+    }),
+  },
+};
+
+export const NO_HOST_NAMESPACES: Threat = {
+  id: 'no-host-namespaces',
+  family: 'pods',
+  severity: 'critical',
+  title: 'A pod shares a host namespace',
+  why: 'hostNetwork, hostPID and hostIPC give a pod the node\'s view of the network and processes: it can sniff other tenants\' traffic and signal their processes.',
+  fix: 'Drop hostNetwork, hostPID and hostIPC.',
+  spec: none(NOT_A_SPEC_FIELD),
+  construct: none(OWN_PODS_HARDENED),
+  values: none(NOT_VALUES),
+  admission: {
+    validations: [{
+      policy: ADMISSION_POLICY_NAMES.podSecurity,
+      expression: '!(has(variables.podSpec.hostNetwork) && variables.podSpec.hostNetwork) && !(has(variables.podSpec.hostPID) && variables.podSpec.hostPID) && !(has(variables.podSpec.hostIPC) && variables.podSpec.hostIPC)',
+      message: 'pods may not share the node\'s network, PID or IPC namespace (hostNetwork, hostPID, hostIPC).',
+    }],
+  },
+  audit: {
+    scope: 'all',
+    detect: overPods((run, pod, i) => {
+      const shared = ['hostNetwork', 'hostPID', 'hostIPC'].filter((f) => pod.spec[f] === true);
+      if (shared.length > 0) run.report(i, `pod shares the node's ${shared.join(', ')}`, [...pod.path, shared[0]]);
+    }),
+  },
+};
+
+export const RUN_AS_NON_ROOT: Threat = {
+  id: 'run-as-non-root',
+  family: 'pods',
+  severity: 'high',
+  title: 'A container may run as root',
+  why: 'Root in a container is one kernel bug away from root on the node; Pod Security `baseline` does not require non-root.',
+  fix: 'Set `runAsNonRoot: true` on the pod or each container, and no `runAsUser: 0`.',
+  spec: none(NOT_A_SPEC_FIELD),
+  construct: none(OWN_PODS_HARDENED),
+  values: none(NOT_VALUES),
+  admission: {
+    validations: [
+      {
+        policy: ADMISSION_POLICY_NAMES.podSecurity,
+        expression: everyContainer('(has(c.securityContext) && has(c.securityContext.runAsNonRoot)) ? c.securityContext.runAsNonRoot == true : (has(variables.podSpec.securityContext) && has(variables.podSpec.securityContext.runAsNonRoot) && variables.podSpec.securityContext.runAsNonRoot == true)'),
+        message: 'every container must run as non-root: set securityContext.runAsNonRoot: true on the pod or on each container.',
+      },
+      {
+        policy: ADMISSION_POLICY_NAMES.podSecurity,
+        expression: '!(has(variables.podSpec.securityContext) && has(variables.podSpec.securityContext.runAsUser) && variables.podSpec.securityContext.runAsUser == 0) && variables.containers.all(c, !(has(c.securityContext) && has(c.securityContext.runAsUser) && c.securityContext.runAsUser == 0))',
+        message: 'runAsUser 0 is root: use a non-zero user id.',
+      },
+    ],
+  },
+  audit: {
+    scope: 'all',
+    detect: overPods((run, pod, i) => {
+      const podSc = asRecord(pod.spec.securityContext);
+      for (const c of pod.containers) {
+        const nonRoot = (c.securityContext.runAsNonRoot ?? podSc.runAsNonRoot) === true;
+        const root = (c.securityContext.runAsUser ?? podSc.runAsUser) === 0;
+        if (!nonRoot || root) run.report(i, `container \`${c.name}\` may run as root`, c.path);
+      }
+    }),
+  },
+};
+
+/** A hardening promise of this tool's own pods, checked on its output only. */
+function hardeningThreat(id: string, severity: Threat['severity'], title: string, why: string, fix: string, weak: (sc: Record<string, unknown>, podSc: Record<string, unknown>) => string | undefined): Threat {
+  return {
+    id,
+    family: 'pods',
+    severity,
+    title,
+    why,
+    fix,
+    spec: none(NOT_A_SPEC_FIELD),
+    construct: none(OWN_PODS_HARDENED),
+    values: none(NOT_VALUES),
+    admission: none(RESTRICTED_ENFORCES),
+    audit: {
+      scope: 'generated',
+      detect: overPods((run, pod, i) => {
+        const podSc = asRecord(pod.spec.securityContext);
+        for (const c of pod.containers) {
+          const what = weak(c.securityContext, podSc);
+          if (what) run.report(i, `container \`${c.name}\` ${what}`, c.path);
+        }
+      }),
+    },
+  };
+}
+
+export const NO_PRIVILEGE_ESCALATION = hardeningThreat('no-privilege-escalation', 'high', 'A container allows privilege escalation',
+  'setuid binaries can gain privileges the container was not given.', 'Set `allowPrivilegeEscalation: false`.',
+  (sc) => (sc.allowPrivilegeEscalation === false ? undefined : 'allows privilege escalation'));
+
+export const DROP_ALL_CAPABILITIES = hardeningThreat('drop-all-capabilities', 'high', 'A container keeps Linux capabilities',
+  'Default capabilities (NET_RAW…) widen the kernel attack surface.', 'Drop `ALL` capabilities.',
+  (sc) => (asStrings(asRecord(sc.capabilities).drop).includes('ALL') ? undefined : 'keeps Linux capabilities'));
+
+export const SECCOMP_RUNTIME_DEFAULT = hardeningThreat('seccomp-runtime-default', 'medium', 'A container without the RuntimeDefault seccomp profile',
+  'Without seccomp every system call is open.', 'Set `seccompProfile.type: RuntimeDefault`.',
+  (sc, podSc) => (asRecord(sc.seccompProfile ?? podSc.seccompProfile).type === 'RuntimeDefault' ? undefined : 'has no RuntimeDefault seccomp profile'));
+
+export const POD_THREATS: readonly Threat[] = [
+  NO_PRIVILEGED, NO_HOST_PATH, NO_HOST_NAMESPACES, RUN_AS_NON_ROOT, NO_PRIVILEGE_ESCALATION, DROP_ALL_CAPABILITIES, SECCOMP_RUNTIME_DEFAULT,
+];

@@ -1,0 +1,426 @@
+/**
+ * Threats through Traefik: an instance that sees more than its tenant, follows references across
+ * namespaces, or can read every Secret; the shared TLS defaults; and images and sizes that break.
+ */
+import { DetectorRun, KubeObjectLike, listOf, objectRef } from './detect/engine';
+import { describeSubject, Subject, subjectOf } from './detect/manifest-index';
+import { grantedVerbs, secretReads, TRAEFIK_GROUPS, writesOf } from './detect/rbac-analysis';
+import { hasProviderFlags, providerEnabled, TRAEFIK_PROVIDERS, TraefikContainer, watchedNamespaces } from './detect/traefik-config';
+import { asArray, asRecord, asString, FieldPath } from './detect/values';
+import { none, Threat } from './threat';
+
+/** The first Traefik release that knows every flag ScopedTraefik passes. */
+export const MIN_TRAEFIK_VERSION = [3, 7, 11] as const;
+/** Most replicas a tenant's Traefik may run. */
+export const MAX_TRAEFIK_REPLICAS = 20;
+
+const SCOPED_BY_CONSTRUCTION = 'ScopedTraefik always scopes its providers to the tenant and the platform namespace: no prop unscopes them';
+const TENANTS_CANNOT_RUN_TRAEFIK = 'tenants cannot change a Traefik Deployment: it runs in the platform namespace, out of their reach';
+const NOT_VALUES = 'not a chart value: the values schema refuses every key it does not list';
+
+/**
+ * A decimal number at least `n`, as a regular expression: longer numbers, or as long with a
+ * higher digit after an equal prefix, or `n` itself. No leading zeros.
+ */
+function atLeast(n: number): string {
+  const s = String(n);
+  const alternatives = [`[1-9]\\d{${s.length},}`];
+  for (let i = 0; i < s.length; i++) {
+    const digit = Number(s[i]);
+    const rest = s.length - i - 1;
+    if (digit < 9) alternatives.push(`${s.slice(0, i)}${digit === 8 ? '9' : `[${digit + 1}-9]`}${rest > 0 ? `\\d{${rest}}` : ''}`);
+  }
+  alternatives.push(s);
+  return `(?:${alternatives.join('|')})`;
+}
+
+/** A Traefik version tag of the same major as `MIN_TRAEFIK_VERSION`, and at least it. */
+const TRAEFIK_VERSION = (() => {
+  const [major, minor, patch] = MIN_TRAEFIK_VERSION;
+  return `v?${major}\\.(?:${minor}\\.${atLeast(patch)}|${atLeast(minor + 1)}\\.(?:0|[1-9]\\d*))`;
+})();
+
+/**
+ * A Traefik image that knows every flag passed: a lower-case repository (optionally behind a
+ * registry with port), then a version tag of at least `MIN_TRAEFIK_VERSION` or a digest.
+ * The spec, the constructs and the Helm values schema all judge images with this pattern.
+ */
+export const TRAEFIK_IMAGE = new RegExp(
+  `^(?:[a-z0-9.-]+(?::\\d+)?/)?[a-z0-9]+(?:[._/-][a-z0-9]+)*(?::${TRAEFIK_VERSION}(?:@sha256:[a-f0-9]{64})?|(?::[\\w][\\w.-]{0,127})?@sha256:[a-f0-9]{64})$`,
+);
+
+export const TRAEFIK_IMAGE_VERSION: Threat = {
+  id: 'traefik-image-version',
+  family: 'traefik',
+  severity: 'high',
+  title: 'A Traefik image too old for the flags passed, or not pinned',
+  why: `Traefik refuses to start on a flag it does not know: an image older than v${MIN_TRAEFIK_VERSION.join('.')} (or a v2) crash-loops on \`--core.strictTLSOptions\` and \`defaultTLSResourcesNamespace\`, leaving the tenant offline; an image without a version tag can change under you.`,
+  fix: `Use a Traefik v${MIN_TRAEFIK_VERSION[0]} tag of at least v${MIN_TRAEFIK_VERSION.join('.')}, e.g. \`traefik:v${MIN_TRAEFIK_VERSION.join('.')}\`, or pin a digest.`,
+  spec: { fields: ['platform.traefik.image'] },
+  construct: { props: ['ScopedTraefik.image'] },
+  values: [{ key: 'traefik.image', schema: { type: 'string', pattern: TRAEFIK_IMAGE.source } }],
+  admission: none(TENANTS_CANNOT_RUN_TRAEFIK),
+  audit: none('the audit judges isolation, not versions'),
+};
+
+/** Checks the Traefik image against `TRAEFIK_IMAGE`, saying which part is wrong. */
+export function checkTraefikImage(image: string): string | undefined {
+  if (TRAEFIK_IMAGE.test(image)) return undefined;
+  const fix = `use e.g. \`traefik:v${MIN_TRAEFIK_VERSION.join('.')}\` or pin a digest (\`traefik@sha256:…\`)`;
+  if (!/^[^\s@]+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/.test(image)) return `\`${image}\` is not an image reference — ${fix}`;
+  const [repository] = image.split('@')[0].split(/:(?=[^/]*$)/);
+  if (repository !== repository.toLowerCase()) return `\`${image}\` has upper-case letters in its repository, which no registry accepts — ${fix}`;
+  if (!/:v?\d+\.\d+\.\d+(@|$)/.test(image)) return `\`${image}\` has no version tag (such as \`v${MIN_TRAEFIK_VERSION.join('.')}\`), so what runs can change under you — ${fix}`;
+  return `\`${image}\` is not a Traefik v${MIN_TRAEFIK_VERSION[0]} release of at least v${MIN_TRAEFIK_VERSION.join('.')}, and would refuse flags this tool passes (\`--core.strictTLSOptions\`, \`defaultTLSResourcesNamespace\`) — ${fix}`;
+}
+
+export const TRAEFIK_REPLICAS: Threat = {
+  id: 'traefik-replicas',
+  family: 'traefik',
+  severity: 'medium',
+  title: 'A tenant\'s Traefik with no pod, or more than the platform can host',
+  why: `Each tenant\'s Traefik runs in the platform namespace, which has no quota: zero replicas takes the tenant offline, and hundreds would take the nodes (and the other tenants\' Traefiks) with it.`,
+  fix: `Run 1 to ${MAX_TRAEFIK_REPLICAS} replicas (2 or more for a PodDisruptionBudget).`,
+  spec: { fields: ['tenants[].traefik.replicas', 'platform.defaults.traefik.replicas'] },
+  construct: { props: ['ScopedTraefik.replicas'] },
+  values: [{ key: 'traefik.replicas', schema: { type: 'integer', minimum: 1, maximum: MAX_TRAEFIK_REPLICAS } }],
+  admission: none(TENANTS_CANNOT_RUN_TRAEFIK),
+  audit: none('the audit judges isolation, not sizes'),
+};
+
+export function checkTraefikReplicas(replicas: number): string | undefined {
+  return Number.isInteger(replicas) && replicas >= 1 && replicas <= MAX_TRAEFIK_REPLICAS
+    ? undefined
+    : `${replicas} is not a whole number from 1 to ${MAX_TRAEFIK_REPLICAS} — use 2 for a highly available Traefik`;
+}
+
+/** A detector over the Traefik instances the index found, container by container. */
+const overTraefikContainers = (judge: (run: DetectorRun, index: number, c: TraefikContainer) => void) => (run: DetectorRun) => ({
+  finish: () => {
+    for (const t of run.index.traefiks) for (const c of t.containers) judge(run, t.index, c);
+  },
+});
+
+/** Where a finding about `provider` points: its namespaces flag, its own flag, or the arguments. */
+const providerPath = (c: TraefikContainer, provider: string): FieldPath =>
+  c.flags.get(`providers.${provider}.namespaces`)?.path ?? c.flags.get(`providers.${provider}`)?.path ?? [...c.path, 'args'];
+
+export const TRAEFIK_SCOPED_PROVIDERS: Threat = {
+  id: 'traefik-scoped-providers',
+  family: 'traefik',
+  severity: 'critical',
+  title: 'Traefik watches every namespace',
+  why: 'A Traefik whose Kubernetes providers have no `namespaces` list reads Ingresses, IngressRoutes and TLS Secrets from every namespace: all tenants share one router and one TLS store, so one tenant can claim another\'s host or have its certificate served for it.',
+  fix: 'Run one Traefik per tenant with `--providers.kubernetescrd.namespaces=<tenant>,<platform>` and `--providers.kubernetesingress.namespaces=<tenant>` (Helm chart: `providers.kubernetesCRD.namespaces`, `providers.kubernetesIngress.namespaces`).',
+  spec: none('no spec field unscopes a tenant\'s Traefik'),
+  construct: none(SCOPED_BY_CONSTRUCTION),
+  values: none(NOT_VALUES),
+  admission: none(TENANTS_CANNOT_RUN_TRAEFIK),
+  audit: {
+    scope: 'all',
+    detect: overTraefikContainers((run, i, c) => {
+      if (!hasProviderFlags(c.flags)) return;
+      for (const provider of TRAEFIK_PROVIDERS) {
+        if (providerEnabled(c.flags, provider) && watchedNamespaces(c.flags, provider).length === 0) {
+          run.report(i, `the ${provider} provider of container \`${c.name}\` watches every namespace`, providerPath(c, provider));
+        }
+      }
+    }),
+  },
+};
+
+export const TRAEFIK_ONE_TENANT: Threat = {
+  id: 'traefik-one-tenant',
+  family: 'traefik',
+  severity: 'critical',
+  title: 'One Traefik serves several tenants',
+  why: 'Traefik keeps every certificate it loads in one TLS store and picks the certificate during the TLS handshake, before it knows the route: tenants sharing a Traefik can have each other\'s certificates served and can claim each other\'s hosts.',
+  fix: 'Give each tenant its own Traefik whose providers watch only that tenant\'s namespace (and the platform namespace, for the default TLSStore).',
+  spec: none('every tenant gets a Traefik of its own'),
+  construct: none(SCOPED_BY_CONSTRUCTION),
+  values: none(NOT_VALUES),
+  admission: none(TENANTS_CANNOT_RUN_TRAEFIK),
+  audit: {
+    scope: 'all',
+    detect: overTraefikContainers((run, i, c) => {
+      if (!hasProviderFlags(c.flags)) return;
+      for (const provider of TRAEFIK_PROVIDERS) {
+        if (!providerEnabled(c.flags, provider)) continue;
+        const tenants = [...new Set(watchedNamespaces(c.flags, provider).filter((n) => run.tenants.has(n)))];
+        if (tenants.length > 1) run.report(i, `the ${provider} provider watches several tenants: ${tenants.join(', ')}`, providerPath(c, provider));
+      }
+    }),
+  },
+};
+
+export const TRAEFIK_WATCHES_FOREIGN_NAMESPACE: Threat = {
+  id: 'traefik-watches-foreign-namespace',
+  family: 'traefik',
+  severity: 'high',
+  title: 'Traefik watches a namespace that is neither its tenant\'s nor the platform\'s',
+  why: 'A tenant\'s Traefik should read routes and Secrets of its tenant and the platform only: any other namespace it watches can route through it, or have its Secrets served.',
+  fix: 'Limit the providers\' `namespaces` to the tenant and the platform namespace.',
+  spec: none('no spec field adds namespaces to a tenant\'s Traefik'),
+  construct: none(SCOPED_BY_CONSTRUCTION),
+  values: none(NOT_VALUES),
+  admission: none(TENANTS_CANNOT_RUN_TRAEFIK),
+  audit: {
+    scope: 'generated',
+    detect: overTraefikContainers((run, i, c) => {
+      if (!hasProviderFlags(c.flags)) return;
+      for (const provider of TRAEFIK_PROVIDERS) {
+        if (!providerEnabled(c.flags, provider)) continue;
+        if (watchedNamespaces(c.flags, provider).some((n) => !run.platforms.has(n) && !run.tenants.has(n))) {
+          run.report(i, `the ${provider} provider watches a namespace that is neither a tenant's nor the platform's`, providerPath(c, provider));
+        }
+      }
+    }),
+  },
+};
+
+export const TRAEFIK_CONFIG_NOT_CHECKED: Threat = {
+  id: 'traefik-config-not-checked',
+  family: 'traefik',
+  severity: 'low',
+  title: 'Traefik providers configured outside its arguments',
+  why: 'The audit reads Traefik\'s static configuration from container arguments and `TRAEFIK_*` environment variables; providers set in a mounted configuration file are not visible, so this instance\'s namespace scoping and `allowCrossNamespace` are unchecked.',
+  fix: 'Pass the provider options as arguments (as the Helm chart does), or check the mounted file by hand: `providers.kubernetesCRD.namespaces`, `providers.kubernetesIngress.namespaces`, `providers.kubernetesCRD.allowCrossNamespace`.',
+  spec: none('ScopedTraefik passes every option as an argument'),
+  construct: none('ScopedTraefik passes every option as an argument'),
+  values: none(NOT_VALUES),
+  admission: none(TENANTS_CANNOT_RUN_TRAEFIK),
+  audit: {
+    scope: 'all',
+    detect: overTraefikContainers((run, i, c) => {
+      if (!hasProviderFlags(c.flags)) run.report(i, `container \`${c.name}\` sets no provider on its command line; its configuration file was not read`, c.path);
+    }),
+  },
+};
+
+export const TRAEFIK_NO_CROSS_NAMESPACE: Threat = {
+  id: 'traefik-no-cross-namespace',
+  family: 'traefik',
+  severity: 'critical',
+  title: 'Traefik allows cross-namespace references',
+  why: 'With `allowCrossNamespace=true` an IngressRoute may use the Services, Middlewares, TLSOptions and TLS Secrets of other namespaces, so a tenant can route into, or serve the certificate of, a namespace it does not own.',
+  fix: 'Remove the flag or pass `--providers.kubernetescrd.allowCrossNamespace=false` (the default), and keep each route\'s Services, Middlewares and Secrets in its own namespace.',
+  spec: { fields: ['tenants[].traefik.allowCrossNamespace', 'platform.defaults.traefik.allowCrossNamespace'] },
+  construct: { props: ['ScopedTraefik.allowCrossNamespace'] },
+  values: none(NOT_VALUES),
+  admission: none('Traefik itself ignores cross-namespace references: ScopedTraefik passes `allowCrossNamespace=false` explicitly'),
+  audit: {
+    scope: 'all',
+    detect: overTraefikContainers((run, i, c) => {
+      if (!hasProviderFlags(c.flags) || !providerEnabled(c.flags, 'kubernetescrd')) return;
+      const flag = c.flags.get('providers.kubernetescrd.allowcrossnamespace');
+      if (flag?.value.toLowerCase() === 'true') {
+        run.report(i, `container \`${c.name}\` sets \`allowCrossNamespace=true\``, flag.path);
+      } else if (run.generated && flag?.value.toLowerCase() !== 'false') {
+        run.report(i, 'Traefik does not state allowCrossNamespace=false', flag?.path ?? [...c.path, 'args']);
+      }
+    }),
+  },
+};
+
+export function checkAllowCrossNamespace(value: unknown): string | undefined {
+  if (value === true) {
+    return 'cross-namespace references let one tenant\'s routes use Services, Middlewares and TLS Secrets of another tenant — remove the field or set it to `false`';
+  }
+  return undefined;
+}
+
+export const TRAEFIK_CLUSTER_SECRETS: Threat = {
+  id: 'traefik-cluster-secrets',
+  family: 'traefik',
+  severity: 'critical',
+  title: 'Traefik may read Secrets in every namespace',
+  why: 'A ClusterRole granting `get`/`list`/`watch` on Secrets, bound to Traefik\'s ServiceAccount by a ClusterRoleBinding, lets Traefik (and whoever takes it over through its public entry points) read every private key and credential in the cluster, even when its providers are scoped.',
+  fix: 'Replace the ClusterRoleBinding with Roles and RoleBindings in the namespaces Traefik watches (Helm chart: `rbac.namespaced: true`).',
+  spec: none('no spec field widens Traefik\'s RBAC'),
+  construct: none('ScopedTraefik grants Roles in its two namespaces only'),
+  values: none(NOT_VALUES),
+  admission: none(TENANTS_CANNOT_RUN_TRAEFIK),
+  audit: {
+    scope: 'all',
+    detect: (run) => ({
+      finish: () => {
+        const reported = new Set<number>();
+        for (const t of run.index.traefiks) {
+          const key = `sa:${t.namespace}/${t.serviceAccount}`;
+          for (const b of run.index.clusterBindingsBySubject.get(key) ?? []) {
+            if (reported.has(b)) continue;
+            const binding = run.objects[b];
+            const rules = run.index.resolveRole(asRecord(binding.roleRef), undefined);
+            const verbs = rules ? secretReads(rules) : [];
+            if (verbs.length === 0) continue;
+            reported.add(b);
+            const j = asArray(binding.subjects).findIndex((raw) => subjectOf(raw, undefined).key === key);
+            run.report(b,
+              `gives ServiceAccount ${t.namespace}/${t.serviceAccount} of ${objectRef(run.objects[t.index])} ${verbs.join('/')} on Secrets in every namespace through ClusterRole \`${asString(asRecord(binding.roleRef).name) ?? '?'}\``,
+              ['subjects', Math.max(j, 0)]);
+          }
+        }
+      },
+    }),
+  },
+};
+
+/** Where a `default` TLSStore or TLSOption may live. */
+function misplacedDefault(run: DetectorRun, ns: string): string | undefined {
+  const misplaced = run.platforms.size > 0 ? !run.platforms.has(ns) : run.tenants.has(ns);
+  if (!misplaced) return undefined;
+  return run.platforms.size === 0 ? 'the platform namespace where Traefik runs'
+    : run.platforms.size === 1 ? `the platform namespace \`${[...run.platforms][0]}\``
+      : `a platform namespace (${listOf([...run.platforms].sort())})`;
+}
+
+const isTraefikApi = (o: KubeObjectLike) => typeof o.apiVersion === 'string' && TRAEFIK_GROUPS.some((g) => o.apiVersion.startsWith(`${g}/`));
+const isDefaultTls = (o: KubeObjectLike) => isTraefikApi(o) && o.metadata?.name === 'default';
+
+export const DEFAULT_TLS_IN_PLATFORM: Threat = {
+  id: 'default-tls-in-platform',
+  family: 'traefik',
+  severity: 'critical',
+  title: 'A `default` TLSStore or TLSOption outside the platform namespace',
+  why: 'Traefik uses only the TLSStore named `default` and applies the TLSOption named `default` to every router without options of its own; one created outside the platform namespace can replace the default certificate or weaken TLS for every tenant of that Traefik, and two stores named `default` conflict.',
+  fix: 'Keep the `default` TLSStore and TLSOption only in the platform namespace where Traefik runs, and delete this one.',
+  spec: none('the platform\'s TLSStore and TLSOption are always rendered in the platform namespace'),
+  construct: none('Platform and WildcardTLSStore render them in the platform namespace only'),
+  values: none(NOT_VALUES),
+  admission: none('tenants cannot create TLSStores or TLSOptions: their Role grants only get, list and watch on them'),
+  audit: {
+    scope: 'all',
+    detect: (run) => ({
+      kinds: ['TLSStore', 'TLSOption'],
+      visit: (o, i) => {
+        if (!isDefaultTls(o)) return;
+        const ns = asString(o.metadata.namespace) ?? '';
+        const where = misplacedDefault(run, ns);
+        if (where) run.report(i, `the \`default\` ${o.kind} is in \`${ns || '(no namespace)'}\`; it must live in ${where}`, ['metadata', 'name']);
+      },
+    }),
+  },
+};
+
+/** A tenant identity that may write Traefik's TLS resources somewhere. */
+interface TlsWriter {
+  readonly bindingIndex: number;
+  readonly subject: Subject;
+  readonly tlsstores: boolean;
+  readonly tlsoptions: boolean;
+}
+
+export const DEFAULT_TLS_TENANT_WRITABLE: Threat = {
+  id: 'default-tls-tenant-writable',
+  family: 'traefik',
+  severity: 'critical',
+  title: 'A tenant may change the `default` TLSStore or TLSOption',
+  why: 'Whoever can write the `default` TLSStore chooses the certificate Traefik serves when no other matches; whoever can write the `default` TLSOption sets the TLS versions, ciphers and client authentication of every router.',
+  fix: 'Give tenants no write access to `tlsstores` and `tlsoptions` in the platform namespace, nor cluster-wide; tenants need at most read access in their own namespace.',
+  spec: none('owners\' rights are fixed by the tool: they only read TLSStores and TLSOptions'),
+  construct: none('TenantNamespace grants only get, list and watch on them'),
+  values: none(NOT_VALUES),
+  admission: none('tenants cannot write RBAC (see `no-rbac-writes`)'),
+  audit: {
+    scope: 'all',
+    detect: (run) => ({
+      finish: () => {
+        // Tenant identities that may write TLS resources: by namespace, `*` for cluster-wide.
+        const writers = new Map<string, TlsWriter[]>();
+        for (const b of run.index.bindings) {
+          if (b.rbacDefault || b.tenantSubjects.length === 0 || !b.rules) continue;
+          const tlsstores = writesOf(grantedVerbs(b.rules, TRAEFIK_GROUPS, 'tlsstores')).length > 0;
+          const tlsoptions = writesOf(grantedVerbs(b.rules, TRAEFIK_GROUPS, 'tlsoptions')).length > 0;
+          if (!tlsstores && !tlsoptions) continue;
+          const key = b.cluster ? '*' : b.namespace ?? '';
+          writers.set(key, [...(writers.get(key) ?? []), { bindingIndex: b.index, subject: b.tenantSubjects[0].subject, tlsstores, tlsoptions }]);
+        }
+        run.objects.forEach((o, i) => {
+          if ((o.kind !== 'TLSStore' && o.kind !== 'TLSOption') || !isDefaultTls(o)) return;
+          const field = o.kind === 'TLSStore' ? 'tlsstores' : 'tlsoptions';
+          const ns = asString(o.metadata.namespace) ?? '';
+          const found = [...(writers.get(ns) ?? []), ...(writers.get('*') ?? [])].filter((w) => w[field]);
+          if (found.length === 0) return;
+          const shown = found.slice(0, 3).map((w) => `${describeSubject(w.subject)} through ${objectRef(run.objects[w.bindingIndex])}`);
+          run.report(i, `tenant identities may change this ${o.kind}: ${shown.join('; ')}${found.length > 3 ? `; and ${found.length - 3} more` : ''}`, ['metadata', 'name']);
+        });
+      },
+    }),
+  },
+};
+
+export const CROSS_NAMESPACE_TLS_SECRET: Threat = {
+  id: 'cross-namespace-tls-secret',
+  family: 'traefik',
+  severity: 'critical',
+  title: 'A route uses a TLS Secret of another namespace',
+  why: 'A route naming `namespace/secret` serves a key the tenant does not own; it only works when Traefik allows cross-namespace references, and it undoes the one-namespace-per-tenant boundary.',
+  fix: 'Keep the Secret in the route\'s own namespace (issued there by the tenant\'s Issuer), or drop `secretName` and let the `default` TLSStore serve the platform wildcard.',
+  spec: none('tenants write their own routes: no spec field describes them'),
+  construct: none('the constructs render no routes'),
+  values: none(NOT_VALUES),
+  admission: none('Traefik ignores a `namespace/secret` reference: ScopedTraefik passes `allowCrossNamespace=false`'),
+  audit: {
+    scope: 'all',
+    detect: (run) => ({
+      kinds: ['IngressRoute', 'IngressRouteTCP', 'Ingress'],
+      visit: (o, i) => {
+        const ns = asString(o.metadata.namespace) ?? '';
+        const foreign = (secretName: string | undefined) => secretName?.includes('/') && secretName.split('/')[0] !== ns;
+        if (o.kind === 'Ingress') {
+          asArray(asRecord(o.spec).tls).forEach((tls, t) => {
+            const secretName = asString(asRecord(tls).secretName);
+            if (foreign(secretName)) run.report(i, `\`spec.tls[${t}].secretName\` names \`${secretName}\`, a Secret of namespace \`${secretName!.split('/')[0]}\``, ['spec', 'tls', t, 'secretName']);
+          });
+        } else if (isTraefikApi(o)) {
+          const secretName = asString(asRecord(asRecord(o.spec).tls).secretName);
+          if (foreign(secretName)) run.report(i, `\`tls.secretName\` names \`${secretName}\`, a Secret of namespace \`${secretName!.split('/')[0]}\``, ['spec', 'tls', 'secretName']);
+        }
+      },
+    }),
+  },
+};
+
+export const CROSS_NAMESPACE_REFERENCE: Threat = {
+  id: 'cross-namespace-reference',
+  family: 'traefik',
+  severity: 'medium',
+  title: 'A route refers to objects in another tenant\'s namespace',
+  why: 'IngressRoute Services, Middlewares, TLSOptions and TLSStores in another namespace only resolve with `allowCrossNamespace=true`, and let one tenant route into or reuse another tenant\'s objects.',
+  fix: 'Refer only to objects in the route\'s own namespace (or, for TLSOptions and TLSStores, in the platform namespace).',
+  spec: none('tenants write their own routes: no spec field describes them'),
+  construct: none('the constructs render no routes'),
+  values: none(NOT_VALUES),
+  admission: none('Traefik ignores cross-namespace references: ScopedTraefik passes `allowCrossNamespace=false`'),
+  audit: {
+    scope: 'all',
+    detect: (run) => ({
+      kinds: ['IngressRoute', 'IngressRouteTCP'],
+      visit: (o, i) => {
+        if (!isTraefikApi(o)) return;
+        const ns = asString(o.metadata.namespace) ?? '';
+        const tls = asRecord(asRecord(o.spec).tls);
+        const refs: Array<[string | undefined, string, FieldPath]> = [
+          [asString(asRecord(tls.options).namespace), `TLSOption \`${asString(asRecord(tls.options).name) ?? '?'}\``, ['spec', 'tls', 'options', 'namespace']],
+          [asString(asRecord(tls.store).namespace), `TLSStore \`${asString(asRecord(tls.store).name) ?? '?'}\``, ['spec', 'tls', 'store', 'namespace']],
+        ];
+        asArray(asRecord(o.spec).routes).forEach((rawRoute, r) => {
+          const route = asRecord(rawRoute);
+          asArray(route.services).forEach((s, k) => refs.push([asString(asRecord(s).namespace), `Service \`${asString(asRecord(s).name) ?? '?'}\``, ['spec', 'routes', r, 'services', k, 'namespace']]));
+          asArray(route.middlewares).forEach((m, k) => refs.push([asString(asRecord(m).namespace), `Middleware \`${asString(asRecord(m).name) ?? '?'}\``, ['spec', 'routes', r, 'middlewares', k, 'namespace']]));
+        });
+        for (const [target, what, path] of refs) {
+          if (target === undefined || target === ns || run.platforms.has(target)) continue;
+          if (!run.tenants.has(ns) && !run.tenants.has(target)) continue;
+          run.report(i, `refers to ${what} in namespace \`${target}\``, path);
+        }
+      },
+    }),
+  },
+};
+
+export const TRAEFIK_THREATS: readonly Threat[] = [
+  TRAEFIK_SCOPED_PROVIDERS, TRAEFIK_NO_CROSS_NAMESPACE, TRAEFIK_ONE_TENANT, TRAEFIK_CLUSTER_SECRETS, TRAEFIK_CONFIG_NOT_CHECKED,
+  TRAEFIK_WATCHES_FOREIGN_NAMESPACE, TRAEFIK_IMAGE_VERSION, TRAEFIK_REPLICAS, DEFAULT_TLS_IN_PLATFORM, DEFAULT_TLS_TENANT_WRITABLE,
+  CROSS_NAMESPACE_TLS_SECRET, CROSS_NAMESPACE_REFERENCE,
+];
