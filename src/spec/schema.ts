@@ -14,10 +14,10 @@ import {
   NO_TENANT_WILDCARD, ONE_HOST_ONE_TENANT, TENANT_NAMESPACED_ISSUER, WILDCARD_DNS01, WILDCARD_HTTP01_UNUSED, WILDCARD_NEEDS_DNS01,
   WILDCARD_TOKEN_SECRET,
 } from '../threats/certificates';
-import { checkCidr, checkLabelValue, checkObjectName, checkWildcardDnsName, HOST_LABEL } from '../threats/formats';
+import { checkCidr, checkLabelValue, checkObjectName, checkWildcardDnsName, DNS_SUBDOMAIN, HOST_LABEL, LABEL_VALUE } from '../threats/formats';
 import {
   checkArgoServer, checkFluxInterval, checkFluxSecretRef, checkGitOpsNamespace, checkGitUrl, checkRepoPath, FLUX_INTERVAL, FLUX_SSH_DEPLOY_KEY,
-  GITOPS_NAMESPACE, GITOPS_REPOSITORY_PATH, GITOPS_URL, tenantIsGitOpsNamespaceRefusal,
+  GITOPS_NAMESPACE, GITOPS_REPOSITORY_PATH, GITOPS_URL, GO_DURATION, tenantIsGitOpsNamespaceRefusal,
 } from '../threats/gitops';
 import {
   checkPlatformNamespace, checkPodSecurity, checkTenantName, PLATFORM_NAMESPACE, POD_SECURITY_LEVEL, RESERVED_NAMESPACE,
@@ -63,10 +63,13 @@ export const quantity = z.preprocess(
 );
 
 export const cpuMemory = z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() });
-export const labelValue = z.string().superRefine(refusedBy(checkLabelValue));
+export const labelValue = z.string().superRefine(refusedBy(checkLabelValue)).meta({ pattern: LABEL_VALUE.source });
 export const subjectName = z.string().superRefine(refusedBy(checkOwnerSubject, NO_BROAD_SUBJECTS));
 const email = z.email({ error: 'is not an e-mail address — ACME needs an address for expiry notices, e.g. `platform@example.com`' });
 const url = z.url({ protocol: /^https$/, error: 'must be an https URL of an ACME directory — omit it for Let\'s Encrypt production' });
+
+/** An object name (a DNS-1123 subdomain), such as a Secret's. */
+const objectName = (example: string) => z.string().superRefine(refusedBy((v: string) => checkObjectName(v, example))).meta({ pattern: DNS_SUBDOMAIN.source, maxLength: 253 });
 
 const secretKeyRef = z.strictObject({ name: z.string().min(1), key: z.string().min(1) });
 
@@ -166,20 +169,19 @@ export const syncTo = z.strictObject({
   namespaces: z.array(z.string()).min(1, { error: EMPTY_SYNC_LIST_REFUSAL }),
 });
 
-const secretName = (example: string) => z.string().superRefine(refusedBy((v: string) => checkObjectName(v, example)));
 
 export const wildcardDnsName = z.string().transform((v) => v.toLowerCase()).superRefine(refusedBy(checkWildcardDnsName));
 
 const wildcard = z.strictObject({
   dnsNames: z.array(wildcardDnsName).min(1, { error: 'lists no name — add e.g. `*.apps.example.com`' }),
-  secretName: secretName('platform-wildcard-tls').optional(),
+  secretName: objectName('platform-wildcard-tls').optional(),
   acme: z.strictObject({
     email,
     server: url.optional(),
     dns01: dns01.optional(),
     http01: z.unknown().optional(),
   }).superRefine((acme, ctx) => {
-    if (acme.dns01 === undefined) refusal(ctx, [], WILDCARD_NEEDS_DNS01, WILDCARD_DNS01);
+    if (acme.dns01 === undefined) refusal(ctx, acme.http01 === undefined ? [] : ['http01'], WILDCARD_NEEDS_DNS01, WILDCARD_DNS01);
     else if (acme.http01 !== undefined) refusal(ctx, ['http01'], WILDCARD_HTTP01_UNUSED, WILDCARD_DNS01);
   }),
   syncTo: syncTo.optional(),
@@ -204,8 +206,7 @@ const externalSecrets = z.strictObject({
 });
 
 /** A Go duration, as Flux reads `interval`, of at least `MIN_FLUX_INTERVAL_SECONDS`. */
-export const interval = checkedString(checkFluxInterval, FLUX_INTERVAL);
-const dnsSubdomain = (example: string) => z.string().superRefine(refusedBy((v: string) => checkObjectName(v, example)));
+export const interval = checkedString(checkFluxInterval, FLUX_INTERVAL).meta({ pattern: GO_DURATION.source });
 
 /** A GitOps engine that applies each tenant's file: Argo CD or Flux, exactly one. */
 const gitops = z
@@ -215,7 +216,7 @@ const gitops = z
       targetRevision: noSpaces('main').optional(),
       path: repoPath.optional(),
       namespace: dnsLabel('argocd').optional(),
-      project: dnsSubdomain('default').optional(),
+      project: objectName('default').optional(),
       server: checkedString(checkArgoServer, GITOPS_URL).optional(),
     }).optional(),
     flux: z.strictObject({
@@ -224,7 +225,7 @@ const gitops = z
       path: repoPath.optional(),
       namespace: dnsLabel('flux-system').optional(),
       interval: interval.optional(),
-      secretRef: dnsSubdomain('git-credentials').optional(),
+      secretRef: objectName('git-credentials').optional(),
     }).superRefine((flux, ctx) => {
       const message = checkFluxSecretRef(flux.url, flux.secretRef);
       if (message) refusal(ctx, ['secretRef'], message, FLUX_SSH_DEPLOY_KEY);

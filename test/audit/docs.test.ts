@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { formatReport } from '../../src/audit/report';
-import { auditRules } from '../../src/policy/checks';
+import { auditThreats as auditRules } from '../../src/threats';
 import { REPO } from '../helpers';
 import { auditFiles } from './helpers';
 

@@ -1,7 +1,7 @@
 /** The audit report as people, programs and CI code scanning read it. */
 import * as path from 'path';
 import { formatReport } from '../../src/audit/report';
-import { auditRules } from '../../src/policy/checks';
+import { auditThreats as auditRules } from '../../src/threats';
 import { auditText } from './helpers';
 
 const MANIFESTS = `apiVersion: v1

@@ -4,7 +4,9 @@ import { ScopedTraefik } from '../../src/constructs/scoped-traefik';
 import { TenantIssuer } from '../../src/constructs/tenant-issuer';
 import { TenantNamespace } from '../../src/constructs/tenant-namespace';
 import { WildcardTLSStore } from '../../src/constructs/wildcard-tls-store';
-import { checkAllowCrossNamespace, checkPodSecurity, CLUSTER_ISSUER_REFUSAL } from '../../src/spec/rules';
+import { CLUSTER_ISSUER_REFUSAL } from '../../src/threats/certificates';
+import { checkPodSecurity } from '../../src/threats/namespaces';
+import { checkAllowCrossNamespace } from '../../src/threats/traefik';
 
 const chart = () => new Chart(Testing.app(), 'test');
 

@@ -6,7 +6,7 @@ import { allObjects, find, oneTenantSpec, render } from '../helpers';
 import { expectValidManifests, validateManifest } from '../support/schemas';
 import { assertIsolated } from '../../src/output/self-check';
 import { toYamlFiles } from '../../src/output/yaml';
-import { ownerRules } from '../../src/policy/rbac';
+import { ownerRules } from '../../src/constructs/rbac-rules';
 import { modelOf, REPO } from '../helpers';
 import * as path from 'path';
 import { resolveTenancy } from '../../src/model/tenancy-model';

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { allObjects, find, oneTenantSpec, render } from '../helpers';
-import { ownerRules } from '../../src/policy/rbac';
+import { ownerRules } from '../../src/constructs/rbac-rules';
 
 const tenantExtra = `    team: payments
     environment: production

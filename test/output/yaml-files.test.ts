@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { allObjects, oneTenantSpec, REPO, render, runCli } from '../helpers';
-import { CLUSTER_SCOPED_KINDS } from '../../src/policy/checks';
+import { CLUSTER_SCOPED_KINDS } from '../../src/threats/detect/manifest-index';
 import { toYamlFiles } from '../../src/output/yaml';
 
 const twoTenants = `${oneTenantSpec()}  - name: shop

@@ -4,7 +4,8 @@
  * To replay a failure, fast-check prints the seed and the path of the counterexample.
  */
 import fc from 'fast-check';
-import { CLUSTER_SCOPED_KINDS, checkIsolation } from '../../src/policy/checks';
+import { checkIsolation } from '../../src/threats';
+import { CLUSTER_SCOPED_KINDS } from '../../src/threats/detect/manifest-index';
 import { resolveTenancy } from '../../src/model/tenancy-model';
 import { KubeObject, renderGroups } from '../../src/output/render';
 import { assertIsolated } from '../../src/output/self-check';

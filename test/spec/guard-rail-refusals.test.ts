@@ -5,7 +5,7 @@ import { AdmissionGuardRails } from '../../src/constructs/admission-guard-rails'
 import { TenantSecretStore } from '../../src/constructs/tenant-secret-store';
 import { WildcardTLSStore } from '../../src/constructs/wildcard-tls-store';
 import { parseSpec } from '../../src/spec/read-spec';
-import { checkSyncVia } from '../../src/spec/rules';
+import { checkSyncVia } from '../../src/threats/secrets';
 
 const wildcard = (syncTo: string) => `  wildcard:
     dnsNames: ["*.apps.example.com"]
@@ -145,7 +145,7 @@ describe('platform.gitops and platform.admission', () => {
 
   test('refuses an unknown admission mode', () => {
     expect(refusals(oneTenantSpec('', '  admission: opa\n'))).toEqual([
-      'tenancy.yaml:3:14: platform.admission: `opa` is not allowed — use one of `native`, `kyverno`, `none`',
+      'tenancy.yaml:3:14: platform.admission: `opa` is not allowed — use one of `native`, `kyverno`, `gatekeeper`, `none`',
     ]);
   });
 });
@@ -172,6 +172,6 @@ describe('library users get the same refusals', () => {
   });
 
   test('AdmissionGuardRails refuses an unknown mode', () => {
-    expect(() => new AdmissionGuardRails(chart(), 'a', { mode: 'opa' as any })).toThrow('AdmissionGuardRails: mode: `opa` is not an admission mode — use `native`, `kyverno` or `none`');
+    expect(() => new AdmissionGuardRails(chart(), 'a', { mode: 'opa' as any })).toThrow('AdmissionGuardRails: mode: `opa` is not allowed — use one of `native`, `kyverno`, `gatekeeper`, `none`');
   });
 });

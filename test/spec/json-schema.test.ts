@@ -5,18 +5,17 @@ import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import {
-  HOST_NAME_PATTERN,
   jsonSchemaText,
   JsonSchema,
   SPEC_SCHEMA_FILE,
   specJsonSchema,
-  TENANT_NAME_PATTERN,
   TENANT_SCHEMA_FILE,
   tenantJsonSchema,
-  WILDCARD_NAME_PATTERN,
 } from '../../src/spec/json-schema';
-import { MAX_TENANT_NAME_LENGTH, checkTenantDomain, checkTenantName, checkWildcardDnsName } from '../../src/spec/rules';
-import { isQuantity, QUANTITY_PATTERN } from '../../src/spec/quantity';
+import { checkTenantDomain } from '../../src/threats/certificates';
+import { checkWildcardDnsName, HOST_NAME, WILDCARD_NAME, DNS_LABEL } from '../../src/threats/formats';
+import { MAX_TENANT_NAME_LENGTH, checkTenantName } from '../../src/threats/namespaces';
+import { isQuantity, QUANTITY_PATTERN } from '../../src/threats/quantity';
 import { parseSpec } from '../../src/spec/read-spec';
 import { oneTenantSpec, REPO, runCli } from '../helpers';
 
@@ -157,7 +156,7 @@ describe('patterns restated from the rules agree with them', () => {
   test('tenant names', () => {
     const samples = ['payments', 'a', 'a1', 'a-b', 'A', '1a', 'a-', '-a', 'a_b', 'a.b', '', 'x'.repeat(MAX_TENANT_NAME_LENGTH), 'x'.repeat(MAX_TENANT_NAME_LENGTH + 1), 'default', 'cert-manager', 'kube-public', 'kubeflow'];
     for (const name of samples) {
-      const schemaSays = matches(TENANT_NAME_PATTERN, name) && name.length <= MAX_TENANT_NAME_LENGTH && !['default', 'cert-manager'].includes(name) && !name.startsWith('kube-');
+      const schemaSays = matches(DNS_LABEL.source, name) && name.length <= MAX_TENANT_NAME_LENGTH && !['default', 'cert-manager'].includes(name) && !name.startsWith('kube-');
       expect({ name, ok: schemaSays }).toEqual({ name, ok: checkTenantName(name, 'traefik') === undefined });
     }
   });
@@ -165,8 +164,8 @@ describe('patterns restated from the rules agree with them', () => {
   test('host names and wildcard names', () => {
     const samples = ['pay.example.com', 'Pay.Example.COM', 'example', 'a.b', '-a.example.com', 'a-.example.com', 'a..b', 'a.b.', '*.example.com', 'a.*.com', 'xn--bcher-kva.example', `${'a'.repeat(63)}.com`, `${'a'.repeat(64)}.com`, `${'a.'.repeat(126)}com`, 'a_b.example.com', 'bücher.example'];
     for (const host of samples) {
-      expect({ host, ok: matches(HOST_NAME_PATTERN, host) }).toEqual({ host, ok: checkTenantDomain(host.toLowerCase()) === undefined });
-      expect({ host, ok: matches(WILDCARD_NAME_PATTERN, host) }).toEqual({ host, ok: checkWildcardDnsName(host.toLowerCase()) === undefined });
+      expect({ host, ok: matches(HOST_NAME.source, host) }).toEqual({ host, ok: checkTenantDomain(host.toLowerCase()) === undefined });
+      expect({ host, ok: matches(WILDCARD_NAME.source, host) }).toEqual({ host, ok: checkWildcardDnsName(host.toLowerCase()) === undefined });
     }
   });
 

@@ -302,7 +302,7 @@ describe('refusals found by trying the tool as a new user', () => {
 
   test('refuses Traefik resource requests above their limits, defaults included', () => {
     expect(refusals(oneTenantSpec('    traefik: { resources: { requests: { cpu: "2" } } }\n'))).toEqual([
-      'tenancy.yaml:8:46: tenants[0].traefik.resources.requests.cpu: traefik.resources.requests.cpu (2) is more than traefik.resources.limits.cpu (1) — Kubernetes rejects a request above its limit; lower the first or raise the second',
+      'tenancy.yaml:8:46: tenants[0].traefik.resources.requests.cpu: traefik.resources.requests.cpu (2) is more than traefik.resources.limits.cpu (1, from the built-in default) — Kubernetes rejects a request above its limit; lower the first or raise the second',
     ]);
   });
 
@@ -334,7 +334,7 @@ describe('refusals found by trying the tool as a new user', () => {
 
   test('says what a Secret name must look like', () => {
     const text = oneTenantSpec('', '  wildcard:\n    dnsNames: ["*.apps.example.com"]\n    secretName: Wild_TLS\n    acme: { email: ops@example.com, dns01: { route53: { region: eu-west-1 } } }\n');
-    expect(refusals(text)[0]).toContain('platform.wildcard.secretName: must be a Secret name (a DNS-1123 subdomain: lowercase letters, digits, `-` and `.`) — e.g. `platform-wildcard-tls`');
+    expect(refusals(text)[0]).toContain('platform.wildcard.secretName: must be a DNS-1123 subdomain (lower-case letters, digits, `-` and `.`), e.g. `platform-wildcard-tls`');
   });
 
   test('refuses an empty allowedDomains and a quota of no Service', () => {

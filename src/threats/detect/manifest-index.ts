@@ -3,7 +3,7 @@
  * namespace, the roles, who is bound to what, and the Traefik instances with their flags.
  */
 import { asArray, asRecord, asString, asStringMap } from './values';
-import type { KubeObjectLike } from './engine';
+import { KubeObjectLike, listOf } from './engine';
 import { BUILTIN_CLUSTER_ROLES, PolicyRule, rulesOf } from './rbac-analysis';
 import { serviceAccountOf, TraefikContainer, traefikContainers } from './traefik-config';
 
@@ -123,6 +123,10 @@ export class ManifestIndex {
     if (this.unresolvedRoles > 0) {
       const one = this.unresolvedRoles === 1;
       notes.push(`${this.unresolvedRoles} binding${one ? ' refers' : 's refer'} to a role that is neither in the input nor built in; what ${one ? 'it grants' : 'they grant'} was not checked.`);
+    }
+    const empty = [...this.tenants].sort().filter((ns) => this.namespaces.get(ns)?.namespaceIndex === undefined && this.namespaces.get(ns)?.firstIndex === undefined);
+    if (!this.generated && empty.length > 0) {
+      notes.push(`Tenant namespace${empty.length === 1 ? '' : 's'} ${listOf(empty)} ha${empty.length === 1 ? 's' : 've'} no object in the input and ${empty.length === 1 ? 'was' : 'were'} not checked.`);
     }
     if (!this.generated && this.withoutNamespace > 0) {
       notes.push(`${this.withoutNamespace} namespaced object${this.withoutNamespace === 1 ? ' has' : 's have'} no \`metadata.namespace\` (the namespace is chosen at apply time); they were judged as outside every tenant.`);

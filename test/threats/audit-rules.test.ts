@@ -3,9 +3,11 @@
  * the many shapes the same mistake takes in the wild, and the look-alikes that are no mistake.
  */
 import { parseAllDocuments } from 'yaml';
-import { CheckContext, checkIsolation, Finding, hostsInRule, KubeObjectLike, runChecks } from '../../src/policy/checks';
-import { labelSelector, syncInstructions } from '../../src/policy/secret-sync';
-import { isTraefikImage } from '../../src/policy/traefik';
+import { checkIsolation, runChecks } from '../../src/threats';
+import { CheckContext, Finding, KubeObjectLike } from '../../src/threats/detect/engine';
+import { hostsInRule } from '../../src/threats/detect/hosts';
+import { labelSelector, syncInstructions } from '../../src/threats/detect/secret-sync';
+import { isTraefikImage } from '../../src/threats/detect/traefik-config';
 
 const objects = (text: string) => parseAllDocuments(text).map((d: any) => d.toJS()).filter(Boolean) as KubeObjectLike[];
 const ctx = (extra: Partial<CheckContext> = {}): CheckContext => ({
@@ -382,8 +384,8 @@ metadata: { name: settings, namespace: shop }
       'resource-quota ConfigMap shop/settings', 'default-deny-network-policy ConfigMap shop/settings', 'limit-range ConfigMap shop/settings',
     ]);
     expect(result.notes).toEqual([
-      'No Namespace object in the input for tenant namespace `shop`: Pod Security labels were not checked.',
       'Tenant namespace `ghost` has no object in the input and was not checked.',
+      'No Namespace object in the input for tenant namespace `shop`: Pod Security labels were not checked.',
     ]);
   });
 });

@@ -7,7 +7,7 @@
  */
 import { allObjects, find, render } from '../helpers';
 import { admitKyverno, admitVap, AdmissionRequest, AdmissionResult } from '../support/cel-admission';
-import { admissionRules } from '../../src/policy/admission';
+import { admissionPolicies as admissionRules } from '../../src/admission/policies';
 
 const spec = (admission: string) => `platform:
   allowedDomains: [example.com]

@@ -1,6 +1,6 @@
 /** The isolation rules over rendered objects: our own output passes, and each rule catches what it names. */
 import { allObjects, oneTenantSpec, render } from '../helpers';
-import { checkIsolation } from '../../src/policy/checks';
+import { checkIsolation } from '../../src/threats';
 
 const ctx = { platformNamespace: 'traefik', tenantNamespaces: new Set(['payments', 'shop']) };
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));
