@@ -44,6 +44,7 @@ export const NO_TENANT_WILDCARD: Threat = {
   },
   audit: {
     scope: 'all',
+    looksFor: 'A tenant Certificate naming a wildcard (`dnsNames`, `commonName`); a tenant `kubernetes.io/tls` Secret whose `cert-manager.io/alt-names`/`common-name` annotations, or whose `tls.crt` itself, show one.',
     detect: inTenants(['Certificate', 'Secret'], (run, o, i, ns) => {
       if (o.kind === 'Certificate') {
         if (!isCertManagerApi(o)) return;
@@ -99,6 +100,7 @@ export const TENANT_NAMESPACED_ISSUER: Threat = {
   },
   audit: {
     scope: 'all',
+    looksFor: 'A tenant Certificate whose `issuerRef.kind` is a ClusterIssuer (in the generator\'s output: anything but `Issuer`); a tenant Ingress annotated `cert-manager.io/cluster-issuer` (or `issuer-kind: ClusterIssuer`).',
     detect: inTenants(['Certificate', 'Ingress'], (run, o, i) => {
       if (o.kind === 'Certificate') {
         if (!isCertManagerApi(o)) return;
@@ -137,6 +139,7 @@ export const NO_CLUSTER_ISSUER: Threat = {
   admission: none('tenants cannot create ClusterIssuers: they are cluster-scoped and no tenant Role reaches them'),
   audit: {
     scope: 'all',
+    looksFor: 'A cert-manager ClusterIssuer exists.',
     detect: (run) => ({
       kinds: ['ClusterIssuer'],
       visit: (o, i) => {
@@ -159,6 +162,7 @@ export const ONE_CERTIFICATE_ONE_DOMAIN: Threat = {
   admission: none('a tenant may group its own hosts on one certificate: `hosts-within-tenant-domains` keeps them its own'),
   audit: {
     scope: 'generated',
+    looksFor: 'A tenant Certificate with more or fewer than one `dnsNames` entry.',
     detect: inTenants(['Certificate'], (run, o, i) => {
       if (isCertManagerApi(o) && asArray(asRecord(o.spec).dnsNames).length !== 1) run.report(i, 'a tenant Certificate should name exactly one host', ['spec', 'dnsNames']);
     }),
@@ -232,6 +236,7 @@ export const HOSTS_WITHIN_TENANT_DOMAINS: Threat = {
   },
   audit: {
     scope: 'all',
+    looksFor: 'A tenant\'s Certificate, Ingress or IngressRoute naming a host that is not among the domains its Namespace\'s `tenancy.cdk8s.io/domains` annotation lists (namespaces without the annotation are left to `one-host-one-tenant`).',
     // Judged where the tenant's Namespace says its domains (as this tool writes it); elsewhere the
     // audit cannot know them, and `one-host-one-tenant` still finds hosts two tenants claim.
     detect: inTenants(['Certificate', 'Ingress', 'IngressRoute', 'IngressRouteTCP'], (run, o, i, ns) => {
@@ -266,6 +271,7 @@ export const CERTIFICATE_NAMES_HOSTS_ONLY: Threat = {
   },
   audit: {
     scope: 'all',
+    looksFor: 'A tenant Certificate with `ipAddresses`, `uris`, `emailAddresses`, `otherNames` or `literalSubject`.',
     detect: inTenants(['Certificate'], (run, o, i) => {
       if (!isCertManagerApi(o)) return;
       const spec = asRecord(o.spec);
@@ -296,6 +302,7 @@ export const ONE_HOST_ONE_TENANT: Threat = {
   admission: none('`hosts-within-tenant-domains` keeps each tenant on its own domains, and the spec gives a domain to one tenant only'),
   audit: {
     scope: 'all',
+    looksFor: 'Two tenants claim one host: Ingress `rules[].host` and `tls[].hosts`, IngressRoute `Host(…)`/`HostHeader(…)`, IngressRouteTCP `HostSNI(…)`, Certificate `dnsNames`/`commonName`; a wildcard certificate claims the hosts one label below it. Reported on every claim.',
     detect: (run) => {
       const claims: HostClaim[] = [];
       return {

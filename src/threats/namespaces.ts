@@ -47,6 +47,7 @@ export const RESERVED_NAMESPACE: Threat = {
   admission: none('tenants cannot create Namespaces: no tenant Role grants it'),
   audit: {
     scope: 'all',
+    looksFor: 'A tenant namespace named like a namespace of Kubernetes or an add-on (`default`, `kube-*`, `*-system`, `cert-manager`, …).',
     detect: (run) => ({
       kinds: ['Namespace'],
       visit: (o, i) => {
@@ -110,6 +111,7 @@ export const POD_SECURITY_LEVEL: Threat = {
   admission: none('tenants cannot change their Namespace\'s labels: no tenant Role grants writes on Namespaces'),
   audit: {
     scope: 'all',
+    looksFor: 'A tenant Namespace without `pod-security.kubernetes.io/enforce` set to `restricted` or `baseline`.',
     detect: (run) => ({
       finish: () => {
         const withoutObject: string[] = [];
@@ -145,7 +147,7 @@ export function checkPodSecurity(value: unknown): string | undefined {
 
 /** A guard rail every tenant namespace gets, and the audit looks for. */
 function guardRailThreat(
-  id: string, severity: Threat['severity'], title: string, why: string, fix: string,
+  id: string, severity: Threat['severity'], title: string, why: string, fix: string, looksFor: string,
   missing: (facts: NamespaceFacts) => string | undefined,
 ): Threat {
   return {
@@ -161,6 +163,7 @@ function guardRailThreat(
     admission: none('tenants cannot delete or change it: their Role grants only get, list and watch on it'),
     audit: {
       scope: 'all',
+      looksFor,
       detect: (run) => ({
         finish: () => {
           for (const t of tenantNamespaceFacts(run)) {
@@ -179,16 +182,19 @@ function guardRailThreat(
 export const RESOURCE_QUOTA = guardRailThreat('resource-quota', 'high', 'A tenant namespace without a ResourceQuota',
   'One tenant can use up the cluster\'s CPU, memory, pods or load balancers and starve every other tenant.',
   'Add a ResourceQuota with CPU and memory requests and limits, a pod count, and `services.loadbalancers`/`services.nodeports`.',
+  'A tenant namespace without a ResourceQuota.',
   (f) => (f.quota ? undefined : 'ResourceQuota'));
 
 export const LIMIT_RANGE = guardRailThreat('limit-range', 'medium', 'A tenant namespace without a LimitRange',
   'Containers without requests and limits escape fair sharing (or are refused once a quota exists); a LimitRange gives them defaults and a ceiling.',
   'Add a LimitRange with `default`, `defaultRequest` and `max` for containers.',
+  'A tenant namespace without a LimitRange.',
   (f) => (f.limitRange ? undefined : 'LimitRange'));
 
 export const DEFAULT_DENY = guardRailThreat('default-deny-network-policy', 'high', 'A tenant namespace without a default-deny NetworkPolicy',
   'Pods accept and send any traffic until a NetworkPolicy selects them: without a default deny for Ingress and Egress, any pod in any namespace reaches the tenant\'s pods, and the tenant\'s pods reach everyone.',
   'Add a NetworkPolicy with `podSelector: {}`, `policyTypes: [Ingress, Egress]` and no rules, then allow what the tenant needs (DNS, its own Traefik).',
+  'No NetworkPolicy selecting every pod (`podSelector: {}`) with no Ingress rule, and none with no Egress rule (one policy or two).',
   (f) => {
     if (f.denyIngress && f.denyEgress) return undefined;
     return `default-deny NetworkPolicy for ${[!f.denyIngress && 'Ingress', !f.denyEgress && 'Egress'].filter(Boolean).join(' and ')}`;
@@ -207,6 +213,7 @@ export const NAMESPACE_SCOPE: Threat = {
   admission: none('the API server places every namespaced object in a namespace'),
   audit: {
     scope: 'generated',
+    looksFor: 'A namespaced object without `metadata.namespace`, or a cluster-scoped one with it.',
     detect: (run) => ({
       visit: (o, i) => {
         const namespaced = typeof o.metadata?.namespace === 'string';

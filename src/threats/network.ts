@@ -43,6 +43,7 @@ export const TENANT_SERVICE_TYPES: Threat = {
   },
   audit: {
     scope: 'all',
+    looksFor: 'A Service in a tenant namespace of type `NodePort`, `LoadBalancer` or `ExternalName`.',
     detect: overTenantServices((run, o, i, spec) => {
       const type = asString(spec.type);
       if (type !== undefined && type !== 'ClusterIP') run.report(i, `is a ${type} Service in tenant namespace \`${o.metadata.namespace}\``, ['spec', 'type']);
@@ -69,6 +70,7 @@ export const NO_EXTERNAL_IPS: Threat = {
   },
   audit: {
     scope: 'all',
+    looksFor: 'A Service in a tenant namespace with `spec.externalIPs`.',
     detect: overTenantServices((run, o, i, spec) => {
       if (asArray(spec.externalIPs).length > 0) run.report(i, `sets externalIPs ${asArray(spec.externalIPs).join(', ')}`, ['spec', 'externalIPs']);
     }),

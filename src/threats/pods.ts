@@ -72,6 +72,7 @@ export const NO_PRIVILEGED: Threat = {
   },
   audit: {
     scope: 'all',
+    looksFor: 'A privileged container (init and ephemeral containers included) in a pod, or a workload\'s pod template, in a tenant namespace (in the generator\'s output: anywhere).',
     detect: overPods((run, pod, i) => {
       for (const c of pod.containers) if (c.securityContext.privileged === true) run.report(i, `container \`${c.name}\` is privileged`, c.path);
     }),
@@ -97,6 +98,7 @@ export const NO_HOST_PATH: Threat = {
   },
   audit: {
     scope: 'all',
+    looksFor: 'A hostPath volume in a pod or pod template in a tenant namespace (generator: anywhere).',
     detect: overPods((run, pod, i) => {
       const k = asArray(pod.spec.volumes).findIndex((v) => asRecord(v).hostPath !== undefined);
       if (k >= 0) run.report(i, `pod mounts hostPath volume \`${asString(asRecord(asArray(pod.spec.volumes)[k]).name) ?? `#${k}`}\``, [...pod.path, 'volumes', k]);
@@ -123,6 +125,7 @@ export const NO_HOST_NAMESPACES: Threat = {
   },
   audit: {
     scope: 'all',
+    looksFor: '`hostNetwork`, `hostPID` or `hostIPC` in a pod or pod template in a tenant namespace (generator: anywhere).',
     detect: overPods((run, pod, i) => {
       const shared = ['hostNetwork', 'hostPID', 'hostIPC'].filter((f) => pod.spec[f] === true);
       if (shared.length > 0) run.report(i, `pod shares the node's ${shared.join(', ')}`, [...pod.path, shared[0]]);
@@ -156,6 +159,7 @@ export const RUN_AS_NON_ROOT: Threat = {
   },
   audit: {
     scope: 'all',
+    looksFor: 'A container in a tenant namespace without `runAsNonRoot: true` (its own or its pod\'s), or with `runAsUser: 0` (generator: anywhere).',
     detect: overPods((run, pod, i) => {
       const podSc = asRecord(pod.spec.securityContext);
       for (const c of pod.containers) {
@@ -168,7 +172,10 @@ export const RUN_AS_NON_ROOT: Threat = {
 };
 
 /** A hardening promise of this tool's own pods, checked on its output only. */
-function hardeningThreat(id: string, severity: Threat['severity'], title: string, why: string, fix: string, weak: (sc: Record<string, unknown>, podSc: Record<string, unknown>) => string | undefined): Threat {
+function hardeningThreat(
+  id: string, severity: Threat['severity'], title: string, why: string, fix: string, looksFor: string,
+  weak: (sc: Record<string, unknown>, podSc: Record<string, unknown>) => string | undefined,
+): Threat {
   return {
     id,
     family: 'pods',
@@ -182,6 +189,7 @@ function hardeningThreat(id: string, severity: Threat['severity'], title: string
     admission: none(RESTRICTED_ENFORCES),
     audit: {
       scope: 'generated',
+      looksFor,
       detect: overPods((run, pod, i) => {
         const podSc = asRecord(pod.spec.securityContext);
         for (const c of pod.containers) {
@@ -195,14 +203,17 @@ function hardeningThreat(id: string, severity: Threat['severity'], title: string
 
 export const NO_PRIVILEGE_ESCALATION = hardeningThreat('no-privilege-escalation', 'high', 'A container allows privilege escalation',
   'setuid binaries can gain privileges the container was not given.', 'Set `allowPrivilegeEscalation: false`.',
+  'A container of the generator\'s output without `allowPrivilegeEscalation: false`.',
   (sc) => (sc.allowPrivilegeEscalation === false ? undefined : 'allows privilege escalation'));
 
 export const DROP_ALL_CAPABILITIES = hardeningThreat('drop-all-capabilities', 'high', 'A container keeps Linux capabilities',
   'Default capabilities (NET_RAW…) widen the kernel attack surface.', 'Drop `ALL` capabilities.',
+  'A container of the generator\'s output that does not drop `ALL` capabilities.',
   (sc) => (asStrings(asRecord(sc.capabilities).drop).includes('ALL') ? undefined : 'keeps Linux capabilities'));
 
 export const SECCOMP_RUNTIME_DEFAULT = hardeningThreat('seccomp-runtime-default', 'medium', 'A container without the RuntimeDefault seccomp profile',
   'Without seccomp every system call is open.', 'Set `seccompProfile.type: RuntimeDefault`.',
+  'A container of the generator\'s output without the `RuntimeDefault` seccomp profile.',
   (sc, podSc) => (asRecord(sc.seccompProfile ?? podSc.seccompProfile).type === 'RuntimeDefault' ? undefined : 'has no RuntimeDefault seccomp profile'));
 
 export const POD_THREATS: readonly Threat[] = [

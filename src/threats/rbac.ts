@@ -62,6 +62,7 @@ export const NO_BROAD_SUBJECTS: Threat = {
   admission: none(TENANTS_CANNOT_BIND),
   audit: {
     scope: 'all',
+    looksFor: 'A binding to `system:authenticated`, `system:unauthenticated`, `system:anonymous` or `system:serviceaccounts` (Kubernetes\' own defaults, labelled `kubernetes.io/bootstrapping: rbac-defaults`, excepted).',
     detect: overBindings((run, b) => {
       if (b.rbacDefault) return;
       b.subjects.forEach((s, j) => {
@@ -103,6 +104,7 @@ export const NO_CLUSTER_BINDINGS: Threat = {
   admission: none(TENANTS_CANNOT_BIND),
   audit: {
     scope: 'all',
+    looksFor: 'A ClusterRoleBinding names a tenant identity.',
     detect: overBindings((run, b) => {
       if (!b.cluster || b.rbacDefault || b.tenantSubjects.length === 0) return;
       const first = b.tenantSubjects[0];
@@ -125,6 +127,7 @@ export const PLATFORM_OUT_OF_REACH: Threat = {
   admission: none(TENANTS_CANNOT_BIND),
   audit: {
     scope: 'all',
+    looksFor: 'A RoleBinding in a platform namespace names a tenant identity.',
     detect: overBindings((run, b) => {
       if (b.cluster || b.rbacDefault || b.tenantSubjects.length === 0 || b.namespace === undefined || !run.platforms.has(b.namespace)) return;
       const first = b.tenantSubjects[0];
@@ -146,6 +149,7 @@ export const NO_RBAC_WILDCARD: Threat = {
   admission: none(TENANTS_CANNOT_BIND),
   audit: {
     scope: 'all',
+    looksFor: 'A RoleBinding in a tenant namespace grants tenant identities a role with `*` in verbs, resources or API groups (in the generator\'s output: any Role or ClusterRole rule with `*`).',
     detect: (run) => ({
       // The generator's own Roles are judged rule by rule; foreign ones where a tenant is bound to them.
       kinds: ['Role', 'ClusterRole'],
@@ -178,6 +182,7 @@ export const NO_RBAC_WRITES: Threat = {
   admission: none('RBAC writes are judged by the API server\'s RBAC itself; a tenant without them cannot make any'),
   audit: {
     scope: 'all',
+    looksFor: '…a role that writes Roles or RoleBindings, or uses `escalate`, `bind` or `impersonate` (the built-in `admin` and `edit` do).',
     detect: overTenantGrants((run, b) => {
       const rbac = describeWrites(b.rules, ['roles', 'rolebindings', 'clusterroles', 'clusterrolebindings'].map((res) => [[RBAC_GROUP], res] as const));
       const escalating = b.rules.flatMap((r) => r.verbs.filter((v) => ESCALATING_VERBS.includes(v)).map((v) => `${v} ${r.resources.join(',')}`));
@@ -199,6 +204,7 @@ export const GUARD_RAILS_READ_ONLY: Threat = {
   admission: none(TENANTS_CANNOT_BIND),
   audit: {
     scope: 'all',
+    looksFor: '…a role that writes ResourceQuotas, LimitRanges, NetworkPolicies, Issuers, SecretStores, TLSStores, TLSOptions or ServersTransports.',
     detect: overTenantGrants((run, b) => {
       const rails = describeWrites(b.rules, GUARD_RAILS);
       if (rails.length > 0) run.report(b.index, `through ${b.roleName}, tenant identities may ${rails.join('; ')}`, AT_ROLE);
@@ -219,6 +225,7 @@ export const SECRETS_READ_ONLY: Threat = {
   admission: none(TENANTS_CANNOT_BIND),
   audit: {
     scope: 'all',
+    looksFor: '…a role that writes Secrets, with `--secrets read-only`.',
     detect: overTenantGrants((run, b) => {
       const writes = writesOf(grantedVerbs(b.rules, [''], 'secrets'));
       if (writes.length > 0 && run.secretsPolicy(b.namespace) === 'read-only') {
@@ -241,6 +248,7 @@ export const SECRETS_NO_DELETE: Threat = {
   admission: none(TENANTS_CANNOT_BIND),
   audit: {
     scope: 'all',
+    looksFor: '…a role that deletes Secrets, with `--secrets manage` (the default).',
     detect: overTenantGrants((run, b) => {
       const writes = writesOf(grantedVerbs(b.rules, [''], 'secrets'));
       // Where Secrets are read-only, any write is already reported by `secrets-read-only`.

@@ -73,6 +73,7 @@ export const SECRET_SYNC_INTO_TENANTS: Threat = {
   },
   audit: {
     scope: 'all',
+    looksFor: 'Reflector, kubernetes-replicator or kubed copy a Secret into tenant namespaces, or into namespaces matched by a pattern, a label selector or "all" — on Secrets, in Certificate `spec.secretTemplate.annotations` and ExternalSecret templates; and a Secret in a tenant namespace that is such a copy (`reflects`, `replicate-from`).',
     detect: (run) => {
       const destinations = tenantDestinations(run);
       return {
@@ -204,6 +205,7 @@ export const KUBED_RETIRED: Threat = {
   admission: none('`secret-sync-into-tenants` refuses kubed\'s annotation on tenants\' Secrets, ConfigMaps and Certificates'),
   audit: {
     scope: 'all',
+    looksFor: 'A `kubed.appscode.com/sync` annotation: kubed is retired upstream.',
     detect: (run) => ({
       visit: (o, i) => {
         const found = syncAnnotationsOf(o);
@@ -257,6 +259,7 @@ export const EXTERNAL_SECRETS_OWN_STORE: Threat = {
   },
   audit: {
     scope: 'all',
+    looksFor: 'A tenant ExternalSecret whose `secretStoreRef.kind` is `ClusterSecretStore`.',
     detect: (run) => ({
       kinds: ['ExternalSecret'],
       visit: (o, i) => {

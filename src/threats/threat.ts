@@ -94,6 +94,8 @@ export type AuditScope = 'all' | 'generated';
 
 export interface AuditEnforcer {
   readonly scope: AuditScope;
+  /** What the detector looks for in manifests, for the audit's docs. */
+  readonly looksFor: string;
   readonly detect: Detector;
 }
 

@@ -118,6 +118,7 @@ export const TRAEFIK_SCOPED_PROVIDERS: Threat = {
   admission: none(TENANTS_CANNOT_RUN_TRAEFIK),
   audit: {
     scope: 'all',
+    looksFor: 'A Traefik\'s `kubernetescrd` or `kubernetesingress` provider has no `namespaces`: it watches every namespace.',
     detect: overTraefikContainers((run, i, c) => {
       if (!hasProviderFlags(c.flags)) return;
       for (const provider of TRAEFIK_PROVIDERS) {
@@ -142,6 +143,7 @@ export const TRAEFIK_ONE_TENANT: Threat = {
   admission: none(TENANTS_CANNOT_RUN_TRAEFIK),
   audit: {
     scope: 'all',
+    looksFor: 'A provider\'s `namespaces` lists two or more tenants.',
     detect: overTraefikContainers((run, i, c) => {
       if (!hasProviderFlags(c.flags)) return;
       for (const provider of TRAEFIK_PROVIDERS) {
@@ -166,6 +168,7 @@ export const TRAEFIK_WATCHES_FOREIGN_NAMESPACE: Threat = {
   admission: none(TENANTS_CANNOT_RUN_TRAEFIK),
   audit: {
     scope: 'generated',
+    looksFor: 'A tenant\'s Traefik watches a namespace that is neither a tenant\'s nor the platform\'s.',
     detect: overTraefikContainers((run, i, c) => {
       if (!hasProviderFlags(c.flags)) return;
       for (const provider of TRAEFIK_PROVIDERS) {
@@ -191,6 +194,7 @@ export const TRAEFIK_CONFIG_NOT_CHECKED: Threat = {
   admission: none(TENANTS_CANNOT_RUN_TRAEFIK),
   audit: {
     scope: 'all',
+    looksFor: 'A Traefik container sets no provider on its command line: its configuration file was not read.',
     detect: overTraefikContainers((run, i, c) => {
       if (!hasProviderFlags(c.flags)) run.report(i, `container \`${c.name}\` sets no provider on its command line; its configuration file was not read`, c.path);
     }),
@@ -210,6 +214,7 @@ export const TRAEFIK_NO_CROSS_NAMESPACE: Threat = {
   admission: none('Traefik itself ignores cross-namespace references: ScopedTraefik passes `allowCrossNamespace=false` explicitly'),
   audit: {
     scope: 'all',
+    looksFor: '`--providers.kubernetescrd.allowCrossNamespace=true` (in the generator\'s output: any Traefik that does not state `false`).',
     detect: overTraefikContainers((run, i, c) => {
       if (!hasProviderFlags(c.flags) || !providerEnabled(c.flags, 'kubernetescrd')) return;
       const flag = c.flags.get('providers.kubernetescrd.allowcrossnamespace');
@@ -242,6 +247,7 @@ export const TRAEFIK_CLUSTER_SECRETS: Threat = {
   admission: none(TENANTS_CANNOT_RUN_TRAEFIK),
   audit: {
     scope: 'all',
+    looksFor: 'A ClusterRoleBinding gives Traefik\'s ServiceAccount a ClusterRole that reads Secrets (`get`, `list`, `watch` or `*`, built-in `cluster-admin` included).',
     detect: (run) => ({
       finish: () => {
         const reported = new Set<number>();
@@ -290,6 +296,7 @@ export const DEFAULT_TLS_IN_PLATFORM: Threat = {
   admission: none('tenants cannot create TLSStores or TLSOptions: their Role grants only get, list and watch on them'),
   audit: {
     scope: 'all',
+    looksFor: 'A TLSStore or TLSOption named `default` outside the platform namespaces (or, with no Traefik in the input, in a tenant namespace).',
     detect: (run) => ({
       kinds: ['TLSStore', 'TLSOption'],
       visit: (o, i) => {
@@ -323,6 +330,7 @@ export const DEFAULT_TLS_TENANT_WRITABLE: Threat = {
   admission: none('tenants cannot write RBAC (see `no-rbac-writes`)'),
   audit: {
     scope: 'all',
+    looksFor: 'A tenant identity may write the `default` TLSStore or TLSOption: a RoleBinding in its namespace, or a ClusterRoleBinding.',
     detect: (run) => ({
       finish: () => {
         // Tenant identities that may write TLS resources: by namespace, `*` for cluster-wide.
@@ -362,6 +370,7 @@ export const CROSS_NAMESPACE_TLS_SECRET: Threat = {
   admission: none('Traefik ignores a `namespace/secret` reference: ScopedTraefik passes `allowCrossNamespace=false`'),
   audit: {
     scope: 'all',
+    looksFor: 'An IngressRoute `tls.secretName` or Ingress `tls[].secretName` written `namespace/secret` for another namespace.',
     detect: (run) => ({
       kinds: ['IngressRoute', 'IngressRouteTCP', 'Ingress'],
       visit: (o, i) => {
@@ -394,6 +403,7 @@ export const CROSS_NAMESPACE_REFERENCE: Threat = {
   admission: none('Traefik ignores cross-namespace references: ScopedTraefik passes `allowCrossNamespace=false`'),
   audit: {
     scope: 'all',
+    looksFor: 'An IngressRoute\'s Service, Middleware, TLSOption or TLSStore in another tenant\'s namespace (the platform\'s is fine).',
     detect: (run) => ({
       kinds: ['IngressRoute', 'IngressRouteTCP'],
       visit: (o, i) => {
