@@ -61,7 +61,8 @@ export const GATEKEEPER: AdmissionEngine = {
         id: `${policy.name}-constraint`,
         apiVersion: 'constraints.gatekeeper.sh/v1beta1',
         kind,
-        metadata: { name: policy.name, labels },
+        // Its kind exists once Gatekeeper has read the template: Argo CD must not refuse it in a dry run before.
+        metadata: { name: policy.name, labels, annotations: { 'argocd.argoproj.io/sync-options': 'SkipDryRunOnMissingResource=true' } },
         spec: {
           enforcementAction: 'deny',
           match: { kinds: constraintKinds(policy), namespaceSelector: clone(TENANT_NAMESPACE_SELECTOR) },

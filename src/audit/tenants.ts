@@ -4,14 +4,15 @@
  * - `--tenant-namespaces a,b`: exactly these.
  * - `--tenants-from label=KEY`: the namespaces whose Namespace object carries label KEY.
  * - neither: the namespaces labelled `tenancy.cdk8s.io/tenant` (what this tool writes); when
- *   none is, every namespace seen except `default`, `kube-*`, `*-system`, `cert-manager` and
- *   the namespaces running Traefik or cert-manager.
+ *   none is, every namespace seen except the reserved ones (`isReservedNamespace`: `default`,
+ *   `kube-*`, `*-system`, add-ons) and the namespaces running Traefik or cert-manager.
  *
  * Platform namespaces are the namespaces running Traefik, tenants excepted.
  */
 import { LABELS } from '../model/names';
 import { KubeObjectLike } from '../threats/detect/engine';
 import { runsCertManager, traefikContainers } from '../threats/detect/traefik-config';
+import { isReservedNamespace } from '../threats/namespaces';
 import { asStringMap } from '../threats/detect/values';
 
 export type TenantSource =
@@ -27,11 +28,6 @@ export interface TenantScope {
 
 /** The label this tool puts on tenant namespaces, looked for when no flag says otherwise. */
 export const DEFAULT_TENANT_LABEL = LABELS.tenant;
-
-/** Namespaces the heuristic never takes for tenants. */
-export function isSystemNamespace(ns: string): boolean {
-  return ns === 'default' || ns === 'cert-manager' || ns.startsWith('kube-') || ns.endsWith('-system');
-}
 
 export function discoverTenants(objects: readonly KubeObjectLike[], source?: TenantSource): TenantScope {
   const seen = new Set<string>();
@@ -64,8 +60,8 @@ export function discoverTenants(objects: readonly KubeObjectLike[], source?: Ten
     tenants = ownLabel;
     how = `Namespaces labelled \`${DEFAULT_TENANT_LABEL}\``;
   } else {
-    tenants = [...seen].filter((ns) => !isSystemNamespace(ns) && !traefik.has(ns) && !certManager.has(ns));
-    how = 'guessed: every namespace except `default`, `kube-*`, `*-system`, `cert-manager` and those running Traefik or cert-manager';
+    tenants = [...seen].filter((ns) => !isReservedNamespace(ns) && !traefik.has(ns) && !certManager.has(ns));
+    how = 'guessed: every namespace except those of Kubernetes and add-ons (`default`, `kube-*`, `*-system`, `cert-manager`, `argocd`, …) and those running Traefik or cert-manager';
   }
   const tenantSet = new Set(tenants.sort());
   return {

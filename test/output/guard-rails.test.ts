@@ -295,3 +295,22 @@ test('examples/admission-kyverno.yaml renders isolated, schema-valid output', ()
   expect(objects.filter((o) => o.kind === 'ClusterPolicy')).toHaveLength(7);
   expectValidManifests(objects);
 });
+
+test('examples/admission-gatekeeper.yaml renders isolated, schema-valid output: a ConstraintTemplate and a Constraint per policy', () => {
+  const model = resolveTenancy(readSpec(path.join(REPO, 'examples/admission-gatekeeper.yaml')).spec);
+  const groups = renderGroups(model);
+  expect(() => assertIsolated(groups, model)).not.toThrow();
+  const objects = allObjects(groups);
+  const templates = objects.filter((o) => o.kind === 'ConstraintTemplate');
+  expect(templates.map((t) => t.metadata.name)).toEqual([
+    'tenancycertificates', 'tenancyingresshosts', 'tenancyingressroutehosts', 'tenancypodsecurity', 'tenancyservicetypes', 'tenancysecretcopies',
+  ]);
+  for (const t of templates) {
+    expect(t.spec.targets).toEqual([{ target: 'admission.k8s.gatekeeper.sh', code: [expect.objectContaining({ engine: 'K8sNativeValidation' })] }]);
+    expect(t.spec.targets[0].code[0].source).toMatchObject({ generateVAP: false, failurePolicy: 'Fail' });
+  }
+  const constraints = objects.filter((o) => o.apiVersion === 'constraints.gatekeeper.sh/v1beta1');
+  expect(constraints.map((c) => [c.kind, c.metadata.name, c.spec.enforcementAction])).toEqual(templates.map((t) => [t.spec.crd.spec.names.kind, expect.stringMatching(/^tenancy-/), 'deny']));
+  for (const c of constraints) expect(c.spec.match.namespaceSelector).toEqual({ matchExpressions: [{ key: 'tenancy.cdk8s.io/tenant', operator: 'Exists' }] });
+  expectValidManifests(objects);
+});

@@ -49,6 +49,19 @@ test('every object of a spec using every option validates against the upstream s
   expectValidManifests(objects);
 });
 
+test.each(['kyverno', 'gatekeeper'])('every object of the same spec with %s admission validates against the upstream schemas', (mode) => {
+  const objects = allObjects(render(variedSpec.replace('platform:\n', `platform:\n  admission: ${mode}\n`)));
+  expectValidManifests(objects);
+  if (mode === 'gatekeeper') {
+    const templates = objects.filter((o) => o.kind === 'ConstraintTemplate');
+    const constraints = objects.filter((o) => o.apiVersion === 'constraints.gatekeeper.sh/v1beta1');
+    expect(templates.length).toBeGreaterThan(5);
+    // Gatekeeper names a template after its Constraint kind, lower-cased, and refuses it otherwise.
+    expect(constraints.map((c) => c.kind.toLowerCase()).sort()).toEqual(templates.map((t) => t.metadata.name).sort());
+    for (const t of templates) expect(t.metadata.name).toBe(t.spec.crd.spec.names.kind.toLowerCase());
+  }
+});
+
 test('the validator itself rejects an object with an unknown field (it can fail)', () => {
   const objects = allObjects(render(variedSpec));
   const broken = JSON.parse(JSON.stringify(objects.find((o) => o.kind === 'Deployment')));

@@ -1,6 +1,7 @@
 /**
- * Runs the CEL of a ValidatingAdmissionPolicy, or of a Kyverno `validate.cel` rule, on an
- * admission request, the way the API server does, for tests:
+ * Runs the CEL of a ValidatingAdmissionPolicy, of a Kyverno `validate.cel` rule, or of a
+ * Gatekeeper ConstraintTemplate (K8sNativeValidation) on an admission request, the way the API
+ * server does, for tests:
  * - the request must match `matchConstraints` (resource rules, operations, namespaceSelector);
  * - `variables` are evaluated in order and bound as `variables.<name>`;
  * - each validation must evaluate to `true`; `false` denies with its message (from
@@ -71,6 +72,26 @@ export function admitKyverno(policy: any, request: AdmissionRequest): AdmissionR
     errors.push(...result.errors);
   }
   return { matched, allowed: denials.length === 0 && errors.length === 0, denials, errors };
+}
+
+/**
+ * Evaluates a Gatekeeper ConstraintTemplate's `K8sNativeValidation` code through its Constraint:
+ * the Constraint's `match` (kinds by API group, namespaceSelector) picks the request, then the
+ * template's variables and validations run as Gatekeeper runs them (its webhook sends CREATE and
+ * UPDATE, subresources included; `namespaceObject` is bound since Gatekeeper 3.22).
+ */
+export function admitGatekeeper(template: any, constraint: any, request: AdmissionRequest): AdmissionResult {
+  if (constraint.kind !== template.spec.crd.spec.names.kind) throw new Error(`Constraint ${constraint.kind} is not of template ${template.metadata.name}`);
+  if (!matchesGatekeeper(constraint.spec.match, request)) return { matched: false, allowed: true, denials: [], errors: [] };
+  const code = template.spec.targets[0].code.find((c: any) => c.engine === 'K8sNativeValidation');
+  return evaluate(code.source.variables ?? [], code.source.validations ?? [], request);
+}
+
+function matchesGatekeeper(match: any, request: AdmissionRequest): boolean {
+  const group = groupOf(request.object.apiVersion);
+  const kindMatches = (match.kinds ?? []).some((k: any) =>
+    (k.apiGroups.includes('*') || k.apiGroups.includes(group)) && (k.kinds.includes('*') || k.kinds.includes(request.object.kind)));
+  return kindMatches && selects(match.namespaceSelector, request.namespaceObject?.metadata?.labels ?? {});
 }
 
 function groupOf(apiVersion: string): string {

@@ -84,7 +84,8 @@ function checkFor(apiVersion: string, kind: string): Check | undefined {
   if (!checks.has(key)) {
     checks.set(
       key,
-      builtInCheck(apiVersion, kind) ?? customResourceCheck(apiVersion, kind) ?? modelPackageCheck(apiVersion, kind) ?? null,
+      builtInCheck(apiVersion, kind) ?? customResourceCheck(apiVersion, kind) ?? modelPackageCheck(apiVersion, kind)
+        ?? gatekeeperConstraintCheck(apiVersion) ?? null,
     );
   }
   return checks.get(key) ?? undefined;
@@ -95,6 +96,67 @@ function nameProblems(data: any): Problem[] {
   const name = data.metadata?.name;
   if (typeof name === 'string' && name.length > 0) return [];
   return [{ pointer: '/metadata/name', message: 'is required (a rendered object needs a name)' }];
+}
+
+// ---------------------------------------------------------------------------
+// Gatekeeper Constraints: their CRD is generated from each ConstraintTemplate
+// ---------------------------------------------------------------------------
+
+const LABEL_SELECTOR = {
+  type: 'object',
+  properties: {
+    matchLabels: { type: 'object', additionalProperties: { type: 'string' } },
+    matchExpressions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['key', 'operator'],
+        properties: { key: { type: 'string' }, operator: { type: 'string', enum: ['In', 'NotIn', 'Exists', 'DoesNotExist'] }, values: { type: 'array', items: { type: 'string' } } },
+      },
+    },
+  },
+};
+
+/**
+ * The schema Gatekeeper gives every Constraint kind it generates from a template without
+ * parameters: `spec.match` (pkg/mutation/match/match_types.go in open-policy-agent/gatekeeper
+ * v3.23), `spec.enforcementAction` and `spec.scopedEnforcementActions`. No CRD file exists for
+ * it (Gatekeeper makes one per template), so it is written out here from those fields.
+ */
+const GATEKEEPER_CONSTRAINT_SCHEMA = {
+  type: 'object',
+  required: ['spec'],
+  properties: {
+    apiVersion: { type: 'string' },
+    kind: { type: 'string' },
+    metadata: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+    spec: {
+      type: 'object',
+      properties: {
+        enforcementAction: { type: 'string', enum: ['deny', 'dryrun', 'warn', 'scoped'] },
+        scopedEnforcementActions: { type: 'array', items: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+        match: {
+          type: 'object',
+          properties: {
+            kinds: { type: 'array', items: { type: 'object', properties: { apiGroups: { type: 'array', items: { type: 'string' } }, kinds: { type: 'array', items: { type: 'string' } } } } },
+            scope: { type: 'string', enum: ['*', 'Cluster', 'Namespaced'] },
+            namespaces: { type: 'array', items: { type: 'string' } },
+            excludedNamespaces: { type: 'array', items: { type: 'string' } },
+            labelSelector: LABEL_SELECTOR,
+            namespaceSelector: LABEL_SELECTOR,
+            name: { type: 'string' },
+            source: { type: 'string', enum: ['All', 'Generated', 'Original'] },
+          },
+        },
+      },
+    },
+  },
+};
+
+function gatekeeperConstraintCheck(apiVersion: string): Check | undefined {
+  if (apiVersion !== 'constraints.gatekeeper.sh/v1beta1') return undefined;
+  const validate = ajv().compile(strictRootSchema(GATEKEEPER_CONSTRAINT_SCHEMA));
+  return (data) => (validate(data) ? [] : summarize(validate.errors ?? []));
 }
 
 // ---------------------------------------------------------------------------

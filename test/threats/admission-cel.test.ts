@@ -6,7 +6,7 @@
  * Runs the CEL with `@bufbuild/cel` (a devDependency).
  */
 import { allObjects, find, render } from '../helpers';
-import { admitKyverno, admitVap, AdmissionRequest, AdmissionResult } from '../support/cel-admission';
+import { admitGatekeeper, admitKyverno, admitVap, AdmissionRequest, AdmissionResult } from '../support/cel-admission';
 import { admissionPolicies as admissionRules } from '../../src/admission/policies';
 
 const spec = (admission: string) => `platform:
@@ -27,15 +27,20 @@ tenants:
 
 const nativeObjects = allObjects(render(spec('native')));
 const kyvernoObjects = allObjects(render(spec('kyverno')));
+const gatekeeperObjects = allObjects(render(spec('gatekeeper')));
 const paymentsNs = find(nativeObjects, 'Namespace', 'payments');
 const searchNs = find(nativeObjects, 'Namespace', 'search');
 const platformNs = find(nativeObjects, 'Namespace', 'traefik');
 
-/** Runs `policy` both ways on the request; the two must agree. */
+/** Runs `policy` as each engine renders it on the request; the three must agree. */
 function admit(policy: string, request: AdmissionRequest): AdmissionResult {
   const native = admitVap(find(nativeObjects, 'ValidatingAdmissionPolicy', policy), request);
   const kyverno = admitKyverno(find(kyvernoObjects, 'ClusterPolicy', policy), request);
+  const constraint = gatekeeperObjects.find((o) => o.apiVersion === 'constraints.gatekeeper.sh/v1beta1' && o.metadata.name === policy);
+  const template = find(gatekeeperObjects, 'ConstraintTemplate', constraint.kind.toLowerCase());
+  const gatekeeper = admitGatekeeper(template, constraint, request);
   expect(kyverno).toEqual(native);
+  expect(gatekeeper).toEqual(native);
   return native;
 }
 
@@ -364,12 +369,22 @@ describe('the expressions stay within CEL that Kubernetes and the evaluator both
     }
   });
 
-  test('the native and the Kyverno policies carry the same expressions', () => {
+  test('the native, Kyverno and Gatekeeper policies carry the same expressions', () => {
     for (const rule of admissionRules({ externalSecrets: true })) {
       const vap = find(nativeObjects, 'ValidatingAdmissionPolicy', rule.name);
       const kyverno = find(kyvernoObjects, 'ClusterPolicy', rule.name);
+      const constraint = gatekeeperObjects.find((o) => o.apiVersion === 'constraints.gatekeeper.sh/v1beta1' && o.metadata.name === rule.name);
+      const source = find(gatekeeperObjects, 'ConstraintTemplate', constraint.kind.toLowerCase()).spec.targets[0].code[0].source;
       expect(kyverno.spec.rules[0].validate.cel.expressions).toEqual(vap.spec.validations);
       expect(kyverno.spec.rules[0].validate.cel.variables ?? []).toEqual(vap.spec.variables ?? []);
+      expect(source.validations).toEqual(vap.spec.validations);
+      expect(source.variables ?? []).toEqual(vap.spec.variables ?? []);
+    }
+  });
+
+  test('no variable takes a name Gatekeeper reserves (`params`, `anyObject`, `gatekeeper_internal_*`)', () => {
+    for (const rule of admissionRules({ externalSecrets: true })) {
+      for (const v of rule.variables) expect({ rule: rule.name, variable: v.name }).not.toEqual({ rule: rule.name, variable: expect.stringMatching(/^(params|anyObject|gatekeeper_internal_.*)$/) });
     }
   });
 });
