@@ -1,48 +1,13 @@
 /**
  * The CEL of the admission guard rails, run on objects that must pass and objects that must
- * fail — through the rendered ValidatingAdmissionPolicies and through the rendered Kyverno
- * ClusterPolicies, which must agree on every case.
+ * fail — through the rendered ValidatingAdmissionPolicies, Kyverno ClusterPolicies and Gatekeeper
+ * ConstraintTemplates, which must agree on every case.
  *
  * Runs the CEL with `@bufbuild/cel` (a devDependency).
  */
-import { allObjects, find, render } from '../helpers';
-import { admitGatekeeper, admitKyverno, admitVap, AdmissionRequest, AdmissionResult } from '../support/cel-admission';
+import { find } from '../helpers';
+import { admit, gatekeeperObjects, kyvernoObjects, nativeObjects, paymentsNs, platformNs, searchNs } from '../support/admission-engines';
 import { admissionPolicies as admissionRules } from '../../src/admission/policies';
-
-const spec = (admission: string) => `platform:
-  allowedDomains: [example.com]
-  admission: ${admission}
-  externalSecrets: { vault: { server: "https://vault.example.com:8200" } }
-tenants:
-  - name: payments
-    domains: [pay.example.com, api.pay.example.com]
-    owners: { groups: [payments-leads] }
-    issuer: { acme: { email: ops@example.com } }
-  - name: search
-    domains: [search.example.com]
-    owners: { groups: [search-leads] }
-    issuer: { selfSigned: {} }
-    podSecurity: baseline
-`;
-
-const nativeObjects = allObjects(render(spec('native')));
-const kyvernoObjects = allObjects(render(spec('kyverno')));
-const gatekeeperObjects = allObjects(render(spec('gatekeeper')));
-const paymentsNs = find(nativeObjects, 'Namespace', 'payments');
-const searchNs = find(nativeObjects, 'Namespace', 'search');
-const platformNs = find(nativeObjects, 'Namespace', 'traefik');
-
-/** Runs `policy` as each engine renders it on the request; the three must agree. */
-function admit(policy: string, request: AdmissionRequest): AdmissionResult {
-  const native = admitVap(find(nativeObjects, 'ValidatingAdmissionPolicy', policy), request);
-  const kyverno = admitKyverno(find(kyvernoObjects, 'ClusterPolicy', policy), request);
-  const constraint = gatekeeperObjects.find((o) => o.apiVersion === 'constraints.gatekeeper.sh/v1beta1' && o.metadata.name === policy);
-  const template = find(gatekeeperObjects, 'ConstraintTemplate', constraint.kind.toLowerCase());
-  const gatekeeper = admitGatekeeper(template, constraint, request);
-  expect(kyverno).toEqual(native);
-  expect(gatekeeper).toEqual(native);
-  return native;
-}
 
 const meta = (name: string, namespace = 'payments') => ({ name, namespace });
 const allowed = { matched: true, allowed: true, denials: [], errors: [] };

@@ -1,0 +1,533 @@
+/**
+ * The catalogue's table test: every threat, through every layer that enforces it — one bad
+ * example that each enforcer refuses (the spec with its path and line, the construct with the
+ * same words, the chart's values, the admission CEL in all three renderings, the audit), and one
+ * good example that passes them all. A layer without an enforcer must say why.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Chart, Testing } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
+import { GitOpsApp } from '../../src/constructs/gitops-app';
+import { Platform } from '../../src/constructs/platform';
+import { RefusedPropError } from '../../src/constructs/refuse';
+import { ScopedTraefik } from '../../src/constructs/scoped-traefik';
+import { TenantIssuer } from '../../src/constructs/tenant-issuer';
+import { TenantNamespace } from '../../src/constructs/tenant-namespace';
+import { TenantSecretStore } from '../../src/constructs/tenant-secret-store';
+import { WildcardTLSStore } from '../../src/constructs/wildcard-tls-store';
+import { toHelmFiles } from '../../src/output/helm';
+import { renderGroups } from '../../src/output/render';
+import { SpecError, SpecProblem } from '../../src/spec/errors';
+import { parseSpec } from '../../src/spec/read-spec';
+import { runChecks, THREATS } from '../../src/threats';
+import { CheckContext, KubeObjectLike } from '../../src/threats/detect/engine';
+import { isEnforced, LAYERS, Threat } from '../../src/threats/threat';
+import { modelOf, oneTenantSpec } from '../helpers';
+import { chartRender, writeFiles } from '../output/chart-render';
+import { admit, paymentsNs } from '../support/admission-engines';
+import { AdmissionRequest } from '../support/cel-admission';
+
+interface Examples {
+  /** Spec texts; the bad one is refused at `path` (as printed) for this threat. */
+  readonly spec?: { readonly bad: string; readonly path: string; readonly good: string };
+  /** Construct builders; the bad one throws a `RefusedPropError` for this threat, at `prop`. */
+  readonly construct?: { readonly bad: (c: Chart) => unknown; readonly prop: string; readonly good: (c: Chart) => unknown };
+  /** Values for the `tenant-payments` chart (`helm install -f`). */
+  readonly values?: { readonly bad: string; readonly good: string };
+  /** A request the policy denies, and one it admits. */
+  readonly admission?: { readonly policy: string; readonly bad: AdmissionRequest; readonly good: AdmissionRequest };
+  /** Manifests (tenants `shop` and `blog`, platform `traefik`) in which the audit finds the threat, and ones it does not. */
+  readonly audit?: { readonly bad: string; readonly good: string; readonly context?: Partial<CheckContext> };
+}
+
+// ── Building blocks of the examples ─────────────────────────────────────────────────────
+
+const owners = { groups: ['leads'] };
+const wildcardSpec = (extra: string, acme = 'dns01: { cloudflare: { apiTokenSecretRef: { name: cf, key: token } } }') => oneTenantSpec('', `  wildcard:
+    dnsNames: ["*.apps.example.com"]
+    acme: { email: ops@example.com, ${acme} }
+${extra}`);
+const argocd = (fields: string) => oneTenantSpec('', `  gitops:\n    argocd: { repoURL: "https://git.example.com/t.git"${fields} }\n`);
+const flux = (fields: string) => oneTenantSpec('', `  gitops:\n    flux: { url: "https://git.example.com/t.git"${fields} }\n`);
+const vault = (fields: string) => oneTenantSpec('', `  externalSecrets: { vault: { server: "https://vault.example.com:8200"${fields} } }\n`);
+const wildcardProps = { dnsNames: ['*.apps.example.com'], acme: { email: 'ops@example.com', dns01: { cloudflare: { apiTokenSecretRef: { name: 'cf', key: 'token' } } } } };
+const argoGitOps = (fields: object) => ({ argocd: { repoURL: 'https://git.example.com/t.git', ...fields } });
+const fluxGitOps = (fields: object) => ({ flux: { url: 'https://git.example.com/t.git', ...fields } });
+const gitOpsApp = (gitops: any) => (c: Chart) => new GitOpsApp(c, 'g', { name: 'tenant-payments', file: 'tenants/payments.yaml', gitops, labels: {} });
+
+const request = (object: any): AdmissionRequest => ({ object: { ...object, metadata: { name: 'x', namespace: 'payments', ...object.metadata } }, namespaceObject: paymentsNs });
+const pod = (spec: object) => request({ apiVersion: 'v1', kind: 'Pod', spec: { securityContext: { runAsNonRoot: true }, containers: [{ name: 'app', image: 'app:1' }], ...spec } });
+const certificate = (spec: object) => request({
+  apiVersion: 'cert-manager.io/v1', kind: 'Certificate',
+  spec: { secretName: 'x-tls', dnsNames: ['pay.example.com'], issuerRef: { name: 'tenant-issuer', kind: 'Issuer', group: 'cert-manager.io' }, ...spec },
+});
+const service = (spec: object) => request({ apiVersion: 'v1', kind: 'Service', spec: { ports: [{ port: 80 }], ...spec } });
+const externalSecret = (spec: object) => request({ apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', spec: { secretStoreRef: { name: 'tenant-secrets', kind: 'SecretStore' }, ...spec } });
+
+/** A workload in `namespace` running `container` (YAML flow mapping) with `pod` settings. */
+const workload = (container: string, podExtra = '', namespace = 'shop', kind = 'Deployment') => `apiVersion: apps/v1
+kind: ${kind}
+metadata: { name: app, namespace: ${namespace} }
+spec:
+  template:
+    spec:
+      securityContext: { runAsNonRoot: true }
+${podExtra}      containers: [${container}]
+`;
+const traefikArgs = (...args: string[]) => workload(`{ name: t, image: "traefik:v3.7.11", args: [${args.map((a) => JSON.stringify(a)).join(', ')}] }`, '', 'traefik');
+const rbac = (kind: 'RoleBinding' | 'ClusterRoleBinding', namespace: string | undefined, subject: string, role: string, rules?: string) => `${rules ? `apiVersion: rbac.authorization.k8s.io/v1
+kind: ${kind === 'RoleBinding' ? 'Role' : 'ClusterRole'}
+metadata: { name: ${role}${namespace && kind === 'RoleBinding' ? `, namespace: ${namespace}` : ''} }
+rules: ${rules}
+---
+` : ''}apiVersion: rbac.authorization.k8s.io/v1
+kind: ${kind}
+metadata: { name: b${namespace ? `, namespace: ${namespace}` : ''} }
+roleRef: { kind: ${kind === 'RoleBinding' && rules ? 'Role' : 'ClusterRole'}, name: ${role} }
+subjects: [${subject}]
+`;
+const shopGroup = '{ kind: Group, name: shop-leads }';
+const namespace = (name: string, labels = '{ pod-security.kubernetes.io/enforce: restricted }', annotations = '') =>
+  `apiVersion: v1\nkind: Namespace\nmetadata: { name: ${name}, labels: ${labels}${annotations} }\n`;
+const guardRails = (ns: string) => `apiVersion: v1
+kind: ResourceQuota
+metadata: { name: q, namespace: ${ns} }
+---
+apiVersion: v1
+kind: LimitRange
+metadata: { name: l, namespace: ${ns} }
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: deny, namespace: ${ns} }
+spec: { podSelector: {}, policyTypes: [Ingress, Egress] }
+`;
+const cert = (ns: string, dnsNames: string, extra = '') => `apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata: { name: c, namespace: ${ns} }
+spec: { secretName: c-tls, dnsNames: ${dnsNames}, issuerRef: { name: tenant-issuer, kind: Issuer }${extra} }
+`;
+
+// ── The table ───────────────────────────────────────────────────────────────────────────
+
+const EXAMPLES: Record<string, Examples> = {
+  'reserved-namespace': {
+    spec: { bad: oneTenantSpec().replace('name: payments', 'name: istio-system'), path: 'tenants[0].name', good: oneTenantSpec() },
+    construct: { bad: (c) => new TenantNamespace(c, 'n', { name: 'istio-system', owners }), prop: 'name', good: (c) => new TenantNamespace(c, 'n', { name: 'payments', owners }) },
+    audit: { bad: namespace('kube-public'), good: namespace('shop'), context: { tenantNamespaces: new Set(['shop', 'kube-public']) } },
+  },
+  'platform-namespace': {
+    spec: { bad: oneTenantSpec('', '  traefik: { namespace: cert-manager }\n'), path: 'platform.traefik.namespace', good: oneTenantSpec('', '  traefik: { namespace: edge }\n') },
+    construct: { bad: (c) => new Platform(c, 'p', { namespace: 'cert-manager' }), prop: 'namespace', good: (c) => new Platform(c, 'p', { namespace: 'edge' }) },
+  },
+  'pod-security-labels': {
+    spec: { bad: oneTenantSpec('    podSecurity: privileged\n'), path: 'tenants[0].podSecurity', good: oneTenantSpec('    podSecurity: baseline\n') },
+    construct: { bad: (c) => new TenantNamespace(c, 'n', { name: 'payments', owners, podSecurity: 'privileged' as any }), prop: 'podSecurity', good: (c) => new TenantNamespace(c, 'n', { name: 'payments', owners, podSecurity: 'baseline' }) },
+    audit: { bad: namespace('shop', '{ pod-security.kubernetes.io/enforce: privileged }'), good: namespace('shop') },
+  },
+  'resource-quota': { audit: { bad: `${namespace('shop')}---\nkind: LimitRange\napiVersion: v1\nmetadata: { name: l, namespace: shop }\n`, good: `${namespace('shop')}---\n${guardRails('shop')}` } },
+  'limit-range': { audit: { bad: `${namespace('shop')}---\nkind: ResourceQuota\napiVersion: v1\nmetadata: { name: q, namespace: shop }\n`, good: `${namespace('shop')}---\n${guardRails('shop')}` } },
+  'default-deny-network-policy': {
+    audit: {
+      bad: `${namespace('shop')}---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: deny, namespace: shop }\nspec: { podSelector: {}, policyTypes: [Ingress] }\n`,
+      good: `${namespace('shop')}---\n${guardRails('shop')}`,
+    },
+  },
+  'namespace-scope': {
+    audit: { bad: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\n', good: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c, namespace: shop }\n' },
+  },
+  'no-broad-subjects': {
+    spec: { bad: oneTenantSpec().replace('groups: [payments-leads]', 'groups: [system:authenticated]'), path: 'tenants[0].owners.groups[0]', good: oneTenantSpec() },
+    construct: { bad: (c) => new TenantNamespace(c, 'n', { name: 'payments', owners: { groups: ['system:authenticated'] } }), prop: 'owners.groups[0]', good: (c) => new TenantNamespace(c, 'n', { name: 'payments', owners }) },
+    audit: { bad: rbac('ClusterRoleBinding', undefined, '{ kind: Group, name: system:authenticated }', 'view'), good: rbac('ClusterRoleBinding', undefined, '{ kind: Group, name: sre }', 'view') },
+  },
+  'no-cluster-bindings-for-tenants': {
+    audit: { bad: rbac('ClusterRoleBinding', undefined, '{ kind: ServiceAccount, name: app, namespace: shop }', 'view'), good: rbac('RoleBinding', 'shop', '{ kind: ServiceAccount, name: app, namespace: shop }', 'view') },
+  },
+  'platform-out-of-tenant-reach': {
+    audit: { bad: rbac('RoleBinding', 'traefik', '{ kind: ServiceAccount, name: app, namespace: shop }', 'view'), good: rbac('RoleBinding', 'traefik', '{ kind: ServiceAccount, name: ops, namespace: traefik }', 'view') },
+  },
+  'no-rbac-wildcard': {
+    audit: { bad: rbac('RoleBinding', 'shop', shopGroup, 'r', "[{ apiGroups: ['*'], resources: [pods], verbs: [get] }]"), good: rbac('RoleBinding', 'shop', shopGroup, 'r', "[{ apiGroups: [''], resources: [pods], verbs: [get] }]") },
+  },
+  'no-rbac-writes': {
+    audit: { bad: rbac('RoleBinding', 'shop', shopGroup, 'admin'), good: rbac('RoleBinding', 'shop', shopGroup, 'view') },
+  },
+  'guard-rails-read-only': {
+    audit: { bad: rbac('RoleBinding', 'shop', shopGroup, 'r', "[{ apiGroups: [''], resources: [resourcequotas], verbs: [patch] }]"), good: rbac('RoleBinding', 'shop', shopGroup, 'r', "[{ apiGroups: [''], resources: [resourcequotas], verbs: [get] }]") },
+  },
+  'secrets-read-only': {
+    audit: {
+      bad: rbac('RoleBinding', 'shop', shopGroup, 'r', "[{ apiGroups: [''], resources: [secrets], verbs: [create] }]"),
+      good: rbac('RoleBinding', 'shop', shopGroup, 'r', "[{ apiGroups: [''], resources: [secrets], verbs: [get] }]"),
+      context: { secrets: 'read-only' },
+    },
+  },
+  'secrets-no-delete': {
+    audit: { bad: rbac('RoleBinding', 'shop', shopGroup, 'r', "[{ apiGroups: [''], resources: [secrets], verbs: [delete] }]"), good: rbac('RoleBinding', 'shop', shopGroup, 'r', "[{ apiGroups: [''], resources: [secrets], verbs: [get] }]") },
+  },
+  'no-privileged': {
+    admission: { policy: 'tenancy-pod-security', bad: pod({ containers: [{ name: 'a', image: 'a', securityContext: { privileged: true } }] }), good: pod({}) },
+    audit: { bad: workload('{ name: a, image: a, securityContext: { privileged: true } }'), good: workload('{ name: a, image: a }') },
+  },
+  'no-host-path': {
+    admission: { policy: 'tenancy-pod-security', bad: pod({ volumes: [{ name: 'h', hostPath: { path: '/' } }] }), good: pod({ volumes: [{ name: 'e', emptyDir: {} }] }) },
+    audit: { bad: workload('{ name: a, image: a }', '      volumes: [{ name: h, hostPath: { path: / } }]\n'), good: workload('{ name: a, image: a }', '      volumes: [{ name: e, emptyDir: {} }]\n') },
+  },
+  'no-host-namespaces': {
+    admission: { policy: 'tenancy-pod-security', bad: pod({ hostPID: true }), good: pod({ hostPID: false }) },
+    audit: { bad: workload('{ name: a, image: a }', '      hostNetwork: true\n'), good: workload('{ name: a, image: a }', '      hostNetwork: false\n') },
+  },
+  'run-as-non-root': {
+    admission: { policy: 'tenancy-pod-security', bad: pod({ securityContext: {} }), good: pod({}) },
+    audit: { bad: workload('{ name: a, image: a, securityContext: { runAsNonRoot: false } }'), good: workload('{ name: a, image: a }') },
+  },
+  'no-privilege-escalation': {
+    audit: { bad: workload('{ name: a, image: a }'), good: workload('{ name: a, image: a, securityContext: { allowPrivilegeEscalation: false } }') },
+  },
+  'drop-all-capabilities': {
+    audit: { bad: workload('{ name: a, image: a }'), good: workload('{ name: a, image: a, securityContext: { capabilities: { drop: [ALL] } } }') },
+  },
+  'seccomp-runtime-default': {
+    audit: { bad: workload('{ name: a, image: a }'), good: workload('{ name: a, image: a, securityContext: { seccompProfile: { type: RuntimeDefault } } }') },
+  },
+  'tenant-service-types': {
+    admission: { policy: 'tenancy-service-types', bad: service({ type: 'NodePort' }), good: service({ type: 'ClusterIP' }) },
+    audit: { bad: 'apiVersion: v1\nkind: Service\nmetadata: { name: s, namespace: shop }\nspec: { type: LoadBalancer }\n', good: 'apiVersion: v1\nkind: Service\nmetadata: { name: s, namespace: shop }\nspec: { type: ClusterIP }\n' },
+  },
+  'no-external-ips': {
+    admission: { policy: 'tenancy-service-types', bad: service({ externalIPs: ['10.0.0.1'] }), good: service({}) },
+    audit: { bad: 'apiVersion: v1\nkind: Service\nmetadata: { name: s, namespace: shop }\nspec: { externalIPs: [10.0.0.1] }\n', good: 'apiVersion: v1\nkind: Service\nmetadata: { name: s, namespace: shop }\nspec: {}\n' },
+  },
+  'traefik-scoped-providers': {
+    audit: { bad: traefikArgs('--providers.kubernetescrd'), good: traefikArgs('--providers.kubernetescrd.namespaces=shop,traefik') },
+  },
+  'traefik-no-cross-namespace': {
+    spec: { bad: oneTenantSpec('    traefik: { allowCrossNamespace: true }\n'), path: 'tenants[0].traefik.allowCrossNamespace', good: oneTenantSpec('    traefik: { allowCrossNamespace: false }\n') },
+    construct: { bad: (c) => new ScopedTraefik(c, 't', { tenant: 'payments', allowCrossNamespace: true }), prop: 'allowCrossNamespace', good: (c) => new ScopedTraefik(c, 't', { tenant: 'payments', allowCrossNamespace: false }) },
+    audit: {
+      bad: traefikArgs('--providers.kubernetescrd.namespaces=shop,traefik', '--providers.kubernetescrd.allowCrossNamespace=true'),
+      good: traefikArgs('--providers.kubernetescrd.namespaces=shop,traefik', '--providers.kubernetescrd.allowCrossNamespace=false'),
+    },
+  },
+  'traefik-one-tenant': {
+    audit: { bad: traefikArgs('--providers.kubernetesingress.namespaces=shop,blog'), good: traefikArgs('--providers.kubernetesingress.namespaces=shop') },
+  },
+  'traefik-cluster-secrets': {
+    audit: {
+      bad: `${traefikArgs('--providers.kubernetescrd.namespaces=shop')}---\n${rbac('ClusterRoleBinding', undefined, '{ kind: ServiceAccount, name: default, namespace: traefik }', 'cluster-admin')}`,
+      good: `${traefikArgs('--providers.kubernetescrd.namespaces=shop')}---\n${rbac('ClusterRoleBinding', undefined, '{ kind: ServiceAccount, name: default, namespace: traefik }', 'view')}`,
+    },
+  },
+  'traefik-config-not-checked': {
+    audit: { bad: traefikArgs('--configFile=/etc/traefik.yml'), good: traefikArgs('--providers.kubernetescrd.namespaces=shop') },
+  },
+  'traefik-watches-foreign-namespace': {
+    audit: { bad: traefikArgs('--providers.kubernetescrd.namespaces=shop,monitoring', '--providers.kubernetescrd.allowCrossNamespace=false'), good: traefikArgs('--providers.kubernetescrd.namespaces=shop,traefik', '--providers.kubernetescrd.allowCrossNamespace=false') },
+  },
+  'traefik-image-version': {
+    spec: { bad: oneTenantSpec('', '  traefik: { image: "traefik:v2.11.0" }\n'), path: 'platform.traefik.image', good: oneTenantSpec('', '  traefik: { image: "traefik:v3.7.12" }\n') },
+    construct: { bad: (c) => new ScopedTraefik(c, 't', { tenant: 'payments', image: 'traefik:v2.11.0' }), prop: 'image', good: (c) => new ScopedTraefik(c, 't', { tenant: 'payments', image: 'traefik:v3.7.12' }) },
+    values: { bad: 'traefik: { image: "traefik:v2.11.0" }\n', good: 'traefik: { image: "traefik:v3.7.12" }\n' },
+  },
+  'traefik-replicas': {
+    spec: { bad: oneTenantSpec('    traefik: { replicas: 500 }\n'), path: 'tenants[0].traefik.replicas', good: oneTenantSpec('    traefik: { replicas: 3 }\n') },
+    construct: { bad: (c) => new ScopedTraefik(c, 't', { tenant: 'payments', replicas: 500 }), prop: 'replicas', good: (c) => new ScopedTraefik(c, 't', { tenant: 'payments', replicas: 3 }) },
+    values: { bad: 'traefik: { replicas: 500 }\n', good: 'traefik: { replicas: 3 }\n' },
+  },
+  'default-tls-in-platform': {
+    audit: { bad: 'apiVersion: traefik.io/v1alpha1\nkind: TLSOption\nmetadata: { name: default, namespace: shop }\nspec: {}\n', good: 'apiVersion: traefik.io/v1alpha1\nkind: TLSOption\nmetadata: { name: default, namespace: traefik }\nspec: {}\n' },
+  },
+  'default-tls-tenant-writable': {
+    audit: {
+      bad: `apiVersion: traefik.io/v1alpha1\nkind: TLSStore\nmetadata: { name: default, namespace: traefik }\nspec: {}\n---\n${rbac('ClusterRoleBinding', undefined, shopGroup, 'tls', "[{ apiGroups: [traefik.io], resources: [tlsstores], verbs: [update] }]")}---\n${rbac('RoleBinding', 'shop', shopGroup, 'view')}`,
+      good: `apiVersion: traefik.io/v1alpha1\nkind: TLSStore\nmetadata: { name: default, namespace: traefik }\nspec: {}\n---\n${rbac('RoleBinding', 'shop', shopGroup, 'view')}`,
+    },
+  },
+  'cross-namespace-tls-secret': {
+    audit: {
+      bad: 'apiVersion: traefik.io/v1alpha1\nkind: IngressRoute\nmetadata: { name: r, namespace: shop }\nspec: { routes: [], tls: { secretName: blog/blog-tls } }\n',
+      good: 'apiVersion: traefik.io/v1alpha1\nkind: IngressRoute\nmetadata: { name: r, namespace: shop }\nspec: { routes: [], tls: { secretName: shop-tls } }\n',
+    },
+  },
+  'cross-namespace-reference': {
+    audit: {
+      bad: 'apiVersion: traefik.io/v1alpha1\nkind: IngressRoute\nmetadata: { name: r, namespace: shop }\nspec: { routes: [{ match: "Host(`shop.example.com`)", services: [{ name: api, namespace: blog, port: 80 }] }] }\n',
+      good: 'apiVersion: traefik.io/v1alpha1\nkind: IngressRoute\nmetadata: { name: r, namespace: shop }\nspec: { routes: [{ match: "Host(`shop.example.com`)", services: [{ name: api, port: 80 }] }] }\n',
+    },
+  },
+  'external-secrets-own-store': {
+    admission: { policy: 'tenancy-external-secrets', bad: externalSecret({ secretStoreRef: { name: 'all', kind: 'ClusterSecretStore' } }), good: externalSecret({}) },
+    audit: {
+      bad: 'apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata: { name: e, namespace: shop }\nspec: { secretStoreRef: { name: all, kind: ClusterSecretStore } }\n',
+      good: 'apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata: { name: e, namespace: shop }\nspec: { secretStoreRef: { name: tenant-secrets, kind: SecretStore } }\n',
+    },
+  },
+  'external-secrets-creation-policy': {
+    admission: { policy: 'tenancy-external-secrets', bad: externalSecret({ target: { creationPolicy: 'Merge' } }), good: externalSecret({ target: { creationPolicy: 'Owner' } }) },
+  },
+  'secret-sync-into-tenants': {
+    spec: {
+      bad: wildcardSpec('    syncTo: { via: reflector, namespaces: ["team-.*"] }\n'), path: 'platform.wildcard.syncTo.namespaces[0]',
+      good: wildcardSpec('    syncTo: { via: reflector, namespaces: [monitoring] }\n'),
+    },
+    construct: {
+      bad: (c) => new WildcardTLSStore(c, 'w', { ...wildcardProps, syncTo: { via: 'reflector', namespaces: ['team-.*'] } }), prop: 'syncTo.namespaces[0]',
+      good: (c) => new WildcardTLSStore(c, 'w', { ...wildcardProps, syncTo: { via: 'reflector', namespaces: ['monitoring'] } }),
+    },
+    admission: {
+      policy: 'tenancy-secret-copies',
+      bad: request({ apiVersion: 'v1', kind: 'Secret', metadata: { annotations: { 'replicator.v1.mittwald.de/replicate-to': 'search' } } }),
+      good: request({ apiVersion: 'v1', kind: 'Secret', metadata: { annotations: { 'replicator.v1.mittwald.de/replicated-from-version': '1' } } }),
+    },
+    audit: {
+      bad: 'apiVersion: v1\nkind: Secret\nmetadata: { name: s, namespace: traefik, annotations: { replicator.v1.mittwald.de/replicate-to: shop } }\n',
+      good: 'apiVersion: v1\nkind: Secret\nmetadata: { name: s, namespace: traefik, annotations: { replicator.v1.mittwald.de/replicate-to: monitoring } }\n',
+    },
+  },
+  'kubed-retired': {
+    spec: { bad: wildcardSpec('    syncTo: { via: kubed, namespaces: [monitoring] }\n'), path: 'platform.wildcard.syncTo.via', good: wildcardSpec('    syncTo: { via: replicator, namespaces: [monitoring] }\n') },
+    construct: {
+      bad: (c) => new WildcardTLSStore(c, 'w', { ...wildcardProps, syncTo: { via: 'kubed' as any, namespaces: ['monitoring'] } }), prop: 'syncTo.via',
+      good: (c) => new WildcardTLSStore(c, 'w', { ...wildcardProps, syncTo: { via: 'replicator', namespaces: ['monitoring'] } }),
+    },
+    audit: { bad: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c, namespace: traefik, annotations: { kubed.appscode.com/sync: "app=x" } }\n', good: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c, namespace: traefik }\n' },
+  },
+  'vault-tenant-scope': {
+    spec: { bad: vault(', path: "tenants/shared"'), path: 'platform.externalSecrets.vault.path', good: vault(', path: "tenants/{tenant}"') },
+    construct: {
+      bad: (c) => new TenantSecretStore(c, 's', { tenant: 'payments', vault: { server: 'https://vault.example.com:8200', path: 'tenants/shared' } }), prop: 'vault.path',
+      good: (c) => new TenantSecretStore(c, 's', { tenant: 'payments', vault: { server: 'https://vault.example.com:8200', path: 'tenants/{tenant}' } }),
+    },
+  },
+  'vault-server-url': {
+    spec: { bad: vault('').replace('https://vault', 'http://vault'), path: 'platform.externalSecrets.vault.server', good: vault('') },
+    construct: {
+      bad: (c) => new TenantSecretStore(c, 's', { tenant: 'payments', vault: { server: 'http://vault.example.com:8200' } }), prop: 'vault.server',
+      good: (c) => new TenantSecretStore(c, 's', { tenant: 'payments', vault: { server: 'https://vault.example.com:8200' } }),
+    },
+  },
+  'tenant-namespaced-issuer': {
+    spec: { bad: oneTenantSpec().replace('issuer: { acme: { email: ops@example.com } }', 'issuer: { clusterIssuer: { name: le } }'), path: 'tenants[0].issuer.clusterIssuer', good: oneTenantSpec() },
+    construct: {
+      bad: (c) => new TenantIssuer(c, 'i', { tenant: 'payments', issuer: { clusterIssuer: { name: 'le' } } as any, domains: ['pay.example.com'] }), prop: 'issuer.clusterIssuer',
+      good: (c) => new TenantIssuer(c, 'i', { tenant: 'payments', issuer: { selfSigned: {} }, domains: ['pay.example.com'] }),
+    },
+    admission: { policy: 'tenancy-certificates', bad: certificate({ issuerRef: { name: 'le', kind: 'ClusterIssuer' } }), good: certificate({}) },
+    audit: { bad: cert('shop', '[shop.example.com]').replace('kind: Issuer', 'kind: ClusterIssuer'), good: cert('shop', '[shop.example.com]') },
+  },
+  'no-tenant-wildcard': {
+    spec: { bad: oneTenantSpec().replace('domains: [pay.example.com]', 'domains: ["*.example.com"]'), path: 'tenants[0].domains[0]', good: oneTenantSpec() },
+    construct: {
+      bad: (c) => new TenantIssuer(c, 'i', { tenant: 'payments', issuer: { selfSigned: {} }, domains: ['*.example.com'] }), prop: 'domains[0]',
+      good: (c) => new TenantIssuer(c, 'i', { tenant: 'payments', issuer: { selfSigned: {} }, domains: ['pay.example.com'] }),
+    },
+    admission: { policy: 'tenancy-certificates', bad: certificate({ dnsNames: ['*.pay.example.com'] }), good: certificate({}) },
+    audit: { bad: cert('shop', '["*.example.com"]'), good: cert('shop', '[shop.example.com]') },
+  },
+  'hosts-within-tenant-domains': {
+    admission: { policy: 'tenancy-certificates', bad: certificate({ dnsNames: ['search.example.com'] }), good: certificate({ dnsNames: ['api.pay.example.com'] }) },
+    audit: {
+      bad: `${namespace('shop', '{ tenancy.cdk8s.io/tenant: shop }', ', annotations: { tenancy.cdk8s.io/domains: shop.example.com }')}---\n${cert('shop', '[blog.example.com]')}`,
+      good: `${namespace('shop', '{ tenancy.cdk8s.io/tenant: shop }', ', annotations: { tenancy.cdk8s.io/domains: shop.example.com }')}---\n${cert('shop', '[shop.example.com]')}`,
+    },
+  },
+  'certificate-names-hosts-only': {
+    admission: { policy: 'tenancy-certificates', bad: certificate({ ipAddresses: ['10.0.0.1'] }), good: certificate({}) },
+    audit: { bad: cert('shop', '[shop.example.com]', ', uris: ["spiffe://cluster/ns/blog/sa/app"]'), good: cert('shop', '[shop.example.com]') },
+  },
+  'no-cluster-issuer': {
+    audit: { bad: 'apiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata: { name: le }\nspec: {}\n', good: 'apiVersion: cert-manager.io/v1\nkind: Issuer\nmetadata: { name: le, namespace: shop }\nspec: {}\n' },
+  },
+  'one-certificate-one-domain': {
+    audit: { bad: cert('shop', '[shop.example.com, www.shop.example.com]'), good: cert('shop', '[shop.example.com]') },
+  },
+  'one-host-one-tenant': {
+    spec: {
+      bad: `${oneTenantSpec()}  - name: shop\n    domains: [pay.example.com]\n    owners: { groups: [shop] }\n    issuer: { selfSigned: {} }\n`, path: 'tenants[1].domains[0]',
+      good: `${oneTenantSpec()}  - name: shop\n    domains: [shop.example.com]\n    owners: { groups: [shop] }\n    issuer: { selfSigned: {} }\n`,
+    },
+    audit: { bad: `${cert('shop', '[shop.example.com]')}---\n${cert('blog', '[shop.example.com]')}`, good: `${cert('shop', '[shop.example.com]')}---\n${cert('blog', '[blog.example.com]')}` },
+  },
+  'domain-within-allowed-zones': {
+    spec: { bad: oneTenantSpec().replace('domains: [pay.example.com]', 'domains: [pay.example.org]'), path: 'tenants[0].domains[0]', good: oneTenantSpec() },
+  },
+  'wildcard-dns01': {
+    spec: { bad: wildcardSpec('', 'http01: {}'), path: 'platform.wildcard.acme.http01', good: wildcardSpec('') },
+    construct: {
+      bad: (c) => new WildcardTLSStore(c, 'w', { dnsNames: ['*.apps.example.com'], acme: { email: 'ops@example.com', dns01: {} } }), prop: 'acme.dns01',
+      good: (c) => new WildcardTLSStore(c, 'w', wildcardProps),
+    },
+  },
+  'wildcard-token-secret': {
+    spec: { bad: wildcardSpec('    secretName: cf\n'), path: 'platform.wildcard.secretName', good: wildcardSpec('    secretName: wildcard-tls\n') },
+    construct: { bad: (c) => new WildcardTLSStore(c, 'w', { ...wildcardProps, secretName: 'cf' }), prop: 'secretName', good: (c) => new WildcardTLSStore(c, 'w', { ...wildcardProps, secretName: 'wildcard-tls' }) },
+  },
+  'gitops-url': {
+    spec: { bad: argocd('').replace('https://git', 'http://git'), path: 'platform.gitops.argocd.repoURL', good: argocd('') },
+    construct: { bad: gitOpsApp({ argocd: { repoURL: 'http://git.example.com/t.git' } }), prop: 'gitops.argocd.repoURL', good: gitOpsApp(argoGitOps({})) },
+  },
+  'flux-ssh-deploy-key': {
+    spec: { bad: flux('').replace('https://', 'ssh://git@'), path: 'platform.gitops.flux.secretRef', good: flux(', secretRef: deploy-key').replace('https://', 'ssh://git@') },
+    construct: { bad: gitOpsApp({ flux: { url: 'ssh://git@git.example.com/t.git' } }), prop: 'gitops.flux.secretRef', good: gitOpsApp({ flux: { url: 'ssh://git@git.example.com/t.git', secretRef: 'deploy-key' } }) },
+  },
+  'gitops-repository-path': {
+    spec: { bad: argocd(', path: ../other'), path: 'platform.gitops.argocd.path', good: argocd(', path: clusters/prod') },
+    construct: { bad: gitOpsApp(argoGitOps({ path: '../other' })), prop: 'gitops.argocd.path', good: gitOpsApp(argoGitOps({ path: 'clusters/prod' })) },
+  },
+  'flux-interval': {
+    spec: { bad: flux(', interval: 5s'), path: 'platform.gitops.flux.interval', good: flux(', interval: 1m') },
+    construct: { bad: gitOpsApp(fluxGitOps({ interval: '5s' })), prop: 'gitops.flux.interval', good: gitOpsApp(fluxGitOps({ interval: '1m' })) },
+  },
+  'gitops-namespace': {
+    spec: { bad: argocd(', namespace: traefik'), path: 'platform.gitops.argocd.namespace', good: argocd(', namespace: argocd') },
+  },
+  'requests-within-limits': {
+    spec: { bad: oneTenantSpec('    traefik: { resources: { requests: { cpu: "2" }, limits: { cpu: "1" } } }\n'), path: 'tenants[0].traefik.resources.requests.cpu', good: oneTenantSpec('    traefik: { resources: { requests: { cpu: 700m }, limits: { cpu: "0.7" } } }\n') },
+    construct: {
+      bad: (c) => new ScopedTraefik(c, 't', { tenant: 'payments', resources: { requests: { cpu: '2' }, limits: { cpu: '1' } } }), prop: 'resources.requests.cpu',
+      good: (c) => new ScopedTraefik(c, 't', { tenant: 'payments', resources: { requests: { cpu: '700m' }, limits: { cpu: '0.7' } } }),
+    },
+    values: { bad: 'traefik: { resources: { requests: { cpu: "2" }, limits: { cpu: "1" } } }\n', good: 'traefik: { resources: { requests: { cpu: 700m }, limits: { cpu: "0.7" } } }\n' },
+  },
+};
+
+// ── Running the examples through each layer ────────────────────────────────────────────
+
+function specProblems(text: string): SpecProblem[] {
+  try {
+    parseSpec(text);
+    return [];
+  } catch (err) {
+    if (err instanceof SpecError) return [...err.problems];
+    throw err;
+  }
+}
+
+function constructRefusal(build: (c: Chart) => unknown): RefusedPropError | undefined {
+  try {
+    build(new Chart(Testing.app(), 'test'));
+    return undefined;
+  } catch (err) {
+    if (err instanceof RefusedPropError) return err;
+    throw err;
+  }
+}
+
+const AUDIT_CONTEXT = { tenantNamespaces: new Set(['shop', 'blog']), platformNamespaces: new Set(['traefik']) };
+
+/** The ids of the threats the audit finds in `text`, judged as foreign manifests (or as the generator's output). */
+function auditRules(text: string, generated: boolean, context: Partial<CheckContext> = {}): string[] {
+  const objects = parseAllDocuments(text).map((d) => d.toJS()).filter(Boolean) as KubeObjectLike[];
+  return runChecks(objects, { ...AUDIT_CONTEXT, profile: generated ? 'generated' : 'audit', ...context }).findings.map((f) => f.rule);
+}
+
+/** The tenant chart of the one-tenant spec, written once. */
+let chartDir: string | undefined;
+function tenantChart(): string {
+  if (!chartDir) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenancy-catalogue-'));
+    const model = modelOf(oneTenantSpec());
+    writeFiles(dir, toHelmFiles(renderGroups(model, 'helm'), model, { chartVersion: '0.1.0', generatorVersion: '0.1.0', regenerate: 'npm run synth', package: false }));
+    chartDir = path.join(dir, 'tenant-payments');
+  }
+  return chartDir;
+}
+afterAll(() => {
+  if (chartDir) fs.rmSync(path.dirname(chartDir), { recursive: true, force: true });
+});
+
+const examples = (t: Threat): Examples => EXAMPLES[t.id] ?? {};
+const enforcedBy = (layer: keyof Examples) => THREATS.filter((t) => isEnforced(t[layer])).map((t) => [t.id, t] as const);
+
+describe('the catalogue', () => {
+  test('every threat has a unique id, a title, a why and a fix', () => {
+    expect(new Set(THREATS.map((t) => t.id)).size).toBe(THREATS.length);
+    for (const t of THREATS) {
+      expect({ id: t.id, ok: /^[a-z0-9]+(-[a-z0-9]+)*$/.test(t.id) && t.title.length > 0 && t.why.length > 20 && t.fix.length > 10 }).toEqual({ id: t.id, ok: true });
+    }
+  });
+
+  test('every layer of every threat either enforces it or says why not', () => {
+    for (const t of THREATS) {
+      for (const layer of LAYERS) {
+        const entry = t[layer];
+        if (isEnforced(entry)) expect({ threat: t.id, layer, example: layer in examples(t) }).toEqual({ threat: t.id, layer, example: true });
+        else expect({ threat: t.id, layer, reason: entry.none.length >= 10 }).toEqual({ threat: t.id, layer, reason: true });
+      }
+    }
+  });
+
+  test('the table has examples for enforced layers only (an example for a layer without an enforcer is a mistake)', () => {
+    for (const [id, layers] of Object.entries(EXAMPLES)) {
+      const threat = THREATS.find((t) => t.id === id);
+      expect({ id, known: threat !== undefined }).toEqual({ id, known: true });
+      for (const layer of Object.keys(layers) as Array<keyof Examples>) expect({ id, layer, enforced: isEnforced(threat![layer]) }).toEqual({ id, layer, enforced: true });
+    }
+  });
+});
+
+describe('spec: refused at its path, for the threat', () => {
+  test.each(enforcedBy('spec'))('%s', (id) => {
+    const { bad, path: at, good } = EXAMPLES[id].spec!;
+    const problems = specProblems(bad);
+    expect(problems.filter((p) => p.threat === id).map((p) => p.path)).toEqual([at]);
+    const problem = problems.find((p) => p.threat === id)!;
+    expect(problem.line).toBeGreaterThan(0);
+    expect(problem.message).toMatch(/ — |; /);
+    expect(specProblems(good)).toEqual([]);
+  });
+});
+
+describe('constructs: the same refusal as a RefusedPropError', () => {
+  test.each(enforcedBy('construct'))('%s', (id) => {
+    const { bad, prop, good } = EXAMPLES[id].construct!;
+    const error = constructRefusal(bad);
+    expect(error?.problems.filter((p) => p.threat === id).map((p) => p.prop)).toEqual([prop]);
+    expect(error?.message).toContain(`${error?.construct}: ${prop}: `);
+    expect(constructRefusal(good)).toBeUndefined();
+  });
+
+  test.each(enforcedBy('spec').filter(([, t]) => isEnforced(t.construct)))('%s: the construct says exactly what the spec says', (id) => {
+    const fromSpec = specProblems(EXAMPLES[id].spec!.bad).find((p) => p.threat === id)!;
+    const fromConstruct = constructRefusal(EXAMPLES[id].construct!.bad)!.problems.find((p) => p.threat === id)!;
+    expect(fromConstruct.message).toBe(fromSpec.message);
+  });
+});
+
+describe('Helm values: refused at install, as `helm install -f` would', () => {
+  test.each(enforcedBy('values'))('%s', (id) => {
+    const { bad, good } = EXAMPLES[id].values!;
+    const refused = chartRender(tenantChart(), { values: bad });
+    expect(refused.status).toBe(1);
+    const threat = THREATS.find((t) => t.id === id)!;
+    const rules = threat.values as ReadonlyArray<{ key: string; schema?: object; template?: string }>;
+    // A schema refusal names the value; a template guard fails with the catalogue's words.
+    expect(refused.stderr).toMatch(rules.some((r) => r.template) ? /is more than .* — Kubernetes rejects a request above its limit/ : new RegExp(`values do not match values.schema.json: ${rules[0].key.replace(/\./g, '\\.')}`));
+    const admitted = chartRender(tenantChart(), { values: good });
+    expect({ status: admitted.status, stderr: admitted.stderr }).toEqual({ status: 0, stderr: '' });
+  });
+});
+
+describe('admission: denied by the CEL in all three renderings', () => {
+  test.each(enforcedBy('admission'))('%s', (id) => {
+    const { policy, bad, good } = EXAMPLES[id].admission!;
+    const threat = THREATS.find((t) => t.id === id)!;
+    const messages = (threat.admission as { validations: ReadonlyArray<{ policy: string; message: string }> }).validations.filter((v) => v.policy === policy).map((v) => v.message);
+    const denied = admit(policy, bad);
+    expect({ matched: denied.matched, allowed: denied.allowed, errors: denied.errors }).toEqual({ matched: true, allowed: false, errors: [] });
+    expect(denied.denials.some((d) => messages.some((m) => d.startsWith(m)))).toBe(true);
+    expect(admit(policy, good)).toEqual({ matched: true, allowed: true, denials: [], errors: [] });
+  });
+});
+
+describe('audit: found in manifests this tool did not write', () => {
+  test.each(enforcedBy('audit'))('%s', (id, threat) => {
+    const { bad, good, context } = EXAMPLES[id].audit!;
+    const generated = !('none' in threat.audit) && threat.audit.scope === 'generated';
+    expect(auditRules(bad, generated, context)).toContain(id);
+    expect(auditRules(good, generated, context)).not.toContain(id);
+  });
+});
