@@ -8,7 +8,7 @@
  * ValidatingAdmissionPolicy from the template, so the rule is enforced once, by Gatekeeper,
  * whatever the cluster's flags.
  */
-import { AdmissionEngine } from './engine';
+import { AdmissionEngine, AdmissionObject } from './engine';
 import { AdmissionPolicy, clone, TENANT_NAMESPACE_SELECTOR } from './policies';
 
 /** `tenancy-certificates` → `TenancyCertificates`: the Constraint's kind (the template is named after it, lower-cased). */
@@ -33,7 +33,7 @@ export const GATEKEEPER: AdmissionEngine = {
   mode: 'gatekeeper',
   objects: 'Gatekeeper ConstraintTemplates and Constraints (deny)',
   requirement: 'OPA Gatekeeper 3.22+ (K8sNativeValidation)',
-  render: (policy, labels) => {
+  render: (policy, labels): AdmissionObject[] => {
     const kind = constraintKind(policy);
     return [
       {

@@ -300,7 +300,7 @@ test('examples/admission-gatekeeper.yaml renders isolated, schema-valid output: 
   const model = resolveTenancy(readSpec(path.join(REPO, 'examples/admission-gatekeeper.yaml')).spec);
   const groups = renderGroups(model);
   expect(() => assertIsolated(groups, model)).not.toThrow();
-  const objects = allObjects(groups);
+  const objects = allObjects(groups) as any[];
   const templates = objects.filter((o) => o.kind === 'ConstraintTemplate');
   expect(templates.map((t) => t.metadata.name)).toEqual([
     'tenancycertificates', 'tenancyingresshosts', 'tenancyingressroutehosts', 'tenancypodsecurity', 'tenancyservicetypes', 'tenancysecretcopies',

@@ -50,7 +50,7 @@ test('every object of a spec using every option validates against the upstream s
 });
 
 test.each(['kyverno', 'gatekeeper'])('every object of the same spec with %s admission validates against the upstream schemas', (mode) => {
-  const objects = allObjects(render(variedSpec.replace('platform:\n', `platform:\n  admission: ${mode}\n`)));
+  const objects = allObjects(render(variedSpec.replace('platform:\n', `platform:\n  admission: ${mode}\n`))) as any[];
   expectValidManifests(objects);
   if (mode === 'gatekeeper') {
     const templates = objects.filter((o) => o.kind === 'ConstraintTemplate');

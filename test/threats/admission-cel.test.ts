@@ -338,7 +338,7 @@ describe('the expressions stay within CEL that Kubernetes and the evaluator both
     for (const rule of admissionRules({ externalSecrets: true })) {
       const vap = find(nativeObjects, 'ValidatingAdmissionPolicy', rule.name);
       const kyverno = find(kyvernoObjects, 'ClusterPolicy', rule.name);
-      const constraint = gatekeeperObjects.find((o) => o.apiVersion === 'constraints.gatekeeper.sh/v1beta1' && o.metadata.name === rule.name);
+      const constraint = gatekeeperObjects.find((o) => o.apiVersion === 'constraints.gatekeeper.sh/v1beta1' && o.metadata.name === rule.name)!;
       const source = find(gatekeeperObjects, 'ConstraintTemplate', constraint.kind.toLowerCase()).spec.targets[0].code[0].source;
       expect(kyverno.spec.rules[0].validate.cel.expressions).toEqual(vap.spec.validations);
       expect(kyverno.spec.rules[0].validate.cel.variables ?? []).toEqual(vap.spec.variables ?? []);
