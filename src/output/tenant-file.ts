@@ -41,14 +41,23 @@ export interface TenantFileContext extends NewTenant {
   readonly config: string;
 }
 
+/** One `synth` run the next steps ask for: into one of the spec's output folders. */
+export interface SynthStep {
+  /** The exact command, output folder included. */
+  readonly command: string;
+  /** Files it adds for the tenant, e.g. `dist/tenants/payments.yaml`. */
+  readonly outputs: readonly string[];
+}
+
 /** The fields of the next-steps template. */
 export interface NextStepsContext {
   readonly name: string;
   readonly tenantFile: string;
   readonly config: string;
-  readonly synthCommand: string;
-  /** Files `synth` will write for the tenant, e.g. `dist/tenants/payments.yaml`. */
-  readonly outputs: readonly string[];
+  /** One per output folder of the spec (usually one); empty when onboard cannot tell the folder. */
+  readonly renders: readonly SynthStep[];
+  /** Why `renders` is empty, and what to run instead; null otherwise. */
+  readonly noRender: string | null;
   readonly platformNamespace: string;
   /** The tenant's Traefik Service, which the domains must point at. */
   readonly service: string;

@@ -5,7 +5,7 @@
  */
 import * as path from 'path';
 import { z } from 'zod';
-import { formatPath, SpecError, SpecProblem } from './errors';
+import { closest, FoundProblem, formatPath, SpecError, SpecProblem } from './errors';
 import { listYamlFiles, loadSourceFile, parseSource, positionOf, SourceFile, YamlFileList } from './load';
 import { SpecInput, specSchema } from './schema';
 
@@ -64,7 +64,7 @@ function validateSources(config: SourceFile, listTenantFiles: (dir: string) => Y
   const inline = Array.isArray(data.tenants) ? (data.tenants as unknown[]) : [];
   const listing = listTenantFiles(tenantsDirOf(data));
   // Problems of tenant files and of the folder are reported together with the schema's.
-  const problems: SpecProblem[] = [...tenantsDirProblems(config, listing, pending.length > 0)];
+  const problems: FoundProblem[] = [...tenantsDirProblems(config, listing, pending.length > 0)];
   const tenantFiles = loadTenantFiles(listing.files, pending, problems);
 
   const origins: TenantOrigin[] = [
@@ -80,7 +80,9 @@ function validateSources(config: SourceFile, listTenantFiles: (dir: string) => Y
     : { ...data, tenants: Array.isArray(data.tenants) || data.tenants === undefined ? [...inline, ...tenantFiles.map((f) => f.data)] : data.tenants };
 
   const result = specSchema.safeParse(combined, { error: describeIssue });
-  if (!result.success) problems.push(...result.error.issues.flatMap((issue) => toProblems(issue, config, origins)));
+  if (!result.success) {
+    for (const issue of result.error.issues) for (const problem of toProblems(issue, config, origins)) problems.push(problem);
+  }
   if (problems.length > 0 || !result.success) throw new SpecError(problems);
   return { spec: result.data, files: [config.file, ...tenantFiles.map((f) => f.file)] };
 }
@@ -101,7 +103,7 @@ function tenantsDirProblems(config: SourceFile, listing: YamlFileList, willCreat
 }
 
 /** Loads every tenant file (those on disk, then the pending ones); the broken ones add to `problems`. */
-function loadTenantFiles(files: readonly string[], pending: readonly PendingTenantFile[], problems: SpecProblem[]): SourceFile[] {
+function loadTenantFiles(files: readonly string[], pending: readonly PendingTenantFile[], problems: FoundProblem[]): SourceFile[] {
   const sources: SourceFile[] = [];
   const loaders = [...files.map((file) => () => loadSourceFile(file)), ...pending.map((p) => () => parseSource(p.file, p.text))];
   for (const load of loaders) {
@@ -109,7 +111,7 @@ function loadTenantFiles(files: readonly string[], pending: readonly PendingTena
       sources.push(load());
     } catch (err) {
       if (!(err instanceof SpecError)) throw err;
-      problems.push(...err.problems);
+      for (const problem of err.found) problems.push(problem);
     }
   }
   return sources;
@@ -153,12 +155,16 @@ function describeValue(value: unknown): string {
   return `${typeof value} \`${String(value)}\``;
 }
 
-function toProblems(issue: z.core.$ZodIssue, config: SourceFile, origins: readonly TenantOrigin[]): SpecProblem[] {
+/**
+ * The problems of one zod issue. Messages are worked out only for the problems reported (see
+ * `MAX_REPORTED_PROBLEMS`): a "did you mean" for each of 60,000 unknown keys took seconds.
+ */
+function toProblems(issue: z.core.$ZodIssue, config: SourceFile, origins: readonly TenantOrigin[]): FoundProblem[] {
   if (issue.code === 'unrecognized_keys' && issue.message.startsWith(KNOWN_KEYS)) {
     const known = JSON.parse(issue.message.slice(KNOWN_KEYS.length)) as string[];
-    return issue.keys.map((key) => locate([...issue.path, key], unknownFieldMessage(key, known), config, origins, true));
+    return issue.keys.map((key) => locate([...issue.path, key], () => unknownFieldMessage(key, known), config, origins, true));
   }
-  return [locate(issue.path, issue.message, config, origins, false)];
+  return [locate(issue.path, () => issue.message, config, origins, false)];
 }
 
 function unknownFieldMessage(key: string, known: readonly string[]): string {
@@ -168,7 +174,7 @@ function unknownFieldMessage(key: string, known: readonly string[]): string {
 }
 
 /** Maps a path in the combined spec to the file, line and column it came from. */
-function locate(fieldPath: readonly PropertyKey[], message: string, config: SourceFile, origins: readonly TenantOrigin[], atKey: boolean): SpecProblem {
+function locate(fieldPath: readonly PropertyKey[], message: () => string, config: SourceFile, origins: readonly TenantOrigin[], atKey: boolean): FoundProblem {
   let source = config;
   let inFile = fieldPath;
   if (fieldPath[0] === 'tenants' && typeof fieldPath[1] === 'number' && origins[fieldPath[1]]) {
@@ -177,7 +183,7 @@ function locate(fieldPath: readonly PropertyKey[], message: string, config: Sour
     inFile = [...origin.base, ...fieldPath.slice(2)];
   }
   const pos = positionOf(source, inFile, atKey);
-  return { file: source.file, line: pos.line, col: pos.col, path: formatPath(inFile), message: nameTenantOrigins(message, origins) };
+  return { file: source.file, line: pos.line, col: pos.col, path: formatPath(inFile), message: () => nameTenantOrigins(message(), origins) };
 }
 
 /**
@@ -191,30 +197,4 @@ function nameTenantOrigins(message: string, origins: readonly TenantOrigin[]): s
     const pos = positionOf(origin.source, ['name']);
     return `${origin.source.file}:${pos.line}`;
   });
-}
-
-/** The known key nearest to `key` by edit distance, when it is close enough to be a typo. */
-function closest(key: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of known) {
-    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length];
 }

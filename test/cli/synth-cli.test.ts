@@ -91,16 +91,28 @@ test('--stdout prints the YAML and writes nothing', () => {
   expect(fs.readdirSync(dir)).toEqual(['tenancy.yaml']);
 });
 
-test('usage errors exit 2', () => {
-  expect(runCli(['synth', '--bogus']).status).toBe(2);
-  expect(runCli(['frobnicate']).status).toBe(2);
-  expect(runCli(['synth', '--check', '--stdout']).stderr).toContain('--check and --stdout do not go together');
+describe('usage errors exit 2 with the problem and one line pointing to --help, not the whole help', () => {
+  const HINT = 'Run `tenancy --help` for the commands and their options.\n';
+  test.each([
+    [['synth', '--confg', 'x.yaml'], '`synth` has no option `--confg` — did you mean `--config`?'],
+    [['validate', '--confg=x.yaml'], '`validate` has no option `--confg` — did you mean `--config`?'],
+    [['audit', 'x.yaml', '--fail-onn', 'low'], '`audit` has no option `--fail-onn` — did you mean `--fail-on`?'],
+    [['schema', '--tenants'], '`schema` has no option `--tenants` — did you mean `--tenant`?'],
+    [['synth', '--bogus'], '`synth` has no option `--bogus` — its options are `--config`, `--out`, `--check`, `--stdout`, `--format`, `--chart-version`, `--no-package`'],
+    [['synht'], 'unknown command `synht` — did you mean `synth`?'],
+    [['frobnicate'], 'unknown command `frobnicate` — use `synth`, `validate`, `audit`, `onboard`, `schema`'],
+    [['synth', '--config'], '--config needs a value — write `--config VALUE` (a value starting with `-` as `--config=VALUE`)'],
+    [['synth', '--check=yes'], '--check takes no value — write `--check` alone'],
+    [['synth', '--check', '--stdout'], '--check and --stdout do not go together — drop one of them'],
+  ])('%j', (args, message) => {
+    expect(runCli(args, dir)).toEqual({ status: 2, stdout: '', stderr: `error: ${message}\n${HINT}` });
+  });
 });
 
-test('a missing spec file is a refusal naming the file', () => {
+test('a missing spec file is a usage error naming the file (exit 2), and writes nothing', () => {
   const result = runCli(['synth', '--config', path.join(dir, 'nope.yaml'), '--out', path.join(dir, 'out')]);
-  expect(result.status).toBe(1);
-  expect(result.stderr).toContain('nope.yaml:1:1: (root): cannot read the file (no such file) — check the path given to `--config`');
+  expect(result).toEqual({ status: 2, stdout: '', stderr: `error: \`${path.join(dir, 'nope.yaml')}\` does not exist — check the path given to --config\n` });
+  expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
 });
 
 test('validate checks a spec and writes nothing', () => {

@@ -1,5 +1,5 @@
 /**
- * The CLI in a child process, started the way `runCli` (test/helpers.ts) starts it, but
+ * The CLI in a child process, started as `runCliProcess` (test/helpers.ts) starts it, but
  * asynchronously: with a time limit (a hang fails the test instead of blocking it), several at
  * once, or killed midway. Also a digest of a folder, to tell "exactly as before" from "changed".
  */
@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { cliInvocation, REPO } from '../helpers';
 
-/** Starts `tenancy <args>` through ts-node, as `runCli` does. */
+/** Starts `tenancy <args>` (the compiled CLI in lib/) in a child process. */
 export function spawnCli(args: readonly string[], cwd = REPO, env: NodeJS.ProcessEnv = {}): ChildProcess {
   const cli = cliInvocation(args, env);
   return spawn(process.execPath, cli.argv, { cwd, env: cli.env, stdio: ['ignore', 'pipe', 'pipe'] });
