@@ -183,24 +183,34 @@ function nonEmpty(value: string | undefined, flag: string): string | undefined {
 }
 
 /**
- * The new output is staged beside the output folder and swapped in, so the folder that holds it
- * must be writable (or, when missing, the nearest folder above it that exists). Names that
- * folder: a refusal that named the output folder sent people to fix the wrong one.
+ * The new output is staged beside the output folder and swapped in, and the old one removed, so
+ * the folder that holds it must be writable (or, when missing, the nearest folder above it that
+ * exists), and so must the output folder itself when it exists. Names the folder at fault: a
+ * refusal that named the output folder sent people to fix the wrong one.
  */
 function assertParentWritable(out: string): void {
-  let parent = path.dirname(path.resolve(out));
-  while (!fs.existsSync(parent) && path.dirname(parent) !== parent) parent = path.dirname(parent);
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(parent);
-  } catch {
-    return; // writeOutput reports it
+  const shown = (dir: string) => (path.isAbsolute(out) ? dir : path.relative(process.cwd(), dir) || '.');
+  const writable = (dir: string) => {
+    try {
+      fs.accessSync(dir, fs.constants.W_OK | fs.constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const isFolder = (dir: string) => fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory() === true;
+  const target = path.resolve(out);
+  const holder = path.dirname(target);
+  let existing = holder;
+  while (!fs.existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+  if (!isFolder(existing)) return; // a file in the way: writeOutput says so
+  if (!writable(existing)) {
+    const why = existing === holder
+      ? `the new output is staged in it before it replaces \`${out}\``
+      : `synth would create \`${shown(holder)}\` in it to stage the new output`;
+    throw new OutputError(`cannot write \`${out}\`: \`${shown(existing)}\` is not writable, and ${why} — make \`${shown(existing)}\` writable, or choose an --out in a folder you can write; the previous output is unchanged`);
   }
-  if (!stat.isDirectory()) return; // writeOutput reports it
-  try {
-    fs.accessSync(parent, fs.constants.W_OK | fs.constants.X_OK);
-  } catch {
-    const shown = path.isAbsolute(out) ? parent : path.relative(process.cwd(), parent) || '.';
-    throw new OutputError(`cannot write \`${out}\`: \`${shown}\` is not writable, and the new output is staged in it before it replaces \`${out}\` — make \`${shown}\` writable, or choose an --out in a folder you can write; the previous output is unchanged`);
+  if (isFolder(target) && !writable(target)) {
+    throw new OutputError(`cannot write \`${out}\`: the folder is not writable, and the files of the previous output are removed from it once the new output is in place — make \`${out}\` writable; the previous output is unchanged`);
   }
 }
