@@ -75,7 +75,7 @@ const SKIPPED_DIRS = new Set(['node_modules', '.git']);
  * `.yaml`/`.yml` files, in name order, skipping hidden folders and `node_modules`. `-` reads
  * `stdin` (the text is passed in, so callers decide how to read standard input).
  */
-export function readManifests(paths: readonly string[], stdin?: () => string): ManifestSet {
+export function readManifests(paths: readonly string[], stdin?: () => string): Required<ManifestSet> {
   const set: Required<ManifestSet> = { objects: [], skipped: [], files: [], notAudited: [], charts: [], packaged: [] };
   const charts = new ChartIndex();
   for (const p of paths) {

@@ -37,7 +37,7 @@ export interface NewTenant {
 export interface TenantFileContext extends NewTenant {
   /** Path of the tenant-file JSON Schema, relative to the new file (for the `$schema` comment). */
   readonly schema: string;
-  /** The spec, as given to `--config`. */
+  /** The spec: its path from the current folder when it is below it, else as given to `--config` (never absolute by accident). */
   readonly config: string;
 }
 
