@@ -115,6 +115,8 @@ Options of onboard (writes <tenantsDir>/<name>.yaml beside the spec; never overw
   --config FILE         The spec the tenant joins (default: examples/tenancy.yaml)
   --templates DIR       Folder of tenant-file.yaml.hbs and onboard-next-steps.txt.hbs
                         (default: the templates/ folder of cdk8s-tenancy)
+  --out DIR             The spec's output folder, for the synth command it prints
+                        (default: the folders whose .cdk8s-tenancy marker names the spec)
 
 Options of schema:
   --tenant        The schema of a file under tenantsDir instead of the whole spec
@@ -129,5 +131,6 @@ Options of audit (tenancy audit PATH... ; PATH is a file, a folder of .yaml/.yml
   --secrets POLICY          manage (default: tenants may write Secrets, not delete them) or read-only
 
 Exit status: 0 done, 1 the spec was refused (or --check found differences, or audit found
-something at or above --fail-on), 2 usage error.
+something at or above --fail-on), 2 usage error, including an input file (--config, --templates,
+an audit PATH) that does not exist.
 `;

@@ -115,6 +115,32 @@ test('a missing spec file is a usage error naming the file (exit 2), and writes 
   expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
 });
 
+describe('an input file named on the command line that does not exist is a usage error (exit 2) in every command', () => {
+  test.each([
+    [['synth', '--config', 'nope.yaml'], 'error: `nope.yaml` does not exist — check the path given to --config\n'],
+    [['validate', '--config', 'nope.yaml'], 'error: `nope.yaml` does not exist — check the path given to --config\n'],
+    [['validate'], 'error: `examples/tenancy.yaml` does not exist — check --config (without it, `examples/tenancy.yaml` is read from the current folder)\n'],
+    [['onboard', '--name', 'a', '--domain', 'a.example.com', '--owner-group', 'g', '--config', 'nope.yaml'], 'error: `nope.yaml` does not exist — check the path given to --config\n'],
+    [['onboard', '--name', 'a', '--domain', 'a.example.com', '--owner-group', 'g', '--config', 'tenancy.yaml', '--templates', 'nope'], 'error: `nope` does not exist — check the path given to --templates\n'],
+    [['audit', 'nope.yaml'], 'error: cannot read `nope.yaml` (no such file or folder) — check the path\n'],
+    [['synth', '--config', '.'], 'error: `.` is a folder, not a file — check the path given to --config\n'],
+  ])('%j', (args, stderr) => {
+    writeSpec(oneTenantSpec());
+    const before = fs.readdirSync(dir).sort();
+    expect(runCli(args, dir)).toEqual({ status: 2, stdout: '', stderr });
+    expect(fs.readdirSync(dir).sort()).toEqual(before);
+  });
+
+  test('a broken tenant file under tenantsDir is a problem in the spec, exit 1, not a usage error', () => {
+    const spec = writeSpec(oneTenantSpec());
+    fs.mkdirSync(path.join(dir, 'tenants'));
+    fs.symlinkSync('missing.yaml', path.join(dir, 'tenants', 'dangling.yaml'));
+    const result = runCli(['validate', '--config', spec], dir);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('dangling.yaml:1:1: (root): cannot read the file (no such file)');
+  });
+});
+
 test('validate checks a spec and writes nothing', () => {
   const spec = writeSpec(oneTenantSpec());
   const ok = runCli(['validate', '--config', spec], dir);
