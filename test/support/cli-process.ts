@@ -1,7 +1,7 @@
 /**
  * The CLI in a child process, started as `runCliProcess` (test/helpers.ts) starts it, but
- * asynchronously: with a time limit (a hang fails the test instead of blocking it), several at
- * once, or killed midway. Also a digest of a folder, to tell "exactly as before" from "changed".
+ * asynchronously: with a time limit (a hang fails the test instead of blocking it), or killed
+ * midway. Also a digest of a folder, to tell "exactly as before" from "changed".
  */
 import { ChildProcess, spawn } from 'child_process';
 import { createHash } from 'crypto';
@@ -43,20 +43,6 @@ export function runCliAsync(args: readonly string[], options: { timeoutMs?: numb
       resolve({ status, signal, stdout, stderr, timedOut });
     });
   });
-}
-
-/** Runs `tasks` with at most `limit` of them at once (the machine may have two cores). */
-export async function inBatches<T>(tasks: ReadonlyArray<() => Promise<T>>, limit = 2): Promise<T[]> {
-  const results: T[] = new Array(tasks.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) {
-      const i = next++;
-      results[i] = await tasks[i]();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
-  return results;
 }
 
 /** Every file under `dir` (relative path, `/`-separated, sorted), hidden files included. */
