@@ -1,7 +1,7 @@
 /**
  * The CLI in a child process, started as `runCliProcess` (test/helpers.ts) starts it, but
- * asynchronously: with a time limit (a hang fails the test instead of blocking it), or killed
- * midway. Also a digest of a folder, to tell "exactly as before" from "changed".
+ * asynchronously, to be killed midway. Also a digest of a folder, to tell "exactly as before"
+ * from "changed".
  */
 import { ChildProcess, spawn } from 'child_process';
 import { createHash } from 'crypto';
@@ -13,36 +13,6 @@ import { cliInvocation, REPO } from '../helpers';
 export function spawnCli(args: readonly string[], cwd = REPO, env: NodeJS.ProcessEnv = {}): ChildProcess {
   const cli = cliInvocation(args, env);
   return spawn(process.execPath, cli.argv, { cwd, env: cli.env, stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-export interface CliResult {
-  readonly status: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  /** True when the process was killed for running longer than the limit. */
-  readonly timedOut: boolean;
-}
-
-/** Runs the CLI to its end, killing it (SIGKILL) after `timeoutMs`. */
-export function runCliAsync(args: readonly string[], options: { timeoutMs?: number; cwd?: string } = {}): Promise<CliResult> {
-  const child = spawnCli(args, options.cwd);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    child.kill('SIGKILL');
-  }, options.timeoutMs ?? 60_000);
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (status, signal) => {
-      clearTimeout(timer);
-      resolve({ status, signal, stdout, stderr, timedOut });
-    });
-  });
 }
 
 /** Every file under `dir` (relative path, `/`-separated, sorted), hidden files included. */
