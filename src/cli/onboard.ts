@@ -10,7 +10,7 @@ import { archiveName } from '../output/helm';
 import { renderGroups } from '../output/render';
 import { assertIsolated } from '../output/self-check';
 import { DEFAULT_TEMPLATES_DIR, renderNextSteps, renderTenantFile, SynthStep } from '../output/tenant-file';
-import { OutputError } from '../output/write';
+import { OUTPUT_MARKER, OutputError } from '../output/write';
 import { TENANT_SCHEMA_FILE } from '../spec/json-schema';
 import { loadSourceFile } from '../spec/load';
 import { readSpec, tenantFilePath } from '../spec/read-spec';
@@ -161,7 +161,13 @@ function renderTargets(options: OnboardOptions): { targets: Array<Pick<OutputOri
     return { targets: [{ dir: fallback, format: 'yaml' }] };
   }
   const origin = readOrigin(fallback);
-  const holds = origin ? `holds the output of \`${displayPath(origin.config)}\`` : 'holds output that does not say which spec it came from';
+  const holds = origin
+    ? `holds the output of \`${displayPath(origin.config)}\``
+    : !fs.statSync(fallback).isDirectory()
+      ? 'is a file'
+      : fs.existsSync(path.join(fallback, OUTPUT_MARKER))
+        ? 'holds output that does not say which spec it came from (written before markers named their spec)'
+        : 'holds files cdk8s-tenancy did not write';
   return {
     targets: [],
     why: `onboard found no output folder of ${options.config} (a folder whose .cdk8s-tenancy file names it), and \`${fallback}\`, where synth writes without --out, ${holds}: render into this spec's own folder, \`npm run synth -- --config ${options.config} --out <folder>\`, or run onboard with --out <folder> to have the exact command printed.`,
