@@ -109,7 +109,7 @@ export function runOnboard(options: OnboardOptions, print: (text: string) => voi
     tenantFile: target,
     config: options.config,
     renders: render.targets.map((t) => synthStep(options.config, t, tenant.name)),
-    noRender: render.why ?? null,
+    noRender: render.why === undefined ? null : wrap(render.why, 90, '\n     '),
     platformNamespace: model.platform.namespace,
     service: tenantNames(tenant.name).traefik,
     loadBalancer: tenant.traefik.serviceType === 'LoadBalancer',
@@ -188,6 +188,21 @@ function synthStep(config: string, target: Pick<OutputOrigin, 'dir' | 'format' |
 function displayPath(file: string): string {
   const relative = path.relative(process.cwd(), path.resolve(file));
   return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+}
+
+/** `text` in lines of at most `width` characters (longer words alone), joined by `separator`. */
+function wrap(text: string, width: number, separator: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  return [...lines, line].join(separator);
 }
 
 function toPosix(p: string): string {

@@ -158,7 +158,7 @@ Next steps:
     const result = runCli(['onboard', '--config', 'examples/tenancy.yaml', ...shop], dir);
     expect(result.status).toBe(0);
     expect(result.stdout).not.toMatch(/npm run synth -- --config examples\/tenancy\.yaml --out [^<]/);
-    expect(result.stdout).toContain('onboard found no output folder of examples/tenancy.yaml (a folder whose .cdk8s-tenancy file names it), and `dist`, where synth writes without --out, holds the output of `other.yaml`: render into this spec\'s own folder, `npm run synth -- --config examples/tenancy.yaml --out <folder>`, or run onboard with --out <folder> to have the exact command printed.');
+    expect(result.stdout.replace(/\n {5}/g, ' ')).toContain('onboard found no output folder of examples/tenancy.yaml (a folder whose .cdk8s-tenancy file names it), and `dist`, where synth writes without --out, holds the output of `other.yaml`: render into this spec\'s own folder, `npm run synth -- --config examples/tenancy.yaml --out <folder>`, or run onboard with --out <folder> to have the exact command printed.');
   });
 
   test('an output folder from before markers named their spec is not guessed at either', () => {
@@ -166,7 +166,7 @@ Next steps:
     fs.writeFileSync(path.join(dir, 'dist/.cdk8s-tenancy'), 'This folder is written by cdk8s-tenancy; `npm run synth` replaces its whole content.\n');
     fs.writeFileSync(path.join(dir, 'dist/platform.yaml'), '# old\n');
     const result = runCli(['onboard', '--config', 'examples/tenancy.yaml', ...shop], dir);
-    expect(result.stdout).toContain('and `dist`, where synth writes without --out, holds output that does not say which spec it came from (written before markers named their spec)');
+    expect(result.stdout.replace(/\n {5}/g, ' ')).toContain('and `dist`, where synth writes without --out, holds output that does not say which spec it came from (written before markers named their spec)');
   });
 
   test('writes into the spec\'s tenantsDir, creating it', () => {
