@@ -1,7 +1,8 @@
 /**
  * What only a real process shows: its exit status, what a closed pipe does to it, and what the
- * operating system refuses (a folder it may not write). Everything else about the CLI is tested
- * in process (`runCli`), which is many times faster. These start the compiled CLI in lib/.
+ * operating system refuses (a folder it may not write; also simulated in process, for machines
+ * where the real one cannot be arranged). Everything else about the CLI is tested in process
+ * (`runCli`), which is many times faster. These start the compiled CLI in lib/.
  */
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -79,8 +80,14 @@ describe('a reader that closes the pipe early (`| head`) ends the run quietly, w
 });
 
 describe('a folder the operating system will not let synth write', () => {
-  // chmod does not restrain root: as root, the CLI runs as `nobody`, for whom the modes count.
-  const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  // chmod does not restrain root: as root, the CLI runs as `nobody`, for whom the modes count —
+  // when nobody may run it (a checkout under a private folder, or a node installed in root's
+  // home, is out of its reach: then these are reported as skipped, and the in-process test
+  // below still checks the message).
+  const asRoot = process.getuid?.() === 0;
+  const asUser = asRoot ? { uid: 65534, gid: 65534 } : {};
+  const reachable = !asRoot || spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(cliInvocation([]).argv[0])}, 4)`], asUser).status === 0;
+  const osTest = reachable ? test : test.skip;
   const synth = (out: string) => {
     const cli = cliInvocation(['synth', '--config', 'tenancy.yaml', '--out', out]);
     return spawnSync(process.execPath, cli.argv, { cwd: dir, env: cli.env, encoding: 'utf8', ...asUser });
@@ -94,16 +101,36 @@ describe('a folder the operating system will not let synth write', () => {
   });
   afterEach(() => fs.chmodSync(path.join(dir, 'locked'), 0o755));
 
-  test('a read-only parent of --out is named as the culprit, not the output folder', () => {
+  osTest('a read-only parent of --out is named as the culprit, not the output folder', () => {
     const result = synth('locked/out');
     expect(result.status).toBe(1);
     expect(result.stderr).toBe('error: cannot write `locked/out`: `locked` is not writable, and the new output is staged in it before it replaces `locked/out` — make `locked` writable, or choose an --out in a folder you can write; the previous output is unchanged\nNothing was written.\n');
   });
 
-  test('so is the read-only folder above missing ones', () => {
+  osTest('so is the read-only folder above missing ones', () => {
     const result = synth('locked/a/b/out');
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('error: cannot write `locked/a/b/out`: `locked` is not writable, and synth would create `locked/a/b` in it to stage the new output');
     expect(fs.readdirSync(path.join(dir, 'locked'))).toEqual([]);
   });
+});
+
+test('in process, with the operating system\'s refusal simulated: the read-only folder is named', () => {
+  fs.writeFileSync(path.join(dir, 'tenancy.yaml'), oneTenantSpec());
+  fs.mkdirSync(path.join(dir, 'locked'));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fsModule = require('fs') as typeof fs;
+  const real = fsModule.accessSync;
+  const spy = jest.spyOn(fsModule, 'accessSync').mockImplementation((file, mode) => {
+    if (path.resolve(String(file)) === path.join(fs.realpathSync(dir), 'locked') && mode !== undefined && (mode & fs.constants.W_OK) !== 0) {
+      throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+    }
+    return real(file, mode);
+  });
+  try {
+    const result = runCli(['synth', '--config', 'tenancy.yaml', '--out', 'locked/out'], fs.realpathSync(dir));
+    expect(result).toEqual({ status: 1, stdout: '', stderr: 'error: cannot write `locked/out`: `locked` is not writable, and the new output is staged in it before it replaces `locked/out` — make `locked` writable, or choose an --out in a folder you can write; the previous output is unchanged\nNothing was written.\n' });
+  } finally {
+    spy.mockRestore();
+  }
 });
