@@ -278,12 +278,12 @@ function objectMetaModel(): ModelClass {
  * `checkedAs`: a version checked with the schema of another. The releases of
  * @kubernetes-models/external-secrets that have external-secrets.io/v1 (2.x) need
  * Node 22 (npm ci warns EBADENGINE on Node 20); the last one for Node 20 (0.5.2)
- * has v1beta1. external-secrets promoted v1beta1 to v1 unchanged (it serves both
- * with conversion strategy `None`, which only works for identical schemas), so a
- * v1 object is checked with the v1beta1 schema under the v1beta1 apiVersion. That
- * schema is older than the v1 of today: it has every field the generator writes
- * (the SecretStore's Vault server, path, version and Kubernetes auth), but not
- * the fields added since, which the generator does not write.
+ * has v1beta1. external-secrets 0.16 promoted v1beta1 to v1, keeping the fields
+ * the generator writes (the SecretStore's Vault server, path, version and
+ * Kubernetes auth: role, mountPath, serviceAccountRef), so a v1 object is checked
+ * with the v1beta1 schema under the v1beta1 apiVersion. This is weaker than a v1
+ * schema: a field that v1 renamed or dropped would pass, and fields added since
+ * 0.5.2 are unknown to it (the generator writes none of them).
  */
 const CRD_MODEL_PACKAGES: Record<string, { name: string; checkedAs?: Record<string, string> }> = {
   'argoproj.io': { name: '@kubernetes-models/argo-cd' },
