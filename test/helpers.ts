@@ -1,6 +1,7 @@
-/** Shared test helpers: render a spec held in memory, find objects, run the CLI. */
+/** Shared test helpers: render a spec held in memory, find objects, run the CLI (in process, or in a child process). */
 import { spawnSync } from 'child_process';
 import * as path from 'path';
+import { CliIo, main } from '../src/cli/main';
 import { resolveTenancy, TenancyModel } from '../src/model/tenancy-model';
 import { KubeObject, ObjectGroup, renderGroups } from '../src/output/render';
 import { parseSpec } from '../src/spec/read-spec';
@@ -48,16 +49,50 @@ export function refusals(specText: string, file = 'tenancy.yaml'): string[] {
   throw new Error('the spec was accepted');
 }
 
-/** How the tests start the CLI: Node's arguments (through ts-node) and environment. */
+/** What a run of the CLI printed, and its exit status. */
+export interface CliRun {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs the CLI in this process, as a user would run it from `cwd`: `main()` with the output
+ * captured. An exception `main` does not handle ends the run as it ends the process: exit
+ * status 1 and the stack trace on stderr (tests check that users never see one).
+ */
+export function runCli(args: readonly string[], cwd = REPO, env: NodeJS.ProcessEnv = {}, stdin = ''): CliRun {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), stdin: () => stdin };
+  const previous = process.cwd();
+  process.chdir(cwd);
+  let status: number;
+  try {
+    status = main([...args], { ...process.env, ...env }, io);
+  } catch (err) {
+    status = 1;
+    stderr += `${(err as Error)?.stack ?? String(err)}\n`;
+  } finally {
+    process.chdir(previous);
+  }
+  return { status, stdout, stderr };
+}
+
+/**
+ * How the tests start the CLI in a child process: the compiled build in lib/ (kept fresh by
+ * test/support/global-setup.js), for what needs a real process: exit statuses, signals, pipes,
+ * time zones.
+ */
 export function cliInvocation(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
   return {
-    argv: ['-r', require.resolve('ts-node/register/transpile-only'), path.join(REPO, 'src/cli/main.ts'), ...args],
-    env: { ...process.env, ...env, TS_NODE_PROJECT: path.join(REPO, 'tsconfig.json') },
+    argv: [path.join(REPO, 'lib/cli/main.js'), ...args],
+    env: { ...process.env, ...env },
   };
 }
 
-/** Runs the CLI in a child process, as a user would (through ts-node). */
-export function runCli(args: string[], cwd = REPO, env: NodeJS.ProcessEnv = {}) {
+/** Runs the CLI in a child process, as a user would. */
+export function runCliProcess(args: readonly string[], cwd = REPO, env: NodeJS.ProcessEnv = {}): CliRun {
   const cli = cliInvocation(args, env);
   const result = spawnSync(process.execPath, cli.argv, { cwd, encoding: 'utf8', env: cli.env });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };

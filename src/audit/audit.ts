@@ -6,7 +6,7 @@
 import { runChecks, threatById } from '../threats';
 import { SecretsPolicy } from '../threats/detect/engine';
 import { Severity, SEVERITIES } from '../threats/threat';
-import { ManifestSet, SkippedDocument, SourceLocation } from './read-manifests';
+import { ManifestSet, NotAudited, SkippedDocument, SourceLocation } from './read-manifests';
 import { discoverTenants, TenantScope, TenantSource } from './tenants';
 
 export interface AuditOptions {
@@ -38,6 +38,12 @@ export interface AuditResult {
   readonly files: readonly string[];
   readonly objectCount: number;
   readonly skipped: readonly SkippedDocument[];
+  /** Files whose manifests were not read at all (a template that cannot be rendered, a chart archive), and why. */
+  readonly notAudited: readonly NotAudited[];
+  /** Helm chart folders rendered with their values.yaml before the audit. */
+  readonly charts: readonly string[];
+  /** Chart archives left out as the same chart as a folder beside them. */
+  readonly packaged: readonly string[];
   /** What could not be judged. */
   readonly notes: readonly string[];
 }
@@ -74,7 +80,10 @@ export function auditManifests(set: ManifestSet, options: AuditOptions = {}): Au
   if (scope.tenantNamespaces.size === 0) {
     allNotes.unshift('No tenant namespace was found, so only platform-wide rules ran — name them with --tenant-namespaces or --tenants-from label=KEY.');
   }
-  return { findings: located, scope, secrets, files: set.files, objectCount: objects.length, skipped: set.skipped, notes: allNotes };
+  return {
+    findings: located, scope, secrets, files: set.files, objectCount: objects.length, skipped: set.skipped,
+    notAudited: set.notAudited ?? [], charts: set.charts ?? [], packaged: set.packaged ?? [], notes: allNotes,
+  };
 }
 
 /** Findings at or above `threshold`. */

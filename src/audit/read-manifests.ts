@@ -1,14 +1,19 @@
 /**
  * Reads Kubernetes manifests of any origin — files, folders, multi-document YAML, `kind: List`
- * exports (`kubectl get -A -o yaml`), JSON — keeping for every object, and every field in it,
- * the file, line and column it came from. Documents that are not Kubernetes objects are
- * skipped and reported, never fatal: a GitOps repository holds kustomizations and values files.
+ * exports (`kubectl get -A -o yaml`), JSON, Helm chart folders — keeping for every object, and
+ * every field in it, the file, line and column it came from. Documents that are not Kubernetes
+ * objects are skipped and reported, never fatal: a GitOps repository holds kustomizations and
+ * values files. The templates of a chart folder (one with a `Chart.yaml`) are rendered with the
+ * chart's values.yaml first (see helm-template.ts); a template that cannot be rendered, and a
+ * packaged chart (`.tgz`), are listed as not audited, with the reason.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { isMap, isPair, isScalar, isSeq, LineCounter, Node, parseAllDocuments } from 'yaml';
+import { gunzipSync } from 'zlib';
+import { isMap, isPair, isScalar, isSeq, LineCounter, Node, parseAllDocuments, parseDocument } from 'yaml';
 import { KubeObjectLike } from '../threats/detect/engine';
 import { asArray, asRecord, FieldPath } from '../threats/detect/values';
+import { renderHelmTemplate, UnsupportedTemplate } from './helm-template';
 
 /** Aliases one document may expand; YAML "billion laughs" bombs exceed it at once. */
 export const MAX_ALIAS_COUNT = 1000;
@@ -34,11 +39,23 @@ export interface SkippedDocument extends SourceLocation {
   readonly reason: string;
 }
 
+/** A file that holds manifests the audit could not read, and why (a template it cannot render, a chart archive). */
+export interface NotAudited {
+  readonly file: string;
+  readonly reason: string;
+}
+
 export interface ManifestSet {
   readonly objects: ManifestObject[];
   readonly skipped: SkippedDocument[];
   /** Every file read, in reading order. */
   readonly files: string[];
+  /** Files whose manifests were not read at all. */
+  readonly notAudited?: NotAudited[];
+  /** Helm chart folders whose templates were rendered (with their values.yaml) and audited. */
+  readonly charts?: string[];
+  /** Chart archives left out because they hold exactly a chart folder beside them, which was audited. */
+  readonly packaged?: string[];
 }
 
 /** Thrown for a path that cannot be read at all (a usage mistake, not a finding). */
@@ -58,8 +75,9 @@ const SKIPPED_DIRS = new Set(['node_modules', '.git']);
  * `.yaml`/`.yml` files, in name order, skipping hidden folders and `node_modules`. `-` reads
  * `stdin` (the text is passed in, so callers decide how to read standard input).
  */
-export function readManifests(paths: readonly string[], stdin?: () => string): ManifestSet {
-  const set: ManifestSet = { objects: [], skipped: [], files: [] };
+export function readManifests(paths: readonly string[], stdin?: () => string): Required<ManifestSet> {
+  const set: Required<ManifestSet> = { objects: [], skipped: [], files: [], notAudited: [], charts: [], packaged: [] };
+  const charts = new ChartIndex();
   for (const p of paths) {
     if (p === '-') {
       if (!stdin) throw new ManifestPathError('`-` (standard input) is not available here — pass files or folders');
@@ -74,6 +92,18 @@ export function readManifests(paths: readonly string[], stdin?: () => string): M
       throw new ManifestPathError(`cannot read \`${p}\` (${code === 'ENOENT' ? 'no such file or folder' : (err as Error).message}) — check the path`);
     }
     for (const file of stat.isDirectory() ? walk(p, new Set()) : [p]) {
+      if (ARCHIVE_FILE.test(file)) {
+        // `synth --format helm` writes each chart twice, as a folder and packaged: the folder is audited.
+        if (siblingCharts(path.dirname(file)).some((dir) => archiveMatchesFolder(file, dir))) {
+          set.packaged.push(file);
+          continue;
+        }
+        set.notAudited.push({ file, reason: 'a packaged Helm chart: audit its folder, or what `helm template` renders of it (`helm template NAME CHART | tenancy audit -`)' });
+        continue;
+      }
+      const chart = charts.chartOf(file);
+      // A chart's own files (Chart.yaml, values.yaml) are not manifests; its templates are, once rendered.
+      if (chart && chart.role === 'chart-file') continue;
       let text: string;
       try {
         text = fs.readFileSync(file, 'utf8');
@@ -82,10 +112,128 @@ export function readManifests(paths: readonly string[], stdin?: () => string): M
         set.skipped.push({ file, line: 1, col: 1, reason: `cannot read the file (${(err as Error).message})` });
         continue;
       }
+      if (chart) {
+        try {
+          text = renderHelmTemplate(text, chart.values());
+        } catch (err) {
+          if (!(err instanceof UnsupportedTemplate)) throw err;
+          set.notAudited.push({ file, reason: `a Helm template this audit cannot render: ${err.message} — audit what \`helm template\` renders of the chart instead (\`helm template NAME ${chart.root} | tenancy audit -\`)` });
+          continue;
+        }
+        if (!set.charts.includes(chart.root)) set.charts.push(chart.root);
+      }
       addText(set, file, text);
     }
   }
   return set;
+}
+
+const ARCHIVE_FILE = /\.tgz$/i;
+
+/** The chart folders directly inside `dir`. */
+function siblingCharts(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && fs.existsSync(path.join(dir, e.name, 'Chart.yaml')))
+      .map((e) => path.join(dir, e.name));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * True when the archive holds exactly the files of `folder` (under a top folder of its name),
+ * byte for byte. Reads gzip'd ustar archives with regular files only, as Helm and `synth` write
+ * them; anything else answers false.
+ */
+export function archiveMatchesFolder(archive: string, folder: string): boolean {
+  let tar: Buffer;
+  try {
+    tar = gunzipSync(fs.readFileSync(archive));
+  } catch {
+    return false;
+  }
+  const prefix = `${path.basename(folder)}/`;
+  const inArchive = new Map<string, Buffer>();
+  for (let at = 0; at + 512 <= tar.length;) {
+    const header = tar.subarray(at, at + 512);
+    if (header.every((b) => b === 0)) break;
+    const field = (start: number, length: number) => header.subarray(start, start + length).toString('utf8').replace(/\0.*$/s, '');
+    const size = parseInt(field(124, 12).trim() || '0', 8);
+    const type = field(156, 1);
+    const name = [field(345, 155), field(0, 100)].filter(Boolean).join('/');
+    if (!Number.isSafeInteger(size) || (type !== '0' && type !== '') || !name.startsWith(prefix)) return false;
+    inArchive.set(name.slice(prefix.length), tar.subarray(at + 512, at + 512 + size));
+    at += 512 + Math.ceil(size / 512) * 512;
+  }
+  const inFolder = listFiles(folder);
+  return inFolder.length === inArchive.size && inFolder.every((rel) => inArchive.get(rel)?.equals(fs.readFileSync(path.join(folder, rel))) === true);
+}
+
+/** Every file under `dir`, relative, `/`-separated. */
+function listFiles(dir: string, prefix = ''): string[] {
+  return fs.readdirSync(path.join(dir, prefix), { withFileTypes: true }).flatMap((e) => {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    return e.isDirectory() ? listFiles(dir, rel) : [rel];
+  });
+}
+
+/** Where a file sits in a Helm chart, if it does: a template to render, or one of the chart's own files. */
+interface ChartPlace {
+  readonly root: string;
+  readonly role: 'template' | 'chart-file';
+  /** The chart's values.yaml as data (read once per chart); throws UnsupportedTemplate when it cannot be read. */
+  values(): unknown;
+}
+
+/** Finds the chart of a file by its folders (a folder with a `Chart.yaml`), remembering each folder's answer. */
+class ChartIndex {
+  private readonly roots = new Map<string, boolean>();
+  private readonly values = new Map<string, () => unknown>();
+
+  chartOf(file: string): ChartPlace | undefined {
+    const dir = path.dirname(file);
+    if (this.isChart(dir)) return this.place(dir, 'chart-file');
+    // A template: anywhere under <chart>/templates/, partials (`_*`) aside.
+    let child = dir;
+    for (let parent = path.dirname(child); parent !== child; child = parent, parent = path.dirname(parent)) {
+      if (path.basename(child) === 'templates' && this.isChart(parent)) {
+        return path.basename(file).startsWith('_') ? this.place(parent, 'chart-file') : this.place(parent, 'template');
+      }
+    }
+    return undefined;
+  }
+
+  private isChart(dir: string): boolean {
+    let known = this.roots.get(dir);
+    if (known === undefined) {
+      known = fs.statSync(path.join(dir, 'Chart.yaml'), { throwIfNoEntry: false })?.isFile() === true;
+      this.roots.set(dir, known);
+    }
+    return known;
+  }
+
+  private place(root: string, role: ChartPlace['role']): ChartPlace {
+    let values = this.values.get(root);
+    if (!values) {
+      let data: unknown;
+      let error: string | undefined;
+      try {
+        const file = path.join(root, 'values.yaml');
+        const doc = fs.existsSync(file) ? parseDocument(fs.readFileSync(file, 'utf8'), { logLevel: 'error', prettyErrors: false }) : undefined;
+        if (doc && doc.errors.length > 0) error = `its values.yaml is not valid YAML (${doc.errors[0].message.split('\n')[0]})`;
+        else data = doc?.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+      } catch (err) {
+        error = `its values.yaml cannot be read (${(err as Error).message})`;
+      }
+      values = () => {
+        if (error !== undefined) throw new UnsupportedTemplate(error);
+        return data;
+      };
+      this.values.set(root, values);
+    }
+    return { root, role, values };
+  }
 }
 
 function addText(set: ManifestSet, file: string, text: string): void {
@@ -122,7 +270,7 @@ function walk(dir: string, seen: Set<string>): string[] {
       }
     }
     if (isDir && !entry.name.startsWith('.') && !SKIPPED_DIRS.has(entry.name)) for (const f of walk(full, seen)) files.push(f);
-    else if (isFile && YAML_FILE.test(entry.name)) files.push(full);
+    else if (isFile && (YAML_FILE.test(entry.name) || ARCHIVE_FILE.test(entry.name))) files.push(full);
   }
   return files;
 }
@@ -130,7 +278,8 @@ function walk(dir: string, seen: Set<string>): string[] {
 /** Parses the text of one file into objects (a `List` gives its items) and skipped documents. */
 export function parseManifests(file: string, text: string): { objects: ManifestObject[]; skipped: SkippedDocument[] } {
   const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  // logLevel `error`: the parser would print warnings (a collection as a key, say) on the process's stderr.
+  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
   const docs = Array.isArray(parsed) ? parsed : [];
   const objects: ManifestObject[] = [];
   const skipped: SkippedDocument[] = [];

@@ -72,14 +72,16 @@ function toText(result: AuditResult, options: ReportOptions): string {
   const lines: string[] = [];
   const scope = result.scope;
   const tenants = [...scope.tenantNamespaces];
-  lines.push(`tenancy audit: ${plural(result.files.length, 'file')}, ${plural(result.objectCount, 'object')}${result.skipped.length > 0 ? `, ${plural(result.skipped.length, 'document')} skipped` : ''}`);
+  lines.push(`tenancy audit: ${plural(result.files.length, 'file')}, ${plural(result.objectCount, 'object')}${result.skipped.length > 0 ? `, ${plural(result.skipped.length, 'document')} skipped` : ''}${result.notAudited.length > 0 ? `, ${plural(result.notAudited.length, 'file')} NOT AUDITED` : ''}`);
+  if (result.charts.length > 0) lines.push(`Helm charts rendered with their values.yaml, then audited: ${result.charts.join(', ')}`);
+  if (result.packaged.length > 0) lines.push(`Chart archives left out, each the same chart as the folder beside it: ${result.packaged.map((f) => path.basename(f)).join(', ')}`);
   lines.push(`Tenants (${tenants.length}; ${scope.how}): ${tenants.length > 0 ? tenants.join(', ') : 'none'}`);
   lines.push(`Platform namespaces (running Traefik): ${scope.platformNamespaces.size > 0 ? [...scope.platformNamespaces].join(', ') : 'none found'}`);
   lines.push(`Secrets policy: ${result.secrets === 'manage' ? 'manage — tenants may write Secrets, not delete them (--secrets read-only reports every write)' : 'read-only — tenants may only read Secrets'}`);
   lines.push('');
   const fails = failing(result, options.failOn).length;
   if (result.findings.length === 0) {
-    lines.push('No findings.');
+    lines.push(result.notAudited.length > 0 ? `No findings in what was audited; ${plural(result.notAudited.length, 'file')} could not be audited (listed below).` : 'No findings.');
   } else {
     lines.push(`${plural(result.findings.length, 'finding')}: ${countsPhrase(result.findings)}. ${fails} at or above --fail-on ${options.failOn}.`);
     for (const [name, list] of groups(result.findings)) {
@@ -95,6 +97,10 @@ function toText(result: AuditResult, options: ReportOptions): string {
         );
       }
     }
+  }
+  if (result.notAudited.length > 0) {
+    lines.push('', `Not audited: ${plural(result.notAudited.length, 'file')} whose manifests were not read:`);
+    for (const n of result.notAudited) lines.push(`  ${n.file}: ${n.reason}`);
   }
   if (result.skipped.length > 0) {
     const one = result.skipped.length === 1;
@@ -114,6 +120,7 @@ function toJson(result: AuditResult, options: ReportOptions): unknown {
       files: result.files.length,
       objects: result.objectCount,
       skipped: result.skipped.length,
+      notAudited: result.notAudited.length,
       findings: result.findings.length,
       bySeverity: counts(result.findings),
       failOn: options.failOn,
@@ -137,6 +144,9 @@ function toJson(result: AuditResult, options: ReportOptions): unknown {
       fix: f.fix,
     })),
     skipped: result.skipped,
+    notAudited: result.notAudited,
+    charts: result.charts,
+    packaged: result.packaged,
     notes: result.notes,
   };
 }
@@ -194,6 +204,16 @@ function toSarif(result: AuditResult, options: ReportOptions): unknown {
         }],
         properties: { severity: f.severity, tenant: f.tenant ?? null, fix: f.fix },
       })),
+      // Files the audit could not read: a run that skipped part of its input says so.
+      invocations: [{
+        executionSuccessful: true,
+        toolExecutionNotifications: result.notAudited.map((n) => ({
+          level: 'warning',
+          descriptor: { id: 'not-audited' },
+          message: { text: `Not audited: ${n.reason}` },
+          locations: [{ physicalLocation: { artifactLocation: artifactLocation(n.file, cwd) } }],
+        })),
+      }],
       // Columns count UTF-16 code units, as JavaScript strings (and the YAML parser) do.
       columnKind: 'utf16CodeUnits',
     }],

@@ -1,12 +1,11 @@
 import * as fs from 'fs';
-import { parseArgs } from 'util';
 import { auditManifests, failing } from '../audit/audit';
 import { ManifestPathError, readManifests } from '../audit/read-manifests';
 import { formatReport, REPORT_FORMATS, ReportFormat } from '../audit/report';
 import { TenantSource } from '../audit/tenants';
 import { SecretsPolicy } from '../threats/detect/engine';
 import { Severity, SEVERITIES } from '../threats/threat';
-import { UsageError } from './usage';
+import { InputError, parseFlags, UsageError } from './usage';
 
 export interface AuditCliOptions {
   readonly paths: readonly string[];
@@ -20,7 +19,7 @@ const SECRETS_POLICIES: readonly SecretsPolicy[] = ['read-only', 'manage'];
 
 /** Flags → options; one line per option (flag ?? default). */
 export function parseAuditArgs(argv: string[]): AuditCliOptions {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseFlags('audit', {
     args: argv,
     options: {
       'tenants-from': { type: 'string' },
@@ -68,7 +67,7 @@ export function runAudit(options: AuditCliOptions, print: (text: string) => void
   try {
     set = readManifests(options.paths, stdin);
   } catch (err) {
-    if (err instanceof ManifestPathError) throw new UsageError(err.message);
+    if (err instanceof ManifestPathError) throw new InputError(err.message);
     throw err;
   }
   const result = auditManifests(set, { tenants: options.tenants, secrets: options.secrets });

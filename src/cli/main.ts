@@ -1,21 +1,40 @@
 #!/usr/bin/env node
 /**
  * The `tenancy` command. Thin on purpose: it parses flags, runs the pipeline and prints
- * errors. Exit status: 0 done, 1 refused spec, stale output or audit findings, 2 usage error.
+ * errors. Exit status: 0 done, 1 refused spec, stale output or audit findings, 2 usage error
+ * (a flag, an argument, or an input file named on the command line that does not exist).
  */
+import * as fs from 'fs';
 import { SelfCheckError } from '../output/self-check';
 import { OutputError } from '../output/write';
-import { formatProblem, SpecError } from '../spec/errors';
+import { closest, formatProblem, SpecError } from '../spec/errors';
 import { parseAuditArgs, runAudit } from './audit';
 import { parseOnboardArgs, runOnboard } from './onboard';
 import { runSchema } from './schema';
 import { parseSynthArgs, runSynth } from './synth';
-import { USAGE, UsageError } from './usage';
+import { HELP_HINT, InputError, USAGE, UsageError } from './usage';
 import { runValidate } from './validate';
 
-export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): number {
-  const out = (text: string) => process.stdout.write(text);
-  const err = (text: string) => process.stderr.write(text);
+/** Where a run reads and writes: the process's streams, or a test's buffers. */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** All of standard input (read by `audit -`). */
+  readonly stdin: () => string;
+}
+
+export const PROCESS_IO: CliIo = {
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+  stdin: () => fs.readFileSync(0, 'utf8'),
+};
+
+const COMMANDS = ['synth', 'validate', 'audit', 'onboard', 'schema'];
+
+/** Runs one command; answers with its exit status. Errors a user can fix are printed, never thrown. */
+export function main(argv: string[], env: NodeJS.ProcessEnv = process.env, io: CliIo = PROCESS_IO): number {
+  const out = io.stdout;
+  const err = io.stderr;
   try {
     const [command = 'synth', ...rest] = argv;
     if (command === '-h' || command === '--help' || rest.includes('--help') || rest.includes('-h')) {
@@ -28,18 +47,20 @@ export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): numb
       case 'validate':
         return runValidate(rest, out);
       case 'audit':
-        return runAudit(parseAuditArgs(rest), out);
+        return runAudit(parseAuditArgs(rest), out, io.stdin);
       case 'onboard':
         return runOnboard(parseOnboardArgs(rest, env), out);
       case 'schema':
         return runSchema(rest, out);
-      default:
+      default: {
         if (command.startsWith('-')) return runSynth(parseSynthArgs(argv, env), out);
-        throw new UsageError(`unknown command \`${command}\` — use \`synth\`, \`validate\`, \`audit\`, \`onboard\` or \`schema\``);
+        const guess = closest(command, COMMANDS);
+        throw new UsageError(`unknown command \`${command}\` — ${guess ? `did you mean \`${guess}\`?` : `use ${COMMANDS.map((c) => `\`${c}\``).join(', ')}`}`);
+      }
     }
   } catch (e) {
     if (e instanceof SpecError) {
-      err(`${formatProblems(e)}\n${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} found; nothing was written.\n`);
+      err(`${formatProblems(e)}\n${e.count} problem${e.count === 1 ? '' : 's'} found; nothing was written.\n`);
       return 1;
     }
     if (e instanceof SelfCheckError) {
@@ -50,23 +71,42 @@ export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): numb
       err(`error: ${e.message}\nNothing was written.\n`);
       return 1;
     }
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      err(`error: ${(e as Error).message}\n\n${USAGE}`);
+    if (e instanceof InputError) {
+      err(`error: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof UsageError) {
+      err(`error: ${e.message}\n${HELP_HINT}\n`);
       return 2;
     }
     throw e;
   }
 }
 
-/** Most problems printed; a file of thousands of mistakes prints the first ones and a count. */
-export const MAX_PRINTED_PROBLEMS = 100;
-
 function formatProblems(e: SpecError): string {
-  const shown = e.problems.slice(0, MAX_PRINTED_PROBLEMS).map(formatProblem);
-  const rest = e.problems.length - shown.length;
+  const shown = e.problems.map(formatProblem);
+  const rest = e.count - shown.length;
   return rest > 0 ? [...shown, `… and ${rest} more`].join('\n') : shown.join('\n');
 }
 
+/**
+ * `main` as the process runs it. A reader that goes away early (`tenancy synth --stdout | head`)
+ * closes the pipe: the rest of the output is dropped and the run ends with the status it would
+ * have had, quietly, instead of dying on `write EPIPE` with a stack trace.
+ */
+export function run(argv: string[]): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') {
+        stream.destroy();
+        return;
+      }
+      throw error;
+    });
+  }
+  process.exitCode = main(argv);
+}
+
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
+  run(process.argv.slice(2));
 }

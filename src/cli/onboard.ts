@@ -4,19 +4,19 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseArgs } from 'util';
 import { resolveTenancy } from '../model/tenancy-model';
-import { tenantNames } from '../model/names';
+import { tenantChartName, tenantNames, tenantOutputFile } from '../model/names';
+import { archiveName } from '../output/helm';
 import { renderGroups } from '../output/render';
-import { tenantOutputFile } from '../model/names';
 import { assertIsolated } from '../output/self-check';
-import { DEFAULT_TEMPLATES_DIR, renderNextSteps, renderTenantFile } from '../output/tenant-file';
-import { OutputError } from '../output/write';
+import { DEFAULT_TEMPLATES_DIR, renderNextSteps, renderTenantFile, SynthStep } from '../output/tenant-file';
+import { OUTPUT_MARKER, OutputError } from '../output/write';
 import { TENANT_SCHEMA_FILE } from '../spec/json-schema';
 import { loadSourceFile } from '../spec/load';
 import { readSpec, tenantFilePath } from '../spec/read-spec';
-import { DEFAULT_CONFIG } from './synth';
-import { UsageError } from './usage';
+import { findOutputFolders, OutputOrigin, readOrigin, sameFile } from './output-folder';
+import { configFlag, packageVersion, synthCommand } from './synth';
+import { InputError, parseFlags, UsageError } from './usage';
 
 /** The package root, where the JSON Schemas live (beside src/ and lib/). */
 const PACKAGE_ROOT = path.resolve(__dirname, '../..');
@@ -30,13 +30,15 @@ export interface OnboardOptions {
   readonly environment?: string;
   readonly config: string;
   readonly templates: string;
-  /** Output folder of `synth`, named in the next steps. */
-  readonly out: string;
+  /** `--out`: the spec's output folder, named in the next steps; found through the output folders' markers when absent. */
+  readonly out?: string;
+  /** The folder `synth` writes to without `--out` (`$CDK8S_OUTDIR`, else `dist`). */
+  readonly defaultOut: string;
 }
 
 /** Flags → options; one line per option (flag ?? environment ?? default). */
 export function parseOnboardArgs(argv: string[], env: NodeJS.ProcessEnv): OnboardOptions {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseFlags('onboard', {
     args: argv,
     options: {
       name: { type: 'string' },
@@ -47,6 +49,7 @@ export function parseOnboardArgs(argv: string[], env: NodeJS.ProcessEnv): Onboar
       environment: { type: 'string' },
       config: { type: 'string' },
       templates: { type: 'string' },
+      out: { type: 'string' },
     },
     strict: true,
     allowPositionals: true,
@@ -57,7 +60,7 @@ export function parseOnboardArgs(argv: string[], env: NodeJS.ProcessEnv): Onboar
   if (!values['owner-group']?.length && !values['owner-user']?.length) {
     throw new UsageError('no owner — name who administers the tenant with --owner-group GROUP or --owner-user USER (both may repeat)');
   }
-  for (const flag of ['team', 'environment', 'config', 'templates'] as const) {
+  for (const flag of ['team', 'environment', 'config', 'templates', 'out'] as const) {
     if (values[flag] === '') throw new UsageError(`--${flag} is empty — give it a value, or drop it`);
   }
   return {
@@ -67,15 +70,17 @@ export function parseOnboardArgs(argv: string[], env: NodeJS.ProcessEnv): Onboar
     ownerUsers: values['owner-user'] ?? [],
     team: values.team,
     environment: values.environment,
-    config: values.config ?? DEFAULT_CONFIG,
-    templates: values.templates ?? DEFAULT_TEMPLATES_DIR,
-    out: env.CDK8S_OUTDIR ?? 'dist',
+    config: configFlag(values.config),
+    templates: values.templates === undefined ? DEFAULT_TEMPLATES_DIR : templatesFlag(values.templates),
+    out: values.out,
+    defaultOut: env.CDK8S_OUTDIR ?? 'dist',
   };
 }
 
 /** Writes the new tenant's file and prints the next steps; answers with the exit status. */
 export function runOnboard(options: OnboardOptions, print: (text: string) => void): number {
   const config = loadSourceFile(options.config);
+  const render = renderTargets(options);
   const target = tenantFilePath(options.config, options.name, config);
   // A name with a path in it is refused by validation below, before anything is written.
   if (!/[/\\]/.test(options.name) && fs.existsSync(target)) {
@@ -89,7 +94,7 @@ export function runOnboard(options: OnboardOptions, print: (text: string) => voi
     domains: options.domains,
     owners: { groups: options.ownerGroups, users: options.ownerUsers },
     schema: toPosix(path.relative(path.dirname(path.resolve(target)), path.join(PACKAGE_ROOT, TENANT_SCHEMA_FILE))),
-    config: options.config,
+    config: toPosix(displayPath(options.config)),
   }, options.templates);
 
   // The same checks as synth, with the new file read as if it were already written.
@@ -105,8 +110,8 @@ export function runOnboard(options: OnboardOptions, print: (text: string) => voi
     name: tenant.name,
     tenantFile: target,
     config: options.config,
-    synthCommand: `npm run synth -- --config ${options.config}${options.out === 'dist' ? '' : ` --out ${options.out}`}`,
-    outputs: [path.join(options.out, tenantOutputFile(tenant.name))],
+    renders: render.targets.map((t) => synthStep(options.config, t, tenant.name)),
+    noRender: render.why === undefined ? null : wrap(render.why, 90, '\n     '),
     platformNamespace: model.platform.namespace,
     service: tenantNames(tenant.name).traefik,
     loadBalancer: (traefikService?.spec as { type?: string } | undefined)?.type === 'LoadBalancer',
@@ -132,6 +137,74 @@ function writeNewFile(file: string, text: string): void {
   } finally {
     fs.rmSync(temp, { force: true });
   }
+}
+
+/** `--templates`: a folder that exists (exit 2 otherwise, as for every input named on the command line). */
+function templatesFlag(dir: string): string {
+  if (!fs.existsSync(dir)) throw new InputError(`\`${dir}\` does not exist — check the path given to --templates`);
+  if (!fs.statSync(dir).isDirectory()) throw new InputError(`\`${dir}\` is not a folder — --templates names the folder that holds the templates`);
+  return dir;
+}
+
+/** Where `synth` should render the new tenant: the spec's output folders, or why they are not known. */
+function renderTargets(options: OnboardOptions): { targets: Array<Pick<OutputOrigin, 'dir' | 'format' | 'chartVersion' | 'package'>>; why?: string } {
+  if (options.out !== undefined) {
+    const origin = readOrigin(options.out);
+    if (origin && !sameFile(origin.config, options.config)) {
+      throw new UsageError(`\`${options.out}\` holds the output of \`${displayPath(origin.config)}\`, not of \`${options.config}\` — rendering this spec there would replace it; give --out the folder this spec renders to`);
+    }
+    return { targets: [origin ?? { dir: options.out, format: 'yaml' }] };
+  }
+  const found = findOutputFolders(options.config, [options.defaultOut], ['.', path.dirname(options.config)]);
+  if (found.length > 0) return { targets: found };
+  // Never rendered (as far as the markers say): synth's default folder is right if it holds nothing yet.
+  const fallback = options.defaultOut;
+  if (!fs.existsSync(fallback) || (fs.statSync(fallback).isDirectory() && fs.readdirSync(fallback).length === 0)) {
+    return { targets: [{ dir: fallback, format: 'yaml' }] };
+  }
+  const origin = readOrigin(fallback);
+  const holds = origin
+    ? `holds the output of \`${displayPath(origin.config)}\``
+    : !fs.statSync(fallback).isDirectory()
+      ? 'is a file'
+      : fs.existsSync(path.join(fallback, OUTPUT_MARKER))
+        ? 'holds output that does not say which spec it came from (written before markers named their spec)'
+        : 'holds files cdk8s-tenancy did not write';
+  return {
+    targets: [],
+    why: `onboard found no output folder of ${options.config} (a folder whose .cdk8s-tenancy file names it), and \`${fallback}\`, where synth writes without --out, ${holds}: render into this spec's own folder, \`npm run synth -- --config ${options.config} --out <folder>\`, or run onboard with --out <folder> to have the exact command printed.`,
+  };
+}
+
+/** The command that renders the spec into one of its output folders, and the files the new tenant adds there. */
+function synthStep(config: string, target: Pick<OutputOrigin, 'dir' | 'format' | 'chartVersion' | 'package'>, tenant: string): SynthStep {
+  const chartVersion = target.chartVersion ?? packageVersion();
+  const command = synthCommand({ config, out: target.dir, format: target.format, chartVersion, package: target.package ?? true });
+  const outputs = target.format === 'helm'
+    ? [`${path.join(target.dir, tenantChartName(tenant))}/`, ...(target.package === false ? [] : [path.join(target.dir, archiveName(tenantChartName(tenant), chartVersion))])]
+    : [path.join(target.dir, tenantOutputFile(tenant))];
+  return { command, outputs };
+}
+
+/** A path as printed: relative to the current folder when it is below it, as given otherwise. */
+function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), path.resolve(file));
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+}
+
+/** `text` in lines of at most `width` characters (longer words alone), joined by `separator`. */
+function wrap(text: string, width: number, separator: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  return [...lines, line].join(separator);
 }
 
 function toPosix(p: string): string {

@@ -1,16 +1,26 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseArgs } from 'util';
 import { OutputFormat, resolveTenancy } from '../model/tenancy-model';
 import { isStrictSemver, toHelmFiles } from '../output/helm';
 import { renderGroups } from '../output/render';
 import { assertIsolated } from '../output/self-check';
-import { writeOutput } from '../output/write';
+import { OutputError, writeOutput } from '../output/write';
 import { toYamlFiles } from '../output/yaml';
 import { readSpec } from '../spec/read-spec';
-import { UsageError } from './usage';
+import { originLines } from './output-folder';
+import { parseFlags, requireInputFile, UsageError } from './usage';
 
 export const DEFAULT_CONFIG = 'examples/tenancy.yaml';
+
+/**
+ * The spec of `--config` (or the default), refused with exit status 2 when it does not exist:
+ * the rule of every command for an input file named on the command line.
+ */
+export function configFlag(value: string | undefined): string {
+  const config = value ?? DEFAULT_CONFIG;
+  requireInputFile(config, value === undefined ? `--config (without it, \`${DEFAULT_CONFIG}\` is read from the current folder)` : 'the path given to --config');
+  return config;
+}
 
 export interface SynthOptions {
   readonly config: string;
@@ -27,7 +37,7 @@ export interface SynthOptions {
 
 /** Flags → options; one line per option (flag ?? environment ?? default). */
 export function parseSynthArgs(argv: string[], env: NodeJS.ProcessEnv): SynthOptions {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseFlags('synth', {
     args: argv,
     options: {
       config: { type: 'string' },
@@ -56,7 +66,7 @@ export function parseSynthArgs(argv: string[], env: NodeJS.ProcessEnv): SynthOpt
     throw new UsageError(`--chart-version \`${chartVersion}\` is not a SemVer 2 version (MAJOR.MINOR.PATCH, e.g. \`1.4.0\` or \`1.4.0-rc.1\`) — Helm refuses the chart otherwise`);
   }
   return {
-    config: values.config ?? DEFAULT_CONFIG,
+    config: configFlag(values.config),
     out: nonEmpty(values.out, '--out') ?? env.CDK8S_OUTDIR ?? 'dist',
     check: values.check ?? false,
     stdout: values.stdout ?? false,
@@ -74,12 +84,23 @@ export function packageVersion(): string {
   return cachedVersion;
 }
 
-/** The command that writes the same output again. */
-function synthCommand(options: SynthOptions): string {
-  const helm = options.format === 'helm'
-    ? ` --format helm${options.chartVersion === packageVersion() ? '' : ` --chart-version ${options.chartVersion}`}${options.package ? '' : ' --no-package'}`
-    : '';
-  return `npm run synth -- --config ${options.config} --out ${options.out}${helm}`;
+/** The flags after `--out` that shape the output: the format and, for charts, their version and packaging. */
+function formatFlags(options: Pick<SynthOptions, 'format' | 'chartVersion' | 'package'>): string {
+  if (options.format !== 'helm') return '';
+  return ` --format helm${options.chartVersion === undefined || options.chartVersion === packageVersion() ? '' : ` --chart-version ${options.chartVersion}`}${options.package ? '' : ' --no-package'}`;
+}
+
+/** The command that writes the same output again, run from the current folder. */
+export function synthCommand(options: Pick<SynthOptions, 'config' | 'out' | 'format' | 'chartVersion' | 'package'>): string {
+  return `npm run synth -- --config ${options.config} --out ${options.out}${formatFlags(options)}`;
+}
+
+/**
+ * The same command as the charts state it: no path, since a chart is the same whatever the
+ * folder it was written to or the spelling of the paths (the output folder's marker names the spec).
+ */
+function chartRegenerateCommand(options: SynthOptions): string {
+  return `npm run synth -- --config <spec> --out <output folder>${formatFlags(options)}`;
 }
 
 /** Renders the spec; answers with the exit status. */
@@ -94,7 +115,7 @@ export function runSynth(options: SynthOptions, print: (text: string) => void): 
     ? toHelmFiles(groups, model, {
       chartVersion: options.chartVersion ?? packageVersion(),
       generatorVersion: packageVersion(),
-      regenerate: synthCommand(options),
+      regenerate: chartRegenerateCommand(options),
       package: options.package,
     })
     : toYamlFiles(groups);
@@ -111,7 +132,8 @@ export function runSynth(options: SynthOptions, print: (text: string) => void): 
     print(`${options.out} is stale; run \`${synthCommand(options)}\`:\n${stale.map((f) => `  ${f}\n`).join('')}`);
     return 1;
   }
-  writeOutput(options.out, files);
+  assertParentWritable(options.out);
+  writeOutput(options.out, files, originLines(options.config, options.out, options));
   const tenants = groups.length - 1; // every group but the platform's
   if (options.format === 'helm') {
     print(`Wrote ${groups.length} charts (${files.size} files) to ${options.out}/ (${tenants} tenants).\n`);
@@ -158,4 +180,37 @@ function listFiles(dir: string, prefix = ''): string[] {
 function nonEmpty(value: string | undefined, flag: string): string | undefined {
   if (value !== undefined && value.trim() === '') throw new UsageError(`${flag} is empty — give a folder, e.g. ${flag} dist`);
   return value;
+}
+
+/**
+ * The new output is staged beside the output folder and swapped in, and the old one removed, so
+ * the folder that holds it must be writable (or, when missing, the nearest folder above it that
+ * exists), and so must the output folder itself when it exists. Names the folder at fault: a
+ * refusal that named the output folder sent people to fix the wrong one.
+ */
+function assertParentWritable(out: string): void {
+  const shown = (dir: string) => (path.isAbsolute(out) ? dir : path.relative(process.cwd(), dir) || '.');
+  const writable = (dir: string) => {
+    try {
+      fs.accessSync(dir, fs.constants.W_OK | fs.constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const isFolder = (dir: string) => fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory() === true;
+  const target = path.resolve(out);
+  const holder = path.dirname(target);
+  let existing = holder;
+  while (!fs.existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+  if (!isFolder(existing)) return; // a file in the way: writeOutput says so
+  if (!writable(existing)) {
+    const why = existing === holder
+      ? `the new output is staged in it before it replaces \`${out}\``
+      : `synth would create \`${shown(holder)}\` in it to stage the new output`;
+    throw new OutputError(`cannot write \`${out}\`: \`${shown(existing)}\` is not writable, and ${why} — make \`${shown(existing)}\` writable, or choose an --out in a folder you can write; the previous output is unchanged`);
+  }
+  if (isFolder(target) && !writable(target)) {
+    throw new OutputError(`cannot write \`${out}\`: the folder is not writable, and the files of the previous output are removed from it once the new output is in place — make \`${out}\` writable; the previous output is unchanged`);
+  }
 }

@@ -1,13 +1,12 @@
-import { parseArgs } from 'util';
 import { readSpec } from '../spec/read-spec';
-import { DEFAULT_CONFIG } from './synth';
-import { UsageError } from './usage';
+import { configFlag } from './synth';
+import { parseFlags, UsageError } from './usage';
 
 /** `tenancy validate [--config FILE]`: checks the spec, writes nothing. */
 export function runValidate(argv: string[], print: (text: string) => void): number {
-  const { values, positionals } = parseArgs({ args: argv, options: { config: { type: 'string' } }, strict: true, allowPositionals: true });
+  const { values, positionals } = parseFlags('validate', { args: argv, options: { config: { type: 'string' } }, strict: true, allowPositionals: true });
   if (positionals.length > 0) throw new UsageError(`unexpected argument \`${positionals[0]}\` — pass the spec with --config FILE`);
-  const config = values.config ?? DEFAULT_CONFIG;
+  const config = configFlag(values.config);
   const { spec, files } = readSpec(config);
   print(`${config}: valid (${spec.tenants?.length ?? 0} tenants, ${files.length} files read).\n`);
   return 0;

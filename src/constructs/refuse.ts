@@ -59,7 +59,7 @@ export class PropChecks {
       const sub = formatPath(problem.path);
       this.problems.push({
         prop: sub === '(root)' ? prop : `${prop}${sub.startsWith('[') ? '' : '.'}${sub}`,
-        message: problem.message,
+        message: problem.message(),
         ...(problem.threat ? { threat: problem.threat } : {}),
       });
     }

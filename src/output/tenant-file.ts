@@ -37,8 +37,16 @@ export interface NewTenant {
 export interface TenantFileContext extends NewTenant {
   /** Path of the tenant-file JSON Schema, relative to the new file (for the `$schema` comment). */
   readonly schema: string;
-  /** The spec, as given to `--config`. */
+  /** The spec: its path from the current folder when it is below it, else as given to `--config` (never absolute by accident). */
   readonly config: string;
+}
+
+/** One `synth` run the next steps ask for: into one of the spec's output folders. */
+export interface SynthStep {
+  /** The exact command, output folder included. */
+  readonly command: string;
+  /** Files it adds for the tenant, e.g. `dist/tenants/payments.yaml`. */
+  readonly outputs: readonly string[];
 }
 
 /** The fields of the next-steps template. */
@@ -46,9 +54,10 @@ export interface NextStepsContext {
   readonly name: string;
   readonly tenantFile: string;
   readonly config: string;
-  readonly synthCommand: string;
-  /** Files `synth` will write for the tenant, e.g. `dist/tenants/payments.yaml`. */
-  readonly outputs: readonly string[];
+  /** One per output folder of the spec (usually one); empty when onboard cannot tell the folder. */
+  readonly renders: readonly SynthStep[];
+  /** Why `renders` is empty, and what to run instead; null otherwise. */
+  readonly noRender: string | null;
   readonly platformNamespace: string;
   /** The tenant's Traefik Service, which the domains must point at. */
   readonly service: string;

@@ -38,11 +38,12 @@ export function assertOwnedOrEmpty(dir: string): void {
 /**
  * Replaces the content of `dir` with `files` (relative path → text, or bytes for an archive),
  * atomically as seen by anyone reading `dir`: either the old content or the new, never a mix.
+ * `origin`: lines added to the marker, saying where the content came from (see cli/output-folder.ts).
  */
-export function writeOutput(dir: string, files: ReadonlyMap<string, string | Buffer>): void {
+export function writeOutput(dir: string, files: ReadonlyMap<string, string | Buffer>, origin: readonly string[] = []): void {
   assertOwnedOrEmpty(dir);
   try {
-    writeStaged(dir, files);
+    writeStaged(dir, files, origin);
   } catch (err) {
     if (err instanceof OutputError || typeof (err as NodeJS.ErrnoException).code !== 'string') throw err;
     const e = err as NodeJS.ErrnoException;
@@ -50,7 +51,7 @@ export function writeOutput(dir: string, files: ReadonlyMap<string, string | Buf
   }
 }
 
-function writeStaged(dir: string, files: ReadonlyMap<string, string | Buffer>): void {
+function writeStaged(dir: string, files: ReadonlyMap<string, string | Buffer>, origin: readonly string[]): void {
   const parent = path.dirname(path.resolve(dir));
   fs.mkdirSync(parent, { recursive: true });
   recoverInterruptedSwap(dir);
@@ -68,7 +69,7 @@ function writeStaged(dir: string, files: ReadonlyMap<string, string | Buffer>): 
       makeFolder(path.dirname(target), made);
       fs.writeFileSync(target, content);
     }
-    fs.writeFileSync(path.join(staging, OUTPUT_MARKER), MARKER_TEXT);
+    fs.writeFileSync(path.join(staging, OUTPUT_MARKER), MARKER_TEXT + origin.map((line) => `${line}\n`).join(''));
     swapIn(staging, dir);
   } catch (err) {
     fs.rmSync(staging, { recursive: true, force: true });

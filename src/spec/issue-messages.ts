@@ -3,6 +3,7 @@
  * judge their props with the spec's own field schemas, and so say the same words).
  */
 import { z } from 'zod';
+import { closest } from './errors';
 
 /** Prefix a message with the fields the object knows, for `unrecognized_keys` (decoded in `toProblems`). */
 export const KNOWN_KEYS = 'known-keys:';
@@ -43,10 +44,10 @@ function describeValue(value: unknown): string {
 }
 
 
-/** One problem of a zod issue: where, what, and the catalogue threat when the issue names one. */
+/** One problem of a zod issue: where, what (worked out when asked), and the catalogue threat when the issue names one. */
 export interface IssueProblem {
   readonly path: readonly PropertyKey[];
-  readonly message: string;
+  readonly message: () => string;
   /** The problem is about the key itself (an unknown field), not its value. */
   readonly atKey: boolean;
   readonly threat?: string;
@@ -56,40 +57,14 @@ export interface IssueProblem {
 export function issueProblems(issue: z.core.$ZodIssue): IssueProblem[] {
   if (issue.code === 'unrecognized_keys' && issue.message.startsWith(KNOWN_KEYS)) {
     const known = JSON.parse(issue.message.slice(KNOWN_KEYS.length)) as string[];
-    return issue.keys.map((key) => ({ path: [...issue.path, key], message: unknownFieldMessage(key, known), atKey: true }));
+    return issue.keys.map((key) => ({ path: [...issue.path, key], message: () => unknownFieldMessage(key, known), atKey: true }));
   }
   const threat = issue.code === 'custom' ? (issue.params as { threat?: string } | undefined)?.threat : undefined;
-  return [{ path: issue.path, message: issue.message, atKey: false, ...(threat ? { threat } : {}) }];
+  return [{ path: issue.path, message: () => issue.message, atKey: false, ...(threat ? { threat } : {}) }];
 }
 
 function unknownFieldMessage(key: string, known: readonly string[]): string {
   const guess = closest(key, known);
   const hint = guess ? `did you mean \`${guess}\`?` : `known fields here: ${known.map((k) => `\`${k}\``).join(', ')}`;
   return `unknown field \`${key}\` — a misspelt field would be ignored, so it is refused; ${hint}`;
-}
-
-/** The known key nearest to `key` by edit distance, when it is close enough to be a typo. */
-export function closest(key: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of known) {
-    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length];
 }

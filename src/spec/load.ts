@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Pair, parseDocument, visit, YAMLMap } from 'yaml';
-import { SpecError, SpecProblem } from './errors';
+import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Pair, parseDocument, YAMLMap } from 'yaml';
+import { formatPath, SpecError, SpecProblem } from './errors';
 
 /** Spec files larger than this are refused before parsing. */
 export const MAX_SPEC_FILE_BYTES = 1024 * 1024;
@@ -60,14 +60,14 @@ export function parseSource(file: string, text: string): SourceFile {
   // logLevel `error`: a collection used as a key would otherwise print a warning on stderr (the key
   // is refused all the same, as an unknown field).
   const document = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true, logLevel: 'error' });
-  const problems: SpecProblem[] = [];
-  const errors = [
-    ...document.errors.map((e) => ({ offset: e.pos[0], code: e.code as string, message: e.message })),
-    ...duplicateKeys(document).map((offset) => ({ offset, code: 'DUPLICATE_KEY', message: 'Map keys must be unique' })),
-  ];
-  for (const error of errors) {
-    const pos = lineCounter.linePos(error.offset);
-    problems.push({ file, line: pos.line, col: pos.col, path: '(root)', message: yamlErrorMessage(error.code, error.message) });
+  const problems: SpecProblem[] = syntaxProblems(file, document, lineCounter);
+  for (const duplicate of duplicateKeys(document)) {
+    const pos = lineCounter.linePos(duplicate.offset);
+    const where = duplicate.path.length === 1 ? 'at the top level' : `in \`${formatPath(duplicate.path.slice(0, -1))}\``;
+    problems.push({
+      file, line: pos.line, col: pos.col, path: formatPath(duplicate.path),
+      message: `\`${String(duplicate.path[duplicate.path.length - 1])}\` is set twice ${where} (first on line ${lineCounter.linePos(duplicate.firstOffset).line}) — keep one of the two entries`,
+    });
   }
   if (problems.length > 0) throw new SpecError(problems);
 
@@ -91,29 +91,79 @@ export function parseSource(file: string, text: string): SourceFile {
 }
 
 /**
- * Where a key repeats an earlier key of the same mapping, in linear time. Keys are equal as the
- * parser's `uniqueKeys` check has them: scalars with the same value (`===`); collections and
- * aliases only when they are the same node, which two keys never are.
+ * The parser's errors as problems. A tab in an indentation confuses the parser for the rest of the
+ * block, so past the first such line only the tabs are reported: one problem per line, not the
+ * dozen errors that follow from each.
  */
-function duplicateKeys(document: Document): number[] {
-  const offsets: number[] = [];
-  visit(document, {
-    Map(_, map) {
-      const seen = new Set<unknown>();
-      for (const pair of map.items) {
+function syntaxProblems(file: string, document: Document, lineCounter: LineCounter): SpecProblem[] {
+  const at = (offset: number) => lineCounter.linePos(offset);
+  const tabs = document.errors.filter((e) => e.code === 'TAB_AS_INDENT');
+  const firstTabLine = tabs.length > 0 ? at(tabs[0].pos[0]).line : Infinity;
+  const problems: SpecProblem[] = [];
+  const tabLines = new Set<number>();
+  for (const error of document.errors) {
+    const pos = at(error.pos[0]);
+    if (error.code === 'TAB_AS_INDENT') {
+      if (tabLines.has(pos.line)) continue;
+      tabLines.add(pos.line);
+      problems.push({ file, line: pos.line, col: pos.col, path: '(root)', message: 'this line is indented with a tab, and YAML indents with spaces only — replace the tab with spaces' });
+    } else if (pos.line < firstTabLine) {
+      problems.push({ file, line: pos.line, col: pos.col, path: '(root)', message: yamlErrorMessage(error.code, error.message) });
+    }
+  }
+  return problems;
+}
+
+interface DuplicateKey {
+  /** Where the repeated key is. */
+  readonly offset: number;
+  /** Where the first one is. */
+  readonly firstOffset: number;
+  /** Path of the key, e.g. `['tenants', 0, 'domains']`. */
+  readonly path: readonly PropertyKey[];
+}
+
+/**
+ * Keys that repeat an earlier key of the same mapping, in linear time and without recursion (a
+ * spec may nest thousands deep). Keys are equal as the parser's `uniqueKeys` check has them:
+ * scalars with the same value (`===`); collections and aliases only when they are the same
+ * node, which two keys never are.
+ */
+function duplicateKeys(document: Document): DuplicateKey[] {
+  // Paths are linked lists, materialized only for a duplicate: copying them at every level costs
+  // the square of the depth.
+  interface PathLink { readonly key: PropertyKey; readonly parent?: PathLink }
+  const materialize = (link: PathLink | undefined): PropertyKey[] => {
+    const keys: PropertyKey[] = [];
+    for (let l = link; l; l = l.parent) keys.push(l.key);
+    return keys.reverse();
+  };
+  const found: DuplicateKey[] = [];
+  const stack: Array<{ node: unknown; path?: PathLink }> = [{ node: document.contents }];
+  while (stack.length > 0) {
+    const { node, path: at } = stack.pop()!;
+    if (isMap(node)) {
+      const seen = new Map<unknown, number>();
+      for (const pair of node.items) {
         const key = pair.key;
-        if (!isScalar(key) || (typeof key.value === 'object' && key.value !== null) || Number.isNaN(key.value)) continue;
-        if (seen.has(key.value)) offsets.push(key.range?.[0] ?? 0);
-        else seen.add(key.value);
+        const usable = isScalar(key) && !(typeof key.value === 'object' && key.value !== null) && !Number.isNaN(key.value);
+        const keyPath: PathLink = { key: usable ? String(key.value) : '?', parent: at };
+        if (usable) {
+          const first = seen.get(key.value);
+          if (first !== undefined) found.push({ offset: key.range?.[0] ?? 0, firstOffset: first, path: materialize(keyPath) });
+          else seen.set(key.value, key.range?.[0] ?? 0);
+        }
+        stack.push({ node: pair.key, path: keyPath }, { node: pair.value, path: keyPath });
       }
-    },
-  });
-  return offsets;
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => stack.push({ node: item, path: { key: i, parent: at } }));
+    }
+  }
+  return found.sort((a, b) => a.offset - b.offset);
 }
 
 function yamlErrorMessage(code: string, message: string): string {
   const first = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-  if (code === 'DUPLICATE_KEY') return `${first} — keep one of the two entries`;
   if (code === 'MULTIPLE_DOCS') return 'the file holds more than one YAML document (`---`) — keep one document: a spec, or one tenant per file';
   return `invalid YAML: ${first} — fix the syntax at this position`;
 }

@@ -5,7 +5,7 @@
  */
 import * as path from 'path';
 import { z } from 'zod';
-import { formatPath, SpecError, SpecProblem } from './errors';
+import { FoundProblem, formatPath, SpecError, SpecProblem } from './errors';
 import { describeIssue, issueProblems } from './issue-messages';
 import { listYamlFiles, loadSourceFile, parseSource, positionOf, SourceFile, YamlFileList } from './load';
 import { SpecInput, specSchema } from './schema';
@@ -65,7 +65,7 @@ function validateSources(config: SourceFile, listTenantFiles: (dir: string) => Y
   const inline = Array.isArray(data.tenants) ? (data.tenants as unknown[]) : [];
   const listing = listTenantFiles(tenantsDirOf(data));
   // Problems of tenant files and of the folder are reported together with the schema's.
-  const problems: SpecProblem[] = [...tenantsDirProblems(config, listing, pending.length > 0)];
+  const problems: FoundProblem[] = [...tenantsDirProblems(config, listing, pending.length > 0)];
   const tenantFiles = loadTenantFiles(listing.files, pending, problems);
 
   const origins: TenantOrigin[] = [
@@ -81,7 +81,9 @@ function validateSources(config: SourceFile, listTenantFiles: (dir: string) => Y
     : { ...data, tenants: Array.isArray(data.tenants) || data.tenants === undefined ? [...inline, ...tenantFiles.map((f) => f.data)] : data.tenants };
 
   const result = specSchema.safeParse(combined, { error: describeIssue });
-  if (!result.success) problems.push(...result.error.issues.flatMap((issue) => toProblems(issue, config, origins)));
+  if (!result.success) {
+    for (const issue of result.error.issues) for (const problem of toProblems(issue, config, origins)) problems.push(problem);
+  }
   if (problems.length > 0 || !result.success) throw new SpecError(problems);
   return { spec: result.data, files: [config.file, ...tenantFiles.map((f) => f.file)] };
 }
@@ -102,7 +104,7 @@ function tenantsDirProblems(config: SourceFile, listing: YamlFileList, willCreat
 }
 
 /** Loads every tenant file (those on disk, then the pending ones); the broken ones add to `problems`. */
-function loadTenantFiles(files: readonly string[], pending: readonly PendingTenantFile[], problems: SpecProblem[]): SourceFile[] {
+function loadTenantFiles(files: readonly string[], pending: readonly PendingTenantFile[], problems: FoundProblem[]): SourceFile[] {
   const sources: SourceFile[] = [];
   const loaders = [...files.map((file) => () => loadSourceFile(file)), ...pending.map((p) => () => parseSource(p.file, p.text))];
   for (const load of loaders) {
@@ -110,18 +112,22 @@ function loadTenantFiles(files: readonly string[], pending: readonly PendingTena
       sources.push(load());
     } catch (err) {
       if (!(err instanceof SpecError)) throw err;
-      problems.push(...err.problems);
+      for (const problem of err.found) problems.push(problem);
     }
   }
   return sources;
 }
 
-function toProblems(issue: z.core.$ZodIssue, config: SourceFile, origins: readonly TenantOrigin[]): SpecProblem[] {
+/**
+ * The problems of one zod issue. Messages are worked out only for the problems reported (see
+ * `MAX_REPORTED_PROBLEMS`): a "did you mean" for each of 60,000 unknown keys took seconds.
+ */
+function toProblems(issue: z.core.$ZodIssue, config: SourceFile, origins: readonly TenantOrigin[]): FoundProblem[] {
   return issueProblems(issue).map((p) => ({ ...locate(p.path, p.message, config, origins, p.atKey), ...(p.threat ? { threat: p.threat } : {}) }));
 }
 
 /** Maps a path in the combined spec to the file, line and column it came from. */
-function locate(fieldPath: readonly PropertyKey[], message: string, config: SourceFile, origins: readonly TenantOrigin[], atKey: boolean): SpecProblem {
+function locate(fieldPath: readonly PropertyKey[], message: () => string, config: SourceFile, origins: readonly TenantOrigin[], atKey: boolean): FoundProblem {
   let source = config;
   let inFile = fieldPath;
   if (fieldPath[0] === 'tenants' && typeof fieldPath[1] === 'number' && origins[fieldPath[1]]) {
@@ -130,7 +136,7 @@ function locate(fieldPath: readonly PropertyKey[], message: string, config: Sour
     inFile = [...origin.base, ...fieldPath.slice(2)];
   }
   const pos = positionOf(source, inFile, atKey);
-  return { file: source.file, line: pos.line, col: pos.col, path: formatPath(inFile), message: nameTenantOrigins(message, origins) };
+  return { file: source.file, line: pos.line, col: pos.col, path: formatPath(inFile), message: () => nameTenantOrigins(message(), origins) };
 }
 
 /**

@@ -32,19 +32,30 @@ export function checkResourceOrder(lowPath: string, low: SourcedQuantity, highPa
   return compareQuantities(low.value, high.value) > 0 ? message(lowPath, shown(low), highPath, shown(high)) : undefined;
 }
 
+/** Helm's multipliers of the quantity suffixes, as a sprig `dict` (powers of ten, and of two for `Ki`…`Ei`). */
+const SUFFIX_SCALE = '(dict "" 1.0 "n" 0.000000001 "u" 0.000001 "m" 0.001 "k" 1000.0 "M" 1000000.0 "G" 1000000000.0 "T" 1000000000000.0 '
+  + '"P" 1000000000000000.0 "E" 1000000000000000000.0 "Ki" 1024.0 "Mi" 1048576.0 "Gi" 1073741824.0 "Ti" 1099511627776.0 "Pi" 1125899906842624.0 '
+  + '"Ei" 1152921504606846976.0)';
+
 /**
- * A Helm template guard with the same words: for `key` (`traefik.resources`), fails the install
- * when a request is above its limit. Helm has no quantity type, so the named template
- * `tenancy.quantity` (see the chart's `_quantity.tpl`) turns each into a number of base units;
- * floating point, with a margin of one part in a billion, so that `700m` and `0.7` compare equal.
+ * A Go template expression for the quantity at `value` (a `.Values` path) as a number of base units:
+ * its number times its suffix's multiplier. Helm has no quantity type; floating point is exact
+ * enough for a guard (the comparison below leaves a margin of one part in a billion, so that
+ * `700m` and `0.7` compare equal). An exponent form (`1e3`) has no multiplier and reads as 0:
+ * the guard lets it through, and the API server judges it.
  */
+function quantityExpression(value: string): string {
+  const number = `(regexFind "^([0-9]+([.][0-9]*)?|[.][0-9]+)" (toString ${value}))`;
+  return `(mulf (float64 ${number}) (get ${SUFFIX_SCALE} (trimPrefix ${number} (toString ${value}))))`;
+}
+
+/** A Helm template guard with the same words: for `key` (`traefik.resources`), fails the install when a request is above its limit. */
 function helmGuard(key: string): string {
   return ['cpu', 'memory'].map((res) => {
     const low = `.Values.${key}.requests.${res}`;
     const high = `.Values.${key}.limits.${res}`;
     const text = JSON.stringify(message(`${key}.requests.${res}`, '%v', `${key}.limits.${res}`, '%v'));
-    return `{{- if gt (include "tenancy.quantity" ${low} | float64) (mulf (include "tenancy.quantity" ${high} | float64) 1.000000001) }}`
-      + `{{- fail (printf ${text} ${low} ${high}) }}{{- end }}\n`;
+    return `{{- if gt ${quantityExpression(low)} (mulf ${quantityExpression(high)} 1.000000001) }}{{- fail (printf ${text} ${low} ${high}) }}{{- end }}\n`;
   }).join('');
 }
 

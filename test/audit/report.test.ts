@@ -76,7 +76,7 @@ test('a clean input says so', () => {
 
 test('JSON: a summary, the scope, and every finding with rule, severity, object, file:line:col, why and fix', () => {
   const json = JSON.parse(formatReport(result, 'json', { failOn: 'medium' }));
-  expect(json.summary).toEqual({ files: 1, objects: 6, skipped: 1, findings: 2, bySeverity: { critical: 0, high: 1, medium: 1, low: 0 }, failOn: 'medium', failing: 2 });
+  expect(json.summary).toEqual({ files: 1, objects: 6, skipped: 1, notAudited: 0, findings: 2, bySeverity: { critical: 0, high: 1, medium: 1, low: 0 }, failOn: 'medium', failing: 2 });
   expect(json.tenants).toEqual(['shop']);
   expect(json.platformNamespaces).toEqual([]);
   expect(json.findings[0]).toEqual({

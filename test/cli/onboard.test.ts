@@ -4,7 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { renderTenantFile, TENANT_FILE_TEMPLATE, yamlQuote } from '../../src/output/tenant-file';
-import { REPO, runCli } from '../helpers';
+import { oneTenantSpec, REPO, runCli } from '../helpers';
+import { digestTree } from '../support/cli-process';
 
 let dir: string;
 let config: string;
@@ -62,7 +63,7 @@ describe('onboarding a tenant', () => {
     const schema = path.relative(path.join(dir, 'examples/tenants'), path.join(REPO, 'tenancy.tenant.schema.json')).split(path.sep).join('/');
     expect(fs.readFileSync(path.join(dir, 'examples/tenants/shop.yaml'), 'utf8')).toBe(`# yaml-language-server: $schema=${schema}
 # Tenant "shop", onboarded with \`npm run onboard\`. Edit freely; check with
-# \`npm run tenancy -- validate --config ${config}\`.
+# \`npm run tenancy -- validate --config examples/tenancy.yaml\`.
 name: "shop"
 team: "shop"
 domains:
@@ -85,7 +86,7 @@ Next steps:
   1. Review ${path.join(dir, 'examples/tenants/shop.yaml')} and commit it.
   2. Render the manifests:
 
-       npm run synth -- --config ${config}
+       npm run synth -- --config ${config} --out dist
 
      New files:
        dist/tenants/shop.yaml
@@ -106,6 +107,66 @@ Next steps:
     const result = runCli(['onboard', '--config', config, ...shop], dir, { CDK8S_OUTDIR: 'manifests' });
     expect(result.stdout).toContain(`npm run synth -- --config ${config} --out manifests\n`);
     expect(result.stdout).toContain('       manifests/tenants/shop.yaml\n');
+  });
+
+  test('finds the folder the spec was rendered to by its marker, and its command renders there (not into synth\'s default)', () => {
+    // GIVEN the spec rendered into `manifests`, and `dist` holding another spec's output (the example's, say)
+    const other = path.join(dir, 'other.yaml');
+    fs.writeFileSync(other, oneTenantSpec());
+    expect(runCli(['synth', '--config', 'other.yaml', '--out', 'dist'], dir).status).toBe(0);
+    expect(runCli(['synth', '--config', 'examples/tenancy.yaml', '--out', 'manifests'], dir).status).toBe(0);
+    const distBefore = digestTree(path.join(dir, 'dist'));
+
+    // WHEN a tenant is onboarded without --out
+    const result = runCli(['onboard', '--config', 'examples/tenancy.yaml', ...shop], dir);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('       npm run synth -- --config examples/tenancy.yaml --out manifests\n\n     New files:\n       manifests/tenants/shop.yaml\n');
+
+    // THEN the printed command, run as printed, adds the tenant there and leaves dist alone
+    const command = /npm run synth -- (.*)\n/.exec(result.stdout)![1].split(' ');
+    expect(runCli(['synth', ...command], dir).status).toBe(0);
+    expect(fs.existsSync(path.join(dir, 'manifests/tenants/shop.yaml'))).toBe(true);
+    expect(digestTree(path.join(dir, 'dist'))).toBe(distBefore);
+  });
+
+  test('a Helm output folder gets its format, version and packaging flags, and the chart files', () => {
+    expect(runCli(['synth', '--config', 'examples/tenancy.yaml', '--out', 'charts', '--format', 'helm', '--chart-version', '2.0.0', '--no-package'], dir).status).toBe(0);
+    const result = runCli(['onboard', '--config', 'examples/tenancy.yaml', ...shop], dir);
+    expect(result.stdout).toContain('       npm run synth -- --config examples/tenancy.yaml --out charts --format helm --chart-version 2.0.0 --no-package\n\n     New files:\n       charts/tenant-shop/\n');
+  });
+
+  test('--out names the output folder: the command uses it as given', () => {
+    const out = path.join(dir, 'rendered');
+    const result = onboard(...shop, '--out', out);
+    expect(result.stdout).toContain(`       npm run synth -- --config ${config} --out ${out}\n\n     New files:\n       ${out}/tenants/shop.yaml\n`);
+  });
+
+  test('--out naming another spec\'s output folder is refused (exit 2) before anything is written', () => {
+    fs.writeFileSync(path.join(dir, 'other.yaml'), oneTenantSpec());
+    expect(runCli(['synth', '--config', 'other.yaml', '--out', 'dist'], dir).status).toBe(0);
+    const before = tree(dir);
+    const result = runCli(['onboard', '--config', 'examples/tenancy.yaml', ...shop, '--out', 'dist'], dir);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('error: `dist` holds the output of `other.yaml`, not of `examples/tenancy.yaml` — rendering this spec there would replace it');
+    expect(tree(dir)).toEqual(before);
+  });
+
+  test('prints no command when it cannot tell the output folder, and says why', () => {
+    // `dist` holds another spec's output, and no folder says it holds this spec's
+    fs.writeFileSync(path.join(dir, 'other.yaml'), oneTenantSpec());
+    expect(runCli(['synth', '--config', 'other.yaml', '--out', 'dist'], dir).status).toBe(0);
+    const result = runCli(['onboard', '--config', 'examples/tenancy.yaml', ...shop], dir);
+    expect(result.status).toBe(0);
+    expect(result.stdout).not.toMatch(/npm run synth -- --config examples\/tenancy\.yaml --out [^<]/);
+    expect(result.stdout.replace(/\n {5}/g, ' ')).toContain('onboard found no output folder of examples/tenancy.yaml (a folder whose .cdk8s-tenancy file names it), and `dist`, where synth writes without --out, holds the output of `other.yaml`: render into this spec\'s own folder, `npm run synth -- --config examples/tenancy.yaml --out <folder>`, or run onboard with --out <folder> to have the exact command printed.');
+  });
+
+  test('an output folder from before markers named their spec is not guessed at either', () => {
+    fs.mkdirSync(path.join(dir, 'dist'));
+    fs.writeFileSync(path.join(dir, 'dist/.cdk8s-tenancy'), 'This folder is written by cdk8s-tenancy; `npm run synth` replaces its whole content.\n');
+    fs.writeFileSync(path.join(dir, 'dist/platform.yaml'), '# old\n');
+    const result = runCli(['onboard', '--config', 'examples/tenancy.yaml', ...shop], dir);
+    expect(result.stdout.replace(/\n {5}/g, ' ')).toContain('and `dist`, where synth writes without --out, holds output that does not say which spec it came from (written before markers named their spec)');
   });
 
   test('writes into the spec\'s tenantsDir, creating it', () => {
@@ -229,7 +290,8 @@ describe('usage errors exit 2 and write nothing', () => {
     [['--name', 'shop', '--domain', 'a.example.com'], 'no owner — name who administers the tenant with --owner-group GROUP or --owner-user USER'],
     [['--name', 'shop', '--domain', 'a.example.com', '--owner-group', 'g', '--team', ''], '--team is empty'],
     [['--name', 'shop', '--domain', 'a.example.com', '--owner-group', 'g', 'extra'], 'unexpected argument `extra`'],
-    [['--name', 'shop', '--domain', 'a.example.com', '--owner', 'g'], 'Unknown option \'--owner\''],
+    [['--name', 'shop', '--domain', 'a.example.com', '--owner', 'g'], '`onboard` has no option `--owner` — its options are `--name`, `--domain`, `--owner-group`, `--owner-user`, `--team`, `--environment`, `--config`, `--templates`, `--out`'],
+    [['--name', 'shop', '--domain', 'a.example.com', '--owner-grop', 'g'], '`onboard` has no option `--owner-grop` — did you mean `--owner-group`?'],
   ])('onboard %j', (args, message) => {
     const before = tree(dir);
     const result = onboard(...args);

@@ -91,16 +91,54 @@ test('--stdout prints the YAML and writes nothing', () => {
   expect(fs.readdirSync(dir)).toEqual(['tenancy.yaml']);
 });
 
-test('usage errors exit 2', () => {
-  expect(runCli(['synth', '--bogus']).status).toBe(2);
-  expect(runCli(['frobnicate']).status).toBe(2);
-  expect(runCli(['synth', '--check', '--stdout']).stderr).toContain('--check and --stdout do not go together');
+describe('usage errors exit 2 with the problem and one line pointing to --help, not the whole help', () => {
+  const HINT = 'Run `tenancy --help` for the commands and their options.\n';
+  test.each([
+    [['synth', '--confg', 'x.yaml'], '`synth` has no option `--confg` — did you mean `--config`?'],
+    [['validate', '--confg=x.yaml'], '`validate` has no option `--confg` — did you mean `--config`?'],
+    [['audit', 'x.yaml', '--fail-onn', 'low'], '`audit` has no option `--fail-onn` — did you mean `--fail-on`?'],
+    [['schema', '--tenants'], '`schema` has no option `--tenants` — did you mean `--tenant`?'],
+    [['synth', '--bogus'], '`synth` has no option `--bogus` — its options are `--config`, `--out`, `--check`, `--stdout`, `--format`, `--chart-version`, `--no-package`'],
+    [['synht'], 'unknown command `synht` — did you mean `synth`?'],
+    [['frobnicate'], 'unknown command `frobnicate` — use `synth`, `validate`, `audit`, `onboard`, `schema`'],
+    [['synth', '--config'], '--config needs a value — write `--config VALUE` (a value starting with `-` as `--config=VALUE`)'],
+    [['synth', '--check=yes'], '--check takes no value — write `--check` alone'],
+    [['synth', '--check', '--stdout'], '--check and --stdout do not go together — drop one of them'],
+  ])('%j', (args, message) => {
+    expect(runCli(args, dir)).toEqual({ status: 2, stdout: '', stderr: `error: ${message}\n${HINT}` });
+  });
 });
 
-test('a missing spec file is a refusal naming the file', () => {
+test('a missing spec file is a usage error naming the file (exit 2), and writes nothing', () => {
   const result = runCli(['synth', '--config', path.join(dir, 'nope.yaml'), '--out', path.join(dir, 'out')]);
-  expect(result.status).toBe(1);
-  expect(result.stderr).toContain('nope.yaml:1:1: (root): cannot read the file (no such file) — check the path given to `--config`');
+  expect(result).toEqual({ status: 2, stdout: '', stderr: `error: \`${path.join(dir, 'nope.yaml')}\` does not exist — check the path given to --config\n` });
+  expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
+});
+
+describe('an input file named on the command line that does not exist is a usage error (exit 2) in every command', () => {
+  test.each([
+    [['synth', '--config', 'nope.yaml'], 'error: `nope.yaml` does not exist — check the path given to --config\n'],
+    [['validate', '--config', 'nope.yaml'], 'error: `nope.yaml` does not exist — check the path given to --config\n'],
+    [['validate'], 'error: `examples/tenancy.yaml` does not exist — check --config (without it, `examples/tenancy.yaml` is read from the current folder)\n'],
+    [['onboard', '--name', 'a', '--domain', 'a.example.com', '--owner-group', 'g', '--config', 'nope.yaml'], 'error: `nope.yaml` does not exist — check the path given to --config\n'],
+    [['onboard', '--name', 'a', '--domain', 'a.example.com', '--owner-group', 'g', '--config', 'tenancy.yaml', '--templates', 'nope'], 'error: `nope` does not exist — check the path given to --templates\n'],
+    [['audit', 'nope.yaml'], 'error: cannot read `nope.yaml` (no such file or folder) — check the path\n'],
+    [['synth', '--config', '.'], 'error: `.` is a folder, not a file — check the path given to --config\n'],
+  ])('%j', (args, stderr) => {
+    writeSpec(oneTenantSpec());
+    const before = fs.readdirSync(dir).sort();
+    expect(runCli(args, dir)).toEqual({ status: 2, stdout: '', stderr });
+    expect(fs.readdirSync(dir).sort()).toEqual(before);
+  });
+
+  test('a broken tenant file under tenantsDir is a problem in the spec, exit 1, not a usage error', () => {
+    const spec = writeSpec(oneTenantSpec());
+    fs.mkdirSync(path.join(dir, 'tenants'));
+    fs.symlinkSync('missing.yaml', path.join(dir, 'tenants', 'dangling.yaml'));
+    const result = runCli(['validate', '--config', spec], dir);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('dangling.yaml:1:1: (root): cannot read the file (no such file)');
+  });
 });
 
 test('validate checks a spec and writes nothing', () => {

@@ -1,24 +1,27 @@
 /**
- * The output folder under a kill: a `synth` of 2,000 tenants is killed (SIGKILL) at several
- * moments, early and while it writes; after each kill the folder holds exactly the previous
- * output or exactly the new one (by digest of every file), never a mix and never nothing, and
- * the next normal run completes and sweeps what the killed ones left behind.
+ * The output folder under a kill: `synth` of 500 tenants, and the writer it ends with, are killed
+ * (SIGKILL) at several moments: while starting, as the staging folder appears, partway through
+ * the staged files, near their end, and while the previous output is moved aside. After each
+ * kill the folder holds exactly the previous output or exactly the new one (by digest of every
+ * file), never a mix and never nothing, and the next write completes and sweeps what the killed
+ * ones left behind. The moments are read off the folder (files counted), not timers.
+ *
+ * One kill is of the whole CLI; the others are of a process that runs only the CLI's last step,
+ * `writeOutput` from the compiled lib/ with the same files: rendering 500 tenants again for
+ * each kill would add seconds and test nothing more.
  *
  * Also, in process: a crash at each step of writeOutput (simulated by a failing fs call).
  */
-import { ChildProcess, spawnSync } from 'child_process';
+import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { generateSpec } from '../../bench/bench';
-import { resolveTenancy } from '../../src/model/tenancy-model';
-import { renderGroups } from '../../src/output/render';
 import { OUTPUT_MARKER, writeOutput } from '../../src/output/write';
-import { toYamlFiles } from '../../src/output/yaml';
-import { parseSpec } from '../../src/spec/read-spec';
-import { digestTree, listTree, runCliAsync, spawnCli } from '../support/cli-process';
+import { REPO, runCliProcess } from '../helpers';
+import { digestTree, listTree, spawnCli } from '../support/cli-process';
 
-const TENANTS = 2000;
+const TENANTS = 500;
 
 /** A small seeded PRNG (mulberry32): the kill moments are random but the same on every run. */
 function prng(seed: number): () => number {
@@ -31,18 +34,18 @@ function prng(seed: number): () => number {
   };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** What the killed child was doing, as seen from the output folder's parent. */
+/** The moment of a kill, as seen from the output folder's parent. */
 type Trigger =
-  | { kind: 'after'; ms: number }
-  | { kind: 'staging'; thenMs: number }
+  | { kind: 'started' }
+  | { kind: 'staging'; files: number }
   | { kind: 'old' };
 
 describe(`SIGKILL during synth of ${TENANTS} tenants`, () => {
   let dir: string;
   let out: string;
   let specB: string;
+  let job: string;
+  let files: number;
   let prev: string;
   let next: string;
   let prevCopy: string;
@@ -52,18 +55,25 @@ describe(`SIGKILL during synth of ${TENANTS} tenants`, () => {
     out = path.join(dir, 'out');
     specB = path.join(dir, 'b.yaml');
     fs.writeFileSync(specB, generateSpec(TENANTS));
-    // The expected new output, rendered by the same code as the CLI (once: rendering is the slow part).
-    const files = toYamlFiles(renderGroups(resolveTenancy(parseSpec(fs.readFileSync(specB, 'utf8')).spec)));
-    writeOutput(path.join(dir, 'expected-next'), files);
+    // The expected new output, from the CLI itself (into a sibling folder, so the marker is the same).
+    const expected = path.join(dir, 'expected-next');
+    const rendered = runCliProcess(['synth', '--config', specB, '--out', expected]);
+    expect(rendered.stderr).toBe('');
+    const content = new Map(listTree(expected).filter((f) => f !== OUTPUT_MARKER).map((f) => [f, fs.readFileSync(path.join(expected, f), 'utf8')]));
+    files = content.size;
+    // What the writer process writes: the same files and marker lines as the CLI.
+    job = path.join(dir, 'job.json');
+    const origin = fs.readFileSync(path.join(expected, OUTPUT_MARKER), 'utf8').split('\n').slice(1).filter(Boolean);
+    fs.writeFileSync(job, JSON.stringify({ out, files: [...content], origin }));
     // The previous output differs in every file, and in the file list: one tenant more, one less.
-    const previous = new Map([...files].map(([f, text]) => [f, `${text}# previous run\n`]));
-    previous.delete([...files.keys()].pop()!);
+    const previous = new Map([...content].map(([f, text]) => [f, `${text}# previous run\n`]));
+    previous.delete([...content.keys()].pop()!);
     previous.set('tenants/departed.yaml', '# a tenant that has left the spec since\n');
     writeOutput(out, previous);
     prevCopy = path.join(dir, 'prev-copy');
     fs.cpSync(out, prevCopy, { recursive: true });
     prev = digestTree(out);
-    next = digestTree(path.join(dir, 'expected-next'));
+    next = digestTree(expected);
     expect(prev).not.toBe(next);
     expect(digestTree(prevCopy)).toBe(prev);
   }, 300_000);
@@ -71,10 +81,28 @@ describe(`SIGKILL during synth of ${TENANTS} tenants`, () => {
 
   /** Entries beside the output folder that writeOutput makes: `.out.tenancy-tmp-*` and `.out.tenancy-old`. */
   const sideEntries = () => fs.readdirSync(dir).filter((e) => e.startsWith('.out.'));
+  /** Files written so far into the staging folder (0 when there is none). */
+  const stagedFiles = () => {
+    const staging = sideEntries().find((e) => e.includes('.tenancy-tmp-'));
+    if (!staging) return -1;
+    try {
+      const top = fs.readdirSync(path.join(dir, staging));
+      return top.filter((f) => f.endsWith('.yaml')).length + (top.includes('tenants') ? fs.readdirSync(path.join(dir, staging, 'tenants')).length : 0);
+    } catch {
+      return -1; // swapped in meanwhile
+    }
+  };
 
-  /** Starts synth of spec B into `out`, kills it at `trigger`; answers what happened. */
-  async function killAt(trigger: Trigger): Promise<{ killed: boolean; status: number | null; sawStaging: boolean; sawOld: boolean }> {
-    const child: ChildProcess = spawnCli(['synth', '--config', specB, '--out', out]);
+  /** `writeOutput(out, files)` from the compiled lib/, alone in a process: the last step of synth. */
+  const spawnWriter = (): ChildProcess => spawn(process.execPath, ['-e', `
+    const fs = require('fs');
+    const { writeOutput } = require(${JSON.stringify(path.join(REPO, 'lib/output/write.js'))});
+    const job = JSON.parse(fs.readFileSync(process.argv[1], 'utf8'));
+    writeOutput(job.out, new Map(job.files), job.origin);
+  `, job], { stdio: ['ignore', 'pipe', 'pipe'] });
+
+  /** Starts `child`, kills it at `trigger`; answers what happened. */
+  async function killAt(child: ChildProcess, trigger: Trigger): Promise<{ killed: boolean; sawStaging: boolean }> {
     let stderr = '';
     child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.stdout!.resume();
@@ -82,45 +110,42 @@ describe(`SIGKILL during synth of ${TENANTS} tenants`, () => {
     let exited = false;
     void closed.then(() => (exited = true));
     let sawStaging = false;
-    let sawOld = false;
-    const start = Date.now();
     // Poll the parent folder as often as the event loop allows, until the trigger fires or the child ends.
     while (!exited) {
-      const entries = sideEntries();
-      sawStaging ||= entries.some((e) => e.includes('.tenancy-tmp-'));
-      sawOld ||= entries.some((e) => e.endsWith('.tenancy-old'));
+      const staged = stagedFiles();
+      sawStaging ||= staged >= 0;
       const fire =
-        (trigger.kind === 'after' && Date.now() - start >= trigger.ms) ||
-        (trigger.kind === 'staging' && sawStaging) ||
-        (trigger.kind === 'old' && sawOld);
+        trigger.kind === 'started' ||
+        (trigger.kind === 'staging' && staged >= trigger.files) ||
+        (trigger.kind === 'old' && sideEntries().some((e) => e.endsWith('.tenancy-old')));
       if (fire) {
-        if (trigger.kind === 'staging' && trigger.thenMs > 0) await sleep(trigger.thenMs);
         child.kill('SIGKILL');
         break;
       }
       await new Promise((r) => setImmediate(r));
     }
     const { status, signal } = await closed;
-    if (signal !== 'SIGKILL' && status !== 0) throw new Error(`synth failed on its own (status ${status}):\n${stderr}`);
-    return { killed: signal === 'SIGKILL', status, sawStaging, sawOld };
+    if (signal !== 'SIGKILL' && status !== 0) throw new Error(`the run failed on its own (status ${status}):\n${stderr}`);
+    return { killed: signal === 'SIGKILL', sawStaging };
   }
 
   test('the folder is always exactly the previous output or exactly the new one; the next run recovers', async () => {
     const random = prng(2024);
-    const triggers: Trigger[] = [
-      { kind: 'after', ms: 300 + Math.floor(random() * 1500) }, // starting up or parsing
-      { kind: 'staging', thenMs: 0 }, // the staging folder just appeared
-      { kind: 'staging', thenMs: Math.floor(random() * 60) }, // writing files into it
-      { kind: 'staging', thenMs: 60 + Math.floor(random() * 400) }, // later in the write, or swapping
-      { kind: 'old', }, // the previous output was just moved aside: swapping, or removing the old copy
+    const kills: Array<[who: 'synth' | 'writer', trigger: Trigger]> = [
+      ['writer', { kind: 'started' }], // starting up, reading its files
+      ['synth', { kind: 'staging', files: 0 }], // the whole CLI, as the staging folder appears
+      ['writer', { kind: 'staging', files: 1 + Math.floor(random() * (files - 2)) }], // partway through the files
+      ['writer', { kind: 'staging', files: files - 10 }], // the last files
+      ['writer', { kind: 'old' }], // the previous output was just moved aside: swapping, or removing the old copy
     ];
     const seen: string[] = [];
-    for (const trigger of triggers) {
-      const result = await killAt(trigger);
+    for (const [who, trigger] of kills) {
+      const child = who === 'synth' ? spawnCli(['synth', '--config', specB, '--out', out]) : spawnWriter();
+      const result = await killAt(child, trigger);
       const digest = digestTree(out);
       const state = digest === prev ? 'previous' : digest === next ? 'new' : digest === 'missing' ? 'MISSING' : 'MIXED';
-      seen.push(`${JSON.stringify(trigger)} → killed: ${result.killed}, staging seen: ${result.sawStaging}, output: ${state}, left beside: ${sideEntries().map((e) => e.replace(/tmp-.*/, 'tmp-*')).join(' ') || 'nothing'}`);
-      expect({ trigger, state }).toEqual({ trigger, state: expect.stringMatching(/^(previous|new)$/) });
+      seen.push(`${who} ${JSON.stringify(trigger)} → killed: ${result.killed}, staging seen: ${result.sawStaging}, output: ${state}, left beside: ${sideEntries().map((e) => e.replace(/tmp-.*/, 'tmp-*')).join(' ') || 'nothing'}`);
+      expect({ who, trigger, state }).toEqual({ who, trigger, state: expect.stringMatching(/^(previous|new)$/) });
       if (state === 'new') {
         // Start the next kill from the previous output again.
         fs.rmSync(out, { recursive: true, force: true });
@@ -130,10 +155,12 @@ describe(`SIGKILL during synth of ${TENANTS} tenants`, () => {
     }
     process.stdout.write(`atomic write, kills:\n  ${seen.join('\n  ')}\n`);
 
-    // A normal run completes over whatever the kills left, and sweeps it.
-    const final = await runCliAsync(['synth', '--config', specB, '--out', out], { timeoutMs: 300_000 });
-    expect(final.stderr).toBe('');
-    expect(final.status).toBe(0);
+    // A normal run (of the write, which is where recovery happens) completes over whatever the kills left, and sweeps it.
+    const final = spawnWriter();
+    let stderr = '';
+    final.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const status = await new Promise<number | null>((resolve) => final.on('close', resolve));
+    expect({ status, stderr }).toEqual({ status: 0, stderr: '' });
     expect(digestTree(out)).toBe(next);
     expect(sideEntries()).toEqual([]);
   }, 900_000);

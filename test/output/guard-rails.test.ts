@@ -126,7 +126,7 @@ describe('external secrets', () => {
   });
 
   test('validates against the upstream external-secrets.io/v1 SecretStore schema', () => {
-    // No CRD for it in ../shared/crds: checked with @kubernetes-models/external-secrets (generated from upstream's CRDs).
+    // No CRD for it in ../shared/crds: checked with @kubernetes-models/external-secrets (generated from upstream's CRDs), v1beta1 schema (see CRD_MODEL_PACKAGES in test/support/schemas.ts).
     const store = find(objects, 'SecretStore', 'tenant-secrets');
     expect(validateManifest(store)).toEqual([]);
     const broken = structuredClone(store);

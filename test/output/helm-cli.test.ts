@@ -5,7 +5,7 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import { oneTenantSpec, runCli } from '../helpers';
 import { chartRender } from './chart-render';
-import { USAGE } from '../../src/cli/usage';
+import { HELP_HINT } from '../../src/cli/usage';
 
 const VERSION = (JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as { version: string }).version;
 
@@ -28,7 +28,8 @@ test('writes the chart folders and archives, versioned like the package, and say
   expect(fs.readdirSync(out).sort()).toEqual(['.cdk8s-tenancy', `tenancy-platform`, `tenancy-platform-${VERSION}.tgz`, 'tenant-payments', `tenant-payments-${VERSION}.tgz`]);
   const meta = parse(fs.readFileSync(path.join(out, 'tenant-payments/Chart.yaml'), 'utf8'));
   expect(meta.version).toBe(VERSION);
-  expect(meta.annotations['tenancy.cdk8s.io/regenerate']).toBe(`Do not edit: change the spec and run \`npm run synth -- --config ${spec} --out ${out} --format helm\``);
+  // No path: a chart is the same wherever it is written (test/cli/path-independence.test.ts).
+  expect(meta.annotations['tenancy.cdk8s.io/regenerate']).toBe('Do not edit: change the spec and run `npm run synth -- --config <spec> --out <output folder> --format helm`');
   for (const chart of ['tenancy-platform', 'tenant-payments']) {
     const rendered = chartRender(path.join(out, `${chart}-${VERSION}.tgz`));
     expect(rendered.stderr).toBe('');
@@ -73,7 +74,7 @@ test.each([
 ])('usage error %j exits 2 and writes nothing', (flags, message) => {
   const result = runCli(['synth', '--config', spec, '--out', out, ...flags]);
   expect(result.status).toBe(2);
-  expect(result.stderr).toBe(`error: ${message}\n\n${USAGE}`);
+  expect(result.stderr).toBe(`error: ${message}\n${HELP_HINT}\n`);
   expect(fs.existsSync(out)).toBe(false);
 });
 
@@ -81,7 +82,7 @@ test('--format helm with platform.gitops.flux exits 2 and writes nothing: a Kust
   fs.writeFileSync(spec, oneTenantSpec('', '  gitops:\n    flux: { url: "https://git.example.com/platform/tenancy.git" }\n'));
   const result = runCli(['synth', '--config', spec, '--out', out, '--format', 'helm']);
   expect(result.status).toBe(2);
-  expect(result.stderr).toBe('error: --format helm does not go with `platform.gitops.flux`: a Flux Kustomization applies YAML files, and charts would need a HelmRelease, which this tool does not render — render YAML for Flux (drop --format helm), or use `platform.gitops.argocd`, whose Applications install the charts\n\n' + USAGE);
+  expect(result.stderr).toBe('error: --format helm does not go with `platform.gitops.flux`: a Flux Kustomization applies YAML files, and charts would need a HelmRelease, which this tool does not render — render YAML for Flux (drop --format helm), or use `platform.gitops.argocd`, whose Applications install the charts\n' + HELP_HINT + '\n');
   expect(fs.existsSync(out)).toBe(false);
   expect(runCli(['synth', '--config', spec, '--out', out]).status).toBe(0);
 });

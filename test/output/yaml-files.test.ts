@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { allObjects, oneTenantSpec, REPO, render, runCli } from '../helpers';
+import { allObjects, oneTenantSpec, REPO, render, runCli, runCliProcess } from '../helpers';
 import { CLUSTER_SCOPED_KINDS } from '../../src/threats/detect/manifest-index';
 import { toYamlFiles } from '../../src/output/yaml';
 
@@ -54,8 +54,9 @@ test('the YAML parses back to exactly the rendered objects', () => {
 
 test('same input, same bytes, whatever the time zone and locale', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenancy-det-'));
-  const a = runCli(['synth', '--out', path.join(dir, 'a')], REPO, { TZ: 'Pacific/Kiritimati', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8' });
-  const b = runCli(['synth', '--out', path.join(dir, 'b')], REPO, { TZ: 'UTC', LANG: 'C' });
+  // Child processes: a time zone and locale are the process's.
+  const a = runCliProcess(['synth', '--out', path.join(dir, 'a')], REPO, { TZ: 'Pacific/Kiritimati', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8' });
+  const b = runCliProcess(['synth', '--out', path.join(dir, 'b')], REPO, { TZ: 'UTC', LANG: 'C' });
   expect([a.status, b.status]).toEqual([0, 0]);
   for (const f of ['platform.yaml', 'tenants/payments.yaml', 'tenants/search.yaml']) {
     expect(fs.readFileSync(path.join(dir, 'a', f))).toEqual(fs.readFileSync(path.join(dir, 'b', f)));

@@ -1,7 +1,7 @@
 /**
- * The CLI in a child process, started the way `runCli` (test/helpers.ts) starts it, but
- * asynchronously: with a time limit (a hang fails the test instead of blocking it), several at
- * once, or killed midway. Also a digest of a folder, to tell "exactly as before" from "changed".
+ * The CLI in a child process, started as `runCliProcess` (test/helpers.ts) starts it, but
+ * asynchronously, to be killed midway. Also a digest of a folder, to tell "exactly as before"
+ * from "changed".
  */
 import { ChildProcess, spawn } from 'child_process';
 import { createHash } from 'crypto';
@@ -9,54 +9,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { cliInvocation, REPO } from '../helpers';
 
-/** Starts `tenancy <args>` through ts-node, as `runCli` does. */
+/** Starts `tenancy <args>` (the compiled CLI in lib/) in a child process. */
 export function spawnCli(args: readonly string[], cwd = REPO, env: NodeJS.ProcessEnv = {}): ChildProcess {
   const cli = cliInvocation(args, env);
   return spawn(process.execPath, cli.argv, { cwd, env: cli.env, stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-export interface CliResult {
-  readonly status: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  /** True when the process was killed for running longer than the limit. */
-  readonly timedOut: boolean;
-}
-
-/** Runs the CLI to its end, killing it (SIGKILL) after `timeoutMs`. */
-export function runCliAsync(args: readonly string[], options: { timeoutMs?: number; cwd?: string } = {}): Promise<CliResult> {
-  const child = spawnCli(args, options.cwd);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    child.kill('SIGKILL');
-  }, options.timeoutMs ?? 60_000);
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (status, signal) => {
-      clearTimeout(timer);
-      resolve({ status, signal, stdout, stderr, timedOut });
-    });
-  });
-}
-
-/** Runs `tasks` with at most `limit` of them at once (the machine may have two cores). */
-export async function inBatches<T>(tasks: ReadonlyArray<() => Promise<T>>, limit = 2): Promise<T[]> {
-  const results: T[] = new Array(tasks.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) {
-      const i = next++;
-      results[i] = await tasks[i]();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
-  return results;
 }
 
 /** Every file under `dir` (relative path, `/`-separated, sorted), hidden files included. */

@@ -1,4 +1,4 @@
-/** Types of read-tracking.js (plain CommonJS, shared with a child process). */
+/** Types of read-tracking.js (plain CommonJS). */
 
 /** A schema error as ajv and kubernetes-models' precompiled validators report it. */
 export interface SchemaError {

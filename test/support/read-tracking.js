@@ -7,9 +7,7 @@
  * everything else. So after a run, a key of an object that the validator never
  * read is a field the schema does not know.
  *
- * Plain CommonJS so that both `schemas.ts` (under jest) and
- * `validate-esm-model.mjs` (a child process for ESM-only model packages) use it.
- * Types: read-tracking.d.ts.
+ * Plain CommonJS, used by `schemas.ts`. Types: read-tracking.d.ts.
  */
 'use strict';
 

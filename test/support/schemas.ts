@@ -18,13 +18,13 @@
  * - Custom resources whose CRDs are not in `shared/crds/` (external-secrets,
  *   Argo CD, Flux) are checked with the validators that kubernetes-models'
  *   packages generated from those projects' upstream CRDs, the same way as
- *   built-in kinds: see `CRD_MODEL_PACKAGES`.
+ *   built-in kinds: see `CRD_MODEL_PACKAGES` (and why external-secrets.io/v1 is
+ *   checked with the v1beta1 schema).
  *
  * Not checked: CEL rules (`x-kubernetes-validations`), list-map key uniqueness,
  * and anything only an admission webhook or controller enforces (e.g. that an
  * Issuer names exactly one of acme/ca/selfSigned/vault/venafi).
  */
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import { createRequire } from 'module';
 import * as path from 'path';
@@ -336,48 +336,31 @@ function objectMetaModel(): ModelClass {
 /**
  * API group -> the kubernetes-models package generated from that project's
  * upstream CRDs. Laid out like kubernetes-models: `<package>/<apiVersion>/<Kind>`.
- * `esm`: the package is ESM-only (the releases with external-secrets.io/v1 are),
- * which jest cannot load; it runs in a Node child process instead.
+ *
+ * `checkedAs`: a version checked with the schema of another. The releases of
+ * @kubernetes-models/external-secrets that have external-secrets.io/v1 (2.x) need
+ * Node 22 (npm ci warns EBADENGINE on Node 20); the last one for Node 20 (0.5.2)
+ * has v1beta1. external-secrets 0.16 promoted v1beta1 to v1, keeping the fields
+ * the generator writes (the SecretStore's Vault server, path, version and
+ * Kubernetes auth: role, mountPath, serviceAccountRef), so a v1 object is checked
+ * with the v1beta1 schema under the v1beta1 apiVersion. This is weaker than a v1
+ * schema: a field that v1 renamed or dropped would pass, and fields added since
+ * 0.5.2 are unknown to it (the generator writes none of them).
  */
-const CRD_MODEL_PACKAGES: Record<string, { name: string; esm?: boolean }> = {
+const CRD_MODEL_PACKAGES: Record<string, { name: string; checkedAs?: Record<string, string> }> = {
   'argoproj.io': { name: '@kubernetes-models/argo-cd' },
   'source.toolkit.fluxcd.io': { name: '@kubernetes-models/flux-cd' },
   'kustomize.toolkit.fluxcd.io': { name: '@kubernetes-models/flux-cd' },
-  'external-secrets.io': { name: '@kubernetes-models/external-secrets', esm: true },
+  'external-secrets.io': { name: '@kubernetes-models/external-secrets', checkedAs: { 'external-secrets.io/v1': 'external-secrets.io/v1beta1' } },
 };
 
 function modelPackageCheck(apiVersion: string, kind: string): Check | undefined {
   const modelPackage = CRD_MODEL_PACKAGES[apiVersion.split('/')[0]];
   if (!modelPackage || !isWellFormedType(apiVersion, kind)) return undefined;
-  const modulePath = `${modelPackage.name}/${apiVersion}/${kind}`;
-  return modelPackage.esm ? esmModelCheck(modelPackage.name, modulePath, apiVersion, kind) : modelCheck(modulePath, apiVersion, kind);
-}
-
-/** The child process that loads an ESM-only model package (see validate-esm-model.mjs). */
-const ESM_VALIDATOR = path.join(__dirname, 'validate-esm-model.mjs');
-
-/**
- * Checks objects with an ESM-only model package in a Node child process, one
- * process per object (about 0.1 s; results are cached by content, and only a
- * few such objects are rendered per test).
- */
-function esmModelCheck(packageName: string, modulePath: string, apiVersion: string, kind: string): Check | undefined {
-  const packageDir = path.dirname(require.resolve(`${packageName}/package.json`));
-  if (!fs.existsSync(path.join(packageDir, apiVersion, `${kind}.js`))) return undefined;
-  const run = (data?: unknown) =>
-    JSON.parse(execFileSync(process.execPath, [ESM_VALIDATOR], { input: JSON.stringify({ module: modulePath, exportName: kind, data }), encoding: 'utf8' }));
-  // Sub-types such as `VaultProvider` are classes too, but without a top-level apiVersion/kind.
-  const model = run();
-  if (model.apiVersion !== apiVersion || model.kind !== kind) return undefined;
-  const cache = new Map<string, Problem[]>();
-  return (data) => {
-    const key = JSON.stringify(data);
-    if (!cache.has(key)) {
-      const { errors, unknownFields } = run(data);
-      cache.set(key, [...summarize(errors), ...unknownFields]);
-    }
-    return cache.get(key)!;
-  };
+  const schemaVersion = modelPackage.checkedAs?.[apiVersion];
+  if (schemaVersion === undefined) return modelCheck(`${modelPackage.name}/${apiVersion}/${kind}`, apiVersion, kind);
+  const check = modelCheck(`${modelPackage.name}/${schemaVersion}/${kind}`, schemaVersion, kind);
+  return check && ((data) => check({ ...data, apiVersion: schemaVersion }));
 }
 
 // ---------------------------------------------------------------------------
