@@ -18,6 +18,8 @@ export interface GitOpsAppProps {
    * @default - the YAML `file` is applied
    */
   readonly chart?: string;
+  /** The Helm release the chart is installed as (at most 53 characters). @default - the chart's name */
+  readonly release?: string;
   /** The engine and the repository holding the rendered output. */
   readonly gitops: GitOpsModel;
   /** Labels of the objects. */
@@ -50,7 +52,7 @@ export class GitOpsApp extends Construct {
         metadata: { name: props.name, namespace: a.namespace, labels: props.labels },
         spec: {
           project: a.project,
-          source: { repoURL: a.repoURL, targetRevision: a.targetRevision, ...argoSourcePath(normalizeRepoPath(a.path), props.file, props.chart) },
+          source: { repoURL: a.repoURL, targetRevision: a.targetRevision, ...argoSourcePath(normalizeRepoPath(a.path), props.file, props.chart, props.release) },
           // Every object names its own namespace; cluster-scoped ones have none.
           destination: { server: a.server },
           // allowEmpty stays false: a file missing from Git never prunes a whole tenant.
@@ -99,8 +101,8 @@ export class GitOpsApp extends Construct {
  * Where an Application's source points: the chart's folder, rendered by Argo CD with Helm
  * (release named after the chart), or the file's folder narrowed to the file.
  */
-function argoSourcePath(repoPath: string, file: string, chart: string | undefined) {
-  if (chart) return { path: repoParts(repoPath, chart).join('/'), helm: { releaseName: chart } };
+function argoSourcePath(repoPath: string, file: string, chart: string | undefined, release = chart) {
+  if (chart) return { path: repoParts(repoPath, chart).join('/'), helm: { releaseName: release } };
   const { folder, base } = splitFile(repoPath, file);
   return { path: folder, directory: { recurse: false, include: base } };
 }

@@ -5,7 +5,8 @@ import { CpuMemory, EgressModel, LimitsModel, QuotaModel } from '../model/tenanc
 import { LABELS, tenantNames } from '../model/names';
 import * as fields from '../spec/schema';
 import { checkPlatformNamespace, checkTenantName, PLATFORM_NAMESPACE, RESERVED_NAMESPACE } from '../threats/namespaces';
-import { METADATA_ENDPOINT } from '../threats/network';
+import { excepted, parseCidr } from '../threats/cidrs';
+import { checkEgressToCluster, ClusterNetwork, EGRESS_TO_CLUSTER, egressExceptions } from '../threats/network';
 import { checkResourceOrder, ORDERED_RESOURCE_PAIRS, REQUESTS_WITHIN_LIMITS } from '../threats/resources';
 import { podSecurityLabels, tenantLabels } from './labels';
 import { copyRules, ownerRules } from './rbac-rules';
@@ -35,8 +36,14 @@ export interface TenantNamespaceProps {
   readonly secrets?: 'read-only' | 'manage';
   /** Namespace of the tenant's Traefik, whose pods alone may reach the tenant's pods from outside. @default 'traefik' */
   readonly traefikNamespace?: string;
-  /** Egress allowed beyond the namespace and DNS. @default - none */
+  /**
+   * Egress allowed beyond the namespace and DNS. CIDRs in the metadata services' ranges, or in the
+   * cluster's pod and Service ranges, are refused; broader blocks except them.
+   * @default - none
+   */
   readonly egress?: EgressModel;
+  /** The cluster's pod and Service ranges, excepted from every broad egress block. @default - only the metadata ranges are excepted */
+  readonly network?: ClusterNetwork;
   /** Annotations of the Namespace (the admission policies read the tenant's domains from one). @default - none */
   readonly annotations?: Record<string, string>;
   /** Owners may write ExternalSecrets and read the tenant's SecretStore (see `ownerRules`). @default false */
@@ -68,6 +75,8 @@ export class TenantNamespace extends Construct {
     if (props.quota !== undefined) refusals.parse('quota', fields.quota, props.quota);
     if (props.limits !== undefined) refusals.parse('limits', fields.limits, props.limits);
     if (props.egress !== undefined) refusals.parse('egress', fields.egress, props.egress);
+    // The spec's egress schema refuses the metadata ranges; the cluster's own ranges need the platform's network.
+    (props.egress?.cidrs ?? []).forEach((cidr, i) => refusals.check(`egress.cidrs[${i}]`, checkEgressToCluster(cidr, props.network), EGRESS_TO_CLUSTER));
     for (const [section, low, high] of ORDERED_RESOURCE_PAIRS.filter(([s]) => s === 'quota' || s === 'limits')) {
       const values = (section === 'quota' ? quota : limits) as unknown as Record<string, Required<CpuMemory>>;
       for (const res of ['cpu', 'memory'] as const) {
@@ -115,7 +124,7 @@ export class TenantNamespace extends Construct {
       },
     });
 
-    this.addNetworkPolicies(meta, props.name, traefikNamespace, props.egress);
+    this.addNetworkPolicies(meta, props.name, traefikNamespace, props.egress, props.network);
 
     const role = tenantNames(props.name).ownerRole;
     new k8s.KubeRole(this, 'OwnerRole', {
@@ -134,6 +143,7 @@ export class TenantNamespace extends Construct {
     tenant: string,
     traefikNamespace: string,
     egress: EgressModel | undefined,
+    network: ClusterNetwork | undefined,
   ): void {
     new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
       metadata: meta('default-deny'),
@@ -189,7 +199,7 @@ export class TenantNamespace extends Construct {
           podSelector: {},
           policyTypes: ['Egress'],
           egress: [{
-            to: cidrs.map(egressPeer),
+            to: cidrs.map((cidr) => egressPeer(cidr, egressExceptions(network))),
             ...(ports.length > 0
               ? { ports: ports.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) })) }
               : {}),
@@ -250,13 +260,9 @@ function quotaHard(quota: ResolvedQuota): Record<string, k8s.Quantity> {
   return hard;
 }
 
-/** An egress peer for `cidr`; an IPv4 block that contains the metadata endpoint excepts it. */
-function egressPeer(cidr: string): k8s.NetworkPolicyPeer {
-  const [address, bits] = cidr.split('/');
-  const prefix = Number(bits);
-  if (address.includes(':') || prefix >= 32) return { ipBlock: { cidr } };
-  const toInt = (ip: string) => ip.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
-  const size = 2 ** (32 - prefix);
-  const contains = Math.floor(toInt(address) / size) === Math.floor(toInt(METADATA_ENDPOINT) / size);
-  return contains ? { ipBlock: { cidr, except: [`${METADATA_ENDPOINT}/32`] } } : { ipBlock: { cidr } };
+/** An egress peer for `cidr`, excepting the ranges it covers among `exceptions` (metadata, the cluster's pods and Services). */
+function egressPeer(cidr: string, exceptions: ReturnType<typeof egressExceptions>): k8s.NetworkPolicyPeer {
+  const block = parseCidr(cidr);
+  const except = block ? excepted(block, exceptions) : [];
+  return { ipBlock: except.length > 0 ? { cidr, except } : { cidr } };
 }

@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
-import { ANNOTATIONS, gitopsAppName, tenantChartName, tenantOutputFile } from '../model/names';
+import { ANNOTATIONS, gitopsAppName, tenantChartName, tenantOutputFile, tenantReleaseName } from '../model/names';
 import { AdmissionMode, ExternalSecretsModel, GitOpsModel, OutputFormat, PlatformModel, TenantModel } from '../model/tenancy-model';
 import { DEFAULTS } from '../defaults';
+import { ClusterNetwork } from '../threats/network';
 import { GitOpsApp } from './gitops-app';
 import { tenantLabels } from './labels';
 import { ScopedTraefik } from './scoped-traefik';
@@ -22,6 +23,8 @@ export interface TenantProps {
    * @default 'native'
    */
   readonly admission?: AdmissionMode;
+  /** The cluster's pod and Service ranges, excepted from the tenant's broad egress. @default - only the metadata ranges are excepted */
+  readonly network?: ClusterNetwork;
   /** A SecretStore scoped to this tenant, and ExternalSecret rights for its owners. @default - none */
   readonly externalSecrets?: ExternalSecretsModel;
   /** An Argo CD Application, or Flux GitRepository and Kustomization, that applies this tenant's file. @default - none */
@@ -50,6 +53,7 @@ export class Tenant extends Construct {
       secrets: t.secrets,
       traefikNamespace: props.platformNamespace,
       egress: t.egress,
+      network: props.network,
       ...(admission !== 'none' ? { annotations: { [ANNOTATIONS.domains]: t.domains.join(',') } } : {}),
       externalSecrets: props.externalSecrets !== undefined,
     });
@@ -75,7 +79,7 @@ export class Tenant extends Construct {
       new GitOpsApp(this, 'GitOps', {
         name: gitopsAppName(t.name),
         file: tenantOutputFile(t.name),
-        ...(props.outputFormat === 'helm' ? { chart: tenantChartName(t.name) } : {}),
+        ...(props.outputFormat === 'helm' ? { chart: tenantChartName(t.name), release: tenantReleaseName(t.name) } : {}),
         gitops: props.gitops,
         labels: tenantLabels(t.name),
       });
@@ -90,6 +94,7 @@ export function tenantPropsOf(tenant: TenantModel, p: PlatformModel, outputForma
     platformNamespace: p.namespace,
     traefikImage: p.traefikImage,
     admission: p.admission,
+    network: p.network,
     externalSecrets: p.externalSecrets,
     gitops: p.gitops,
     outputFormat,

@@ -82,6 +82,20 @@ export function tenantChartName(tenant: string): string {
   return `tenant-${tenant}`;
 }
 
+/** Longest Helm release name: `helm install` and Argo CD refuse longer ones. */
+export const MAX_RELEASE_NAME_LENGTH = 53;
+
+/**
+ * The Helm release of a tenant's chart: its chart name when that fits Helm's 53 characters;
+ * otherwise a shortened name and a hash, so two long tenant names never share a release.
+ */
+export function tenantReleaseName(tenant: string): string {
+  const name = tenantChartName(tenant);
+  if (name.length <= MAX_RELEASE_NAME_LENGTH) return name;
+  const hash = createHash('sha256').update(tenant).digest('hex').slice(0, 8);
+  return `${name.slice(0, MAX_RELEASE_NAME_LENGTH - hash.length - 1).replace(/-+$/, '')}-${hash}`;
+}
+
 // Names of the admission guard rails, External Secrets and GitOps objects, and of the output files.
 
 /** Annotation keys this tool writes. */

@@ -5,6 +5,7 @@
  * wrote stays `undefined` until then.
  */
 import { AdmissionMode } from '../admission/engines';
+import { ClusterNetwork } from '../threats/network';
 import { DEFAULTS } from '../defaults';
 import { SpecInput, TenantInput, TenantSettings } from '../spec/schema';
 
@@ -128,6 +129,8 @@ export interface PlatformModel {
   readonly allowedDomains: readonly string[];
   readonly wildcard?: WildcardModel;
   readonly admission?: AdmissionMode;
+  /** The cluster's pod, Service and API server ranges. @default - not known: only the metadata ranges are excepted from egress */
+  readonly network?: ClusterNetwork;
   /** @default - no SecretStore, owners get no ExternalSecret rights */
   readonly externalSecrets?: ExternalSecretsModel;
   /** @default - no Application or Kustomization: apply the files yourself */
@@ -157,6 +160,7 @@ export function resolveTenancy(spec: SpecInput): TenancyModel {
         syncTo: wildcard.syncTo && { via: wildcard.syncTo.via as SecretSyncModel['via'], namespaces: wildcard.syncTo.namespaces },
       }),
       admission: p.admission,
+      network: p.network,
       externalSecrets: p.externalSecrets && { vault: definedOnly({ ...p.externalSecrets.vault }) },
       gitops: p.gitops && resolveGitOps(p.gitops),
     }),

@@ -17,7 +17,7 @@ import { admissionEngine } from '../admission/engines';
 import { admissionPolicies } from '../admission/policies';
 import { DEFAULTS } from '../defaults';
 import { PlatformModel, TenancyModel, TenantModel } from '../model/tenancy-model';
-import { certificateSecretName, PLATFORM_CHART, PLATFORM_NAMES, tenantChartName, tenantNames } from '../model/names';
+import { certificateSecretName, PLATFORM_CHART, PLATFORM_NAMES, tenantChartName, tenantNames, tenantReleaseName } from '../model/names';
 import { THREATS } from '../threats';
 import { QUANTITY_PATTERN } from '../threats/quantity';
 import { isEnforced } from '../threats/threat';
@@ -159,7 +159,7 @@ function tenantChart(group: ObjectGroup, tenant: TenantModel, model: TenancyMode
     files: chartFolder(name, description, options, templates, notes, {
       values: tenantValuesYaml(values),
       schema: tenantValuesSchema(name),
-      readme: readme(name, description, options, model.platform, true, TENANT_VALUES.map((v) => ({ ...v, default: defaults.get(v.key) }))),
+      readme: readme(name, tenantReleaseName(tenant.name), description, options, model.platform, true, TENANT_VALUES.map((v) => ({ ...v, default: defaults.get(v.key) }))),
       kubeVersion: KUBE_VERSION,
     }),
   };
@@ -195,7 +195,7 @@ function platformChart(group: ObjectGroup, model: TenancyModel, options: HelmOpt
     files: chartFolder(PLATFORM_CHART, description, options, templates, notes, {
       values: '# The platform chart has no values: everything in it comes from the tenancy spec.\n{}\n',
       schema: valuesSchema(PLATFORM_CHART, {}, []),
-      readme: readme(PLATFORM_CHART, description, options, p, false, []),
+      readme: readme(PLATFORM_CHART, PLATFORM_CHART, description, options, p, false, []),
       kubeVersion: engine?.kubeVersion ?? KUBE_VERSION,
     }),
   };
@@ -419,6 +419,7 @@ function helmLiteral<T>(value: T): T {
 
 function readme(
   chart: string,
+  release: string,
   description: string,
   options: HelmOptions,
   platform: PlatformModel,
@@ -427,6 +428,7 @@ function readme(
 ): string {
   return hbs().readme({
     chart,
+    release,
     description,
     generatorVersion: options.generatorVersion,
     regenerate: options.regenerate,

@@ -206,6 +206,11 @@ const PLATFORM_DESCRIPTIONS: Record<string, Doc> = {
   'wildcard.acme.server': ['ACME directory (https).', P.acmeServer],
   'wildcard.acme.dns01': 'The DNS provider cert-manager solves DNS-01 with: exactly one of `cloudflare` or `route53`.',
   defaults: 'Values for every tenant that does not set the field itself (any tenant field except `name`, `domains`, `owners`).',
+  network: 'The cluster\'s own address ranges: tenants may not ask for egress inside the pod and Service ranges, and their broad egress blocks except them.',
+  'network.podCIDRs': 'Pod addresses of the cluster, e.g. `10.244.0.0/16`.',
+  'network.serviceCIDRs': 'Service ClusterIP addresses of the cluster, e.g. `10.96.0.0/12`.',
+  'network.apiServerCIDRs': 'Addresses of the API server, which the tenants\' Traefiks may reach (on any port); when absent they reach any address on ports 443 and 6443, the metadata and cluster ranges excepted.',
+  reservedNamespaces: 'Namespaces (or `*` patterns of them) of the platform\'s own add-ons that no tenant may be named after, beside the built-in list.',
 };
 
 const SETTINGS_DESCRIPTIONS: Record<string, Doc> = {

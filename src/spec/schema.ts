@@ -20,8 +20,9 @@ import {
   GITOPS_NAMESPACE, GITOPS_REPOSITORY_PATH, GITOPS_URL, GO_DURATION, tenantIsGitOpsNamespaceRefusal,
 } from '../threats/gitops';
 import {
-  checkPlatformNamespace, checkPodSecurity, checkTenantName, PLATFORM_NAMESPACE, POD_SECURITY_LEVEL, RESERVED_NAMESPACE,
+  checkPlatformNamespace, checkPodSecurity, checkReservedPattern, checkTenantName, PLATFORM_NAMESPACE, POD_SECURITY_LEVEL, RESERVED_NAMESPACE,
 } from '../threats/namespaces';
+import { checkEgressToCluster, checkEgressToMetadata, EGRESS_TO_CLUSTER, EGRESS_TO_METADATA } from '../threats/network';
 import { isQuantity } from '../threats/quantity';
 import { checkOwnerSubject, NO_BROAD_SUBJECTS, NO_OWNER_REFUSAL } from '../threats/rbac';
 import { checkResourceOrder, ORDERED_RESOURCE_PAIRS, REQUESTS_WITHIN_LIMITS, SourcedQuantity } from '../threats/resources';
@@ -114,6 +115,7 @@ const traefik = z.strictObject({
 
 export const podSecurity = z.string().superRefine(refusedBy(checkPodSecurity, POD_SECURITY_LEVEL));
 export const cidr = z.string().superRefine(refusedBy(checkCidr));
+export const egressCidr = cidr.superRefine(refusedBy(checkEgressToMetadata, EGRESS_TO_METADATA));
 export const port = z.int().min(1).max(65535);
 
 export const quota = z.strictObject({
@@ -125,7 +127,7 @@ export const quota = z.strictObject({
   storage: quantity.optional(),
 });
 export const limits = z.strictObject({ default: cpuMemory.optional(), defaultRequest: cpuMemory.optional(), max: cpuMemory.optional() });
-export const egress = z.strictObject({ cidrs: z.array(cidr).optional(), ports: z.array(port).optional() });
+export const egress = z.strictObject({ cidrs: z.array(egressCidr).optional(), ports: z.array(port).optional() });
 
 /** The fields a tenant may set and `platform.defaults` may preset. */
 const tenantSettingsShape = {
@@ -235,6 +237,13 @@ const gitops = z
     error: 'must name exactly one GitOps engine — set `argocd` or `flux`',
   });
 
+/** The cluster's own address ranges, which tenant egress may not reach. */
+export const network = z.strictObject({
+  podCIDRs: z.array(cidr).optional(),
+  serviceCIDRs: z.array(cidr).optional(),
+  apiServerCIDRs: z.array(cidr).optional(),
+});
+
 const platform = z.strictObject({
   traefik: z.strictObject({
     namespace: dnsLabel('traefik').optional(),
@@ -244,6 +253,8 @@ const platform = z.strictObject({
   wildcard: wildcard.optional(),
   defaults: z.strictObject(tenantSettingsShape).optional(),
   admission: z.enum(ADMISSION_MODES).optional(),
+  network: network.optional(),
+  reservedNamespaces: z.array(z.string().superRefine(refusedBy(checkReservedPattern, RESERVED_NAMESPACE))).optional(),
   externalSecrets: externalSecrets.optional(),
   gitops: gitops.optional(),
 });
@@ -273,6 +284,8 @@ function checkSpec(input: unknown, ctx: z.RefinementCtx): void {
   const platformNamespace = typeof namespaceInput === 'string' ? namespaceInput : DEFAULTS.platform.traefikNamespace;
   const allowed = Array.isArray(platformInput.allowedDomains) ? platformInput.allowedDomains.filter(isString).map((d) => d.toLowerCase()) : undefined;
   const defaults = asRecord(platformInput.defaults);
+  const networkInput = asRecord(platformInput.network) as { podCIDRs?: string[]; serviceCIDRs?: string[] };
+  const reserved = Array.isArray(platformInput.reservedNamespaces) ? platformInput.reservedNamespaces.filter(isString) : [];
   const tenants = Array.isArray(spec.tenants) ? spec.tenants : [];
   const nameOwner = new Map<string, number>();
   const domainOwner = new Map<string, { name: string; index: number }>();
@@ -295,7 +308,7 @@ function checkSpec(input: unknown, ctx: z.RefinementCtx): void {
     const at = (...rest: PropertyKey[]) => ['tenants', i, ...rest];
     const name = isString(tenant.name) ? tenant.name : undefined;
     if (name !== undefined) {
-      const nameRefusal = checkTenantName(name, platformNamespace);
+      const nameRefusal = checkTenantName(name, platformNamespace, reserved);
       if (nameRefusal) refusal(ctx, at('name'), nameRefusal, RESERVED_NAMESPACE);
       else if (syncNamespaces.includes(name)) refusal(ctx, at('name'), tenantInSyncToRefusal(name), SECRET_SYNC_INTO_TENANTS);
       else if (name === gitopsNamespace) refusal(ctx, at('name'), tenantIsGitOpsNamespaceRefusal(name, `platform.gitops.${engine}.namespace`), GITOPS_NAMESPACE);
@@ -326,7 +339,9 @@ function checkSpec(input: unknown, ctx: z.RefinementCtx): void {
       refusal(ctx, at('issuer'), 'no issuer for this tenant\'s certificates — set `issuer` here or in `platform.defaults.issuer`');
     }
     checkTenantResourceOrder(tenant, defaults, at, ctx);
+    checkEgressInCluster(asRecord(tenant.egress), networkInput, (j) => at('egress', 'cidrs', j), ctx);
   });
+  checkEgressInCluster(asRecord(defaults.egress), networkInput, (j) => ['platform', 'defaults', 'egress', 'cidrs', j], ctx);
 
   const wildcardInput = asRecord(platformInput.wildcard);
   const tokenName = asRecord(asRecord(asRecord(asRecord(wildcardInput.acme).dns01).cloudflare).apiTokenSecretRef).name;
@@ -355,6 +370,16 @@ function checkSpec(input: unknown, ctx: z.RefinementCtx): void {
     if (allowed && !allowed.some((z2) => zone === z2 || zone.endsWith(`.${z2}`))) {
       refusal(ctx, ['platform', 'wildcard', 'dnsNames', j], `\`${name}\` is outside \`platform.allowedDomains\` — use a zone under one of them`, DOMAIN_WITHIN_ALLOWED_ZONES);
     }
+  });
+}
+
+/** Egress CIDRs written at `egress` may not lie in the cluster's pod or Service ranges. */
+function checkEgressInCluster(egressInput: Record<string, unknown>, networkInput: { podCIDRs?: unknown; serviceCIDRs?: unknown }, at: (j: number) => PropertyKey[], ctx: z.RefinementCtx): void {
+  const strings = (v: unknown) => (Array.isArray(v) ? v.filter(isString) : []);
+  const clusterNetwork = { podCIDRs: strings(networkInput.podCIDRs), serviceCIDRs: strings(networkInput.serviceCIDRs) };
+  (Array.isArray(egressInput.cidrs) ? egressInput.cidrs : []).forEach((cidr, j) => {
+    const message = isString(cidr) ? checkEgressToCluster(cidr, clusterNetwork) : undefined;
+    if (message) refusal(ctx, at(j), message, EGRESS_TO_CLUSTER);
   });
 }
 

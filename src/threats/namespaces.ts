@@ -13,21 +13,42 @@ export const MAX_TENANT_NAME_LENGTH = 63 - 'traefik-'.length;
 
 /**
  * Namespaces no tenant may take, and the platform namespace may not be: they belong to
- * Kubernetes or to the cluster add-ons a tenant must never administer.
+ * Kubernetes or to the cluster add-ons a tenant must never administer — the ones this tool works
+ * with, and the well-known ones of service meshes, CNIs, monitoring, logging, backup, storage,
+ * autoscaling and GitOps stacks. `platform.reservedNamespaces` adds a platform's own.
  */
 export const RESERVED_NAMESPACES = [
-  'default', 'cert-manager', 'argocd', 'external-secrets', 'flux-system', 'gatekeeper-system', 'ingress-nginx', 'kyverno',
-  'reflector', 'vault',
+  'default', 'argocd', 'cert-manager', 'external-dns', 'external-secrets', 'flux-system', 'gatekeeper-system', 'ingress-nginx', 'kyverno',
+  'reflector', 'vault', 'sealed-secrets', 'linkerd', 'linkerd-viz', 'linkerd-cni', 'cilium', 'calico-apiserver', 'monitoring', 'prometheus',
+  'grafana', 'loki', 'logging', 'observability', 'opentelemetry', 'jaeger', 'tempo', 'falco', 'velero', 'rook-ceph', 'local-path-storage',
+  'kubernetes-dashboard', 'knative-serving', 'knative-eventing', 'tekton-pipelines', 'karpenter', 'keda', 'kubecost', 'metrics-server',
+  'olm', 'operators',
 ] as const;
-/** Prefixes and suffixes that mark namespaces of Kubernetes and its add-ons (`kube-system`, `istio-system`…). */
-export const RESERVED_NAMESPACE_PREFIXES = ['kube-'] as const;
-export const RESERVED_NAMESPACE_SUFFIXES = ['-system'] as const;
+/** Prefixes and suffixes that mark namespaces of Kubernetes, distributions, clouds and operators (`kube-system`, `openshift-*`, `istio-system`, `tigera-operator`…). */
+export const RESERVED_NAMESPACE_PREFIXES = ['kube-', 'openshift-', 'gke-', 'azure-', 'aws-', 'amazon-'] as const;
+export const RESERVED_NAMESPACE_SUFFIXES = ['-system', '-operator', '-operators'] as const;
 
-/** True for `default`, `kube-*`, `*-system` and the namespaces of cluster add-ons (see `RESERVED_NAMESPACES`). */
-export function isReservedNamespace(name: string): boolean {
+/**
+ * True for a namespace of Kubernetes or an add-on (see `RESERVED_NAMESPACES` and the prefixes and
+ * suffixes), or one matching `extra` (names, or patterns with `*`).
+ */
+export function isReservedNamespace(name: string, extra: readonly string[] = []): boolean {
   return (RESERVED_NAMESPACES as readonly string[]).includes(name)
     || RESERVED_NAMESPACE_PREFIXES.some((p) => name.startsWith(p))
-    || RESERVED_NAMESPACE_SUFFIXES.some((s) => name.endsWith(s));
+    || RESERVED_NAMESPACE_SUFFIXES.some((x) => name.endsWith(x))
+    || extra.some((pattern) => namePattern(pattern).test(name));
+}
+
+/** A `*` pattern of `platform.reservedNamespaces` as a regular expression over whole names. */
+function namePattern(pattern: string): RegExp {
+  return new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[a-z0-9-]*')}$`);
+}
+
+/** Checks an entry of `platform.reservedNamespaces`: a namespace name, or a pattern of one with `*`. */
+export function checkReservedPattern(pattern: string): string | undefined {
+  return /^[a-z0-9*]([-a-z0-9*]*[a-z0-9*])?$/.test(pattern) && pattern.length <= 63
+    ? undefined
+    : `\`${pattern}\` is not a namespace name or a pattern of one with \`*\` — write e.g. \`payments-legacy\` or \`*-mesh\``;
 }
 
 /** Pod Security levels a tenant may have. */
@@ -39,15 +60,15 @@ export const RESERVED_NAMESPACE: Threat = {
   family: 'namespaces',
   severity: 'critical',
   title: 'A tenant in a namespace of Kubernetes, an add-on or the platform',
-  why: 'A tenant\'s owners get exec, Secret reads and workload writes in the tenant\'s namespace; a tenant named `kube-system`, `cert-manager`, `*-system` or the platform namespace would hand them the controllers, credentials and keys that live there.',
-  fix: 'Name tenants after teams or products; never after Kubernetes\' namespaces, an add-on\'s or the platform\'s.',
-  spec: { fields: ['tenants[].name'] },
+  why: 'A tenant\'s owners get exec, Secret reads and workload writes in the tenant\'s namespace; a tenant named like a namespace of Kubernetes, a distribution or an add-on (`kube-system`, `openshift-*`, `istio-system`, `tigera-operator`, `monitoring`, `velero`, `cert-manager`…) or like the platform namespace would hand them the controllers, credentials and keys that live there once that add-on is installed.',
+  fix: 'Name tenants after teams or products; never after Kubernetes\' namespaces, an add-on\'s or the platform\'s. List the platform\'s own add-on namespaces in `platform.reservedNamespaces`.',
+  spec: { fields: ['tenants[].name', 'platform.reservedNamespaces[]'] },
   construct: { props: ['TenantNamespace.name', 'ScopedTraefik.tenant'] },
   values: none('tenant names are not chart values: each chart is rendered for one tenant'),
   admission: none('tenants cannot create Namespaces: no tenant Role grants it'),
   audit: {
     scope: 'all',
-    looksFor: 'A tenant namespace named like a namespace of Kubernetes or an add-on (`default`, `kube-*`, `*-system`, `cert-manager`, …).',
+    looksFor: 'A tenant namespace named like a namespace of Kubernetes, a distribution or an add-on (`default`, `kube-*`, `openshift-*`, `*-system`, `*-operator`, `cert-manager`, `monitoring`, …).',
     detect: (run) => ({
       kinds: ['Namespace'],
       visit: (o, i) => {
@@ -59,15 +80,15 @@ export const RESERVED_NAMESPACE: Threat = {
   },
 };
 
-/** Checks a tenant name, which is also its namespace name. */
-export function checkTenantName(name: string, platformNamespace: string): string | undefined {
+/** Checks a tenant name, which is also its namespace name; `reserved` adds the platform's reserved namespaces. */
+export function checkTenantName(name: string, platformNamespace: string, reserved: readonly string[] = []): string | undefined {
   if (name.length > MAX_TENANT_NAME_LENGTH) {
     return `\`${name}\` is ${name.length} characters; the names derived from it (\`traefik-${name}\`) must fit in 63 — use at most ${MAX_TENANT_NAME_LENGTH} characters`;
   }
   if (!DNS_LABEL.test(name)) {
     return `\`${name}\` is not a DNS-1123 label starting with a letter — use lowercase letters, digits and \`-\`, e.g. \`${suggestLabel(name, MAX_TENANT_NAME_LENGTH)}\``;
   }
-  if (isReservedNamespace(name)) {
+  if (isReservedNamespace(name, reserved)) {
     return `\`${name}\` is reserved for Kubernetes or cluster add-ons — choose another tenant name`;
   }
   if (name === platformNamespace) {

@@ -201,6 +201,27 @@ const EXAMPLES: Record<string, Examples> = {
     admission: { policy: 'tenancy-service-types', bad: service({ externalIPs: ['10.0.0.1'] }), good: service({}) },
     audit: { bad: 'apiVersion: v1\nkind: Service\nmetadata: { name: s, namespace: shop }\nspec: { externalIPs: [10.0.0.1] }\n', good: 'apiVersion: v1\nkind: Service\nmetadata: { name: s, namespace: shop }\nspec: {}\n' },
   },
+  'egress-to-metadata': {
+    spec: { bad: oneTenantSpec('    egress: { cidrs: [169.254.169.254/32] }\n'), path: 'tenants[0].egress.cidrs[0]', good: oneTenantSpec('    egress: { cidrs: [0.0.0.0/0] }\n') },
+    construct: {
+      bad: (c) => new TenantNamespace(c, 'n', { name: 'payments', owners, egress: { cidrs: ['169.254.169.254/32'] } }), prop: 'egress.cidrs[0]',
+      good: (c) => new TenantNamespace(c, 'n', { name: 'payments', owners, egress: { cidrs: ['0.0.0.0/0'] } }),
+    },
+    audit: {
+      bad: 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: out, namespace: shop }\nspec: { podSelector: {}, policyTypes: [Egress], egress: [{ to: [{ ipBlock: { cidr: 0.0.0.0/0 } }] }] }\n',
+      good: 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: out, namespace: shop }\nspec: { podSelector: {}, policyTypes: [Egress], egress: [{ to: [{ ipBlock: { cidr: 0.0.0.0/0, except: [169.254.0.0/16, 100.100.100.200/32, 168.63.129.16/32] } }] }] }\n',
+    },
+  },
+  'egress-to-other-tenants': {
+    spec: {
+      bad: oneTenantSpec('    egress: { cidrs: [10.244.3.0/24] }\n', '  network: { podCIDRs: [10.244.0.0/16] }\n'), path: 'tenants[0].egress.cidrs[0]',
+      good: oneTenantSpec('    egress: { cidrs: [10.0.0.0/8] }\n', '  network: { podCIDRs: [10.244.0.0/16] }\n'),
+    },
+    construct: {
+      bad: (c) => new TenantNamespace(c, 'n', { name: 'payments', owners, egress: { cidrs: ['10.244.3.0/24'] }, network: { podCIDRs: ['10.244.0.0/16'] } }), prop: 'egress.cidrs[0]',
+      good: (c) => new TenantNamespace(c, 'n', { name: 'payments', owners, egress: { cidrs: ['10.0.0.0/8'] }, network: { podCIDRs: ['10.244.0.0/16'] } }),
+    },
+  },
   'traefik-scoped-providers': {
     audit: { bad: traefikArgs('--providers.kubernetescrd'), good: traefikArgs('--providers.kubernetescrd.namespaces=shop,traefik') },
   },

@@ -1,0 +1,40 @@
+/** CIDR blocks: parsing (with ipaddr.js), containment, and the ranges no tenant egress may reach. */
+import * as ipaddr from 'ipaddr.js';
+
+/** A parsed CIDR block. */
+export interface Cidr {
+  readonly text: string;
+  readonly address: ipaddr.IPv4 | ipaddr.IPv6;
+  readonly bits: number;
+}
+
+export function parseCidr(text: string): Cidr | undefined {
+  try {
+    const [address, bits] = ipaddr.parseCIDR(text);
+    return { text, address, bits };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `outer` holds every address of `inner` (both of one family). */
+export function contains(outer: Cidr, inner: Cidr): boolean {
+  if (inner.bits < outer.bits) return false;
+  if (outer.address.kind() === 'ipv4' && inner.address.kind() === 'ipv4') return (inner.address as ipaddr.IPv4).match(outer.address as ipaddr.IPv4, outer.bits);
+  if (outer.address.kind() === 'ipv6' && inner.address.kind() === 'ipv6') return (inner.address as ipaddr.IPv6).match(outer.address as ipaddr.IPv6, outer.bits);
+  return false;
+}
+
+/**
+ * Where clouds serve instance metadata and credentials, and the link-local ranges around them:
+ * 169.254.0.0/16 (AWS, GCP, Azure, Oracle, DigitalOcean metadata at 169.254.169.254, ECS task
+ * credentials at 169.254.170.2), Alibaba Cloud's 100.100.100.200, Azure's WireServer
+ * 168.63.129.16, IPv6 link-local fe80::/10 and AWS's IPv6 metadata fd00:ec2::254.
+ */
+export const METADATA_RANGES: readonly Cidr[] = ['169.254.0.0/16', '100.100.100.200/32', '168.63.129.16/32', 'fe80::/10', 'fd00:ec2::254/128']
+  .map((text) => parseCidr(text)!);
+
+/** The ranges among `ranges` that `block` covers, as `except` entries of an egress ipBlock. */
+export function excepted(block: Cidr, ranges: readonly Cidr[]): string[] {
+  return ranges.filter((r) => contains(block, r) && r.bits > block.bits).map((r) => r.text);
+}
