@@ -123,6 +123,14 @@ const FRAMES: readonly PolicyFrame[] = [
     variables: [],
   },
   {
+    name: N.middlewares,
+    title: 'Traefik Middlewares call only Services of the tenant\'s own namespace',
+    threat: 'a forwardAuth Middleware makes the tenant\'s Traefik — which runs in the platform namespace, outside the tenant\'s egress policy — call the address it names: the metadata endpoint, the API server, or another tenant\'s Service',
+    resources: [{ apiGroups: ['traefik.io'], apiVersions: ['*'], resources: ['middlewares'] }],
+    kinds: ['traefik.io/v1alpha1/Middleware'],
+    variables: [],
+  },
+  {
     name: N.externalSecrets,
     title: 'ExternalSecrets read only the tenant\'s own SecretStore',
     threat: 'an ExternalSecret pointing at a ClusterSecretStore (or a ClusterGenerator) would read secrets with credentials meant for every namespace',

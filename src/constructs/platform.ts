@@ -8,6 +8,7 @@ import { checkPlatformNamespace, PLATFORM_NAMESPACE } from '../threats/namespace
 import { AdmissionGuardRails } from './admission-guard-rails';
 import { GitOpsApp } from './gitops-app';
 import { platformLabels, podSecurityLabels } from './labels';
+import { defaultDenySpec } from './network-rules';
 import { PropChecks } from './refuse';
 import { WildcardTLSStore } from './wildcard-tls-store';
 
@@ -49,6 +50,11 @@ export class Platform extends Construct {
           ...podSecurityLabels('restricted'),
         },
       },
+    });
+    // Every tenant's Traefik runs here: nothing enters or leaves but what each Traefik's own policy allows.
+    new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
+      metadata: { name: PLATFORM_NAMES.defaultDeny, namespace, labels },
+      spec: defaultDenySpec(),
     });
     new TlsOption(this, 'TLSOption', {
       metadata: { name: PLATFORM_NAMES.tlsOption, namespace, labels },

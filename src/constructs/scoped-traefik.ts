@@ -8,8 +8,11 @@ import * as fields from '../spec/schema';
 import { PolicyRule } from '../threats/detect/rbac-analysis';
 import { checkPlatformNamespace, checkTenantName, PLATFORM_NAMESPACE, RESERVED_NAMESPACE } from '../threats/namespaces';
 import { checkResourceOrder, REQUESTS_WITHIN_LIMITS } from '../threats/resources';
+import { excepted, parseCidr } from '../threats/cidrs';
+import { ClusterNetwork, egressExceptions } from '../threats/network';
 import { tenantLabels } from './labels';
 import { copyRules, traefikRules } from './rbac-rules';
+import { dnsEgressRule, namespacePeer } from './network-rules';
 import { PropChecks } from './refuse';
 
 export interface ScopedTraefikProps {
@@ -29,10 +32,20 @@ export interface ScopedTraefikProps {
   readonly resources?: { readonly requests?: CpuMemory; readonly limits?: CpuMemory };
   /** Refused when `true`: cross-namespace references break tenant isolation. @default false */
   readonly allowCrossNamespace?: boolean;
+  /**
+   * The cluster's address ranges. The Traefik may send only to its tenant's namespace, DNS and the
+   * API server: `apiServerCIDRs` when given, else any address on ports 443 and 6443, the metadata
+   * services' and the pod and Service ranges excepted.
+   * @default - the API server is reached on ports 443 and 6443, only the metadata ranges excepted
+   */
+  readonly network?: ClusterNetwork;
 }
 
 /** Ports of the Traefik container. */
 export const TRAEFIK_PORTS = { web: 8000, websecure: 8443, traefik: 8080 } as const;
+
+/** Ports the API server listens on in most clusters (behind `kubernetes.default.svc`, and on the nodes). */
+export const API_SERVER_PORTS = [443, 6443] as const;
 
 /** Labels that select one tenant's Traefik pods (also used by the tenant's NetworkPolicy). */
 export function traefikPodLabels(tenant: string): Record<string, string> {
@@ -177,12 +190,39 @@ export class ScopedTraefik extends Construct {
       },
     });
 
+    this.addNetworkPolicy(meta, names.namespace, props.tenant, props.network);
+
     if (replicas > 1) {
       new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
         metadata: meta,
         spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: traefikPodLabels(props.tenant) } },
       });
     }
+  }
+
+  /**
+   * What the Traefik's pods may send and receive in the platform namespace (which denies
+   * everything else by default): its entry points and the probe port from anywhere; out, only to
+   * its tenant's namespace, DNS and the API server — so no route, Middleware or plugin can make it
+   * call the metadata endpoint, other tenants or the platform's other services.
+   */
+  private addNetworkPolicy(meta: k8s.ObjectMeta, tenantNamespace: string, tenant: string, network: ClusterNetwork | undefined): void {
+    const ports = (...numbers: number[]) => numbers.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) }));
+    const apiServer: k8s.NetworkPolicyEgressRule = network?.apiServerCIDRs?.length
+      ? { to: network.apiServerCIDRs.map((cidr) => ({ ipBlock: { cidr } })) }
+      : {
+        to: ['0.0.0.0/0', '::/0'].map((cidr) => ({ ipBlock: { cidr, except: excepted(parseCidr(cidr)!, egressExceptions(network)) } })),
+        ports: ports(...API_SERVER_PORTS),
+      };
+    new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+      metadata: meta,
+      spec: {
+        podSelector: { matchLabels: traefikPodLabels(tenant) },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [{ ports: ports(...Object.values(TRAEFIK_PORTS)) }],
+        egress: [{ to: [namespacePeer(tenantNamespace)] }, dnsEgressRule(), apiServer],
+      },
+    });
   }
 
   /** A Role in `roleNamespace` with `rules`, bound to this Traefik's ServiceAccount (named and placed by `serviceAccount`). */

@@ -10,6 +10,7 @@ import { checkEgressToCluster, ClusterNetwork, EGRESS_TO_CLUSTER, egressExceptio
 import { checkResourceOrder, ORDERED_RESOURCE_PAIRS, REQUESTS_WITHIN_LIMITS } from '../threats/resources';
 import { podSecurityLabels, tenantLabels } from './labels';
 import { copyRules, ownerRules } from './rbac-rules';
+import { defaultDenySpec, dnsEgressRule } from './network-rules';
 import { PropChecks } from './refuse';
 import { traefikPodLabels } from './scoped-traefik';
 
@@ -147,7 +148,7 @@ export class TenantNamespace extends Construct {
   ): void {
     new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
       metadata: meta('default-deny'),
-      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+      spec: defaultDenySpec(),
     });
     new k8s.KubeNetworkPolicy(this, 'AllowSameNamespace', {
       metadata: meta('allow-same-namespace'),
@@ -160,20 +161,7 @@ export class TenantNamespace extends Construct {
     });
     new k8s.KubeNetworkPolicy(this, 'AllowDns', {
       metadata: meta('allow-dns'),
-      spec: {
-        podSelector: {},
-        policyTypes: ['Egress'],
-        egress: [{
-          to: [{
-            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
-            podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
-          }],
-          ports: [
-            { protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) },
-            { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) },
-          ],
-        }],
-      },
+      spec: { podSelector: {}, policyTypes: ['Egress'], egress: [dnsEgressRule()] },
     });
     // The tenant's own Traefik (and nothing else outside the namespace) may reach its pods,
     // including cert-manager's HTTP-01 solver pods on 8089.

@@ -65,6 +65,7 @@ export class Tenant extends Construct {
       serviceType: t.traefik.serviceType,
       logLevel: t.traefik.logLevel,
       resources: t.traefik.resources,
+      network: props.network,
     });
     new TenantIssuer(this, 'Issuer', {
       tenant: t.name,

@@ -72,6 +72,8 @@ export const PLATFORM_NAMES = {
   wildcardIssuer: 'platform-wildcard',
   wildcardCertificate: 'platform-wildcard',
   wildcardAcmeAccountKey: 'platform-wildcard-acme-account',
+  /** The NetworkPolicy that denies all traffic of the platform namespace but what each Traefik's own allows. */
+  defaultDeny: 'default-deny',
 } as const;
 
 /** Helm chart of the platform's shared objects (`--format helm`). */
@@ -116,6 +118,7 @@ export const ADMISSION_POLICY_NAMES = {
   podSecurity: 'tenancy-pod-security',
   serviceTypes: 'tenancy-service-types',
   secretCopies: 'tenancy-secret-copies',
+  middlewares: 'tenancy-middlewares',
   externalSecrets: 'tenancy-external-secrets',
 } as const;
 

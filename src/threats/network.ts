@@ -173,4 +173,32 @@ export const EGRESS_TO_CLUSTER: Threat = {
   audit: none('manifests do not say which addresses are the cluster\'s pods and Services'),
 };
 
-export const NETWORK_THREATS: readonly Threat[] = [TENANT_SERVICE_TYPES, NO_EXTERNAL_IPS, EGRESS_TO_METADATA, EGRESS_TO_CLUSTER];
+export const PLATFORM_DEFAULT_DENY: Threat = {
+  id: 'platform-network-default-deny',
+  family: 'network',
+  severity: 'high',
+  title: 'A platform namespace without a default-deny NetworkPolicy',
+  why: 'The tenants\' Traefiks run in the platform namespace: without a default deny there, a Traefik (which a tenant steers through its routes and Middlewares) may call the metadata endpoint, the API server or any tenant\'s pods, and anything in the cluster may reach the platform\'s pods.',
+  fix: 'Add a NetworkPolicy with `podSelector: {}` and `policyTypes: [Ingress, Egress]` in the platform namespace, and per Traefik one that allows its entry points in, and out only its tenant, DNS and the API server.',
+  spec: none('every platform gets it: no spec field turns it off'),
+  construct: none('Platform always renders it, and ScopedTraefik the allowances of its Traefik'),
+  values: none('NetworkPolicies are not chart values'),
+  admission: none('tenants cannot write in the platform namespace'),
+  audit: {
+    scope: 'all',
+    looksFor: 'A platform namespace (one running Traefik) without a NetworkPolicy that selects every pod with no Ingress rule, and none with no Egress rule.',
+    detect: (run) => ({
+      finish: () => {
+        for (const ns of [...run.platforms].sort()) {
+          const facts = run.index.namespaces.get(ns);
+          const anchor = facts?.namespaceIndex ?? facts?.firstIndex;
+          if (facts === undefined || anchor === undefined || (facts.denyIngress && facts.denyEgress)) continue;
+          const missing = [!facts.denyIngress && 'Ingress', !facts.denyEgress && 'Egress'].filter(Boolean).join(' and ');
+          run.report(anchor, `platform namespace \`${ns}\` has no default-deny NetworkPolicy for ${missing}`, facts.namespaceIndex !== undefined ? ['metadata', 'name'] : []);
+        }
+      },
+    }),
+  },
+};
+
+export const NETWORK_THREATS: readonly Threat[] = [TENANT_SERVICE_TYPES, NO_EXTERNAL_IPS, EGRESS_TO_METADATA, EGRESS_TO_CLUSTER, PLATFORM_DEFAULT_DENY];

@@ -7,6 +7,7 @@ import { describeSubject, Subject, subjectOf } from './detect/manifest-index';
 import { grantedVerbs, secretReads, TRAEFIK_GROUPS, writesOf } from './detect/rbac-analysis';
 import { hasProviderFlags, providerEnabled, TRAEFIK_PROVIDERS, TraefikContainer, watchedNamespaces } from './detect/traefik-config';
 import { asArray, asRecord, asString, FieldPath } from './detect/values';
+import { ADMISSION_POLICY_NAMES } from '../model/names';
 import { none, Threat } from './threat';
 
 /** The first Traefik release that knows every flag ScopedTraefik passes. */
@@ -429,8 +430,49 @@ export const CROSS_NAMESPACE_REFERENCE: Threat = {
   },
 };
 
+/** A URL of a Service by its full name: this pattern before the Service's namespace, and the next after it. */
+const SERVICE_URL_BEFORE_NAMESPACE = '^https?://[a-z0-9]([-a-z0-9]*[a-z0-9])?[.]';
+const SERVICE_URL_AFTER_NAMESPACE = '[.]svc([.]cluster[.]local)?(:[0-9]+)?(/.*)?$';
+
+export const MIDDLEWARE_CALLOUT: Threat = {
+  id: 'middleware-callout',
+  family: 'traefik',
+  severity: 'critical',
+  title: 'A Middleware makes Traefik call an address outside the tenant',
+  why: 'A forwardAuth Middleware makes the tenant\'s Traefik call the address it names on every request. That Traefik runs in the platform namespace, outside the tenant\'s egress policy: pointed at the metadata endpoint, the API server or another tenant\'s Service, it reaches what the tenant\'s own pods cannot; a short Service name even resolves in the platform namespace.',
+  fix: 'Point `forwardAuth.address` at a Service of the tenant\'s own namespace by its full name, `http://<service>.<tenant>.svc:<port>/…`, and keep `errors` Middlewares on the tenant\'s own Services.',
+  spec: none('tenants write their own Middlewares: no spec field describes them'),
+  construct: none('the constructs render no Middleware; ScopedTraefik\'s NetworkPolicy lets it send only to its tenant, DNS and the API server'),
+  values: none(NOT_VALUES),
+  admission: {
+    validations: [{
+      policy: ADMISSION_POLICY_NAMES.middlewares,
+      expression: `!has(object.spec.forwardAuth) || object.spec.forwardAuth.address.matches('${SERVICE_URL_BEFORE_NAMESPACE}' + namespaceObject.metadata.name + '${SERVICE_URL_AFTER_NAMESPACE}')`,
+      message: 'spec.forwardAuth.address must be a Service of this namespace by its full name, http://<service>.<namespace>.svc:<port>/…: the tenant\'s Traefik runs outside the tenant\'s egress policy and would call any other address for it.',
+    }],
+  },
+  audit: {
+    scope: 'all',
+    looksFor: 'A Middleware in a tenant namespace whose `forwardAuth.address` is not a Service of that namespace by its full name (an IP, a host outside the cluster, a short name, another namespace), or whose `errors.service` is in another namespace.',
+    detect: (run) => ({
+      kinds: ['Middleware'],
+      visit: (o, i) => {
+        const ns = asString(o.metadata?.namespace);
+        if (ns === undefined || !run.tenants.has(ns) || !isTraefikApi(o)) return;
+        const spec = asRecord(o.spec);
+        const address = asString(asRecord(spec.forwardAuth).address);
+        if (address !== undefined && !new RegExp(`${SERVICE_URL_BEFORE_NAMESPACE}${ns}${SERVICE_URL_AFTER_NAMESPACE}`).test(address)) {
+          run.report(i, `forwardAuth calls \`${address}\`, which is not a Service of namespace \`${ns}\``, ['spec', 'forwardAuth', 'address']);
+        }
+        const errorsNs = asString(asRecord(asRecord(spec.errors).service).namespace);
+        if (errorsNs !== undefined && errorsNs !== ns) run.report(i, `the errors page comes from namespace \`${errorsNs}\``, ['spec', 'errors', 'service', 'namespace']);
+      },
+    }),
+  },
+};
+
 export const TRAEFIK_THREATS: readonly Threat[] = [
   TRAEFIK_SCOPED_PROVIDERS, TRAEFIK_NO_CROSS_NAMESPACE, TRAEFIK_ONE_TENANT, TRAEFIK_CLUSTER_SECRETS, TRAEFIK_CONFIG_NOT_CHECKED,
   TRAEFIK_WATCHES_FOREIGN_NAMESPACE, TRAEFIK_IMAGE_VERSION, TRAEFIK_REPLICAS, DEFAULT_TLS_IN_PLATFORM, DEFAULT_TLS_TENANT_WRITABLE,
-  CROSS_NAMESPACE_TLS_SECRET, CROSS_NAMESPACE_REFERENCE,
+  CROSS_NAMESPACE_TLS_SECRET, CROSS_NAMESPACE_REFERENCE, MIDDLEWARE_CALLOUT,
 ];

@@ -24,6 +24,7 @@ test('reports every mistake of the fixture by rule, object, file and line, and n
     `default-tls-in-platform TLSStore blog/default ${at(CLUSTER, 'kind: TLSStore', 'name: default')}`,
     `default-tls-tenant-writable TLSOption traefik/default ${at(GITOPS, 'kind: TLSOption', 'name: default')}`,
     `platform-out-of-tenant-reach RoleBinding traefik/blog-tls-editors ${at(GITOPS, 'name: blog-tls-editors', '- apiGroup')}`,
+    `platform-network-default-deny Namespace traefik ${at(CLUSTER, 'kind: Namespace', 'name: traefik')}`,
     // Certificates and their Secrets
     `no-tenant-wildcard Certificate shop/shop-wildcard ${at(CLUSTER, '- "*.shop.example.com"')}`,
     `tenant-namespaced-issuer Certificate shop/shop-wildcard ${at(CLUSTER, 'name: shop-wildcard', 'kind: ClusterIssuer')}`,

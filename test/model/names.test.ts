@@ -1,5 +1,5 @@
 /** Derived names are a contract: renaming one renames live objects. These pin them. */
-import { certificateName, certificateSecretName, PLATFORM_NAMES, tenantNames } from '../../src/model/names';
+import { certificateName, certificateSecretName, MAX_RELEASE_NAME_LENGTH, PLATFORM_NAMES, tenantNames, tenantReleaseName } from '../../src/model/names';
 
 test('pins the names derived from a tenant', () => {
   expect(tenantNames('payments')).toEqual({
@@ -15,8 +15,18 @@ test('pins the names derived from a tenant', () => {
 test('pins the platform names; Traefik only reads the TLSStore named default', () => {
   expect(PLATFORM_NAMES).toEqual({
     tlsStore: 'default', tlsOption: 'default', wildcardIssuer: 'platform-wildcard',
-    wildcardCertificate: 'platform-wildcard', wildcardAcmeAccountKey: 'platform-wildcard-acme-account',
+    wildcardCertificate: 'platform-wildcard', wildcardAcmeAccountKey: 'platform-wildcard-acme-account', defaultDeny: 'default-deny',
   });
+});
+
+test('a tenant\'s Helm release is its chart\'s name, shortened with a hash to fit Helm\'s 53 characters', () => {
+  expect(tenantReleaseName('payments')).toBe('tenant-payments');
+  const long = `a${'b'.repeat(54)}`;
+  const other = `a${'b'.repeat(53)}c`;
+  expect(tenantReleaseName(long)).toHaveLength(MAX_RELEASE_NAME_LENGTH);
+  expect(tenantReleaseName(long)).toMatch(/^tenant-ab+-[0-9a-f]{8}$/);
+  expect(tenantReleaseName(other)).not.toBe(tenantReleaseName(long));
+  expect(tenantReleaseName('a'.repeat(46))).toBe(`tenant-${'a'.repeat(46)}`);
 });
 
 test('names a Certificate after its domain, and its Secret with -tls', () => {

@@ -144,7 +144,7 @@ describe('chart files', () => {
     const [platform, tenant] = toCharts(render(text), modelOf(text), OPTIONS);
     expect(platform.files.get('templates/NOTES.txt')).toContain('reflector copies that Secret to: monitoring.\n'
       + '  Admission  Kyverno ClusterPolicies (Enforce) guard every tenant namespace:\n'
-      + '             tenancy-certificates, tenancy-ingress-hosts, tenancy-ingressroute-hosts, tenancy-pod-security, tenancy-service-types, tenancy-secret-copies, tenancy-external-secrets.\n');
+      + '             tenancy-certificates, tenancy-ingress-hosts, tenancy-ingressroute-hosts, tenancy-pod-security, tenancy-service-types, tenancy-secret-copies, tenancy-middlewares, tenancy-external-secrets.\n');
     // Kyverno refuses the ExternalSecret policy unless the External Secrets CRDs are there.
     expect(platform.files.get('README.md')).toContain('The cluster needs cert-manager, the Traefik v3 CRDs, the External Secrets Operator (external-secrets.io/v1), Kyverno 1.13+ and reflector.');
     expect(parse(platform.files.get('Chart.yaml')!).kubeVersion).toBe('>=1.25.0-0');

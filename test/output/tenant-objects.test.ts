@@ -96,17 +96,43 @@ describe('TenantNamespace', () => {
   });
 
   test('adds no egress beyond DNS and the namespace unless the spec lists CIDRs', () => {
-    expect(objects.filter((o) => o.kind === 'NetworkPolicy').map((o) => o.metadata.name)).toEqual(['default-deny', 'allow-same-namespace', 'allow-dns', 'allow-from-own-traefik']);
+    expect(objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'payments').map((o) => o.metadata.name)).toEqual(['default-deny', 'allow-same-namespace', 'allow-dns', 'allow-from-own-traefik']);
     const withEgress = allObjects(render(oneTenantSpec('    egress: { cidrs: [10.20.0.0/16], ports: [5432] }\n')));
     expect(find(withEgress, 'NetworkPolicy', 'allow-egress', 'payments').spec.egress).toEqual([{ to: [{ ipBlock: { cidr: '10.20.0.0/16' } }], ports: [{ protocol: 'TCP', port: 5432 }] }]);
   });
 
-  test('egress to a block holding the cloud metadata endpoint excepts it', () => {
-    const open = allObjects(render(oneTenantSpec('    egress: { cidrs: [0.0.0.0/0, "2001:db8::/32"] }\n')));
+  test('egress to a block holding the metadata services\' ranges excepts them, in both families, and the cluster\'s ranges when known', () => {
+    const open = allObjects(render(oneTenantSpec('    egress: { cidrs: [0.0.0.0/0, "::/0", "2001:db8::/32", 10.0.0.0/8] }\n')));
     expect(find(open, 'NetworkPolicy', 'allow-egress', 'payments').spec.egress[0].to).toEqual([
-      { ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.169.254/32'] } },
+      { ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.0.0/16', '100.100.100.200/32', '168.63.129.16/32'] } },
+      { ipBlock: { cidr: '::/0', except: ['fe80::/10', 'fd00:ec2::254/128'] } },
       { ipBlock: { cidr: '2001:db8::/32' } },
+      { ipBlock: { cidr: '10.0.0.0/8' } },
     ]);
+    const known = allObjects(render(oneTenantSpec('    egress: { cidrs: [10.0.0.0/8] }\n', '  network: { podCIDRs: [10.244.0.0/16], serviceCIDRs: [10.96.0.0/12] }\n')));
+    expect(find(known, 'NetworkPolicy', 'allow-egress', 'payments').spec.egress[0].to).toEqual([
+      { ipBlock: { cidr: '10.0.0.0/8', except: ['10.244.0.0/16', '10.96.0.0/12'] } },
+    ]);
+  });
+
+  test('the tenant\'s Traefik may receive on its entry points, and send only to its tenant, DNS and the API server', () => {
+    const policy = find(objects, 'NetworkPolicy', 'traefik-payments', 'traefik');
+    expect(policy.spec.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'traefik', 'app.kubernetes.io/instance': 'traefik-payments' } });
+    expect(policy.spec.ingress).toEqual([{ ports: [8000, 8443, 8080].map((port) => ({ protocol: 'TCP', port })) }]);
+    expect(policy.spec.egress).toEqual([
+      { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'payments' } } }] },
+      expect.objectContaining({ ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] }),
+      {
+        to: [
+          { ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.0.0/16', '100.100.100.200/32', '168.63.129.16/32'] } },
+          { ipBlock: { cidr: '::/0', except: ['fe80::/10', 'fd00:ec2::254/128'] } },
+        ],
+        ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }],
+      },
+    ]);
+    const pinned = allObjects(render(oneTenantSpec('', '  network: { apiServerCIDRs: [172.16.0.10/32] }\n')));
+    expect(find(pinned, 'NetworkPolicy', 'traefik-payments', 'traefik').spec.egress[2]).toEqual({ to: [{ ipBlock: { cidr: '172.16.0.10/32' } }] });
+    expect(find(allObjects(render(oneTenantSpec())), 'NetworkPolicy', 'default-deny', 'traefik').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
   });
 
   test('binds the owners to a Role without wildcards, RBAC writes or guard-rail writes, Secrets read-only', () => {
@@ -287,6 +313,6 @@ describe('the platform', () => {
 
   test('without a wildcard there is no TLSStore', () => {
     const kinds = render(oneTenantSpec()).find((g) => g.file === 'platform.yaml')!.objects.map((o) => o.kind);
-    expect(kinds.filter((k) => !k.startsWith('ValidatingAdmissionPolicy'))).toEqual(['Namespace', 'TLSOption']);
+    expect(kinds.filter((k) => !k.startsWith('ValidatingAdmissionPolicy'))).toEqual(['Namespace', 'NetworkPolicy', 'TLSOption']);
   });
 });

@@ -48,7 +48,7 @@ const RESOURCES: Record<string, string> = {
   Pod: 'pods', Service: 'services', ReplicationController: 'replicationcontrollers', Deployment: 'deployments', ReplicaSet: 'replicasets',
   StatefulSet: 'statefulsets', DaemonSet: 'daemonsets', Job: 'jobs', CronJob: 'cronjobs', Ingress: 'ingresses', Certificate: 'certificates',
   CertificateRequest: 'certificaterequests', IngressRoute: 'ingressroutes', IngressRouteTCP: 'ingressroutetcps', ExternalSecret: 'externalsecrets',
-  ConfigMap: 'configmaps', Secret: 'secrets',
+  ConfigMap: 'configmaps', Secret: 'secrets', Middleware: 'middlewares', PodDisruptionBudget: 'poddisruptionbudgets',
 };
 
 /** Evaluates a ValidatingAdmissionPolicy on a request. */

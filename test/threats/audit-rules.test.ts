@@ -38,8 +38,13 @@ kind: NetworkPolicy
 metadata: { name: deny, namespace: ${ns} }
 spec: { podSelector: {}, policyTypes: [Ingress, Egress] }
 `;
-/** Both tenants with every guard rail, so a test sees only the findings it provokes. */
-const SAFE = `${guardRails('shop')}---${guardRails('blog')}`;
+/** Both tenants with every guard rail, and the platform's default deny, so a test sees only the findings it provokes. */
+const SAFE = `${guardRails('shop')}---${guardRails('blog')}---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: default-deny, namespace: traefik }
+spec: { podSelector: {}, policyTypes: [Ingress, Egress] }
+`;
 
 const traefik = (container: string, kind = 'Deployment', ns = 'traefik') => `${SAFE}---
 apiVersion: apps/v1

@@ -222,6 +222,23 @@ const EXAMPLES: Record<string, Examples> = {
       good: (c) => new TenantNamespace(c, 'n', { name: 'payments', owners, egress: { cidrs: ['10.0.0.0/8'] }, network: { podCIDRs: ['10.244.0.0/16'] } }),
     },
   },
+  'platform-network-default-deny': {
+    audit: {
+      bad: namespace('traefik'),
+      good: `${namespace('traefik')}---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: default-deny, namespace: traefik }\nspec: { podSelector: {}, policyTypes: [Ingress, Egress] }\n`,
+    },
+  },
+  'middleware-callout': {
+    admission: {
+      policy: 'tenancy-middlewares',
+      bad: request({ apiVersion: 'traefik.io/v1alpha1', kind: 'Middleware', spec: { forwardAuth: { address: 'http://169.254.169.254/latest/meta-data/' } } }),
+      good: request({ apiVersion: 'traefik.io/v1alpha1', kind: 'Middleware', spec: { forwardAuth: { address: 'http://auth.payments.svc.cluster.local:4181/verify' } } }),
+    },
+    audit: {
+      bad: 'apiVersion: traefik.io/v1alpha1\nkind: Middleware\nmetadata: { name: auth, namespace: shop }\nspec: { forwardAuth: { address: "http://auth.blog.svc:4181" } }\n',
+      good: 'apiVersion: traefik.io/v1alpha1\nkind: Middleware\nmetadata: { name: auth, namespace: shop }\nspec: { forwardAuth: { address: "http://auth.shop.svc:4181" } }\n',
+    },
+  },
   'traefik-scoped-providers': {
     audit: { bad: traefikArgs('--providers.kubernetescrd'), good: traefikArgs('--providers.kubernetescrd.namespaces=shop,traefik') },
   },
