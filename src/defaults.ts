@@ -43,14 +43,20 @@ export const DEFAULTS = {
     secrets: 'read-only',
     podSecurity: 'restricted',
     quota: {
-      requests: { cpu: '2', memory: '4Gi' },
-      limits: { cpu: '4', memory: '8Gi' },
+      requests: { cpu: '2', memory: '4Gi', ephemeralStorage: '10Gi' },
+      limits: { cpu: '4', memory: '8Gi', ephemeralStorage: '20Gi' },
       pods: 20,
+      /** ClusterIP Services, cert-manager's HTTP-01 solvers' included. */
+      services: 50,
+      configMaps: 100,
+      secrets: 100,
+      /** cert-manager Certificates: each one is an order on the ACME account that every tenant's domains share rate limits in. */
+      certificates: 50,
     },
     limits: {
-      default: { cpu: '500m', memory: '512Mi' },
-      defaultRequest: { cpu: '100m', memory: '128Mi' },
-      max: { cpu: '2', memory: '4Gi' },
+      default: { cpu: '500m', memory: '512Mi', ephemeralStorage: '1Gi' },
+      defaultRequest: { cpu: '100m', memory: '128Mi', ephemeralStorage: '100Mi' },
+      max: { cpu: '2', memory: '4Gi', ephemeralStorage: '4Gi' },
     },
     traefik: {
       replicas: 2,
@@ -64,14 +70,38 @@ export const DEFAULTS = {
     },
     egress: { cidrs: [] as string[], ports: [] as number[] },
   },
+  /**
+   * `platform.ceilings`: the most one tenant may claim. Tenant files may be edited by tenants
+   * through pull requests, so the platform caps what any of them can ask for.
+   */
+  ceilings: {
+    quota: {
+      requests: { cpu: '32', memory: '64Gi', ephemeralStorage: '200Gi' },
+      limits: { cpu: '64', memory: '128Gi', ephemeralStorage: '400Gi' },
+      pods: 500,
+      services: 200,
+      persistentVolumeClaims: 100,
+      storage: '2Ti',
+      configMaps: 1000,
+      secrets: 1000,
+      certificates: 100,
+    },
+    traefik: {
+      replicas: 10,
+      resources: {
+        requests: { cpu: '2', memory: '2Gi' },
+        limits: { cpu: '4', memory: '4Gi' },
+      },
+    },
+    domains: 50,
+  },
+  /** PriorityClasses no tenant pod may use (`platform.priorityClasses` allows others by name): they preempt every other pod. */
+  systemPriorityClasses: ['system-node-critical', 'system-cluster-critical'],
 } as const;
 
 /** `own` over `builtIn`, value by value: a CPU without memory keeps the built-in memory. */
-export function withCpuMemoryDefaults(
-  own: { readonly cpu?: string; readonly memory?: string } | undefined,
-  builtIn: { readonly cpu: string; readonly memory: string },
-): { cpu: string; memory: string } {
-  return { cpu: own?.cpu ?? builtIn.cpu, memory: own?.memory ?? builtIn.memory };
+export function withResourceDefaults<R extends Readonly<Record<string, string>>>(own: { readonly [K in keyof R]?: string } | undefined, builtIn: R): { [K in keyof R]: string } {
+  return Object.fromEntries(Object.entries(builtIn).map(([k, v]) => [k, own?.[k as keyof R] ?? v])) as { [K in keyof R]: string };
 }
 
 /** `own` over `defaults`, field by field; a field `own` leaves undefined keeps its default. */

@@ -131,6 +131,14 @@ const FRAMES: readonly PolicyFrame[] = [
     variables: [],
   },
   {
+    name: N.disruptionBudgets,
+    title: 'PodDisruptionBudgets allow at least one disruption',
+    threat: 'a PodDisruptionBudget with `maxUnavailable: 0` or `minAvailable: 100%` blocks every drain of the nodes its pods run on, holding up upgrades and repairs that every tenant waits for',
+    resources: [{ apiGroups: ['policy'], apiVersions: ['v1'], resources: ['poddisruptionbudgets'] }],
+    kinds: ['policy/v1/PodDisruptionBudget'],
+    variables: [],
+  },
+  {
     name: N.externalSecrets,
     title: 'ExternalSecrets read only the tenant\'s own SecretStore',
     threat: 'an ExternalSecret pointing at a ClusterSecretStore (or a ClusterGenerator) would read secrets with credentials meant for every namespace',

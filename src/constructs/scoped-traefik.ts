@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-29/lib/imports/k8s';
 import { z } from 'zod';
-import { DEFAULTS, withCpuMemoryDefaults } from '../defaults';
+import { DEFAULTS, withResourceDefaults } from '../defaults';
 import { CpuMemory } from '../model/tenancy-model';
 import { LABELS, tenantNames } from '../model/names';
 import * as fields from '../spec/schema';
@@ -104,8 +104,8 @@ export class ScopedTraefik extends Construct {
     const replicas = props.replicas ?? DEFAULTS.tenant.traefik.replicas;
     const T = DEFAULTS.tenant.traefik;
     const resources = {
-      requests: withCpuMemoryDefaults(props.resources?.requests, T.resources.requests),
-      limits: withCpuMemoryDefaults(props.resources?.limits, T.resources.limits),
+      requests: withResourceDefaults(props.resources?.requests, T.resources.requests),
+      limits: withResourceDefaults(props.resources?.limits, T.resources.limits),
     };
     const refusals = new PropChecks('ScopedTraefik');
     refusals.check('tenant', checkTenantName(props.tenant, namespace), RESERVED_NAMESPACE);

@@ -1,13 +1,14 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-29/lib/imports/k8s';
-import { DEFAULTS, withCpuMemoryDefaults } from '../defaults';
-import { CpuMemory, EgressModel, LimitsModel, QuotaModel } from '../model/tenancy-model';
+import { DEFAULTS, withDefaults, withResourceDefaults } from '../defaults';
+import { EgressModel, LimitsModel, QuotaModel, ResourceAmounts } from '../model/tenancy-model';
 import { LABELS, tenantNames } from '../model/names';
 import * as fields from '../spec/schema';
 import { checkPlatformNamespace, checkTenantName, PLATFORM_NAMESPACE, RESERVED_NAMESPACE } from '../threats/namespaces';
 import { excepted, parseCidr } from '../threats/cidrs';
 import { checkEgressToCluster, ClusterNetwork, EGRESS_TO_CLUSTER, egressExceptions } from '../threats/network';
-import { checkResourceOrder, ORDERED_RESOURCE_PAIRS, REQUESTS_WITHIN_LIMITS } from '../threats/resources';
+import { checkPriorityClass, PRIORITY_PREEMPTION, SYSTEM_PRIORITY_CLASSES } from '../threats/pods';
+import { checkResourceOrder, ORDERED_RESOURCE_PAIRS, REQUESTS_WITHIN_LIMITS, RESOURCES_OF } from '../threats/resources';
 import { podSecurityLabels, tenantLabels } from './labels';
 import { copyRules, ownerRules } from './rbac-rules';
 import { defaultDenySpec, dnsEgressRule } from './network-rules';
@@ -45,6 +46,12 @@ export interface TenantNamespaceProps {
   readonly egress?: EgressModel;
   /** The cluster's pod and Service ranges, excepted from every broad egress block. @default - only the metadata ranges are excepted */
   readonly network?: ClusterNetwork;
+  /**
+   * The PriorityClasses the tenant's pods may use; a quota of zero pods holds every other class.
+   * The system classes are refused.
+   * @default - any but `system-node-critical` and `system-cluster-critical`
+   */
+  readonly priorityClasses?: readonly string[];
   /** Annotations of the Namespace (the admission policies read the tenant's domains from one). @default - none */
   readonly annotations?: Record<string, string>;
   /** Owners may write ExternalSecrets and read the tenant's SecretStore (see `ownerRules`). @default false */
@@ -78,9 +85,10 @@ export class TenantNamespace extends Construct {
     if (props.egress !== undefined) refusals.parse('egress', fields.egress, props.egress);
     // The spec's egress schema refuses the metadata ranges; the cluster's own ranges need the platform's network.
     (props.egress?.cidrs ?? []).forEach((cidr, i) => refusals.check(`egress.cidrs[${i}]`, checkEgressToCluster(cidr, props.network), EGRESS_TO_CLUSTER));
+    (props.priorityClasses ?? []).forEach((name, i) => refusals.check(`priorityClasses[${i}]`, checkPriorityClass(name), PRIORITY_PREEMPTION));
     for (const [section, low, high] of ORDERED_RESOURCE_PAIRS.filter(([s]) => s === 'quota' || s === 'limits')) {
-      const values = (section === 'quota' ? quota : limits) as unknown as Record<string, Required<CpuMemory>>;
-      for (const res of ['cpu', 'memory'] as const) {
+      const values = (section === 'quota' ? quota : limits) as unknown as Record<string, Amounts>;
+      for (const res of RESOURCES_OF[section]) {
         refusals.check(`${section}.${low}.${res}`,
           checkResourceOrder(`${section}.${low}.${res}`, { value: values[low][res] }, `${section}.${high}.${res}`, { value: values[high][res] }), REQUESTS_WITHIN_LIMITS);
       }
@@ -111,6 +119,11 @@ export class TenantNamespace extends Construct {
     new k8s.KubeResourceQuota(this, 'ResourceQuota', {
       metadata: meta('tenant-quota'),
       spec: { hard: quotaHard(quota) },
+    });
+
+    new k8s.KubeResourceQuota(this, 'PriorityClassQuota', {
+      metadata: meta('tenant-priority-classes'),
+      spec: priorityQuotaSpec(props.priorityClasses),
     });
 
     new k8s.KubeLimitRange(this, 'LimitRange', {
@@ -205,47 +218,78 @@ function ownerSubjects(owners: TenantNamespaceProps['owners']): k8s.Subject[] {
   ];
 }
 
-function quantities(values: Required<CpuMemory>): Record<string, k8s.Quantity> {
-  return { cpu: k8s.Quantity.fromString(values.cpu), memory: k8s.Quantity.fromString(values.memory) };
+/** CPU, memory and ephemeral storage, each resolved. */
+type Amounts = Required<ResourceAmounts>;
+
+/** A LimitRange's amounts, under Kubernetes' resource names. */
+function quantities(values: Amounts): Record<string, k8s.Quantity> {
+  return {
+    cpu: k8s.Quantity.fromString(values.cpu),
+    memory: k8s.Quantity.fromString(values.memory),
+    'ephemeral-storage': k8s.Quantity.fromString(values.ephemeralStorage),
+  };
 }
 
-type ResolvedQuota = QuotaModel & { readonly requests: Required<CpuMemory>; readonly limits: Required<CpuMemory>; readonly pods: number };
+type ResolvedQuota = QuotaModel & {
+  readonly requests: Amounts; readonly limits: Amounts; readonly pods: number;
+  readonly services: number; readonly configMaps: number; readonly secrets: number; readonly certificates: number;
+};
 
 function withQuotaDefaults(quota: QuotaModel | undefined): ResolvedQuota {
   const Q = DEFAULTS.tenant.quota;
   return {
-    ...quota,
-    requests: withCpuMemoryDefaults(quota?.requests, Q.requests),
-    limits: withCpuMemoryDefaults(quota?.limits, Q.limits),
-    pods: quota?.pods ?? Q.pods,
+    ...withDefaults(Q, quota ?? {}),
+    requests: withResourceDefaults(quota?.requests, Q.requests),
+    limits: withResourceDefaults(quota?.limits, Q.limits),
   };
 }
 
-function withLimitDefaults(limits: LimitsModel | undefined): Record<'default' | 'defaultRequest' | 'max', Required<CpuMemory>> {
+function withLimitDefaults(limits: LimitsModel | undefined): Record<'default' | 'defaultRequest' | 'max', Amounts> {
   const L = DEFAULTS.tenant.limits;
   return {
-    default: withCpuMemoryDefaults(limits?.default, L.default),
-    defaultRequest: withCpuMemoryDefaults(limits?.defaultRequest, L.defaultRequest),
-    max: withCpuMemoryDefaults(limits?.max, L.max),
+    default: withResourceDefaults(limits?.default, L.default),
+    defaultRequest: withResourceDefaults(limits?.defaultRequest, L.defaultRequest),
+    max: withResourceDefaults(limits?.max, L.max),
   };
 }
 
-/** The quota's `hard` map. Services of type NodePort and LoadBalancer are capped at 0: traffic enters through the tenant's Traefik. */
+/**
+ * The quota's `hard` map: compute, pods, and counts of the objects that cost other tenants when
+ * mass-produced (Services, ConfigMaps, Secrets, cert-manager Certificates, which order from an ACME
+ * account whose rate limits the tenants' domains share). Services of type NodePort and
+ * LoadBalancer are capped at 0: traffic enters through the tenant's Traefik.
+ */
 function quotaHard(quota: ResolvedQuota): Record<string, k8s.Quantity> {
   const q = (v: string | number) => k8s.Quantity.fromString(String(v));
   const hard: Record<string, k8s.Quantity> = {
     'requests.cpu': q(quota.requests.cpu),
     'requests.memory': q(quota.requests.memory),
+    'requests.ephemeral-storage': q(quota.requests.ephemeralStorage),
     'limits.cpu': q(quota.limits.cpu),
     'limits.memory': q(quota.limits.memory),
+    'limits.ephemeral-storage': q(quota.limits.ephemeralStorage),
     pods: q(quota.pods),
+    services: q(quota.services),
     'services.nodeports': q(0),
     'services.loadbalancers': q(0),
+    'count/configmaps': q(quota.configMaps),
+    'count/secrets': q(quota.secrets),
+    'count/certificates.cert-manager.io': q(quota.certificates),
   };
-  if (quota.services !== undefined) hard.services = q(quota.services);
   if (quota.persistentVolumeClaims !== undefined) hard.persistentvolumeclaims = q(quota.persistentVolumeClaims);
   if (quota.storage !== undefined) hard['requests.storage'] = q(quota.storage);
   return hard;
+}
+
+/**
+ * A quota of zero pods for the PriorityClasses tenants may not use: without `allowed`, the system
+ * classes; with it, every class set but those (pods without a class are not counted).
+ */
+function priorityQuotaSpec(allowed: readonly string[] | undefined): k8s.ResourceQuotaSpec {
+  const matchExpressions = allowed === undefined
+    ? [{ scopeName: 'PriorityClass', operator: 'In', values: [...SYSTEM_PRIORITY_CLASSES] }]
+    : [{ scopeName: 'PriorityClass', operator: 'Exists' }, ...(allowed.length > 0 ? [{ scopeName: 'PriorityClass', operator: 'NotIn', values: [...allowed] }] : [])];
+  return { hard: { pods: k8s.Quantity.fromString('0') }, scopeSelector: { matchExpressions } };
 }
 
 /** An egress peer for `cidr`, excepting the ranges it covers among `exceptions` (metadata, the cluster's pods and Services). */

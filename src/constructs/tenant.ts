@@ -25,6 +25,8 @@ export interface TenantProps {
   readonly admission?: AdmissionMode;
   /** The cluster's pod and Service ranges, excepted from the tenant's broad egress. @default - only the metadata ranges are excepted */
   readonly network?: ClusterNetwork;
+  /** The PriorityClasses the tenant's pods may use. @default - any but the system classes */
+  readonly priorityClasses?: readonly string[];
   /** A SecretStore scoped to this tenant, and ExternalSecret rights for its owners. @default - none */
   readonly externalSecrets?: ExternalSecretsModel;
   /** An Argo CD Application, or Flux GitRepository and Kustomization, that applies this tenant's file. @default - none */
@@ -54,6 +56,7 @@ export class Tenant extends Construct {
       traefikNamespace: props.platformNamespace,
       egress: t.egress,
       network: props.network,
+      priorityClasses: props.priorityClasses,
       ...(admission !== 'none' ? { annotations: { [ANNOTATIONS.domains]: t.domains.join(',') } } : {}),
       externalSecrets: props.externalSecrets !== undefined,
     });
@@ -96,6 +99,7 @@ export function tenantPropsOf(tenant: TenantModel, p: PlatformModel, outputForma
     traefikImage: p.traefikImage,
     admission: p.admission,
     network: p.network,
+    priorityClasses: p.priorityClasses,
     externalSecrets: p.externalSecrets,
     gitops: p.gitops,
     outputFormat,

@@ -119,6 +119,7 @@ export const ADMISSION_POLICY_NAMES = {
   serviceTypes: 'tenancy-service-types',
   secretCopies: 'tenancy-secret-copies',
   middlewares: 'tenancy-middlewares',
+  disruptionBudgets: 'tenancy-disruption-budgets',
   externalSecrets: 'tenancy-external-secrets',
 } as const;
 

@@ -16,21 +16,37 @@ export interface CpuMemory {
   readonly memory?: string;
 }
 
+/** CPU, memory and ephemeral storage (container scratch space and logs). */
+export interface ResourceAmounts extends CpuMemory {
+  readonly ephemeralStorage?: string;
+}
+
 export interface QuotaModel {
-  readonly requests?: CpuMemory;
-  readonly limits?: CpuMemory;
+  readonly requests?: ResourceAmounts;
+  readonly limits?: ResourceAmounts;
   readonly pods?: number;
-  /** Services of type ClusterIP the tenant may create; unlimited when absent. */
+  /** Services (all ClusterIP) the tenant may create. */
   readonly services?: number;
   readonly persistentVolumeClaims?: number;
   /** Total storage requested by PersistentVolumeClaims. */
   readonly storage?: string;
+  readonly configMaps?: number;
+  readonly secrets?: number;
+  /** cert-manager Certificates. */
+  readonly certificates?: number;
 }
 
 export interface LimitsModel {
-  readonly default?: CpuMemory;
-  readonly defaultRequest?: CpuMemory;
-  readonly max?: CpuMemory;
+  readonly default?: ResourceAmounts;
+  readonly defaultRequest?: ResourceAmounts;
+  readonly max?: ResourceAmounts;
+}
+
+/** `platform.ceilings`: the most one tenant may claim (see `DEFAULTS.ceilings`). */
+export interface CeilingsModel {
+  readonly quota?: QuotaModel;
+  readonly traefik?: { readonly replicas?: number; readonly resources?: { readonly requests?: CpuMemory; readonly limits?: CpuMemory } };
+  readonly domains?: number;
 }
 
 export interface TraefikModel {
@@ -131,6 +147,10 @@ export interface PlatformModel {
   readonly admission?: AdmissionMode;
   /** The cluster's pod, Service and API server ranges. @default - not known: only the metadata ranges are excepted from egress */
   readonly network?: ClusterNetwork;
+  /** The most one tenant may claim. @default DEFAULTS.ceilings */
+  readonly ceilings?: CeilingsModel;
+  /** PriorityClasses tenant pods may use. @default - any but the system classes */
+  readonly priorityClasses?: readonly string[];
   /** @default - no SecretStore, owners get no ExternalSecret rights */
   readonly externalSecrets?: ExternalSecretsModel;
   /** @default - no Application or Kustomization: apply the files yourself */
@@ -161,6 +181,8 @@ export function resolveTenancy(spec: SpecInput): TenancyModel {
       }),
       admission: p.admission,
       network: p.network,
+      ceilings: p.ceilings,
+      priorityClasses: p.priorityClasses,
       externalSecrets: p.externalSecrets && { vault: definedOnly({ ...p.externalSecrets.vault }) },
       gitops: p.gitops && resolveGitOps(p.gitops),
     }),
@@ -169,8 +191,8 @@ export function resolveTenancy(spec: SpecInput): TenancyModel {
 }
 
 function resolveTenant(t: TenantInput, d: TenantSettings): TenantModel {
-  const cpuMemory = (own?: CpuMemory, preset?: CpuMemory): CpuMemory | undefined =>
-    own || preset ? definedOnly({ cpu: own?.cpu ?? preset?.cpu, memory: own?.memory ?? preset?.memory }) : undefined;
+  const cpuMemory = (own?: ResourceAmounts, preset?: ResourceAmounts): ResourceAmounts | undefined =>
+    own || preset ? definedOnly({ cpu: own?.cpu ?? preset?.cpu, memory: own?.memory ?? preset?.memory, ephemeralStorage: own?.ephemeralStorage ?? preset?.ephemeralStorage }) : undefined;
   return definedOnly({
     name: t.name,
     team: t.team ?? d.team,
@@ -186,6 +208,9 @@ function resolveTenant(t: TenantInput, d: TenantSettings): TenantModel {
       services: t.quota?.services ?? d.quota?.services,
       persistentVolumeClaims: t.quota?.persistentVolumeClaims ?? d.quota?.persistentVolumeClaims,
       storage: t.quota?.storage ?? d.quota?.storage,
+      configMaps: t.quota?.configMaps ?? d.quota?.configMaps,
+      secrets: t.quota?.secrets ?? d.quota?.secrets,
+      certificates: t.quota?.certificates ?? d.quota?.certificates,
     }),
     limits: definedOnly({
       default: cpuMemory(t.limits?.default, d.limits?.default),

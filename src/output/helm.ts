@@ -22,6 +22,7 @@ import { THREATS } from '../threats';
 import { QUANTITY_PATTERN } from '../threats/quantity';
 import { isEnforced } from '../threats/threat';
 import { MAX_TRAEFIK_REPLICAS } from '../threats/traefik';
+import { Ceilings, resolveCeilings } from '../threats/resources';
 import { KubeObject, ObjectGroup } from './render';
 import { DEFAULT_TEMPLATES_DIR } from './tenant-file';
 import { toYamlDocument } from './yaml';
@@ -121,9 +122,10 @@ function tenantChart(group: ObjectGroup, tenant: TenantModel, model: TenancyMode
   const deployment = group.objects.find((o) => isTraefik(o, 'Deployment'));
   if (!deployment) throw new Error(`${group.file} holds no Deployment ${platformNamespace}/${names.traefik}`);
   const values = traefikValuesOf(deployment);
+  const ceilings = resolveCeilings(model.platform.ceilings);
 
   const templates = group.objects.map((object) => {
-    if (object === deployment) return { object, text: deploymentTemplate(object) };
+    if (object === deployment) return { object, text: deploymentTemplate(object, ceilings) };
     const text = escapeForHelm(toYamlDocument(object));
     // One pod needs no disruption budget; more keep the one the spec's replicas brought.
     if (isTraefik(object, 'PodDisruptionBudget')) return { object, text: `{{- if gt (int .Values.traefik.replicas) 1 }}\n${text}{{- end }}\n` };
@@ -158,7 +160,7 @@ function tenantChart(group: ObjectGroup, tenant: TenantModel, model: TenancyMode
     name,
     files: chartFolder(name, description, options, templates, notes, {
       values: tenantValuesYaml(values),
-      schema: tenantValuesSchema(name),
+      schema: tenantValuesSchema(name, ceilings),
       readme: readme(name, tenantReleaseName(tenant.name), description, options, model.platform, true, TENANT_VALUES.map((v) => ({ ...v, default: defaults.get(v.key) }))),
       kubeVersion: KUBE_VERSION,
     }),
@@ -288,7 +290,7 @@ function traefikContainer(deployment: KubeObject): any {
  * replaced by Helm expressions. The fields first hold placeholder words, which must each
  * occur once in the text (a spec could contain one; then the next words are tried).
  */
-function deploymentTemplate(deployment: KubeObject): string {
+function deploymentTemplate(deployment: KubeObject, ceilings: Ceilings): string {
   for (let nonce = 0; ; nonce++) {
     const holes: Array<[token: string, expression: string]> = [];
     const hole = (expression: string) => {
@@ -310,7 +312,7 @@ function deploymentTemplate(deployment: KubeObject): string {
     for (const [token, expression] of holes) text = text.replace(token, () => expression);
     // The values the schema cannot judge are judged here, with the catalogue's words (after the
     // object, so that its lines stay where the rendered object has them).
-    return text + VALUE_RULES.map((rule) => rule.template ?? '').join('');
+    return text + VALUE_RULES.map((rule) => rule.template?.(ceilings) ?? '').join('');
   }
 }
 
@@ -337,7 +339,7 @@ traefik:
 /** The catalogue's refusals of chart values (JSON Schema fragments and template guards), by dotted key. */
 const VALUE_RULES = THREATS.flatMap((t) => (isEnforced(t.values) ? t.values : []));
 
-function tenantValuesSchema(chart: string): string {
+function tenantValuesSchema(chart: string, ceilings: Ceilings): string {
   const quantity = (description: string) => ({ description, type: ['string', 'number'], pattern: QUANTITY_PATTERN, minimum: 0 });
   const cpuMemory = (what: string) => object({ cpu: quantity(`CPU ${what}, e.g. 500m or 1.`), memory: quantity(`Memory ${what}, e.g. 512Mi.`) });
   const properties = {
@@ -347,7 +349,7 @@ function tenantValuesSchema(chart: string): string {
       resources: object({ requests: cpuMemory('requested'), limits: cpuMemory('limit') }),
     }),
   };
-  for (const rule of VALUE_RULES) if (rule.schema) Object.assign(schemaAt(properties, rule.key), rule.schema);
+  for (const rule of VALUE_RULES) if (rule.schema) Object.assign(schemaAt(properties, rule.key), rule.schema(ceilings));
   return valuesSchema(chart, properties, ['traefik']);
 }
 

@@ -18,6 +18,7 @@ import {
   MAX_TENANT_NAME_LENGTH, POD_SECURITY_LEVELS, RESERVED_NAMESPACE_PREFIXES, RESERVED_NAMESPACE_SUFFIXES, RESERVED_NAMESPACES,
 } from '../threats/namespaces';
 import { isQuantity, QUANTITY_PATTERN } from '../threats/quantity';
+import { resolveCeilings } from '../threats/resources';
 import { isEnforced, Threat } from '../threats/threat';
 import { checkAllowCrossNamespace, TRAEFIK_IMAGE_VERSION, TRAEFIK_REPLICAS } from '../threats/traefik';
 import { specSchema, tenantSchema } from './schema';
@@ -32,7 +33,7 @@ export const TENANT_SCHEMA_FILE = 'tenancy.tenant.schema.json';
 /** The JSON Schema fragment a threat gives its chart value (the same fragment judges the spec field in editors). */
 function valueSchema(threat: Threat): Record<string, unknown> {
   if (!isEnforced(threat.values) || !threat.values[0].schema) throw new Error(`threat \`${threat.id}\` has no values schema`);
-  return { ...threat.values[0].schema };
+  return { ...threat.values[0].schema(resolveCeilings()) };
 }
 
 /** JSON Schema of a whole spec (`tenancy.yaml`). */

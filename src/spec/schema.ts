@@ -24,8 +24,12 @@ import {
 } from '../threats/namespaces';
 import { checkEgressToCluster, checkEgressToMetadata, EGRESS_TO_CLUSTER, EGRESS_TO_METADATA } from '../threats/network';
 import { isQuantity } from '../threats/quantity';
+import { checkPriorityClass, PRIORITY_PREEMPTION } from '../threats/pods';
 import { checkOwnerSubject, NO_BROAD_SUBJECTS, NO_OWNER_REFUSAL } from '../threats/rbac';
-import { checkResourceOrder, ORDERED_RESOURCE_PAIRS, REQUESTS_WITHIN_LIMITS, SourcedQuantity } from '../threats/resources';
+import {
+  CEILING_KEYS, Ceilings, checkCeiling, checkDomainCount, checkResourceOrder, ORDERED_RESOURCE_PAIRS, REQUESTS_WITHIN_LIMITS, resolveCeilings, RESOURCES_OF,
+  SourcedQuantity, TENANT_CEILINGS,
+} from '../threats/resources';
 import {
   checkSyncNamespace, checkSyncVia, checkVaultField, duplicateSyncNamespaceRefusal, EMPTY_SYNC_LIST_REFUSAL, KUBED_RETIRED,
   SECRET_SYNC_INTO_TENANTS, tenantInSyncToRefusal, VaultField, vaultThreat,
@@ -64,6 +68,8 @@ export const quantity = z.preprocess(
 );
 
 export const cpuMemory = z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() });
+/** CPU, memory and ephemeral storage (container scratch space and logs), for quotas and LimitRanges. */
+export const resourceAmounts = z.strictObject({ cpu: quantity.optional(), memory: quantity.optional(), ephemeralStorage: quantity.optional() });
 export const labelValue = z.string().superRefine(refusedBy(checkLabelValue)).meta({ pattern: LABEL_VALUE.source });
 export const subjectName = z.string().superRefine(refusedBy(checkOwnerSubject, NO_BROAD_SUBJECTS));
 const email = z.email({ error: 'is not an e-mail address — ACME needs an address for expiry notices, e.g. `platform@example.com`' });
@@ -118,15 +124,26 @@ export const cidr = z.string().superRefine(refusedBy(checkCidr));
 export const egressCidr = cidr.superRefine(refusedBy(checkEgressToMetadata, EGRESS_TO_METADATA));
 export const port = z.int().min(1).max(65535);
 
+const count = z.int().min(0).max(1000000);
 export const quota = z.strictObject({
-  requests: cpuMemory.optional(),
-  limits: cpuMemory.optional(),
-  pods: z.int().min(1).max(100000).optional(),
-  services: z.int().min(1, { error: 'is below 1 — cert-manager\'s HTTP-01 solver needs a Service in the tenant namespace to issue certificates' }).max(10000).optional(),
-  persistentVolumeClaims: z.int().min(0).max(10000).optional(),
+  requests: resourceAmounts.optional(),
+  limits: resourceAmounts.optional(),
+  pods: z.int().min(1).max(1000000).optional(),
+  services: z.int().min(1, { error: 'is below 1 — cert-manager\'s HTTP-01 solver needs a Service in the tenant namespace to issue certificates' }).max(1000000).optional(),
+  persistentVolumeClaims: count.optional(),
   storage: quantity.optional(),
+  configMaps: count.optional(),
+  secrets: count.optional(),
+  certificates: count.optional(),
 });
-export const limits = z.strictObject({ default: cpuMemory.optional(), defaultRequest: cpuMemory.optional(), max: cpuMemory.optional() });
+export const limits = z.strictObject({ default: resourceAmounts.optional(), defaultRequest: resourceAmounts.optional(), max: resourceAmounts.optional() });
+
+/** `platform.ceilings`: the most one tenant may claim, shaped like the settings it caps. */
+export const ceilings = z.strictObject({
+  quota: quota.optional(),
+  traefik: z.strictObject({ replicas: replicas.optional(), resources: z.strictObject({ requests: cpuMemory.optional(), limits: cpuMemory.optional() }).optional() }).optional(),
+  domains: z.int().min(1).max(10000).optional(),
+});
 export const egress = z.strictObject({ cidrs: z.array(egressCidr).optional(), ports: z.array(port).optional() });
 
 /** The fields a tenant may set and `platform.defaults` may preset. */
@@ -255,6 +272,8 @@ const platform = z.strictObject({
   admission: z.enum(ADMISSION_MODES).optional(),
   network: network.optional(),
   reservedNamespaces: z.array(z.string().superRefine(refusedBy(checkReservedPattern, RESERVED_NAMESPACE))).optional(),
+  ceilings: ceilings.optional(),
+  priorityClasses: z.array(objectName('tenant-high').superRefine(refusedBy(checkPriorityClass, PRIORITY_PREEMPTION))).optional(),
   externalSecrets: externalSecrets.optional(),
   gitops: gitops.optional(),
 });
@@ -286,6 +305,9 @@ function checkSpec(input: unknown, ctx: z.RefinementCtx): void {
   const defaults = asRecord(platformInput.defaults);
   const networkInput = asRecord(platformInput.network) as { podCIDRs?: string[]; serviceCIDRs?: string[] };
   const reserved = Array.isArray(platformInput.reservedNamespaces) ? platformInput.reservedNamespaces.filter(isString) : [];
+  const limitsOfPlatform = resolveCeilings(asRecord(platformInput.ceilings));
+  /** Paths already refused for a ceiling (a default above it is reported once, not per tenant). */
+  const reported = new Set<string>();
   const tenants = Array.isArray(spec.tenants) ? spec.tenants : [];
   const nameOwner = new Map<string, number>();
   const domainOwner = new Map<string, { name: string; index: number }>();
@@ -339,6 +361,7 @@ function checkSpec(input: unknown, ctx: z.RefinementCtx): void {
       refusal(ctx, at('issuer'), 'no issuer for this tenant\'s certificates — set `issuer` here or in `platform.defaults.issuer`');
     }
     checkTenantResourceOrder(tenant, defaults, at, ctx);
+    checkTenantCeilings(tenant, defaults, limitsOfPlatform, at, reported, ctx);
     checkEgressInCluster(asRecord(tenant.egress), networkInput, (j) => at('egress', 'cidrs', j), ctx);
   });
   checkEgressInCluster(asRecord(defaults.egress), networkInput, (j) => ['platform', 'defaults', 'egress', 'cidrs', j], ctx);
@@ -371,6 +394,43 @@ function checkSpec(input: unknown, ctx: z.RefinementCtx): void {
       refusal(ctx, ['platform', 'wildcard', 'dnsNames', j], `\`${name}\` is outside \`platform.allowedDomains\` — use a zone under one of them`, DOMAIN_WITHIN_ALLOWED_ZONES);
     }
   });
+}
+
+/**
+ * Each value a tenant claims (its own, else `platform.defaults`', else the built-in default) may
+ * not exceed `platform.ceilings`; nor may its domains. A value from `platform.defaults` is
+ * reported once, at the defaults.
+ */
+function checkTenantCeilings(
+  tenant: Record<string, unknown>,
+  defaults: Record<string, unknown>,
+  limitsOfPlatform: Ceilings,
+  at: (...rest: PropertyKey[]) => PropertyKey[],
+  reported: Set<string>,
+  ctx: z.RefinementCtx,
+): void {
+  const valueAt = (root: Record<string, unknown>, key: string): unknown => key.split('.').reduce<unknown>((node, part) => asRecord(node)[part], root);
+  const builtIn = (key: string): unknown => valueAt(asRecord(DEFAULTS.tenant), key);
+  const report = (path: PropertyKey[], message: string) => {
+    const id = path.join('.');
+    if (reported.has(id)) return;
+    reported.add(id);
+    refusal(ctx, path, message, TENANT_CEILINGS);
+  };
+  for (const key of CEILING_KEYS) {
+    const own = valueAt(tenant, key);
+    const preset = valueAt(defaults, key);
+    const value = own ?? preset ?? builtIn(key);
+    if (typeof value !== 'string' && typeof value !== 'number') continue;
+    const message = checkCeiling(key, value, limitsOfPlatform);
+    if (!message) continue;
+    const path = own !== undefined ? at(...key.split('.')) : preset !== undefined ? ['platform', 'defaults', ...key.split('.')] : ['platform', 'ceilings', ...key.split('.')];
+    report(path, message);
+  }
+  const domains = Array.isArray(tenant.domains) ? tenant.domains.length : 0;
+  const certificates = valueAt(tenant, 'quota.certificates') ?? valueAt(defaults, 'quota.certificates') ?? DEFAULTS.tenant.quota.certificates;
+  const message = checkDomainCount(domains, typeof certificates === 'number' ? certificates : Infinity, limitsOfPlatform);
+  if (message) report(at('domains'), message);
 }
 
 /** Egress CIDRs written at `egress` may not lie in the cluster's pod or Service ranges. */
@@ -418,7 +478,7 @@ function checkTenantResourceOrder(
     return builtIn === undefined ? undefined : { value: builtIn, from: 'the built-in default' };
   };
   for (const [section, low, high] of ORDERED_RESOURCE_PAIRS) {
-    for (const res of ['cpu', 'memory'] as const) {
+    for (const res of RESOURCES_OF[section]) {
       const a = pick(section, low, res);
       const b = pick(section, high, res);
       if (a === undefined || b === undefined || a === 'invalid' || b === 'invalid') continue;

@@ -5,6 +5,7 @@
 import { DetectorRun, KubeObjectLike } from './detect/engine';
 import { POD_MAKING_KINDS, podSpecAt } from './detect/pod-specs';
 import { asArray, asRecord, asString, asStrings, FieldPath } from './detect/values';
+import { DEFAULTS } from '../defaults';
 import { ADMISSION_POLICY_NAMES } from '../model/names';
 import { none, Threat } from './threat';
 
@@ -216,6 +217,84 @@ export const SECCOMP_RUNTIME_DEFAULT = hardeningThreat('seccomp-runtime-default'
   'A container of the generator\'s output without the `RuntimeDefault` seccomp profile.',
   (sc, podSc) => (asRecord(sc.seccompProfile ?? podSc.seccompProfile).type === 'RuntimeDefault' ? undefined : 'has no RuntimeDefault seccomp profile'));
 
+/** The PriorityClasses that preempt every other pod; no tenant pod may use them. */
+export const SYSTEM_PRIORITY_CLASSES: readonly string[] = DEFAULTS.systemPriorityClasses;
+
+export const PRIORITY_PREEMPTION: Threat = {
+  id: 'priority-preemption',
+  family: 'pods',
+  severity: 'high',
+  title: 'A tenant pod with a priority that preempts other tenants\' pods',
+  why: 'Any namespace may use `system-node-critical` and `system-cluster-critical` (and every other PriorityClass) unless a quota scoped to PriorityClasses says otherwise: a tenant\'s pods then evict other tenants\' pods — and the platform\'s — when nodes are full.',
+  fix: 'Let tenants use only the PriorityClasses in `platform.priorityClasses` (none of the system ones); every tenant namespace gets a ResourceQuota of zero pods for any other class.',
+  spec: { fields: ['platform.priorityClasses[]'] },
+  construct: { props: ['TenantNamespace.priorityClasses'] },
+  values: none('PriorityClasses are not chart values'),
+  admission: {
+    validations: [{
+      policy: ADMISSION_POLICY_NAMES.podSecurity,
+      expression: `!has(variables.podSpec.priorityClassName) || !(variables.podSpec.priorityClassName in [${SYSTEM_PRIORITY_CLASSES.map((c) => `'${c}'`).join(', ')}])`,
+      message: `pods may not use the ${SYSTEM_PRIORITY_CLASSES.join(' or ')} PriorityClass: they preempt every other pod, other tenants' included.`,
+    }],
+  },
+  audit: {
+    scope: 'all',
+    looksFor: `A pod or pod template in a tenant namespace with \`priorityClassName\` ${SYSTEM_PRIORITY_CLASSES.map((c) => `\`${c}\``).join(' or ')}.`,
+    detect: overPods((run, pod, i) => {
+      const name = asString(pod.spec.priorityClassName);
+      if (name !== undefined && SYSTEM_PRIORITY_CLASSES.includes(name)) run.report(i, `pods use PriorityClass \`${name}\``, [...pod.path, 'priorityClassName']);
+    }),
+  },
+};
+
+/** A PodDisruptionBudget value that allows no disruption: `maxUnavailable` 0 or 0%, `minAvailable` 100%. */
+const BLOCKS_DRAINS = { maxUnavailable: ['0', '0%'], minAvailable: ['100%'] } as const;
+
+export const DISRUPTION_BUDGET_BLOCKS_DRAINS: Threat = {
+  id: 'disruption-budget-blocks-drains',
+  family: 'pods',
+  severity: 'medium',
+  title: 'A PodDisruptionBudget that allows no disruption',
+  why: 'A PodDisruptionBudget with `maxUnavailable: 0` or `minAvailable: 100%` makes every eviction of its pods fail, so no node they run on can be drained: cluster upgrades, node repairs and autoscaling stall for every tenant.',
+  fix: 'Allow at least one pod to be evicted at a time (`maxUnavailable: 1`), and run enough replicas to stay available meanwhile.',
+  spec: none('tenants write their own PodDisruptionBudgets: no spec field describes them'),
+  construct: none('the only PodDisruptionBudget the constructs make (Traefik\'s) allows one unavailable pod'),
+  values: none('PodDisruptionBudgets of tenants are not chart values'),
+  admission: {
+    validations: [{
+      policy: ADMISSION_POLICY_NAMES.disruptionBudgets,
+      expression: `(!has(object.spec.maxUnavailable) || !(string(object.spec.maxUnavailable) in [${BLOCKS_DRAINS.maxUnavailable.map((v) => `'${v}'`).join(', ')}])) && (!has(object.spec.minAvailable) || !(string(object.spec.minAvailable) in [${BLOCKS_DRAINS.minAvailable.map((v) => `'${v}'`).join(', ')}]))`,
+      message: 'a PodDisruptionBudget must allow a disruption: maxUnavailable 0 (or 0%) and minAvailable 100% block every drain of the nodes, for every tenant.',
+    }],
+  },
+  audit: {
+    scope: 'all',
+    looksFor: 'A PodDisruptionBudget in a tenant namespace with `maxUnavailable` 0 or `0%`, or `minAvailable` `100%`.',
+    detect: (run) => ({
+      kinds: ['PodDisruptionBudget'],
+      visit: (o, i) => {
+        const ns = asString(o.metadata?.namespace);
+        if (ns === undefined || !run.tenants.has(ns)) return;
+        const spec = asRecord(o.spec);
+        for (const field of ['maxUnavailable', 'minAvailable'] as const) {
+          const value = spec[field];
+          if (value !== undefined && (BLOCKS_DRAINS[field] as readonly string[]).includes(String(value))) {
+            run.report(i, `\`${field}: ${String(value)}\` allows no disruption`, ['spec', field]);
+          }
+        }
+      },
+    }),
+  },
+};
+
+/** Checks an entry of `platform.priorityClasses`: a PriorityClass tenants may use, never a system one. */
+export function checkPriorityClass(name: string): string | undefined {
+  return SYSTEM_PRIORITY_CLASSES.includes(name)
+    ? `\`${name}\` preempts every other pod, other tenants' and the platform's — allow PriorityClasses of your own, e.g. \`tenant-high\``
+    : undefined;
+}
+
 export const POD_THREATS: readonly Threat[] = [
-  NO_PRIVILEGED, NO_HOST_PATH, NO_HOST_NAMESPACES, RUN_AS_NON_ROOT, NO_PRIVILEGE_ESCALATION, DROP_ALL_CAPABILITIES, SECCOMP_RUNTIME_DEFAULT,
+  NO_PRIVILEGED, NO_HOST_PATH, NO_HOST_NAMESPACES, RUN_AS_NON_ROOT, PRIORITY_PREEMPTION, DISRUPTION_BUDGET_BLOCKS_DRAINS, NO_PRIVILEGE_ESCALATION,
+  DROP_ALL_CAPABILITIES, SECCOMP_RUNTIME_DEFAULT,
 ];

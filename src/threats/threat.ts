@@ -14,6 +14,7 @@
  *   own output, before it is written).
  */
 import { Detector } from './detect/engine';
+import type { Ceilings } from './resources';
 
 /** How bad a breach is, worst first. */
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
@@ -65,9 +66,10 @@ export interface ConstructEnforcer {
 export interface ValuesEnforcer {
   /** Dotted key of the value, e.g. `traefik.image`. */
   readonly key: string;
-  readonly schema?: Readonly<Record<string, unknown>>;
+  /** The JSON Schema fragment, given the platform's ceilings (`platform.ceilings`, resolved). */
+  readonly schema?: (ceilings: Ceilings) => Readonly<Record<string, unknown>>;
   /** Go template text evaluated with the chart's values; it calls `fail` when the value is refused. */
-  readonly template?: string;
+  readonly template?: (ceilings: Ceilings) => string;
 }
 
 /** One CEL validation, for one of the shared admission policies (see src/admission/policies.ts). */

@@ -59,7 +59,7 @@ export const TRAEFIK_IMAGE_VERSION: Threat = {
   fix: `Use a Traefik v${MIN_TRAEFIK_VERSION[0]} tag of at least v${MIN_TRAEFIK_VERSION.join('.')}, e.g. \`traefik:v${MIN_TRAEFIK_VERSION.join('.')}\`, or pin a digest.`,
   spec: { fields: ['platform.traefik.image'] },
   construct: { props: ['ScopedTraefik.image'] },
-  values: [{ key: 'traefik.image', schema: { type: 'string', pattern: TRAEFIK_IMAGE.source } }],
+  values: [{ key: 'traefik.image', schema: () => ({ type: 'string', pattern: TRAEFIK_IMAGE.source }) }],
   admission: none(TENANTS_CANNOT_RUN_TRAEFIK),
   audit: none('the audit judges isolation, not versions'),
 };
@@ -84,7 +84,7 @@ export const TRAEFIK_REPLICAS: Threat = {
   fix: `Run 1 to ${MAX_TRAEFIK_REPLICAS} replicas (2 or more for a PodDisruptionBudget).`,
   spec: { fields: ['tenants[].traefik.replicas', 'platform.defaults.traefik.replicas'] },
   construct: { props: ['ScopedTraefik.replicas'] },
-  values: [{ key: 'traefik.replicas', schema: { type: 'integer', minimum: 1, maximum: MAX_TRAEFIK_REPLICAS } }],
+  values: [{ key: 'traefik.replicas', schema: () => ({ type: 'integer', minimum: 1, maximum: MAX_TRAEFIK_REPLICAS }) }],
   admission: none(TENANTS_CANNOT_RUN_TRAEFIK),
   audit: none('the audit judges isolation, not sizes'),
 };

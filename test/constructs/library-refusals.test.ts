@@ -41,5 +41,5 @@ test('constructs used directly in a chart synthesize the same objects as the spe
   const c = chart();
   new TenantNamespace(c, 'n', { name: 'payments', owners: { groups: ['leads'] } });
   const kinds = Testing.synth(c).map((o: any) => o.kind);
-  expect(kinds).toEqual(['Namespace', 'ResourceQuota', 'LimitRange', 'NetworkPolicy', 'NetworkPolicy', 'NetworkPolicy', 'NetworkPolicy', 'Role', 'RoleBinding']);
+  expect(kinds).toEqual(['Namespace', 'ResourceQuota', 'ResourceQuota', 'LimitRange', 'NetworkPolicy', 'NetworkPolicy', 'NetworkPolicy', 'NetworkPolicy', 'Role', 'RoleBinding']);
 });

@@ -7,7 +7,7 @@ test('pins the annotation, policy, SecretStore and GitOps names', () => {
   expect(ANNOTATIONS).toEqual({ domains: 'tenancy.cdk8s.io/domains' });
   expect(Object.values(ADMISSION_POLICY_NAMES)).toEqual([
     'tenancy-certificates', 'tenancy-ingress-hosts', 'tenancy-ingressroute-hosts', 'tenancy-pod-security', 'tenancy-service-types', 'tenancy-secret-copies',
-    'tenancy-middlewares', 'tenancy-external-secrets',
+    'tenancy-middlewares', 'tenancy-disruption-budgets', 'tenancy-external-secrets',
   ]);
   expect(SECRET_STORE_NAMES).toEqual({ secretStore: 'tenant-secrets', serviceAccount: 'tenant-secrets' });
   expect(gitopsAppName('payments')).toBe('tenant-payments');

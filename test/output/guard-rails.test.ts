@@ -15,7 +15,7 @@ import { readSpec } from '../../src/spec/read-spec';
 import { Chart, Testing } from 'cdk8s';
 import { GitOpsApp } from '../../src/constructs/gitops-app';
 
-const POLICIES = ['tenancy-certificates', 'tenancy-ingress-hosts', 'tenancy-ingressroute-hosts', 'tenancy-pod-security', 'tenancy-service-types', 'tenancy-secret-copies', 'tenancy-middlewares'];
+const POLICIES = ['tenancy-certificates', 'tenancy-ingress-hosts', 'tenancy-ingressroute-hosts', 'tenancy-pod-security', 'tenancy-service-types', 'tenancy-secret-copies', 'tenancy-middlewares', 'tenancy-disruption-budgets'];
 const vault = '  externalSecrets:\n    vault: { server: "https://vault.example.com:8200" }\n';
 const argocd = '  gitops:\n    argocd: { repoURL: "https://git.example.com/platform/tenancy.git", targetRevision: main }\n';
 const flux = '  gitops:\n    flux: { url: "ssh://git@git.example.com/platform/tenancy.git", secretRef: git-credentials }\n';
@@ -86,7 +86,7 @@ describe('admission: kyverno', () => {
 
   test('every ClusterPolicy validates against the Kyverno CRD in ../shared/crds/kyverno', () => {
     const policies = platformOf(oneTenantSpec('', `  admission: kyverno\n${vault}`)).filter((o) => o.kind === 'ClusterPolicy');
-    expect(policies).toHaveLength(8);
+    expect(policies).toHaveLength(9);
     expectValidManifests(policies);
   });
 
@@ -292,7 +292,7 @@ test('examples/admission-kyverno.yaml renders isolated, schema-valid output', ()
   const groups = renderGroups(model);
   expect(() => assertIsolated(groups, model)).not.toThrow();
   const objects = allObjects(groups);
-  expect(objects.filter((o) => o.kind === 'ClusterPolicy')).toHaveLength(8);
+  expect(objects.filter((o) => o.kind === 'ClusterPolicy')).toHaveLength(9);
   expectValidManifests(objects);
 });
 
@@ -303,7 +303,7 @@ test('examples/admission-gatekeeper.yaml renders isolated, schema-valid output: 
   const objects = allObjects(groups) as any[];
   const templates = objects.filter((o) => o.kind === 'ConstraintTemplate');
   expect(templates.map((t) => t.metadata.name)).toEqual([
-    'tenancycertificates', 'tenancyingresshosts', 'tenancyingressroutehosts', 'tenancypodsecurity', 'tenancyservicetypes', 'tenancysecretcopies', 'tenancymiddlewares',
+    'tenancycertificates', 'tenancyingresshosts', 'tenancyingressroutehosts', 'tenancypodsecurity', 'tenancyservicetypes', 'tenancysecretcopies', 'tenancymiddlewares', 'tenancydisruptionbudgets',
   ]);
   for (const t of templates) {
     expect(t.spec.targets).toEqual([{ target: 'admission.k8s.gatekeeper.sh', code: [expect.objectContaining({ engine: 'K8sNativeValidation' })] }]);

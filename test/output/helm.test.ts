@@ -124,7 +124,7 @@ describe('chart files', () => {
     const templates = [...chart.files.keys()].filter((n) => n.startsWith('templates/') && n.endsWith('.yaml'));
     expect(templates).toEqual([...templates].sort());
     expect(templates[0]).toBe('templates/00-namespace-payments.yaml');
-    expect(templates).toContain('templates/14-deployment-traefik-payments.yaml');
+    expect(templates).toContain('templates/15-deployment-traefik-payments.yaml');
   });
 
   test('NOTES.txt says what the release created, which DNS records to make, and how to route with the tenant\'s certificate', () => {
@@ -144,7 +144,7 @@ describe('chart files', () => {
     const [platform, tenant] = toCharts(render(text), modelOf(text), OPTIONS);
     expect(platform.files.get('templates/NOTES.txt')).toContain('reflector copies that Secret to: monitoring.\n'
       + '  Admission  Kyverno ClusterPolicies (Enforce) guard every tenant namespace:\n'
-      + '             tenancy-certificates, tenancy-ingress-hosts, tenancy-ingressroute-hosts, tenancy-pod-security, tenancy-service-types, tenancy-secret-copies, tenancy-middlewares, tenancy-external-secrets.\n');
+      + '             tenancy-certificates, tenancy-ingress-hosts, tenancy-ingressroute-hosts, tenancy-pod-security, tenancy-service-types, tenancy-secret-copies, tenancy-middlewares, tenancy-disruption-budgets, tenancy-external-secrets.\n');
     // Kyverno refuses the ExternalSecret policy unless the External Secrets CRDs are there.
     expect(platform.files.get('README.md')).toContain('The cluster needs cert-manager, the Traefik v3 CRDs, the External Secrets Operator (external-secrets.io/v1), Kyverno 1.13+ and reflector.');
     expect(parse(platform.files.get('Chart.yaml')!).kubeVersion).toBe('>=1.25.0-0');

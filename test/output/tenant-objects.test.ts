@@ -40,11 +40,24 @@ describe('TenantNamespace', () => {
     expect(ns.metadata.labels['pod-security.kubernetes.io/warn']).toBe('restricted');
   });
 
-  test('caps cpu, memory and pods, and allows no NodePort or LoadBalancer Service', () => {
+  test('caps cpu, memory, ephemeral storage, pods and the counts of Services, ConfigMaps, Secrets and Certificates, and allows no NodePort or LoadBalancer Service', () => {
     const quota = find(objects, 'ResourceQuota', 'tenant-quota', 'payments');
     expect(quota.spec.hard).toEqual({
-      'requests.cpu': '2', 'requests.memory': '4Gi', 'limits.cpu': '4', 'limits.memory': '8Gi', pods: '20',
-      'services.nodeports': '0', 'services.loadbalancers': '0',
+      'requests.cpu': '2', 'requests.memory': '4Gi', 'requests.ephemeral-storage': '10Gi',
+      'limits.cpu': '4', 'limits.memory': '8Gi', 'limits.ephemeral-storage': '20Gi', pods: '20',
+      services: '50', 'services.nodeports': '0', 'services.loadbalancers': '0',
+      'count/configmaps': '100', 'count/secrets': '100', 'count/certificates.cert-manager.io': '50',
+    });
+  });
+
+  test('no pod may use a system PriorityClass, and with platform.priorityClasses no class but those listed', () => {
+    expect(find(objects, 'ResourceQuota', 'tenant-priority-classes', 'payments').spec).toEqual({
+      hard: { pods: '0' },
+      scopeSelector: { matchExpressions: [{ scopeName: 'PriorityClass', operator: 'In', values: ['system-node-critical', 'system-cluster-critical'] }] },
+    });
+    const listed = allObjects(render(oneTenantSpec('', '  priorityClasses: [tenant-high, tenant-batch]\n')));
+    expect(find(listed, 'ResourceQuota', 'tenant-priority-classes', 'payments').spec.scopeSelector).toEqual({
+      matchExpressions: [{ scopeName: 'PriorityClass', operator: 'Exists' }, { scopeName: 'PriorityClass', operator: 'NotIn', values: ['tenant-high', 'tenant-batch'] }],
     });
   });
 
@@ -58,9 +71,9 @@ describe('TenantNamespace', () => {
     const lr = find(objects, 'LimitRange', 'tenant-limits', 'payments');
     expect(lr.spec.limits).toEqual([{
       type: 'Container',
-      default: { cpu: '500m', memory: '512Mi' },
-      defaultRequest: { cpu: '100m', memory: '128Mi' },
-      max: { cpu: '2', memory: '4Gi' },
+      default: { cpu: '500m', memory: '512Mi', 'ephemeral-storage': '1Gi' },
+      defaultRequest: { cpu: '100m', memory: '128Mi', 'ephemeral-storage': '100Mi' },
+      max: { cpu: '2', memory: '4Gi', 'ephemeral-storage': '4Gi' },
     }]);
   });
 

@@ -8,12 +8,13 @@
  */
 import fc from 'fast-check';
 import { stringify } from 'yaml';
+import { isReservedNamespace } from '../../src/threats/namespaces';
 
 /** A spec as plain data, the way a user would write it. */
 export type SpecData = Record<string, any>;
 
-const RESERVED = new Set(['default', 'cert-manager']);
-const isReservedName = (n: string) => RESERVED.has(n) || n.startsWith('kube-');
+/** Names no tenant (nor the platform) may take: the catalogue's own judgement, so that valid specs stay valid. */
+const isReservedName = (n: string) => isReservedNamespace(n);
 
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';
 const DIGITS = '0123456789';
@@ -208,6 +209,13 @@ const wildcard = (zones: readonly string[]) =>
 /** Mixed case now and then: domains are case-insensitive, and the spec lowercases them. */
 const maybeUpper = (domain: string) => fc.constantFrom(domain, domain, domain, domain.toUpperCase());
 
+/** `platform.ceilings` above every value the arbitraries generate. */
+const GENEROUS_CEILINGS = {
+  quota: { requests: { cpu: '100000', memory: '1000Ti' }, limits: { cpu: '100000', memory: '1000Ti' }, pods: 1000000, services: 1000000, persistentVolumeClaims: 1000000, storage: '1000Pi' },
+  traefik: { replicas: 20, resources: { requests: { cpu: '100000', memory: '1000Ti' }, limits: { cpu: '100000', memory: '1000Ti' } } },
+  domains: 1000,
+};
+
 /** A valid spec: 1 to `maxTenants` tenants with 1 to 3 domains each, under 1 to 3 allowed zones. */
 export function validSpec(maxTenants = 4): fc.Arbitrary<SpecData> {
   return fc
@@ -244,7 +252,8 @@ export function validSpec(maxTenants = 4): fc.Arbitrary<SpecData> {
           parts.domains.slice(names.length).forEach((d, j) => perTenant[parts.owners[j]].push(d));
           return fc.tuple(...perTenant.map((ds) => fc.tuple(...ds.map(maybeUpper)))).map((cased) => {
             const defaultIssuer = parts.defaults?.[1];
-            const platform: SpecData = { allowedDomains: zones };
+            // Ceilings above everything generated: their own refusals are tested apart.
+            const platform: SpecData = { allowedDomains: zones, ceilings: GENEROUS_CEILINGS };
             if (parts.explicitNamespace || platformNamespace !== 'traefik' || parts.image) {
               platform.traefik = { ...(platformNamespace !== 'traefik' || parts.explicitNamespace ? { namespace: platformNamespace } : {}), ...(parts.image ? { image: parts.image } : {}) };
             }

@@ -320,7 +320,7 @@ describe('the expressions stay within CEL that Kubernetes and the evaluator both
   // Kubernetes' CEL environment (ValidatingAdmissionPolicy is GA in 1.30): standard macros and
   // functions, and `split`/`lowerAscii` from the strings extension (version 0). No optional
   // syntax (`?.`), no Kubernetes-only libraries (regex `find`, `url`, `quantity`, `authorizer`).
-  const KNOWN = new Set(['has', 'all', 'exists', 'filter', 'size', 'contains', 'matches', 'split', 'lowerAscii', 'startsWith', 'endsWith']);
+  const KNOWN = new Set(['has', 'all', 'exists', 'filter', 'size', 'contains', 'matches', 'split', 'lowerAscii', 'startsWith', 'endsWith', 'string']);
 
   test('every function called is in the shared set, and no expression uses optional syntax', () => {
     for (const rule of admissionRules({ externalSecrets: true })) {
