@@ -23,6 +23,8 @@ export const DEFAULTS = {
       role: 'tenant-{tenant}',
       authMountPath: 'kubernetes',
     },
+    /** `platform.ca`: where cert-manager runs, whose controller requests the tenants' certificates from the platform CA. */
+    certManager: { namespace: 'cert-manager', serviceAccount: 'cert-manager' },
     /** `platform.gitops.argocd`: one Application per tenant file. */
     argocd: {
       namespace: 'argocd',

@@ -10,6 +10,8 @@ export * from './constructs/refuse';
 export * from './constructs/admission-guard-rails';
 export * from './constructs/tenant-secret-store';
 export * from './constructs/gitops-app';
+export * from './constructs/platform-ca-issuer';
+export * from './constructs/tenant-certificate-policy';
 export * from './constructs/rbac-rules';
 export * from './model/tenancy-model';
 export * from './model/names';

@@ -13,7 +13,7 @@
  * every tenant and adding a tenant changes no shared object.
  */
 import { ADMISSION_POLICY_NAMES, LABELS } from '../model/names';
-import { DOMAIN_VARIABLES } from '../threats/certificates';
+import { CLUSTER_ISSUER_VARIABLE, DOMAIN_VARIABLES } from '../threats/certificates';
 import { THREATS } from '../threats';
 import { AdmissionValidation, isEnforced } from '../threats/threat';
 
@@ -64,7 +64,7 @@ const FRAMES: readonly PolicyFrame[] = [
     threat: 'a Certificate pointing at a ClusterIssuer, or naming another tenant\'s host (or a wildcard), would get that host\'s certificate signed for this tenant',
     resources: [{ apiGroups: ['cert-manager.io'], apiVersions: ['*'], resources: ['certificates', 'certificaterequests'] }],
     kinds: ['cert-manager.io/v1/Certificate', 'cert-manager.io/v1/CertificateRequest'],
-    variables: [...DOMAIN_VARIABLES, { name: 'isCertificate', expression: "object.kind == 'Certificate'" }],
+    variables: [...DOMAIN_VARIABLES, CLUSTER_ISSUER_VARIABLE, { name: 'isCertificate', expression: "object.kind == 'Certificate'" }],
   },
   {
     name: N.ingressHosts,

@@ -3,7 +3,8 @@ import * as k8s from 'cdk8s-plus-29/lib/imports/k8s';
 import { TlsOption } from '../imports/traefik-tlsoption';
 import { DEFAULTS } from '../defaults';
 import { PLATFORM_CHART, PLATFORM_GITOPS_NAME, PLATFORM_NAMES, PLATFORM_OUTPUT_FILE } from '../model/names';
-import { AdmissionMode, GitOpsModel, OutputFormat, PlatformModel } from '../model/tenancy-model';
+import { AdmissionMode, GitOpsModel, OutputFormat, PlatformCAModel, PlatformModel } from '../model/tenancy-model';
+import { PlatformCAIssuer } from './platform-ca-issuer';
 import { checkPlatformNamespace, PLATFORM_NAMESPACE } from '../threats/namespaces';
 import { AdmissionGuardRails } from './admission-guard-rails';
 import { GitOpsApp } from './gitops-app';
@@ -19,6 +20,8 @@ export interface PlatformProps {
   readonly tlsMinVersion?: string;
   /** The platform wildcard certificate on the default TLSStore. @default - no wildcard, no TLSStore */
   readonly wildcard?: PlatformModel['wildcard'];
+  /** A CA shared by the tenants that opt in (`PlatformCAIssuer`). @default - none */
+  readonly ca?: PlatformCAModel;
   /** Admission guard rails of every tenant namespace (see `AdmissionGuardRails`). @default 'native' */
   readonly admission?: AdmissionMode;
   /** Tenants have SecretStores: adds the rule that keeps their ExternalSecrets on them. @default false */
@@ -60,6 +63,7 @@ export class Platform extends Construct {
       metadata: { name: PLATFORM_NAMES.tlsOption, namespace, labels },
       spec: { minVersion: props.tlsMinVersion ?? DEFAULTS.platform.tlsMinVersion },
     });
+    if (props.ca) new PlatformCAIssuer(this, 'CA', { secretName: props.ca.secretName });
     if (props.wildcard) {
       new WildcardTLSStore(this, 'Wildcard', { namespace, ...props.wildcard });
     }
@@ -81,6 +85,7 @@ export function platformPropsOf(p: PlatformModel, outputFormat: OutputFormat = '
   return {
     namespace: p.namespace,
     wildcard: p.wildcard,
+    ca: p.ca,
     admission: p.admission,
     externalSecrets: p.externalSecrets !== undefined,
     gitops: p.gitops,

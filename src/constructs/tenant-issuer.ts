@@ -4,7 +4,7 @@ import { Issuer } from '../imports/cert-manager-issuer';
 import { z } from 'zod';
 import { DEFAULTS } from '../defaults';
 import { IssuerModel } from '../model/tenancy-model';
-import { certificateName, certificateSecretName, tenantNames } from '../model/names';
+import { certificateName, certificateSecretName, PLATFORM_NAMES, tenantNames } from '../model/names';
 import * as fields from '../spec/schema';
 import { tenantLabels } from './labels';
 import { PropChecks } from './refuse';
@@ -33,8 +33,10 @@ export interface TenantIssuerProps {
 
 /** A namespaced cert-manager Issuer for one tenant (never a ClusterIssuer) and one Certificate per domain. */
 export class TenantIssuer extends Construct {
-  /** Name of the Issuer the tenant's own Certificates should reference. */
+  /** Name of the issuer the tenant's own Certificates should reference. */
   public readonly issuerName: string;
+  /** Its kind: `Issuer`, or `ClusterIssuer` for the platform CA. */
+  public readonly issuerKind: 'Issuer' | 'ClusterIssuer';
 
   constructor(scope: Construct, id: string, props: TenantIssuerProps) {
     super(scope, id);
@@ -44,14 +46,19 @@ export class TenantIssuer extends Construct {
     refusals.done();
 
     const names = tenantNames(props.tenant);
-    this.issuerName = names.issuer;
+    const platformCA = 'platformCA' in props.issuer;
+    // The platform CA's ClusterIssuer is the platform's; any other issuer is the tenant's own.
+    this.issuerName = platformCA ? PLATFORM_NAMES.caIssuer : names.issuer;
+    this.issuerKind = platformCA ? 'ClusterIssuer' : 'Issuer';
     const labels = tenantLabels(props.tenant);
     const namespace = names.namespace;
 
-    new Issuer(this, 'Issuer', {
-      metadata: { name: names.issuer, namespace, labels },
-      spec: issuerSpec(props.issuer, props.ingressClass ?? names.ingressClass, names.acmeAccountKey),
-    });
+    if (!platformCA) {
+      new Issuer(this, 'Issuer', {
+        metadata: { name: names.issuer, namespace, labels },
+        spec: issuerSpec(props.issuer, props.ingressClass ?? names.ingressClass, names.acmeAccountKey),
+      });
+    }
 
     for (const domain of domains) {
       new Certificate(this, `Certificate-${domain}`, {
@@ -59,7 +66,7 @@ export class TenantIssuer extends Construct {
         spec: {
           secretName: certificateSecretName(domain),
           dnsNames: [domain],
-          issuerRef: { group: 'cert-manager.io', kind: 'Issuer', name: names.issuer },
+          issuerRef: { group: 'cert-manager.io', kind: this.issuerKind, name: this.issuerName },
           privateKey: CERTIFICATE_PRIVATE_KEY,
         },
       });

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
-import { ANNOTATIONS, gitopsAppName, tenantChartName, tenantOutputFile, tenantReleaseName } from '../model/names';
-import { AdmissionMode, ExternalSecretsModel, GitOpsModel, OutputFormat, PlatformModel, TenantModel } from '../model/tenancy-model';
+import { ANNOTATIONS, gitopsAppName, PLATFORM_NAMES, tenantChartName, tenantOutputFile, tenantReleaseName } from '../model/names';
+import { TenantCertificatePolicy } from './tenant-certificate-policy';
+import { AdmissionMode, ExternalSecretsModel, GitOpsModel, OutputFormat, PlatformCAModel, PlatformModel, TenantModel } from '../model/tenancy-model';
 import { DEFAULTS } from '../defaults';
 import { ClusterNetwork } from '../threats/network';
 import { GitOpsApp } from './gitops-app';
@@ -27,6 +28,8 @@ export interface TenantProps {
   readonly network?: ClusterNetwork;
   /** The PriorityClasses the tenant's pods may use. @default - any but the system classes */
   readonly priorityClasses?: readonly string[];
+  /** The platform's shared CA, for a tenant whose issuer is `platformCA`. @default - none */
+  readonly platformCA?: PlatformCAModel;
   /** A SecretStore scoped to this tenant, and ExternalSecret rights for its owners. @default - none */
   readonly externalSecrets?: ExternalSecretsModel;
   /** An Argo CD Application, or Flux GitRepository and Kustomization, that applies this tenant's file. @default - none */
@@ -57,7 +60,12 @@ export class Tenant extends Construct {
       egress: t.egress,
       network: props.network,
       priorityClasses: props.priorityClasses,
-      ...(admission !== 'none' ? { annotations: { [ANNOTATIONS.domains]: t.domains.join(',') } } : {}),
+      ...(admission !== 'none' ? {
+        annotations: {
+          [ANNOTATIONS.domains]: t.domains.join(','),
+          ...('platformCA' in t.issuer ? { [ANNOTATIONS.clusterIssuer]: PLATFORM_NAMES.caIssuer } : {}),
+        },
+      } : {}),
       externalSecrets: props.externalSecrets !== undefined,
     });
     const traefik = new ScopedTraefik(this, 'Traefik', {
@@ -76,6 +84,9 @@ export class Tenant extends Construct {
       domains: t.domains,
       ingressClass: traefik.ingressClass,
     });
+    if ('platformCA' in t.issuer) {
+      new TenantCertificatePolicy(this, 'CertificatePolicy', { tenant: t.name, domains: t.domains, certManager: props.platformCA?.certManager });
+    }
     if (props.externalSecrets) {
       new TenantSecretStore(this, 'SecretStore', { tenant: t.name, vault: props.externalSecrets.vault });
     }
@@ -100,6 +111,7 @@ export function tenantPropsOf(tenant: TenantModel, p: PlatformModel, outputForma
     admission: p.admission,
     network: p.network,
     priorityClasses: p.priorityClasses,
+    platformCA: p.ca,
     externalSecrets: p.externalSecrets,
     gitops: p.gitops,
     outputFormat,

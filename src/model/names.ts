@@ -74,6 +74,8 @@ export const PLATFORM_NAMES = {
   wildcardAcmeAccountKey: 'platform-wildcard-acme-account',
   /** The NetworkPolicy that denies all traffic of the platform namespace but what each Traefik's own allows. */
   defaultDeny: 'default-deny',
+  /** The ClusterIssuer of the platform's shared CA (`platform.ca`), gated per tenant by approver-policy. */
+  caIssuer: 'platform-ca',
 } as const;
 
 /** Helm chart of the platform's shared objects (`--format helm`). */
@@ -108,7 +110,17 @@ export const ANNOTATIONS = {
    * tenant changes no shared object. Tenants cannot edit Namespaces, so they cannot widen it.
    */
   domains: 'tenancy.cdk8s.io/domains',
+  /**
+   * On a tenant's Namespace: the one ClusterIssuer its Certificates may name (the platform CA,
+   * for a tenant with `issuer: { platformCA: {} }`); the admission policies read it.
+   */
+  clusterIssuer: 'tenancy.cdk8s.io/cluster-issuer',
 } as const;
+
+/** The approver-policy CertificateRequestPolicy (and its Role) that lets one tenant use the platform CA for its own domains. */
+export function certificateRequestPolicyName(tenant: string): string {
+  return `tenancy-${tenant}`;
+}
 
 /** Names of the shared admission policies (and of their bindings), in `platform.yaml`. */
 export const ADMISSION_POLICY_NAMES = {

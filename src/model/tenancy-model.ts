@@ -59,7 +59,17 @@ export interface TraefikModel {
 export type IssuerModel =
   | { readonly acme: { readonly email: string; readonly server?: string } }
   | { readonly ca: { readonly secretName: string } }
-  | { readonly selfSigned: Record<string, never> };
+  | { readonly selfSigned: Record<string, never> }
+  /** The platform's shared CA (`platform.ca`), through its ClusterIssuer and a policy for this tenant's domains only. */
+  | { readonly platformCA: Record<string, never> };
+
+/** `platform.ca`: a CA whose key stays in cert-manager's namespace, shared by the tenants that opt in. */
+export interface PlatformCAModel {
+  /** The CA's key pair Secret, in cert-manager's cluster resource namespace. */
+  readonly secretName: string;
+  /** cert-manager's namespace and controller ServiceAccount. @default DEFAULTS.platform.certManager */
+  readonly certManager?: { readonly namespace?: string; readonly serviceAccount?: string };
+}
 
 export interface EgressModel {
   readonly cidrs?: readonly string[];
@@ -147,6 +157,8 @@ export interface PlatformModel {
   readonly admission?: AdmissionMode;
   /** The cluster's pod, Service and API server ranges. @default - not known: only the metadata ranges are excepted from egress */
   readonly network?: ClusterNetwork;
+  /** A CA shared by the tenants that opt in. @default - none */
+  readonly ca?: PlatformCAModel;
   /** The most one tenant may claim. @default DEFAULTS.ceilings */
   readonly ceilings?: CeilingsModel;
   /** PriorityClasses tenant pods may use. @default - any but the system classes */
@@ -181,6 +193,7 @@ export function resolveTenancy(spec: SpecInput): TenancyModel {
       }),
       admission: p.admission,
       network: p.network,
+      ca: p.ca,
       ceilings: p.ceilings,
       priorityClasses: p.priorityClasses,
       externalSecrets: p.externalSecrets && { vault: definedOnly({ ...p.externalSecrets.vault }) },
@@ -245,6 +258,7 @@ function resolveGitOps(g: NonNullable<NonNullable<SpecInput['platform']>['gitops
 function resolveIssuer(issuer: NonNullable<TenantSettings['issuer']>): IssuerModel {
   if (issuer.acme) return { acme: definedOnly({ email: issuer.acme.email, server: issuer.acme.server }) };
   if (issuer.ca) return { ca: { secretName: issuer.ca.secretName } };
+  if (issuer.platformCA) return { platformCA: {} };
   return { selfSigned: {} };
 }
 

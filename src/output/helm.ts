@@ -137,6 +137,7 @@ function tenantChart(group: ObjectGroup, tenant: TenantModel, model: TenancyMode
   // The notes say what was rendered: the settings in force, read from the objects.
   const find = (kind: string, objectName: string, namespace: string) => group.objects.find((o) => o.kind === kind && o.metadata.name === objectName && o.metadata.namespace === namespace) as any;
   const serviceType: string = find('Service', names.traefik, platformNamespace).spec.type;
+  const issuerObject: KubeObject | undefined = find('Issuer', names.issuer, names.namespace);
   const notes = hbs().tenantNotes(helmLiteral({
     chart: name,
     tenant: tenant.name,
@@ -149,8 +150,8 @@ function tenantChart(group: ObjectGroup, tenant: TenantModel, model: TenancyMode
     serviceType,
     loadBalancer: serviceType === 'LoadBalancer',
     ingressClass: names.ingressClass,
-    issuer: names.issuer,
-    issuerKind: issuerKind(find('Issuer', names.issuer, names.namespace)),
+    issuer: issuerObject ? names.issuer : `${PLATFORM_NAMES.caIssuer} (the platform CA's ClusterIssuer)`,
+    issuerKind: issuerKind(issuerObject),
     domains,
     example: domains[0],
     secretStore: secretStoreNotes(group.objects.find((o) => o.kind === 'SecretStore')),
@@ -464,8 +465,9 @@ function secretStoreNotes(store: KubeObject | undefined) {
   return { name: store.metadata.name, server: vault.server, role: vault.auth.kubernetes.role, path: vault.path };
 }
 
-/** What signs the tenant's certificates, read from its rendered Issuer. */
-function issuerKind(issuer: KubeObject): string {
+/** What signs the tenant's certificates, read from its rendered Issuer (none: the platform CA). */
+function issuerKind(issuer: KubeObject | undefined): string {
+  if (!issuer) return 'the platform CA, for this tenant\'s domains only (approver-policy)';
   const spec = issuer.spec as { acme?: { server: string }; ca?: { secretName: string } };
   if (spec.acme) return `ACME, ${spec.acme.server}`;
   if (spec.ca) return `CA, key pair in Secret ${spec.ca.secretName}`;

@@ -212,6 +212,10 @@ const PLATFORM_DESCRIPTIONS: Record<string, Doc> = {
   'network.serviceCIDRs': 'Service ClusterIP addresses of the cluster, e.g. `10.96.0.0/12`.',
   'network.apiServerCIDRs': 'Addresses of the API server, which the tenants\' Traefiks may reach (on any port); when absent they reach any address on ports 443 and 6443, the metadata and cluster ranges excepted.',
   reservedNamespaces: 'Namespaces (or `*` patterns of them) of the platform\'s own add-ons that no tenant may be named after, beside the built-in list.',
+  ca: 'A CA shared by the tenants that opt in (`issuer: { platformCA: {} }`): a ClusterIssuer whose key stays in cert-manager\'s namespace; approver-policy lets each tenant have only its own domains signed. Needs approver-policy, and cert-manager\'s default approver off.',
+  'ca.secretName': 'The CA\'s key pair Secret, in cert-manager\'s cluster resource namespace.',
+  ceilings: 'The most one tenant may claim (quota, Traefik replicas and resources, domains): tenant files may be edited by tenants, so the platform caps them. Built-in ceilings apply where none is written.',
+  priorityClasses: 'The PriorityClasses tenant pods may use (a quota of zero pods holds every other class); the system classes are refused.',
 };
 
 const SETTINGS_DESCRIPTIONS: Record<string, Doc> = {
@@ -226,7 +230,7 @@ const SETTINGS_DESCRIPTIONS: Record<string, Doc> = {
   'traefik.serviceType': ['Service type of the entry points.', T.traefik.serviceType],
   'traefik.logLevel': ['Traefik\'s `--log.level`.', T.traefik.logLevel],
   'traefik.resources': ['Container requests and limits.', T.traefik.resources],
-  issuer: 'How the tenant\'s certificates are signed: exactly one of `acme`, `ca`, `selfSigned` (a namespaced Issuer, never a ClusterIssuer).',
+  issuer: 'How the tenant\'s certificates are signed: exactly one of `acme`, `ca`, `selfSigned` (a namespaced Issuer, never a ClusterIssuer), or `platformCA` (the platform\'s shared CA, for the tenant\'s domains only).',
   egress: 'Egress allowed beyond the namespace and DNS (default: none).',
   'egress.cidrs': 'Destinations, e.g. `0.0.0.0/0`.',
   'egress.ports': 'TCP ports (default: all).',

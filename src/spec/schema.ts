@@ -11,7 +11,7 @@ import { ADMISSION_MODES } from '../admission/engines';
 import { DEFAULTS } from '../defaults';
 import {
   checkAllowedZone, checkTenantDomain, checkWildcardSecret, CLUSTER_ISSUER_REFUSAL, DOMAIN_WITHIN_ALLOWED_ZONES, duplicateDomainRefusal,
-  NO_TENANT_WILDCARD, ONE_HOST_ONE_TENANT, TENANT_NAMESPACED_ISSUER, WILDCARD_DNS01, WILDCARD_HTTP01_UNUSED, WILDCARD_NEEDS_DNS01,
+  NO_TENANT_WILDCARD, ONE_HOST_ONE_TENANT, PLATFORM_CA_MISSING, SHARED_CA_KEY, SHARED_CA_REFUSAL, TENANT_NAMESPACED_ISSUER, WILDCARD_DNS01, WILDCARD_HTTP01_UNUSED, WILDCARD_NEEDS_DNS01,
   WILDCARD_TOKEN_SECRET,
 } from '../threats/certificates';
 import { checkCidr, checkLabelValue, checkObjectName, checkWildcardDnsName, DNS_SUBDOMAIN, HOST_LABEL, LABEL_VALUE } from '../threats/formats';
@@ -76,7 +76,7 @@ const email = z.email({ error: 'is not an e-mail address — ACME needs an addre
 const url = z.url({ protocol: /^https$/, error: 'must be an https URL of an ACME directory — omit it for Let\'s Encrypt production' });
 
 /** An object name (a DNS-1123 subdomain), such as a Secret's. */
-const objectName = (example: string) => z.string().superRefine(refusedBy((v: string) => checkObjectName(v, example))).meta({ pattern: DNS_SUBDOMAIN.source, maxLength: 253 });
+export const objectName = (example: string) => z.string().superRefine(refusedBy((v: string) => checkObjectName(v, example))).meta({ pattern: DNS_SUBDOMAIN.source, maxLength: 253 });
 
 const secretKeyRef = z.strictObject({ name: z.string().min(1), key: z.string().min(1) });
 
@@ -89,8 +89,9 @@ export const acmeIssuer = z.strictObject({
 export const issuer = z
   .strictObject({
     acme: acmeIssuer.optional(),
-    ca: z.strictObject({ secretName: z.string().min(1) }).optional(),
+    ca: z.strictObject({ secretName: objectName('tenant-ca') }).optional(),
     selfSigned: z.strictObject({}).optional(),
+    platformCA: z.strictObject({}).optional(),
     clusterIssuer: z.unknown().optional(),
   })
   .superRefine((value, ctx) => {
@@ -98,10 +99,10 @@ export const issuer = z
       refusal(ctx, ['clusterIssuer'], CLUSTER_ISSUER_REFUSAL, TENANT_NAMESPACED_ISSUER);
       return;
     }
-    const kinds = (['acme', 'ca', 'selfSigned'] as const).filter((k) => value[k] !== undefined);
+    const kinds = (['acme', 'ca', 'selfSigned', 'platformCA'] as const).filter((k) => value[k] !== undefined);
     if (kinds.length !== 1) {
       refusal(ctx, [], kinds.length === 0
-        ? 'names no issuer — set one of `acme`, `ca` or `selfSigned`'
+        ? 'names no issuer — set one of `acme`, `ca`, `selfSigned` or `platformCA`'
         : `sets ${kinds.map((k) => `\`${k}\``).join(' and ')} — keep exactly one`);
     }
   });
@@ -272,6 +273,10 @@ const platform = z.strictObject({
   admission: z.enum(ADMISSION_MODES).optional(),
   network: network.optional(),
   reservedNamespaces: z.array(z.string().superRefine(refusedBy(checkReservedPattern, RESERVED_NAMESPACE))).optional(),
+  ca: z.strictObject({
+    secretName: objectName('platform-ca'),
+    certManager: z.strictObject({ namespace: dnsLabel('cert-manager').optional(), serviceAccount: objectName('cert-manager').optional() }).optional(),
+  }).optional(),
   ceilings: ceilings.optional(),
   priorityClasses: z.array(objectName('tenant-high').superRefine(refusedBy(checkPriorityClass, PRIORITY_PREEMPTION))).optional(),
   externalSecrets: externalSecrets.optional(),
@@ -357,6 +362,9 @@ function checkSpec(input: unknown, ctx: z.RefinementCtx): void {
       if (outside) refusal(ctx, at('domains', j), outside, DOMAIN_WITHIN_ALLOWED_ZONES);
     });
 
+    if (asRecord(tenant.issuer).platformCA !== undefined && platformInput.ca === undefined) {
+      refusal(ctx, at('issuer', 'platformCA'), PLATFORM_CA_MISSING, SHARED_CA_KEY);
+    }
     if (tenant.issuer === undefined && defaults.issuer === undefined) {
       refusal(ctx, at('issuer'), 'no issuer for this tenant\'s certificates — set `issuer` here or in `platform.defaults.issuer`');
     }
@@ -365,6 +373,11 @@ function checkSpec(input: unknown, ctx: z.RefinementCtx): void {
     checkEgressInCluster(asRecord(tenant.egress), networkInput, (j) => at('egress', 'cidrs', j), ctx);
   });
   checkEgressInCluster(asRecord(defaults.egress), networkInput, (j) => ['platform', 'defaults', 'egress', 'cidrs', j], ctx);
+
+  if (asRecord(defaults.issuer).ca !== undefined) refusal(ctx, ['platform', 'defaults', 'issuer', 'ca'], SHARED_CA_REFUSAL, SHARED_CA_KEY);
+  if (asRecord(defaults.issuer).platformCA !== undefined && platformInput.ca === undefined) {
+    refusal(ctx, ['platform', 'defaults', 'issuer', 'platformCA'], PLATFORM_CA_MISSING, SHARED_CA_KEY);
+  }
 
   const wildcardInput = asRecord(platformInput.wildcard);
   const tokenName = asRecord(asRecord(asRecord(asRecord(wildcardInput.acme).dns01).cloudflare).apiTokenSecretRef).name;

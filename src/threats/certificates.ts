@@ -2,8 +2,9 @@
  * Threats through hosts and certificates: a tenant that holds a certificate or serves a route
  * for a host that is not its own, or obtains one from an issuer that answers every namespace.
  */
-import { ADMISSION_POLICY_NAMES, ANNOTATIONS } from '../model/names';
+import { ADMISSION_POLICY_NAMES, ANNOTATIONS, PLATFORM_NAMES } from '../model/names';
 import { DetectorRun, KubeObjectLike, objectRef, push } from './detect/engine';
+import { addGate, GatedIssuers, isCertificateRequestPolicy } from './detect/approver-policy';
 import { certificateNames, namedHosts } from './detect/hosts';
 import { asArray, asRecord, asString, asStringMap, FieldPath } from './detect/values';
 import { hostGuardPattern, hostsWithinDomains, noneIn, withDomains } from './cel';
@@ -94,32 +95,48 @@ export const TENANT_NAMESPACED_ISSUER: Threat = {
   admission: {
     validations: [{
       policy: P.certificates,
-      expression: "(!has(object.spec.issuerRef.kind) || object.spec.issuerRef.kind in ['', 'Issuer']) && (!has(object.spec.issuerRef.group) || object.spec.issuerRef.group in ['', 'cert-manager.io'])",
-      message: 'spec.issuerRef must name a namespaced cert-manager Issuer (kind Issuer, group cert-manager.io): a ClusterIssuer or an external issuer signs for every namespace.',
+      expression: "(!has(object.spec.issuerRef.group) || object.spec.issuerRef.group in ['', 'cert-manager.io']) && (!has(object.spec.issuerRef.kind) || object.spec.issuerRef.kind in ['', 'Issuer'] || (object.spec.issuerRef.kind == 'ClusterIssuer' && variables.clusterIssuer != '' && object.spec.issuerRef.name == variables.clusterIssuer))",
+      message: 'spec.issuerRef must name a namespaced cert-manager Issuer (kind Issuer, group cert-manager.io), or the platform CA where the tenant opted in: another ClusterIssuer or an external issuer signs for every namespace.',
     }],
   },
   audit: {
     scope: 'all',
-    looksFor: 'A tenant Certificate whose `issuerRef.kind` is a ClusterIssuer (in the generator\'s output: anything but `Issuer`); a tenant Ingress annotated `cert-manager.io/cluster-issuer` (or `issuer-kind: ClusterIssuer`).',
-    detect: inTenants(['Certificate', 'Ingress'], (run, o, i) => {
-      if (o.kind === 'Certificate') {
-        if (!isCertManagerApi(o)) return;
-        const issuerRef = asRecord(asRecord(o.spec).issuerRef);
-        const kind = asString(issuerRef.kind);
-        if (run.generated ? kind !== 'Issuer' : /ClusterIssuer$/.test(kind ?? '')) {
-          run.report(i, `issued by ${kind ?? 'an issuer of unstated kind'} \`${asString(issuerRef.name) ?? '?'}\`, not by a namespaced Issuer`, ['spec', 'issuerRef', 'kind']);
-        }
-        return;
-      }
-      const annotations = asStringMap(o.metadata.annotations);
-      for (const key of ['cert-manager.io/cluster-issuer', 'cert-manager.io/issuer-kind']) {
-        const value = annotations[key];
-        if (value !== undefined && (key.endsWith('cluster-issuer') || /ClusterIssuer$/.test(value))) {
-          run.report(i, `asks cert-manager for a certificate from ClusterIssuer \`${annotations['cert-manager.io/cluster-issuer'] ?? annotations['cert-manager.io/issuer'] ?? '?'}\``, ['metadata', 'annotations', key]);
-          return;
-        }
-      }
-    }),
+    looksFor: 'A tenant Certificate whose `issuerRef.kind` is a ClusterIssuer (in the generator\'s output: anything but `Issuer`) that no approver-policy CertificateRequestPolicy opens to its namespace by name; a tenant Ingress annotated `cert-manager.io/cluster-issuer` (or `issuer-kind: ClusterIssuer`).',
+    detect: (run) => {
+      const gated: GatedIssuers = new Map();
+      const certificates: number[] = [];
+      return {
+        kinds: ['Certificate', 'Ingress', 'CertificateRequestPolicy'],
+        visit: (o, i) => {
+          if (isCertificateRequestPolicy(o)) addGate(gated, o);
+          const ns = asString(o.metadata?.namespace);
+          if (ns === undefined || !run.tenants.has(ns)) return;
+          if (o.kind === 'Certificate' && isCertManagerApi(o)) certificates.push(i);
+          if (o.kind === 'Ingress') {
+            const annotations = asStringMap(o.metadata.annotations);
+            for (const key of ['cert-manager.io/cluster-issuer', 'cert-manager.io/issuer-kind']) {
+              const value = annotations[key];
+              if (value !== undefined && (key.endsWith('cluster-issuer') || /ClusterIssuer$/.test(value))) {
+                run.report(i, `asks cert-manager for a certificate from ClusterIssuer \`${annotations['cert-manager.io/cluster-issuer'] ?? annotations['cert-manager.io/issuer'] ?? '?'}\``, ['metadata', 'annotations', key]);
+                return;
+              }
+            }
+          }
+        },
+        // A ClusterIssuer that approver-policy opens to this namespace by name (the platform CA) is fine.
+        finish: () => {
+          for (const i of certificates) {
+            const o = run.objects[i];
+            const issuerRef = asRecord(asRecord(o.spec).issuerRef);
+            const kind = asString(issuerRef.kind);
+            const name = asString(issuerRef.name) ?? '?';
+            const clusterWide = run.generated ? kind !== 'Issuer' : /ClusterIssuer$/.test(kind ?? '');
+            if (!clusterWide || (kind === 'ClusterIssuer' && gated.get(name)?.has(asString(o.metadata.namespace) ?? ''))) continue;
+            run.report(i, `issued by ${kind ?? 'an issuer of unstated kind'} \`${name}\`, not by a namespaced Issuer`, ['spec', 'issuerRef', 'kind']);
+          }
+        },
+      };
+    },
   },
 };
 
@@ -132,20 +149,33 @@ export const NO_CLUSTER_ISSUER: Threat = {
   severity: 'medium',
   title: 'A ClusterIssuer',
   why: 'Any namespace allowed to create Certificates can use a ClusterIssuer, so it widens what every tenant may obtain certificates for.',
-  fix: 'Prefer a namespaced Issuer per tenant; if the ClusterIssuer stays, limit who may use it (cert-manager approver-policy) and scope its DNS credentials to the platform\'s zones.',
-  spec: none('the spec renders no ClusterIssuer (see `tenant-namespaced-issuer`)'),
-  construct: none('the constructs render no ClusterIssuer'),
+  fix: 'Prefer a namespaced Issuer per tenant; if the ClusterIssuer stays, limit who may use it with cert-manager approver-policy (a CertificateRequestPolicy per tenant, its namespace named, its domains only) and turn off cert-manager\'s default approver — as `platform.ca` does.',
+  spec: none('the spec renders one ClusterIssuer only, the platform CA (`platform.ca`), gated per tenant by approver-policy'),
+  construct: none('PlatformCAIssuer renders the only ClusterIssuer, and TenantCertificatePolicy the policy that gates it per tenant'),
   values: none(NOT_VALUES),
   admission: none('tenants cannot create ClusterIssuers: they are cluster-scoped and no tenant Role reaches them'),
   audit: {
     scope: 'all',
-    looksFor: 'A cert-manager ClusterIssuer exists.',
-    detect: (run) => ({
-      kinds: ['ClusterIssuer'],
-      visit: (o, i) => {
-        if (isCertManagerApi(o)) run.report(i, 'a ClusterIssuer can be used from every namespace', ['metadata', 'name']);
-      },
-    }),
+    looksFor: 'A cert-manager ClusterIssuer that no approver-policy CertificateRequestPolicy limits to namespaces named one by one.',
+    detect: (run) => {
+      const gated: GatedIssuers = new Map();
+      const issuers: number[] = [];
+      return {
+        kinds: ['ClusterIssuer', 'CertificateRequestPolicy'],
+        visit: (o, i) => {
+          if (isCertificateRequestPolicy(o)) addGate(gated, o);
+          else if (isCertManagerApi(o)) issuers.push(i);
+        },
+        finish: () => {
+          for (const i of issuers) {
+            const name = run.objects[i].metadata.name;
+            // This tool's own platform CA is gated per tenant by construction, also before any tenant opts in.
+            if (gated.has(name) || (run.generated && name === PLATFORM_NAMES.caIssuer)) continue;
+            run.report(i, 'a ClusterIssuer can be used from every namespace', ['metadata', 'name']);
+          }
+        },
+      };
+    },
   },
 };
 
@@ -170,6 +200,13 @@ export const ONE_CERTIFICATE_ONE_DOMAIN: Threat = {
 };
 
 const DOMAINS_KEY = `'${ANNOTATIONS.domains}'`;
+const CLUSTER_ISSUER_KEY = `'${ANNOTATIONS.clusterIssuer}'`;
+
+/** The one ClusterIssuer the tenant's Certificates may name (the platform CA), from its Namespace annotation; `''` for none. */
+export const CLUSTER_ISSUER_VARIABLE = {
+  name: 'clusterIssuer',
+  expression: `has(namespaceObject.metadata.annotations) && ${CLUSTER_ISSUER_KEY} in namespaceObject.metadata.annotations ? namespaceObject.metadata.annotations[${CLUSTER_ISSUER_KEY}] : ''`,
+} as const;
 
 /** The tenant's domains, from its Namespace annotation: `variables.domains` (a list) and `variables.domainList` (the text). */
 export const DOMAIN_VARIABLES = [
@@ -417,7 +454,47 @@ export function checkWildcardSecret(secretName: string, tokenSecret: string | un
     : undefined;
 }
 
+export const SHARED_CA_KEY: Threat = {
+  id: 'shared-ca-key',
+  family: 'certificates',
+  severity: 'critical',
+  title: 'A CA key shared by several tenants, in their own namespaces',
+  why: 'A namespaced `ca` Issuer reads its CA key pair from a Secret in the tenant\'s namespace, where the owners can read it (and replace it with `secrets: manage`). Given to every tenant (as `platform.defaults` would), the same key lets any tenant sign a certificate for any other tenant\'s host.',
+  fix: 'Give each tenant a CA of its own, or share one CA the safe way: `platform.ca` keeps the key in cert-manager\'s namespace behind a ClusterIssuer, and a tenant opting in with `issuer: { platformCA: {} }` may only have its own domains signed (approver-policy).',
+  spec: { fields: ['platform.defaults.issuer.ca', 'tenants[].issuer.platformCA'] },
+  construct: none('a construct sees one tenant: whether a CA Secret is shared is the spec\'s and the audit\'s to see'),
+  values: none(NOT_VALUES),
+  admission: none('tenants cannot write Issuers: their Role grants only get, list and watch on them'),
+  audit: {
+    scope: 'all',
+    looksFor: 'CA Issuers in two or more tenant namespaces that read the same Secret name (copies of one CA, most likely).',
+    detect: (run) => {
+      const bySecret = new Map<string, Array<{ i: number; ns: string }>>();
+      return {
+        kinds: ['Issuer'],
+        visit: (o, i) => {
+          const ns = asString(o.metadata?.namespace);
+          const secret = asString(asRecord(asRecord(o.spec).ca).secretName);
+          if (ns !== undefined && run.tenants.has(ns) && secret !== undefined && isCertManagerApi(o)) push(bySecret, secret, { i, ns });
+        },
+        finish: () => {
+          for (const [secret, issuers] of bySecret) {
+            const tenants = [...new Set(issuers.map((x) => x.ns))];
+            if (tenants.length < 2) continue;
+            for (const { i } of issuers) run.report(i, `signs with Secret \`${secret}\`, like the CA Issuers of tenants ${tenants.map((t) => `\`${t}\``).join(', ')}`, ['spec', 'ca', 'secretName']);
+          }
+        },
+      };
+    },
+  },
+};
+
+/** The refusal for a `ca` issuer in `platform.defaults`: every tenant would hold the same CA key. */
+export const SHARED_CA_REFUSAL = 'a CA issuer here gives every tenant the same CA key, in each tenant\'s own namespace, so any tenant could sign for another tenant\'s hosts — share a CA through `platform.ca` (tenants opt in with `issuer: { platformCA: {} }`), or give each tenant a CA of its own';
+/** The refusal for `platformCA` without a `platform.ca`. */
+export const PLATFORM_CA_MISSING = 'there is no platform CA to use — set `platform.ca.secretName` to the CA\'s Secret in cert-manager\'s namespace, or choose another issuer';
+
 export const CERTIFICATE_THREATS: readonly Threat[] = [
   TENANT_NAMESPACED_ISSUER, NO_TENANT_WILDCARD, HOSTS_WITHIN_TENANT_DOMAINS, CERTIFICATE_NAMES_HOSTS_ONLY, NO_CLUSTER_ISSUER,
-  ONE_CERTIFICATE_ONE_DOMAIN, ONE_HOST_ONE_TENANT, DOMAIN_WITHIN_ALLOWED_ZONES, WILDCARD_DNS01, WILDCARD_TOKEN_SECRET,
+  ONE_CERTIFICATE_ONE_DOMAIN, ONE_HOST_ONE_TENANT, DOMAIN_WITHIN_ALLOWED_ZONES, WILDCARD_DNS01, WILDCARD_TOKEN_SECRET, SHARED_CA_KEY,
 ];

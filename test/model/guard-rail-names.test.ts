@@ -4,7 +4,7 @@ import { renderGroups } from '../../src/output/render';
 import { modelOf, oneTenantSpec } from '../helpers';
 
 test('pins the annotation, policy, SecretStore and GitOps names', () => {
-  expect(ANNOTATIONS).toEqual({ domains: 'tenancy.cdk8s.io/domains' });
+  expect(ANNOTATIONS).toEqual({ domains: 'tenancy.cdk8s.io/domains', clusterIssuer: 'tenancy.cdk8s.io/cluster-issuer' });
   expect(Object.values(ADMISSION_POLICY_NAMES)).toEqual([
     'tenancy-certificates', 'tenancy-ingress-hosts', 'tenancy-ingressroute-hosts', 'tenancy-pod-security', 'tenancy-service-types', 'tenancy-secret-copies',
     'tenancy-middlewares', 'tenancy-disruption-budgets', 'tenancy-external-secrets',

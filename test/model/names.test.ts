@@ -15,7 +15,7 @@ test('pins the names derived from a tenant', () => {
 test('pins the platform names; Traefik only reads the TLSStore named default', () => {
   expect(PLATFORM_NAMES).toEqual({
     tlsStore: 'default', tlsOption: 'default', wildcardIssuer: 'platform-wildcard',
-    wildcardCertificate: 'platform-wildcard', wildcardAcmeAccountKey: 'platform-wildcard-acme-account', defaultDeny: 'default-deny',
+    wildcardCertificate: 'platform-wildcard', wildcardAcmeAccountKey: 'platform-wildcard-acme-account', defaultDeny: 'default-deny', caIssuer: 'platform-ca',
   });
 });
 

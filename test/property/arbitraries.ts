@@ -9,6 +9,7 @@
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { isReservedNamespace } from '../../src/threats/namespaces';
+import { checkEgressToMetadata } from '../../src/threats/network';
 
 /** A spec as plain data, the way a user would write it. */
 export type SpecData = Record<string, any>;
@@ -74,6 +75,8 @@ export const issuer = fc.oneof(
   fc.record({ ca: fc.record({ secretName: label(30) }) }),
   fc.constant({ selfSigned: {} }),
 );
+/** An issuer `platform.defaults` may preset: a CA there would hand every tenant the same key (refused). */
+const defaultIssuer = issuer.filter((i) => !('ca' in i));
 
 // --- quantities ---------------------------------------------------------------------------
 
@@ -155,10 +158,11 @@ const traefik = fc.record(
   { requiredKeys: [] },
 );
 
+/** An egress CIDR outside the metadata services' ranges (those are refused, tested apart). */
 const cidr = fc.oneof(
   fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 32 })).map(([ip, n]) => `${ip}/${n}`),
   fc.tuple(fc.ipV6(), fc.integer({ min: 0, max: 128 })).map(([ip, n]) => `${ip}/${n}`),
-);
+).filter((c) => checkEgressToMetadata(c) === undefined);
 
 const egress = fc.record(
   { cidrs: fc.array(cidr, { maxLength: 3 }), ports: fc.array(fc.integer({ min: 1, max: 65535 }), { maxLength: 3 }) },
@@ -235,7 +239,7 @@ export function validSpec(maxTenants = 4): fc.Arbitrary<SpecData> {
           domains: fc.uniqueArray(domain, { minLength: names.length, maxLength: names.length * 3 }),
           // Which tenant gets each domain past the first one each.
           owners: fc.array(fc.nat(names.length - 1), { minLength: names.length * 2, maxLength: names.length * 2 }),
-          defaults: fc.option(fc.tuple(settings, fc.option(issuer, { nil: undefined })), { nil: undefined }),
+          defaults: fc.option(fc.tuple(settings, fc.option(defaultIssuer, { nil: undefined })), { nil: undefined }),
           tenantSettings: fc.array(fc.tuple(settings, fc.option(issuer, { nil: undefined })), { minLength: names.length, maxLength: names.length }),
           tenantOwners: fc.array(
             fc.record({ groups: fc.array(subject, { maxLength: 2 }), users: fc.array(subject, { maxLength: 2 }) })

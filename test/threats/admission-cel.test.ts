@@ -38,7 +38,7 @@ describeCel('Certificates: namespaced Issuer, only the tenant\'s domains', () =>
   });
 
   test('refuses a ClusterIssuer or an external issuer', () => {
-    const message = 'spec.issuerRef must name a namespaced cert-manager Issuer (kind Issuer, group cert-manager.io): a ClusterIssuer or an external issuer signs for every namespace.';
+    const message = 'spec.issuerRef must name a namespaced cert-manager Issuer (kind Issuer, group cert-manager.io), or the platform CA where the tenant opted in: another ClusterIssuer or an external issuer signs for every namespace.';
     expect(cert({ dnsNames: ['pay.example.com'], issuerRef: { name: 'letsencrypt', kind: 'ClusterIssuer' } })).toEqual({ ...allowed, allowed: false, denials: [message] });
     expect(cert({ dnsNames: ['pay.example.com'], issuerRef: { name: 'pca', kind: 'AWSPCAIssuer', group: 'awspca.cert-manager.io' } })).toEqual(deniedBy('spec.issuerRef must name'));
   });

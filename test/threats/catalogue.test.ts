@@ -446,6 +446,16 @@ const EXAMPLES: Record<string, Examples> = {
     spec: { bad: oneTenantSpec('    quota: { pods: 100000 }\n'), path: 'tenants[0].quota.pods', good: oneTenantSpec('    quota: { pods: 100 }\n') },
     values: { bad: 'traefik: { replicas: 15 }\n', good: 'traefik: { replicas: 10 }\n' },
   },
+  'shared-ca-key': {
+    spec: {
+      bad: oneTenantSpec('', '  defaults:\n    issuer: { ca: { secretName: shared-ca } }\n'), path: 'platform.defaults.issuer.ca',
+      good: oneTenantSpec('', '  ca: { secretName: platform-ca }\n').replace('issuer: { acme: { email: ops@example.com } }', 'issuer: { platformCA: {} }'),
+    },
+    audit: {
+      bad: 'apiVersion: cert-manager.io/v1\nkind: Issuer\nmetadata: { name: ca, namespace: shop }\nspec: { ca: { secretName: corp-ca } }\n---\napiVersion: cert-manager.io/v1\nkind: Issuer\nmetadata: { name: ca, namespace: blog }\nspec: { ca: { secretName: corp-ca } }\n',
+      good: 'apiVersion: cert-manager.io/v1\nkind: Issuer\nmetadata: { name: ca, namespace: shop }\nspec: { ca: { secretName: shop-ca } }\n---\napiVersion: cert-manager.io/v1\nkind: Issuer\nmetadata: { name: ca, namespace: blog }\nspec: { ca: { secretName: blog-ca } }\n',
+    },
+  },
   'requests-within-limits': {
     spec: { bad: oneTenantSpec('    traefik: { resources: { requests: { cpu: "2" }, limits: { cpu: "1" } } }\n'), path: 'tenants[0].traefik.resources.requests.cpu', good: oneTenantSpec('    traefik: { resources: { requests: { cpu: 700m }, limits: { cpu: "0.7" } } }\n') },
     construct: {

@@ -14,7 +14,7 @@ export const CLUSTER_SCOPED_KINDS = new Set([
   'PersistentVolume', 'Node', 'ClusterSecretStore', 'APIService', 'MutatingWebhookConfiguration',
   'ValidatingWebhookConfiguration', 'MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding', 'CSIDriver', 'CSINode',
   'RuntimeClass', 'VolumeAttachment', 'FlowSchema', 'PriorityLevelConfiguration', 'CertificateSigningRequest',
-  'GatewayClass', 'ClusterTrustBundle', 'ComponentStatus', 'ConstraintTemplate',
+  'GatewayClass', 'ClusterTrustBundle', 'ComponentStatus', 'ConstraintTemplate', 'CertificateRequestPolicy',
 ]);
 
 /** API group of Gatekeeper's constraints: every kind in it is cluster-scoped. */
