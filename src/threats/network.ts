@@ -56,7 +56,7 @@ export const TENANT_SERVICE_TYPES: Threat = {
     looksFor: 'A Service in a tenant namespace of type `NodePort`, `LoadBalancer` or `ExternalName`.',
     detect: overTenantServices((run, o, i, spec) => {
       const type = asString(spec.type);
-      if (type !== undefined && type !== 'ClusterIP') run.report(i, `is a ${type} Service in tenant namespace \`${o.metadata.namespace}\``, ['spec', 'type']);
+      if (type !== undefined && type !== 'ClusterIP') run.report(i, `is ${/^[AEIOU]/.test(type) ? 'an' : 'a'} ${type} Service in tenant namespace \`${o.metadata.namespace}\``, ['spec', 'type']);
     }),
   },
 };

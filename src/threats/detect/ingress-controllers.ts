@@ -72,6 +72,8 @@ export function ingressControllers(o: { kind: string; [k: string]: unknown }): C
 /** A command-line option of a container: `-name=value`, `--name=value` or `--name value`. */
 interface Option {
   readonly name: string;
+  /** As written: `-name` or `--name`. */
+  readonly flag: string;
   readonly value: string;
   readonly path: FieldPath;
 }
@@ -81,11 +83,11 @@ function options(c: Record<string, unknown>, containerPath: FieldPath): Option[]
   for (const field of ['command', 'args'] as const) {
     const tokens = asArray(c[field]).map((t) => (typeof t === 'string' ? t : String(t)));
     for (let i = 0; i < tokens.length; i++) {
-      const m = tokens[i].match(/^--?([A-Za-z][\w.-]*)(?:=(.*))?$/);
+      const m = tokens[i].match(/^(--?([A-Za-z][\w.-]*))(?:=(.*))?$/);
       if (!m) continue;
       const path: FieldPath = [...containerPath, field, i];
-      if (m[2] !== undefined) out.push({ name: m[1], value: m[2], path });
-      else if (i + 1 < tokens.length && !tokens[i + 1].startsWith('-')) out.push({ name: m[1], value: tokens[++i], path });
+      if (m[3] !== undefined) out.push({ name: m[2], flag: m[1], value: m[3], path });
+      else if (i + 1 < tokens.length && !tokens[i + 1].startsWith('-')) out.push({ name: m[2], flag: m[1], value: tokens[++i], path });
     }
   }
   return out;
@@ -141,11 +143,11 @@ export function defaultCertificates(o: { kind: string; metadata: { namespace?: s
     for (const opt of opts) {
       const slash = opt.value.indexOf('/');
       if (NAMESPACED_SECRET_OPTIONS.has(opt.name) && slash > 0) {
-        found.push({ namespace: opt.value.slice(0, slash), secret: opt.value, option: `--${opt.name}`, path: opt.path });
+        found.push({ namespace: opt.value.slice(0, slash), secret: opt.value, option: opt.flag, path: opt.path });
       }
       if (opt.name === CILIUM_NAMESPACE && opt.value) {
         const name = opts.find((n) => n.name === CILIUM_NAME)?.value ?? '?';
-        found.push({ namespace: opt.value, secret: `${opt.value}/${name}`, option: `--${opt.name}`, path: opt.path });
+        found.push({ namespace: opt.value, secret: `${opt.value}/${name}`, option: opt.flag, path: opt.path });
       }
     }
     asArray(c.env).forEach((rawEnv, e) => {
