@@ -10,7 +10,7 @@ import { ManifestSet, NotAudited, SkippedDocument, SourceLocation } from './read
 import { discoverTenants, TenantScope, TenantSource } from './tenants';
 
 export interface AuditOptions {
-  /** Which namespaces are tenants. @default - namespaces labelled `tenancy.cdk8s.io/tenant`, else the heuristic of `discoverTenants` */
+  /** Which namespaces are tenants. @default - namespaces labelled `tenancy.cdk8s.io/tenant`, else none (the audit does not guess) */
   readonly tenants?: TenantSource;
   /** What tenants may do with Secrets. @default 'manage' — writes allowed, `delete` reported */
   readonly secrets?: SecretsPolicy;
@@ -48,6 +48,9 @@ export interface AuditResult {
   readonly notes: readonly string[];
 }
 
+/** The note of an audit whose input names no tenant. */
+export const NOT_NAMED_NOTE = 'No tenant was named (no --tenant-namespaces, no --tenants-from, and no Namespace labelled `tenancy.cdk8s.io/tenant`), and the audit does not guess which namespaces are tenants: only the rules that need no tenant boundary ran (cluster-wide bindings of everyone, Traefik\'s flags and RBAC, platform namespaces, ClusterIssuers, Secret copies to every namespace…); nothing was judged as one tenant reaching another.';
+
 export function auditManifests(set: ManifestSet, options: AuditOptions = {}): AuditResult {
   const objects = set.objects.map((m) => m.object);
   const scope = discoverTenants(objects, options.tenants);
@@ -77,8 +80,10 @@ export function auditManifests(set: ManifestSet, options: AuditOptions = {}): Au
   const rank = (f: AuditFinding) => SEVERITIES.indexOf(f.severity);
   located.sort((a, b) => rank(a) - rank(b) || compareLocations(a.location, b.location) || a.rule.localeCompare(b.rule));
   const allNotes = [...notes];
-  if (scope.tenantNamespaces.size === 0) {
-    allNotes.unshift('No tenant namespace was found, so only platform-wide rules ran — name them with --tenant-namespaces or --tenants-from label=KEY.');
+  if (!scope.named) {
+    allNotes.unshift(`${NOT_NAMED_NOTE} Name the tenants with --tenant-namespaces a,b or --tenants-from label=KEY.`);
+  } else if (scope.tenantNamespaces.size === 0) {
+    allNotes.unshift('No tenant namespace was found, so only the rules that need no tenant boundary ran — name them with --tenant-namespaces or --tenants-from label=KEY.');
   }
   return {
     findings: located, scope, secrets, files: set.files, objectCount: objects.length, skipped: set.skipped,

@@ -128,6 +128,7 @@ function toJson(result: AuditResult, options: ReportOptions): unknown {
     },
     tenants: [...result.scope.tenantNamespaces],
     tenantsFrom: result.scope.how,
+    tenantsNamed: result.scope.named,
     platformNamespaces: [...result.scope.platformNamespaces],
     secrets: result.secrets,
     findings: result.findings.map((f) => ({
@@ -204,15 +205,19 @@ function toSarif(result: AuditResult, options: ReportOptions): unknown {
         }],
         properties: { severity: f.severity, tenant: f.tenant ?? null, fix: f.fix },
       })),
-      // Files the audit could not read: a run that skipped part of its input says so.
+      // Files the audit could not read, then what it could not judge (no tenant named, roles
+      // missing…): a run that skipped part of its input says so.
       invocations: [{
         executionSuccessful: true,
-        toolExecutionNotifications: result.notAudited.map((n) => ({
-          level: 'warning',
-          descriptor: { id: 'not-audited' },
-          message: { text: `Not audited: ${n.reason}` },
-          locations: [{ physicalLocation: { artifactLocation: artifactLocation(n.file, cwd) } }],
-        })),
+        toolExecutionNotifications: [
+          ...result.notAudited.map((n) => ({
+            level: 'warning',
+            descriptor: { id: 'not-audited' },
+            message: { text: `Not audited: ${n.reason}` },
+            locations: [{ physicalLocation: { artifactLocation: artifactLocation(n.file, cwd) } }],
+          })),
+          ...result.notes.map((text) => ({ level: 'note', descriptor: { id: 'audit-note' }, message: { text } })),
+        ],
       }],
       // Columns count UTF-16 code units, as JavaScript strings (and the YAML parser) do.
       columnKind: 'utf16CodeUnits',

@@ -4,15 +4,15 @@
  * - `--tenant-namespaces a,b`: exactly these.
  * - `--tenants-from label=KEY`: the namespaces whose Namespace object carries label KEY.
  * - neither: the namespaces labelled `tenancy.cdk8s.io/tenant` (what this tool writes); when
- *   none is, every namespace seen except the reserved ones (`isReservedNamespace`: `default`,
- *   `kube-*`, `*-system`, add-ons) and the namespaces running Traefik or cert-manager.
+ *   none is, no namespace: the audit does not guess (a guess takes `argocd`, `monitoring` or an
+ *   ingress controller's namespace for a tenant and reports its controllers), it runs only the
+ *   rules that need no tenant boundary and says so.
  *
  * Platform namespaces are the namespaces running Traefik, tenants excepted.
  */
 import { LABELS } from '../model/names';
 import { KubeObjectLike } from '../threats/detect/engine';
-import { runsCertManager, traefikContainers } from '../threats/detect/traefik-config';
-import { isReservedNamespace } from '../threats/namespaces';
+import { traefikContainers } from '../threats/detect/traefik-config';
 import { asStringMap } from '../threats/detect/values';
 
 export type TenantSource =
@@ -24,32 +24,27 @@ export interface TenantScope {
   readonly platformNamespaces: ReadonlySet<string>;
   /** How the tenants were chosen, as a phrase for the report. */
   readonly how: string;
+  /** False when nothing named the tenants (no flag, no labelled Namespace): none were guessed. */
+  readonly named: boolean;
 }
 
 /** The label this tool puts on tenant namespaces, looked for when no flag says otherwise. */
 export const DEFAULT_TENANT_LABEL = LABELS.tenant;
 
 export function discoverTenants(objects: readonly KubeObjectLike[], source?: TenantSource): TenantScope {
-  const seen = new Set<string>();
   const labelled = new Map<string, Record<string, string>>();
   const traefik = new Set<string>();
-  const certManager = new Set<string>();
   for (const o of objects) {
     const ns = typeof o.metadata.namespace === 'string' ? o.metadata.namespace : undefined;
-    if (o.kind === 'Namespace') {
-      seen.add(o.metadata.name);
-      labelled.set(o.metadata.name, asStringMap(o.metadata.labels));
-    }
-    if (ns === undefined) continue;
-    seen.add(ns);
-    if (traefikContainers(o).length > 0) traefik.add(ns);
-    if (runsCertManager(o)) certManager.add(ns);
+    if (o.kind === 'Namespace') labelled.set(o.metadata.name, asStringMap(o.metadata.labels));
+    if (ns !== undefined && traefikContainers(o).length > 0) traefik.add(ns);
   }
   const byLabel = (key: string) => [...labelled].filter(([, labels]) => labels[key] !== undefined).map(([name]) => name);
 
   const ownLabel = byLabel(DEFAULT_TENANT_LABEL);
-  let tenants: string[];
+  let tenants: string[] = [];
   let how: string;
+  let named = true;
   if (source?.kind === 'list') {
     tenants = [...source.namespaces];
     how = 'given with --tenant-namespaces';
@@ -60,13 +55,14 @@ export function discoverTenants(objects: readonly KubeObjectLike[], source?: Ten
     tenants = ownLabel;
     how = `Namespaces labelled \`${DEFAULT_TENANT_LABEL}\``;
   } else {
-    tenants = [...seen].filter((ns) => !isReservedNamespace(ns) && !traefik.has(ns) && !certManager.has(ns));
-    how = 'guessed: every namespace except those of Kubernetes and add-ons (`default`, `kube-*`, `*-system`, `cert-manager`, `argocd`, …) and those running Traefik or cert-manager';
+    named = false;
+    how = `not named: no --tenant-namespaces, no --tenants-from, no Namespace labelled \`${DEFAULT_TENANT_LABEL}\`; none guessed`;
   }
   const tenantSet = new Set(tenants.sort());
   return {
     tenantNamespaces: tenantSet,
     platformNamespaces: new Set([...traefik].filter((ns) => !tenantSet.has(ns)).sort()),
     how,
+    named,
   };
 }

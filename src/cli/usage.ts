@@ -124,8 +124,8 @@ Options of schema:
 Options of audit (tenancy audit PATH... ; PATH is a file, a folder of .yaml/.yml, or - for stdin):
   --tenant-namespaces a,b   These namespaces are the tenants
   --tenants-from label=KEY  The tenants are the namespaces labelled KEY
-                            (default: label tenancy.cdk8s.io/tenant, else every namespace but
-                            default, kube-*, *-system, cert-manager and those running Traefik)
+                            (default: label tenancy.cdk8s.io/tenant; without it no tenant is
+                            guessed, and only rules that need no tenant boundary run)
   --format F                text (default), json or sarif (SARIF 2.1.0, for code scanning)
   --fail-on LEVEL           Exit 1 when a finding is at least critical, high (default), medium or low
   --secrets POLICY          manage (default: tenants may write Secrets, not delete them) or read-only

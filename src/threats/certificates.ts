@@ -45,14 +45,15 @@ export const NO_TENANT_WILDCARD: Threat = {
   },
   audit: {
     scope: 'all',
-    looksFor: 'A tenant Certificate naming a wildcard (`dnsNames`, `commonName`); a tenant `kubernetes.io/tls` Secret whose `cert-manager.io/alt-names`/`common-name` annotations, or whose `tls.crt` itself, show one.',
+    looksFor: 'A tenant Certificate naming a wildcard (`dnsNames`, `commonName`); a tenant `kubernetes.io/tls` Secret (or any Secret with a `tls.crt`, as copies may be `Opaque`) whose `cert-manager.io/alt-names`/`common-name` annotations, or whose `tls.crt` itself, show one.',
     detect: inTenants(['Certificate', 'Secret'], (run, o, i, ns) => {
       if (o.kind === 'Certificate') {
         if (!isCertManagerApi(o)) return;
         for (const { host, path } of namedHosts(o)) if (host.includes('*')) run.report(i, `wildcard \`${host}\` in tenant namespace \`${ns}\``, path);
         return;
       }
-      if (asString(o.type) !== 'kubernetes.io/tls') return;
+      // A copy may change the type (Opaque): any Secret with a `tls.crt` holds a certificate.
+      if (asString(o.type) !== 'kubernetes.io/tls' && asRecord(o.data)['tls.crt'] === undefined && asRecord(o.stringData)['tls.crt'] === undefined) return;
       const annotations = asStringMap(o.metadata.annotations);
       const fromAnnotations: Array<[string, string]> = [];
       for (const key of ['cert-manager.io/alt-names', 'cert-manager.io/common-name']) {

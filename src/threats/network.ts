@@ -2,7 +2,9 @@
  * Threats over the network: traffic that bypasses the tenant's Traefik, addresses a tenant
  * could intercept, and destinations no tenant pod should reach.
  */
-import { DetectorRun, KubeObjectLike } from './detect/engine';
+import { DetectorRun, KubeObjectLike, objectRef } from './detect/engine';
+import { ingressControllers } from './detect/ingress-controllers';
+import { serviceAccountOf, WORKLOAD_KINDS } from './detect/traefik-config';
 import { Cidr, contains, METADATA_RANGES, parseCidr } from './cidrs';
 import { asArray, asRecord, asString } from './detect/values';
 import { noneIn } from './cel';
@@ -54,7 +56,7 @@ export const TENANT_SERVICE_TYPES: Threat = {
     looksFor: 'A Service in a tenant namespace of type `NodePort`, `LoadBalancer` or `ExternalName`.',
     detect: overTenantServices((run, o, i, spec) => {
       const type = asString(spec.type);
-      if (type !== undefined && type !== 'ClusterIP') run.report(i, `is a ${type} Service in tenant namespace \`${o.metadata.namespace}\``, ['spec', 'type']);
+      if (type !== undefined && type !== 'ClusterIP') run.report(i, `is ${/^[AEIOU]/.test(type) ? 'an' : 'a'} ${type} Service in tenant namespace \`${o.metadata.namespace}\``, ['spec', 'type']);
     }),
   },
 };
@@ -201,4 +203,104 @@ export const PLATFORM_DEFAULT_DENY: Threat = {
   },
 };
 
-export const NETWORK_THREATS: readonly Threat[] = [TENANT_SERVICE_TYPES, NO_EXTERNAL_IPS, EGRESS_TO_METADATA, EGRESS_TO_CLUSTER, PLATFORM_DEFAULT_DENY];
+/** Whether a label selector is present and selects everything (`{}`, or empty `matchLabels`/`matchExpressions`). */
+function selectsAll(selector: unknown): boolean {
+  if (selector === undefined || selector === null) return false;
+  const s = asRecord(selector);
+  return Object.keys(s).every((k) => {
+    const v = s[k];
+    return v === null || (Array.isArray(v) ? v.length === 0 : Object.keys(asRecord(v)).length === 0);
+  });
+}
+
+/** What a NetworkPolicy peer lets through, when it is every pod of every namespace. */
+function everyNamespace(peer: Record<string, unknown>): boolean {
+  return selectsAll(peer.namespaceSelector) && (peer.podSelector === undefined || peer.podSelector === null || selectsAll(peer.podSelector));
+}
+
+/** ` on port 80/TCP, 443/TCP` for a rule with ports; empty for every port. */
+function onPorts(rule: Record<string, unknown>): string {
+  const ports = asArray(rule.ports).map((p) => `${String(asRecord(p).port ?? 'any')}/${asString(asRecord(p).protocol) ?? 'TCP'}`);
+  return ports.length > 0 ? ` on port${ports.length === 1 ? '' : 's'} ${ports.join(', ')}` : ' on every port';
+}
+
+/** A rule that only lets DNS through (port 53): what every pod needs, and no way into another tenant. */
+const dnsOnly = (rule: Record<string, unknown>) => asArray(rule.ports).length > 0 && asArray(rule.ports).every((p) => String(asRecord(p).port) === '53');
+
+export const NO_ALLOW_ALL_POLICY: Threat = {
+  id: 'no-allow-all-network-policy',
+  family: 'network',
+  severity: 'high',
+  title: 'A NetworkPolicy that opens a tenant namespace to every namespace',
+  why: 'A default deny only holds until another policy allows more: an ingress rule without `from`, or with a peer `namespaceSelector: {}` (and no pod selector), lets every pod of every namespace — other tenants\' included — reach the tenant\'s pods; an egress rule without `to`, or to `namespaceSelector: {}`, lets the tenant\'s pods reach every pod of every namespace (and, without `to`, every address).',
+  fix: 'Allow peers by namespace name (`namespaceSelector.matchLabels: { kubernetes.io/metadata.name: <namespace> }`) and pod labels, and egress to the CIDRs the tenant needs; leave the default deny alone.',
+  spec: none('the spec allows egress by CIDR only, and ingress only from the tenant\'s own namespace and Traefik'),
+  construct: none('TenantNamespace allows only its own namespace, DNS, its Traefik and the egress CIDRs (metadata and cluster ranges excepted)'),
+  values: none('NetworkPolicies are not chart values'),
+  admission: none(TENANTS_CANNOT_WRITE_POLICIES),
+  audit: {
+    scope: 'all',
+    looksFor: 'A NetworkPolicy in a tenant namespace with an ingress rule without `from` or with a peer `namespaceSelector: {}` and no pod selector (every pod of every namespace), or an egress rule without `to` or to such a peer (rules that only allow port 53, DNS, excepted).',
+    detect: (run) => ({
+      kinds: ['NetworkPolicy'],
+      visit: (o, i) => {
+        const ns = asString(o.metadata?.namespace);
+        if (ns === undefined || !run.tenants.has(ns)) return;
+        const spec = asRecord(o.spec);
+        const types = spec.policyTypes !== undefined ? asArray(spec.policyTypes) : ['Ingress', ...(spec.egress !== undefined ? ['Egress'] : [])];
+        const directions = [
+          ['ingress', 'from', 'Ingress', 'every pod of every namespace (and every address) may connect', 'lets every pod of every namespace connect'],
+          ['egress', 'to', 'Egress', 'the tenant\'s pods may connect to every pod of every namespace (and every address)', 'lets the tenant\'s pods connect to every pod of every namespace'],
+        ] as const;
+        for (const [field, peers, type, open, everywhere] of directions) {
+          if (!types.includes(type)) continue;
+          asArray(spec[field]).forEach((raw, r) => {
+            const rule = asRecord(raw);
+            if (field === 'egress' && dnsOnly(rule)) return;
+            const list = asArray(rule[peers]);
+            if (list.length === 0) {
+              run.report(i, `${field} rule ${r} has no \`${peers}\`: ${open}${onPorts(rule)}`, ['spec', field, r]);
+              return;
+            }
+            const k = list.findIndex((peer) => everyNamespace(asRecord(peer)));
+            if (k >= 0) run.report(i, `${field} rule ${r} ${everywhere}${onPorts(rule)}`, ['spec', field, r, peers, k]);
+          });
+        }
+      },
+    }),
+  },
+};
+
+export const NO_TENANT_INGRESS_CONTROLLER: Threat = {
+  id: 'no-tenant-ingress-controller',
+  family: 'network',
+  severity: 'high',
+  title: 'An ingress controller runs inside a tenant namespace',
+  why: 'An ingress controller (Traefik, ingress-nginx, Kong, HAProxy…) usually watches Ingresses of every namespace, claims an ingress class others use, and comes with a ClusterRole that reads every Secret. Run inside a tenant namespace, the tenant controls it — its image, its configuration, exec into it, its ServiceAccount\'s token — and with it other tenants\' routes, traffic and TLS keys.',
+  fix: 'Run ingress controllers in a platform namespace the tenant cannot write, one per tenant scoped to that tenant\'s namespace (as ScopedTraefik does); route the tenant\'s traffic through it.',
+  spec: none('every tenant gets a Traefik of its own in the platform namespace'),
+  construct: none('ScopedTraefik runs in the platform namespace, out of the tenant\'s reach'),
+  values: none('tenants\' workloads are not chart values'),
+  admission: none('an image name proves nothing at admission — any image can be retagged — and what makes a controller dangerous is its RBAC, which tenants cannot write (see `no-rbac-writes`, `no-cluster-bindings-for-tenants`)'),
+  audit: {
+    scope: 'all',
+    looksFor: 'A Deployment, DaemonSet or StatefulSet in a tenant namespace running an ingress controller: Traefik with a Kubernetes provider, ingress-nginx (also by its `/nginx-ingress-controller` command), NGINX\'s nginx-ingress, Kong\'s kubernetes-ingress-controller, HAProxy\'s, Contour or Emissary (by image).',
+    detect: (run) => ({
+      kinds: [...WORKLOAD_KINDS],
+      visit: (o, i) => {
+        const ns = asString(o.metadata?.namespace);
+        if (ns === undefined || !run.tenants.has(ns)) return;
+        const found = ingressControllers(o);
+        if (found.length === 0) return;
+        const sa = serviceAccountOf(o);
+        const cluster = run.index.clusterBindingsBySubject.get(`sa:${ns}/${sa}`) ?? [];
+        const bound = cluster.length > 0 ? `; its ServiceAccount ${ns}/${sa} is bound cluster-wide by ${objectRef(run.objects[cluster[0]])}` : '';
+        for (const c of found) run.report(i, `container \`${c.container}\` runs ${c.controller} in tenant namespace \`${ns}\`${bound}`, c.path);
+      },
+    }),
+  },
+};
+
+export const NETWORK_THREATS: readonly Threat[] = [
+  TENANT_SERVICE_TYPES, NO_EXTERNAL_IPS, EGRESS_TO_METADATA, EGRESS_TO_CLUSTER, PLATFORM_DEFAULT_DENY, NO_ALLOW_ALL_POLICY, NO_TENANT_INGRESS_CONTROLLER,
+];

@@ -260,7 +260,34 @@ export const SECRETS_NO_DELETE: Threat = {
   },
 };
 
+/** Whether a subject is a service account, or all of a namespace's (`system:serviceaccounts:<ns>`): identities that belong to one namespace. */
+const ofOneNamespace = (t: BindingFacts['tenantSubjects'][number]) => t.subject.kind === 'ServiceAccount' || t.subject.name.startsWith('system:serviceaccounts:');
+
+export const NO_CROSS_TENANT_BINDINGS: Threat = {
+  id: 'no-cross-tenant-bindings',
+  family: 'rbac',
+  severity: 'critical',
+  title: 'A tenant namespace grants rights to another tenant\'s identities',
+  why: 'A RoleBinding in one tenant\'s namespace that names another tenant\'s ServiceAccount (or all of them, `system:serviceaccounts:<tenant>`) lets the other tenant\'s pods — and whoever runs them — act in this namespace with whatever the role grants: read its Secrets, exec into its pods, change its workloads.',
+  fix: 'Bind only the namespace\'s own ServiceAccounts and the tenant\'s own people; let tenants exchange data through an API, not through each other\'s RBAC.',
+  spec: none('owners are people and groups of the identity provider; ServiceAccounts and other `system:` names are refused (see `no-broad-subjects`)'),
+  construct: none('TenantNamespace binds the tenant\'s own owners only'),
+  values: none(NO_RBAC_VALUES),
+  admission: none(TENANTS_CANNOT_BIND),
+  audit: {
+    scope: 'all',
+    looksFor: 'A RoleBinding in a tenant namespace names a ServiceAccount of another tenant namespace (`kind: ServiceAccount` or user `system:serviceaccount:<ns>:<name>`) or the group `system:serviceaccounts:<other tenant>`. (Users and groups of people are not judged: manifests do not say whose they are.)',
+    detect: overBindings((run, b) => {
+      if (b.cluster || b.rbacDefault || b.namespace === undefined || !run.tenants.has(b.namespace)) return;
+      const foreign = b.tenantSubjects.filter((t) => t.of !== undefined && t.of !== b.namespace && ofOneNamespace(t));
+      if (foreign.length === 0) return;
+      const who = listOf(foreign.map((t) => `${describeSubject(t.subject)} (tenant \`${t.of}\`)`));
+      run.report(b.index, `gives ${who} ${b.roleName} in tenant namespace \`${b.namespace}\``, ['subjects', foreign[0].at]);
+    }),
+  },
+};
+
 export const RBAC_THREATS: readonly Threat[] = [
   NO_BROAD_SUBJECTS, NO_CLUSTER_BINDINGS, PLATFORM_OUT_OF_REACH, NO_RBAC_WILDCARD, NO_RBAC_WRITES, GUARD_RAILS_READ_ONLY,
-  SECRETS_READ_ONLY, SECRETS_NO_DELETE,
+  SECRETS_READ_ONLY, SECRETS_NO_DELETE, NO_CROSS_TENANT_BINDINGS,
 ];

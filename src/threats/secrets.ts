@@ -6,8 +6,9 @@
 import { ADMISSION_POLICY_NAMES } from '../model/names';
 import { DEFAULTS } from '../defaults';
 import { DetectorRun, KubeObjectLike, listOf } from './detect/engine';
+import { defaultCertificates } from './detect/ingress-controllers';
 import { KUBED_SYNC, labelSelector, namePattern, SyncInstruction, syncInstructions } from './detect/secret-sync';
-import { asRecord, asString, asStringMap, FieldPath } from './detect/values';
+import { asArray, asRecord, asString, asStringMap, FieldPath } from './detect/values';
 import { COPY_OFFERS, everySource, noCopyOffers } from './cel';
 import { HOST_LABEL, parseUrl } from './formats';
 import { COPY_OFFER_ANNOTATION_PREFIXES } from './detect/secret-sync';
@@ -42,7 +43,7 @@ export const SECRET_SYNC_INTO_TENANTS: Threat = {
   family: 'secrets',
   severity: 'high',
   title: 'A Secret is copied across tenant boundaries',
-  why: 'Reflector, kubernetes-replicator and kubed copy a Secret — a TLS private key included — into other namespaces and keep it in sync; a copy in a tenant namespace is readable by that tenant, patterns or label selectors also copy it into namespaces created later, and a tenant\'s own Secret offered to others leaks to them.',
+  why: 'Reflector, kubernetes-replicator, kubed and Kyverno\'s `generate` rules copy a Secret — a TLS private key included — into other namespaces and keep it in sync; a copy in a tenant namespace is readable by that tenant, patterns or label selectors also copy it into namespaces created later, and a tenant\'s own Secret offered to others leaks to them.',
   fix: 'Issue certificates per tenant with the tenant\'s own Issuer instead of copying them, and serve a shared wildcard through the platform\'s `default` TLSStore; if a copy is unavoidable, list exact namespaces that are no tenant\'s, never patterns.',
   spec: { fields: ['platform.wildcard.syncTo.namespaces[]', 'tenants[].name'] },
   construct: { props: ['WildcardTLSStore.syncTo'] },
@@ -73,12 +74,16 @@ export const SECRET_SYNC_INTO_TENANTS: Threat = {
   },
   audit: {
     scope: 'all',
-    looksFor: 'Reflector, kubernetes-replicator or kubed copy a Secret into tenant namespaces, or into namespaces matched by a pattern, a label selector or "all" — on Secrets, in Certificate `spec.secretTemplate.annotations` and ExternalSecret templates; and a Secret in a tenant namespace that is such a copy (`reflects`, `replicate-from`).',
+    looksFor: 'Reflector, kubernetes-replicator or kubed copy a Secret into tenant namespaces, or into namespaces matched by a pattern, a label selector or "all" — on Secrets, in Certificate `spec.secretTemplate.annotations` and ExternalSecret templates; a Secret in a tenant namespace that is such a copy (`reflects`, `replicate-from`); a Kyverno `generate` rule that clones Secrets (`clone`, `cloneList`) into a tenant namespace, or into every namespace it matches.',
     detect: (run) => {
       const destinations = tenantDestinations(run);
       return {
-        kinds: ['Secret', 'Certificate', 'ExternalSecret'],
+        kinds: ['Secret', 'Certificate', 'ExternalSecret', 'ClusterPolicy', 'Policy'],
         visit: (o, i) => {
+          if (o.kind === 'ClusterPolicy' || o.kind === 'Policy') {
+            reportKyvernoClones(run, o, i);
+            return;
+          }
           const found = syncAnnotationsOf(o);
           if (found) reportCopies(run, destinations, o, i, found.annotations, found.path, found.what);
         },
@@ -86,6 +91,61 @@ export const SECRET_SYNC_INTO_TENANTS: Threat = {
     },
   },
 };
+
+/** The `resources` blocks of a Kyverno rule's `match` or `exclude` (`resources`, `any[]`, `all[]`). */
+function kyvernoResources(block: unknown): Record<string, unknown>[] {
+  const b = asRecord(block);
+  return [b.resources, ...asArray(b.any).map((f) => asRecord(f).resources), ...asArray(b.all).map((f) => asRecord(f).resources)]
+    .filter((r) => r !== undefined).map(asRecord);
+}
+
+/** A Kyverno name pattern (`*`, `?`) as a regular expression over whole names. */
+const kyvernoName = (pattern: string) => new RegExp(`^${pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('')}$`);
+
+/**
+ * Kyverno `generate` rules that clone Secrets (`clone` of one, `cloneList` of a namespace's)
+ * into tenant namespaces: a literal `namespace`, or a templated one (`{{request.object.metadata.name}}`)
+ * that is every Namespace the rule matches — by `names` when it lists them, else every namespace.
+ */
+function reportKyvernoClones(run: DetectorRun, o: KubeObjectLike, i: number): void {
+  if (typeof o.apiVersion !== 'string' || !o.apiVersion.startsWith('kyverno.io/')) return;
+  asArray(asRecord(o.spec).rules).forEach((raw, r) => {
+    const rule = asRecord(raw);
+    const generate = asRecord(rule.generate);
+    const clone = asRecord(generate.clone);
+    const cloneList = asRecord(generate.cloneList);
+    let source: string | undefined;
+    let what: string;
+    if (asString(generate.kind) === 'Secret' && asString(clone.name) !== undefined) {
+      source = asString(clone.namespace);
+      what = `Secret \`${source ?? '?'}/${asString(clone.name)}\``;
+    } else if (asArray(cloneList.kinds).some((k) => typeof k === 'string' && /(^|\/)Secret$/.test(k))) {
+      source = asString(cloneList.namespace);
+      what = `the Secrets of namespace \`${source ?? '?'}\``;
+    } else {
+      return;
+    }
+    const target = asString(generate.namespace) ?? '';
+    const name = asString(rule.name) ?? `#${r}`;
+    const path: FieldPath = ['spec', 'rules', r, 'generate'];
+    if (!target.includes('{{')) {
+      if (run.tenants.has(target) && target !== source) run.report(i, `Kyverno rule \`${name}\` copies ${what} into tenant namespace \`${target}\``, path, target);
+      return;
+    }
+    const matched = kyvernoResources(rule.match);
+    const listed = matched.map((m) => asArray(m.names).filter((n): n is string => typeof n === 'string'));
+    const everywhere = listed.length === 0 || listed.some((names) => names.length === 0);
+    const excluded = kyvernoResources(rule.exclude).flatMap((m) => asArray(m.names)).filter((n): n is string => typeof n === 'string').map(kyvernoName);
+    const patterns = listed.flat().map(kyvernoName);
+    const reached = [...run.tenants].filter((t) => t !== source && (everywhere || patterns.some((p) => p.test(t))) && !excluded.some((p) => p.test(t))).sort();
+    if (reached.length === 0 && !everywhere) return;
+    const where = [
+      ...(reached.length > 0 ? [`tenant namespace${reached.length === 1 ? '' : 's'} ${listOf(reached)}`] : []),
+      ...(everywhere ? ['every namespace it matches, including tenants created later'] : []),
+    ].join(' and ');
+    run.report(i, `Kyverno rule \`${name}\` copies ${what} into ${where}`, path, reached.length === 1 ? reached[0] : undefined);
+  });
+}
 
 /** A function answering which tenant namespaces (other than `own`) a copying instruction reaches; patterns and selectors are matched once each. */
 function tenantDestinations(run: DetectorRun): (s: SyncInstruction, own: string | undefined) => string[] {
@@ -397,6 +457,34 @@ function checkVaultServer(server: string, example: string): string | undefined {
   return undefined;
 }
 
+export const DEFAULT_CERTIFICATE_FROM_TENANT: Threat = {
+  id: 'default-certificate-from-tenant',
+  family: 'secrets',
+  severity: 'critical',
+  title: 'An ingress controller serves a default certificate kept in a tenant namespace',
+  why: 'An ingress controller serves its default (or wildcard) certificate for every host that has none of its own — other tenants\' hosts included. Kept in a tenant namespace, its private key is readable by that tenant, and a tenant who may write Secrets there chooses what every other tenant\'s visitors are served.',
+  fix: 'Keep the default certificate\'s Secret in the controller\'s own platform namespace (ingress-nginx and HAProxy: `--default-ssl-certificate=<platform>/<secret>`; NGINX: `-default-server-tls-secret`, `-wildcard-tls-secret`; Cilium: `ingress-default-secret-namespace`), and never run the controller in a tenant namespace.',
+  spec: none('the platform\'s wildcard certificate is always issued into the platform namespace and served through its `default` TLSStore'),
+  construct: none('WildcardTLSStore keeps the certificate in the platform namespace'),
+  values: none('copies are not chart values'),
+  admission: none('tenants cannot change an ingress controller: it runs outside their namespace'),
+  audit: {
+    scope: 'all',
+    looksFor: 'A workload whose `--default-ssl-certificate` (ingress-nginx, HAProxy), `-default-server-tls-secret` or `-wildcard-tls-secret` (NGINX) or `--ingress-default-secret-namespace` (Cilium; also in the `cilium-config` ConfigMap) names a tenant namespace; a Kong in a tenant namespace whose `KONG_SSL_CERT` is mounted from a Secret there.',
+    detect: (run) => ({
+      kinds: ['Deployment', 'DaemonSet', 'StatefulSet', 'ConfigMap'],
+      visit: (o, i) => {
+        for (const d of defaultCertificates(o)) {
+          if (run.tenants.has(d.namespace)) {
+            run.report(i, `\`${d.option}\` serves Secret \`${d.secret}\` of tenant namespace \`${d.namespace}\` for every host without a certificate of its own`, d.path, d.namespace);
+          }
+        }
+      },
+    }),
+  },
+};
+
 export const SECRET_THREATS: readonly Threat[] = [
   EXTERNAL_SECRETS_OWN_STORE, EXTERNAL_SECRETS_CREATION_POLICY, SECRET_SYNC_INTO_TENANTS, KUBED_RETIRED, VAULT_TENANT_SCOPE, VAULT_SERVER_URL,
+  DEFAULT_CERTIFICATE_FROM_TENANT,
 ];

@@ -5,8 +5,11 @@
 import { DetectorRun, KubeObjectLike, listOf, objectRef } from './detect/engine';
 import { describeSubject, Subject, subjectOf } from './detect/manifest-index';
 import { grantedVerbs, secretReads, TRAEFIK_GROUPS, writesOf } from './detect/rbac-analysis';
-import { hasProviderFlags, providerEnabled, TRAEFIK_PROVIDERS, TraefikContainer, watchedNamespaces } from './detect/traefik-config';
-import { asArray, asRecord, asString, FieldPath } from './detect/values';
+import { hasProviderFlags, providerEnabled, TRAEFIK_PROVIDERS, TraefikContainer, TraefikProvider, watchedNamespaces } from './detect/traefik-config';
+import { matchesEveryHost } from './detect/traefik-rules';
+import { asArray, asRecord, asString, asStringMap, FieldPath } from './detect/values';
+import * as ipaddr from 'ipaddr.js';
+import { contains, METADATA_RANGES, parseCidr } from './cidrs';
 import { ADMISSION_POLICY_NAMES } from '../model/names';
 import { none, Threat } from './threat';
 
@@ -111,15 +114,15 @@ export const TRAEFIK_SCOPED_PROVIDERS: Threat = {
   family: 'traefik',
   severity: 'critical',
   title: 'Traefik watches every namespace',
-  why: 'A Traefik whose Kubernetes providers have no `namespaces` list reads Ingresses, IngressRoutes and TLS Secrets from every namespace: all tenants share one router and one TLS store, so one tenant can claim another\'s host or have its certificate served for it.',
-  fix: 'Run one Traefik per tenant with `--providers.kubernetescrd.namespaces=<tenant>,<platform>` and `--providers.kubernetesingress.namespaces=<tenant>` (Helm chart: `providers.kubernetesCRD.namespaces`, `providers.kubernetesIngress.namespaces`).',
+  why: 'A Traefik whose Kubernetes providers have no `namespaces` list reads Ingresses, IngressRoutes, Gateways, HTTPRoutes and TLS Secrets from every namespace: all tenants share one router and one TLS store, so one tenant can claim another\'s host or have its certificate served for it.',
+  fix: 'Run one Traefik per tenant with `--providers.kubernetescrd.namespaces=<tenant>,<platform>` and `--providers.kubernetesingress.namespaces=<tenant>` (Helm chart: `providers.kubernetesCRD.namespaces`, `providers.kubernetesIngress.namespaces`); a Gateway API provider likewise with `--providers.kubernetesgateway.namespaces=<tenant>` (`providers.kubernetesGateway.namespaces`).',
   spec: none('no spec field unscopes a tenant\'s Traefik'),
   construct: none(SCOPED_BY_CONSTRUCTION),
   values: none(NOT_VALUES),
   admission: none(TENANTS_CANNOT_RUN_TRAEFIK),
   audit: {
     scope: 'all',
-    looksFor: 'A Traefik\'s `kubernetescrd` or `kubernetesingress` provider has no `namespaces`: it watches every namespace.',
+    looksFor: 'A Traefik\'s `kubernetescrd`, `kubernetesingress` or `kubernetesgateway` provider has no `namespaces`: it watches every namespace.',
     detect: overTraefikContainers((run, i, c) => {
       if (!hasProviderFlags(c.flags)) return;
       for (const provider of TRAEFIK_PROVIDERS) {
@@ -282,6 +285,7 @@ function misplacedDefault(run: DetectorRun, ns: string): string | undefined {
 }
 
 const isTraefikApi = (o: KubeObjectLike) => typeof o.apiVersion === 'string' && TRAEFIK_GROUPS.some((g) => o.apiVersion.startsWith(`${g}/`));
+const isIngressApi = (o: KubeObjectLike) => typeof o.apiVersion === 'string' && /^(networking\.k8s\.io|extensions)\//.test(o.apiVersion);
 const isDefaultTls = (o: KubeObjectLike) => isTraefikApi(o) && o.metadata?.name === 'default';
 
 export const DEFAULT_TLS_IN_PLATFORM: Threat = {
@@ -391,48 +395,113 @@ export const CROSS_NAMESPACE_TLS_SECRET: Threat = {
   },
 };
 
+/** Traefik's annotations on an Ingress that name objects of the CRD provider, `<namespace>-<name>@kubernetescrd`, comma-separated. */
+const INGRESS_CRD_ANNOTATIONS: ReadonlyArray<readonly [string, string]> = [
+  ['traefik.ingress.kubernetes.io/router.middlewares', 'Middleware'],
+  ['traefik.ingress.kubernetes.io/router.tls.options', 'TLSOption'],
+];
+
+/**
+ * The namespace of an object of Traefik's CRD provider named across providers,
+ * `<namespace>-<name>@kubernetescrd`: the longest namespace among `known` that the name starts
+ * with (names and namespaces may both hold `-`); `undefined` for other providers or unknown namespaces.
+ */
+export function crdProviderNamespace(ref: string, known: ReadonlySet<string>): string | undefined {
+  const full = ref.trim().match(/^(.+)@kubernetescrd$/)?.[1];
+  if (full === undefined) return undefined;
+  for (let k = full.lastIndexOf('-'); k > 0; k = full.lastIndexOf('-', k - 1)) {
+    if (known.has(full.slice(0, k))) return full.slice(0, k);
+  }
+  return undefined;
+}
+
 export const CROSS_NAMESPACE_REFERENCE: Threat = {
   id: 'cross-namespace-reference',
   family: 'traefik',
   severity: 'medium',
   title: 'A route refers to objects in another tenant\'s namespace',
-  why: 'IngressRoute Services, Middlewares, TLSOptions and TLSStores in another namespace only resolve with `allowCrossNamespace=true`, and let one tenant route into or reuse another tenant\'s objects.',
-  fix: 'Refer only to objects in the route\'s own namespace (or, for TLSOptions and TLSStores, in the platform namespace).',
+  why: 'IngressRoute Services, Middlewares, TLSOptions and TLSStores in another namespace only resolve with `allowCrossNamespace=true`; a Middleware or TLSOption named across providers — `<namespace>-<name>@kubernetescrd`, in an IngressRoute or in an Ingress\'s `router.middlewares` annotation — resolves whenever the Traefik watches that namespace. Either way one tenant routes into, or reuses, another tenant\'s objects: its forwardAuth, its headers, its basic-auth users.',
+  fix: 'Refer only to objects in the route\'s own namespace (or, for TLSOptions and TLSStores, in the platform namespace); on an Ingress, name only Middlewares `<own namespace>-<name>@kubernetescrd`.',
   spec: none('tenants write their own routes: no spec field describes them'),
   construct: none('the constructs render no routes'),
   values: none(NOT_VALUES),
-  admission: none('Traefik ignores cross-namespace references: ScopedTraefik passes `allowCrossNamespace=false`'),
+  admission: none('Traefik ignores cross-namespace references: ScopedTraefik passes `allowCrossNamespace=false`, and `crossProviderNamespaces=<platform>` so that names across providers resolve in the platform namespace only'),
   audit: {
     scope: 'all',
-    looksFor: 'An IngressRoute\'s Service, Middleware, TLSOption or TLSStore in another tenant\'s namespace (the platform\'s is fine).',
-    detect: (run) => ({
-      kinds: ['IngressRoute', 'IngressRouteTCP'],
-      visit: (o, i) => {
-        if (!isTraefikApi(o)) return;
-        const ns = asString(o.metadata.namespace) ?? '';
-        const tls = asRecord(asRecord(o.spec).tls);
-        const refs: Array<[string | undefined, string, FieldPath]> = [
-          [asString(asRecord(tls.options).namespace), `TLSOption \`${asString(asRecord(tls.options).name) ?? '?'}\``, ['spec', 'tls', 'options', 'namespace']],
-          [asString(asRecord(tls.store).namespace), `TLSStore \`${asString(asRecord(tls.store).name) ?? '?'}\``, ['spec', 'tls', 'store', 'namespace']],
-        ];
-        asArray(asRecord(o.spec).routes).forEach((rawRoute, r) => {
-          const route = asRecord(rawRoute);
-          asArray(route.services).forEach((s, k) => refs.push([asString(asRecord(s).namespace), `Service \`${asString(asRecord(s).name) ?? '?'}\``, ['spec', 'routes', r, 'services', k, 'namespace']]));
-          asArray(route.middlewares).forEach((m, k) => refs.push([asString(asRecord(m).namespace), `Middleware \`${asString(asRecord(m).name) ?? '?'}\``, ['spec', 'routes', r, 'middlewares', k, 'namespace']]));
-        });
-        for (const [target, what, path] of refs) {
-          if (target === undefined || target === ns || run.platforms.has(target)) continue;
-          if (!run.tenants.has(ns) && !run.tenants.has(target)) continue;
-          run.report(i, `refers to ${what} in namespace \`${target}\``, path);
-        }
-      },
-    }),
+    looksFor: 'An IngressRoute\'s Service, Middleware, TLSOption or TLSStore in another tenant\'s namespace, by `namespace` or by a name `<namespace>-<name>@kubernetescrd`; an Ingress whose `traefik.ingress.kubernetes.io/router.middlewares` or `router.tls.options` annotation names one of another tenant\'s namespace (the platform\'s are fine).',
+    detect: (run) => {
+      let known: Set<string> | undefined;
+      const namespaceOf = (ref: string) => crdProviderNamespace(ref, (known ??= new Set([...run.index.namespaces.keys(), ...run.tenants, ...run.platforms])));
+      return {
+        kinds: ['IngressRoute', 'IngressRouteTCP', 'Ingress'],
+        visit: (o, i) => {
+          const ns = asString(o.metadata.namespace) ?? '';
+          const refs: Array<[string | undefined, string, FieldPath]> = [];
+          if (o.kind === 'Ingress') {
+            if (!isIngressApi(o)) return;
+            const annotations = asStringMap(o.metadata.annotations);
+            for (const [key, kind] of INGRESS_CRD_ANNOTATIONS) {
+              for (const ref of (annotations[key] ?? '').split(',').map((r) => r.trim()).filter(Boolean)) {
+                refs.push([namespaceOf(ref), `${kind} \`${ref}\``, ['metadata', 'annotations', key]]);
+              }
+            }
+          } else {
+            if (!isTraefikApi(o)) return;
+            const tls = asRecord(asRecord(o.spec).tls);
+            refs.push(
+              [asString(asRecord(tls.options).namespace), `TLSOption \`${asString(asRecord(tls.options).name) ?? '?'}\``, ['spec', 'tls', 'options', 'namespace']],
+              [asString(asRecord(tls.store).namespace), `TLSStore \`${asString(asRecord(tls.store).name) ?? '?'}\``, ['spec', 'tls', 'store', 'namespace']],
+            );
+            asArray(asRecord(o.spec).routes).forEach((rawRoute, r) => {
+              const route = asRecord(rawRoute);
+              asArray(route.services).forEach((s, k) => refs.push([asString(asRecord(s).namespace), `Service \`${asString(asRecord(s).name) ?? '?'}\``, ['spec', 'routes', r, 'services', k, 'namespace']]));
+              asArray(route.middlewares).forEach((m, k) => {
+                const name = asString(asRecord(m).name) ?? '?';
+                const across = namespaceOf(name);
+                if (across !== undefined) refs.push([across, `Middleware \`${name}\``, ['spec', 'routes', r, 'middlewares', k, 'name']]);
+                else refs.push([asString(asRecord(m).namespace), `Middleware \`${name}\``, ['spec', 'routes', r, 'middlewares', k, 'namespace']]);
+              });
+            });
+          }
+          for (const [target, what, path] of refs) {
+            if (target === undefined || target === ns || run.platforms.has(target)) continue;
+            if (!run.tenants.has(ns) && !run.tenants.has(target)) continue;
+            run.report(i, `refers to ${what} in namespace \`${target}\``, path);
+          }
+        },
+      };
+    },
   },
 };
 
 /** A URL of a Service by its full name: this pattern before the Service's namespace, and the next after it. */
 const SERVICE_URL_BEFORE_NAMESPACE = '^https?://[a-z0-9]([-a-z0-9]*[a-z0-9])?[.]';
 const SERVICE_URL_AFTER_NAMESPACE = '[.]svc([.]cluster[.]local)?(:[0-9]+)?(/.*)?$';
+
+/** What a callout address reaches, in words: the metadata endpoint, the API server, a Service of some namespace, an address in the cluster… */
+export function calloutTarget(address: string): string {
+  let host: string;
+  try {
+    host = new URL(address).hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  } catch {
+    return 'not a URL';
+  }
+  const metadata = 'the cloud metadata endpoint, which hands out the node\'s credentials';
+  if (ipaddr.isValid(host)) {
+    const ip = parseCidr(`${host}/${host.includes(':') ? 128 : 32}`);
+    if (ip && METADATA_RANGES.some((range) => contains(range, ip))) return metadata;
+    const range = ipaddr.process(host).range();
+    return ['private', 'uniqueLocal', 'carrierGradeNat', 'loopback', 'linkLocal'].includes(range)
+      ? 'an address inside the cluster\'s network: a pod, a Service or a node'
+      : 'an IP address outside the cluster';
+  }
+  if (host === 'metadata' || host === 'metadata.google.internal') return metadata;
+  if (/^kubernetes(\.default(\.svc(\.cluster\.local)?)?)?$/.test(host)) return 'the Kubernetes API server';
+  const service = host.match(/^[^.]+\.([^.]+)\.svc(\.cluster\.local)?$/);
+  if (service) return `a Service of namespace \`${service[1]}\``;
+  if (!host.includes('.')) return 'a short name, which resolves in the platform namespace where Traefik runs';
+  return 'a host name, which DNS may point at any address';
+}
 
 export const MIDDLEWARE_CALLOUT: Threat = {
   id: 'middleware-callout',
@@ -453,7 +522,7 @@ export const MIDDLEWARE_CALLOUT: Threat = {
   },
   audit: {
     scope: 'all',
-    looksFor: 'A Middleware in a tenant namespace whose `forwardAuth.address` is not a Service of that namespace by its full name (an IP, a host outside the cluster, a short name, another namespace), or whose `errors.service` is in another namespace.',
+    looksFor: 'A Middleware in a tenant namespace whose `forwardAuth.address` is not a Service of that namespace by its full name — the metadata endpoint (169.254.169.254, `fd00:ec2::254`, `metadata.google.internal`), the API server (`kubernetes.default.svc`), an address inside the cluster, another namespace\'s Service, a short name, a host outside the cluster — or whose `errors.service` is in another namespace.',
     detect: (run) => ({
       kinds: ['Middleware'],
       visit: (o, i) => {
@@ -462,7 +531,7 @@ export const MIDDLEWARE_CALLOUT: Threat = {
         const spec = asRecord(o.spec);
         const address = asString(asRecord(spec.forwardAuth).address);
         if (address !== undefined && !new RegExp(`${SERVICE_URL_BEFORE_NAMESPACE}${ns}${SERVICE_URL_AFTER_NAMESPACE}`).test(address)) {
-          run.report(i, `forwardAuth calls \`${address}\`, which is not a Service of namespace \`${ns}\``, ['spec', 'forwardAuth', 'address']);
+          run.report(i, `forwardAuth calls \`${address}\` — ${calloutTarget(address)} — which is not a Service of namespace \`${ns}\``, ['spec', 'forwardAuth', 'address']);
         }
         const errorsNs = asString(asRecord(asRecord(spec.errors).service).namespace);
         if (errorsNs !== undefined && errorsNs !== ns) run.report(i, `the errors page comes from namespace \`${errorsNs}\``, ['spec', 'errors', 'service', 'namespace']);
@@ -471,8 +540,112 @@ export const MIDDLEWARE_CALLOUT: Threat = {
   },
 };
 
+/** Traefik's own services that show or change its configuration. */
+const API_SERVICES = new Set(['api@internal', 'dashboard@internal', 'rest@internal']);
+
+export const TRAEFIK_API_EXPOSED: Threat = {
+  id: 'traefik-api-exposed',
+  family: 'traefik',
+  severity: 'high',
+  title: 'Traefik\'s API and dashboard are reachable',
+  why: 'Traefik\'s API and dashboard list every router, service, middleware and TLS setting it loaded — of every namespace it watches — and `rest@internal` takes configuration: `--api.insecure` serves them without authentication on the `traefik` entry point to anyone who reaches it, and a route to `api@internal` publishes them on the route\'s hosts.',
+  fix: 'Drop `--api.insecure`; if the dashboard is needed, serve `api@internal` from one IngressRoute in the platform namespace, on a host of the platform, behind authentication — never from a tenant\'s route.',
+  spec: none('no spec field enables Traefik\'s API'),
+  construct: none('ScopedTraefik passes no `--api` flag: the API and dashboard are off'),
+  values: none(NOT_VALUES),
+  admission: none('the tenant\'s Traefik runs without `--api` (ScopedTraefik), so `api@internal` does not exist for tenants\' routes'),
+  audit: {
+    scope: 'all',
+    looksFor: 'A Traefik with `--api.insecure` (or `TRAEFIK_API_INSECURE`); an IngressRoute whose route sends to `api@internal`, `dashboard@internal` or `rest@internal`.',
+    detect: (run) => ({
+      kinds: ['IngressRoute'],
+      visit: (o, i) => {
+        if (!isTraefikApi(o)) return;
+        asArray(asRecord(o.spec).routes).forEach((route, r) => asArray(asRecord(route).services).forEach((s, k) => {
+          const name = asString(asRecord(s).name) ?? '';
+          if (API_SERVICES.has(name)) run.report(i, `route ${r} sends requests to \`${name}\`, Traefik's own API`, ['spec', 'routes', r, 'services', k, 'name']);
+        }));
+      },
+      finish: () => {
+        for (const t of run.index.traefiks) {
+          for (const c of t.containers) {
+            const flag = c.flags.get('api.insecure');
+            if (flag && flag.value.toLowerCase() !== 'false') run.report(t.index, `container \`${c.name}\` serves Traefik's API and dashboard without authentication (\`api.insecure\`)`, flag.path);
+          }
+        }
+      },
+    }),
+  },
+};
+
+export const TRAEFIK_EXTERNAL_NAME_SERVICES: Threat = {
+  id: 'traefik-external-name-services',
+  family: 'traefik',
+  severity: 'critical',
+  title: 'Traefik follows ExternalName Services',
+  why: 'With `allowExternalNameServices=true` a route may send its traffic to an ExternalName Service, which names any DNS name: Traefik — outside the tenant\'s egress policy, in the platform namespace — then calls the metadata endpoint (`metadata.google.internal`), the API server or another tenant\'s Service on the tenant\'s behalf.',
+  fix: 'Remove the flag or pass `allowExternalNameServices=false` (the default) to the `kubernetescrd` and `kubernetesingress` providers; keep tenant Services ClusterIP (see `tenant-service-types`).',
+  spec: none('no spec field lets a tenant\'s Traefik follow ExternalName Services'),
+  construct: none('ScopedTraefik passes `allowExternalNameServices=false` to both providers'),
+  values: none(NOT_VALUES),
+  admission: none('`tenant-service-types` refuses ExternalName Services in tenant namespaces, so a tenant\'s route has none to follow'),
+  audit: {
+    scope: 'all',
+    looksFor: '`--providers.kubernetescrd.allowExternalNameServices=true` or `--providers.kubernetesingress.allowExternalNameServices=true`.',
+    detect: overTraefikContainers((run, i, c) => {
+      for (const provider of ['kubernetescrd', 'kubernetesingress']) {
+        const flag = c.flags.get(`providers.${provider}.allowexternalnameservices`);
+        if (flag && flag.value.toLowerCase() !== 'false' && providerEnabled(c.flags, provider as TraefikProvider)) {
+          run.report(i, `the ${provider} provider of container \`${c.name}\` follows ExternalName Services (\`allowExternalNameServices=true\`)`, flag.path);
+        }
+      }
+    }),
+  },
+};
+
+export const ROUTE_MATCHES_EVERY_HOST: Threat = {
+  id: 'route-matches-every-host',
+  family: 'traefik',
+  severity: 'critical',
+  title: 'A tenant route that matches every host',
+  why: 'A route without a `Host()` (a path or header rule alone, or one `||` beside the host), a `HostRegexp` catch-all, `HostSNI(`*`)`, an Ingress rule without a host or a default backend answers for every host its Traefik serves: on a shared Traefik (and Traefik ranks rules by length, so a long catch-all wins) it takes other tenants\' visitors and their requests, cookies and credentials.',
+  fix: 'Match each route on the tenant\'s own hosts: `Host(`shop.example.com`) && PathPrefix(`/api`)`; `HostSNI(`shop.example.com`)` for TCP; a `host` on every Ingress rule, and no default backend.',
+  spec: none('tenants write their own routes: no spec field describes them'),
+  construct: none('the constructs render no routes'),
+  values: none(NOT_VALUES),
+  admission: none('the `hosts-within-tenant-domains` admission validations already refuse it in tenant namespaces: IngressRoutes need one `Host()` (TCP: `HostSNI()`) of the tenant\'s per route, with no HostRegexp, no `||` beside the hosts and no `HostSNI(`*`)`; Ingress rules need a host and default backends are refused'),
+  audit: {
+    scope: 'all',
+    looksFor: 'In a tenant namespace: an IngressRoute or IngressRouteTCP route whose `match` can match a request for any host (no `Host()`, `||` beside it, a `HostRegexp` that matches any name, `HostSNI(`*`)`); an Ingress rule without `host`, or a `defaultBackend`.',
+    detect: (run) => ({
+      kinds: ['IngressRoute', 'IngressRouteTCP', 'Ingress'],
+      visit: (o, i) => {
+        const ns = asString(o.metadata?.namespace);
+        if (ns === undefined || !run.tenants.has(ns)) return;
+        const spec = asRecord(o.spec);
+        if (o.kind === 'Ingress') {
+          if (!isIngressApi(o)) return;
+          for (const field of ['defaultBackend', 'backend']) {
+            if (spec[field] !== undefined) run.report(i, `\`spec.${field}\` answers requests for every host`, ['spec', field]);
+          }
+          asArray(spec.rules).forEach((rule, r) => {
+            if (!asString(asRecord(rule).host)) run.report(i, `rule ${r} has no host, so it answers for every host`, ['spec', 'rules', r]);
+          });
+          return;
+        }
+        if (!isTraefikApi(o)) return;
+        asArray(spec.routes).forEach((route, r) => {
+          const match = asString(asRecord(route).match) ?? '';
+          if (matchesEveryHost(match)) run.report(i, `route ${r} matches every host: \`${match}\``, ['spec', 'routes', r, 'match']);
+        });
+      },
+    }),
+  },
+};
+
 export const TRAEFIK_THREATS: readonly Threat[] = [
   TRAEFIK_SCOPED_PROVIDERS, TRAEFIK_NO_CROSS_NAMESPACE, TRAEFIK_ONE_TENANT, TRAEFIK_CLUSTER_SECRETS, TRAEFIK_CONFIG_NOT_CHECKED,
   TRAEFIK_WATCHES_FOREIGN_NAMESPACE, TRAEFIK_IMAGE_VERSION, TRAEFIK_REPLICAS, DEFAULT_TLS_IN_PLATFORM, DEFAULT_TLS_TENANT_WRITABLE,
-  CROSS_NAMESPACE_TLS_SECRET, CROSS_NAMESPACE_REFERENCE, MIDDLEWARE_CALLOUT,
+  CROSS_NAMESPACE_TLS_SECRET, CROSS_NAMESPACE_REFERENCE, MIDDLEWARE_CALLOUT, TRAEFIK_API_EXPOSED, TRAEFIK_EXTERNAL_NAME_SERVICES,
+  ROUTE_MATCHES_EVERY_HOST,
 ];

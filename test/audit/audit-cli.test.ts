@@ -57,13 +57,18 @@ metadata: { name: tools }
   expect(JSON.parse(out).tenantsFrom).toBe('Namespaces labelled `team`');
 });
 
-test('without labels or flags, tenants are guessed and the report says how', () => {
+test('without labels or flags, no tenant is guessed, and every report format says so', () => {
   const file = path.join(dir, 'ns.yaml');
-  fs.writeFileSync(file, ['kube-system', 'default', 'flux-system', 'cert-manager', 'shop', 'blog']
+  fs.writeFileSync(file, ['kube-system', 'default', 'argocd', 'monitoring', 'shop', 'blog']
     .map((n) => `apiVersion: v1\nkind: Namespace\nmetadata: { name: ${n} }\n`).join('---\n'));
   const json = JSON.parse(audit([file, '--format', 'json']).out);
-  expect(json.tenants).toEqual(['blog', 'shop']);
-  expect(json.tenantsFrom).toMatch(/^guessed: every namespace except those of Kubernetes and add-ons/);
+  expect(json.tenants).toEqual([]);
+  expect(json.tenantsNamed).toBe(false);
+  expect(json.tenantsFrom).toMatch(/^not named: .*none guessed$/);
+  expect(json.notes[0]).toMatch(/^No tenant was named .* the audit does not guess which namespaces are tenants: only the rules that need no tenant boundary ran/);
+  expect(audit([file]).out).toContain(`Notes:\n  - ${json.notes[0]}`);
+  const sarif = JSON.parse(audit([file, '--format', 'sarif']).out);
+  expect(sarif.runs[0].invocations[0].toolExecutionNotifications).toEqual([{ level: 'note', descriptor: { id: 'audit-note' }, message: { text: json.notes[0] } }]);
 });
 
 test('reads standard input for `-`', () => {

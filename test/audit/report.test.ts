@@ -71,7 +71,9 @@ Skipped 1 document that is not a Kubernetes object:
 test('a clean input says so', () => {
   const clean = auditText('apiVersion: v1\nkind: Namespace\nmetadata: { name: kube-system }\n');
   expect(formatReport(clean, 'text', { failOn: 'high' })).toContain('\n\nNo findings.\n');
-  expect(formatReport(clean, 'text', { failOn: 'high' })).toContain('Notes:\n  - No tenant namespace was found');
+  expect(formatReport(clean, 'text', { failOn: 'high' })).toContain('Notes:\n  - No tenant was named');
+  const noneLabelled = auditText('apiVersion: v1\nkind: Namespace\nmetadata: { name: kube-system }\n', { tenants: { kind: 'label', key: 'team' } });
+  expect(formatReport(noneLabelled, 'text', { failOn: 'high' })).toContain('Notes:\n  - No tenant namespace was found');
 });
 
 test('JSON: a summary, the scope, and every finding with rule, severity, object, file:line:col, why and fix', () => {

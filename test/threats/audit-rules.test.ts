@@ -8,6 +8,8 @@ import { CheckContext, Finding, KubeObjectLike } from '../../src/threats/detect/
 import { hostsInRule } from '../../src/threats/detect/hosts';
 import { labelSelector, syncInstructions } from '../../src/threats/detect/secret-sync';
 import { isTraefikImage } from '../../src/threats/detect/traefik-config';
+import { matchesEveryHost } from '../../src/threats/detect/traefik-rules';
+import { crdProviderNamespace } from '../../src/threats/traefik';
 
 const objects = (text: string) => parseAllDocuments(text).map((d: any) => d.toJS()).filter(Boolean) as KubeObjectLike[];
 const ctx = (extra: Partial<CheckContext> = {}): CheckContext => ({
@@ -392,6 +394,198 @@ metadata: { name: settings, namespace: shop }
       'Tenant namespace `ghost` has no object in the input and was not checked.',
       'No Namespace object in the input for tenant namespace `shop`: Pod Security labels were not checked.',
     ]);
+  });
+});
+
+describe('risky objects of foreign manifests (issue 12, item 7)', () => {
+  const route = (match: string, kind = 'IngressRoute', ns = 'shop') => `${SAFE}---
+apiVersion: traefik.io/v1alpha1
+kind: ${kind}
+metadata: { name: r, namespace: ${ns} }
+spec: { routes: [{ match: ${JSON.stringify(match)}, services: [{ name: web, port: 80 }] }] }
+`;
+
+  test('a route matches every host: without Host, with || beside it, a HostRegexp catch-all, HostSNI(`*`); a route on its own hosts does not', () => {
+    const every = [
+      'PathPrefix(`/`)', 'Host(`shop.example.com`) || PathPrefix(`/`)', '!Host(`shop.example.com`)', 'HostRegexp(`.+`)',
+      'HostRegexp(`^.*$`) && Path(`/x`)', 'HostRegexp(`{host:.+}`)', 'HostRegexp(`{subdomain}`)', 'Header(`X-Forwarded-Host`, `shop.example.com`)',
+    ];
+    for (const match of every) expect({ match, every: matchesEveryHost(match) }).toEqual({ match, every: true });
+    const own = [
+      'Host(`shop.example.com`)', 'Host("shop.example.com") && PathPrefix(`/api`)', '(Host(`a.shop.example.com`) || Host(`b.shop.example.com`)) && Method(`GET`)',
+      'HostRegexp(`^[a-z]+\\.shop\\.example\\.com$`)', 'HostRegexp(`{sub:[a-z]+}.shop.example.com`)', 'HostSNI(`shop.example.com`)', 'Host(`a`) && !Path(`/x`)',
+    ];
+    for (const match of own) expect({ match, every: matchesEveryHost(match) }).toEqual({ match, every: false });
+    expect(matchesEveryHost('Host(`a`')).toBeUndefined();
+    expect(rules(route('HostSNI(`*`)', 'IngressRouteTCP'))).toEqual(['route-matches-every-host']);
+    expect(rules(route('HostSNI(`shop.example.com`)', 'IngressRouteTCP'))).toEqual([]);
+    // The platform's own catch-all (a 404 page) is its choice.
+    expect(rules(route('PathPrefix(`/`)', 'IngressRoute', 'traefik'))).toEqual([]);
+  });
+
+  test('an Ingress rule without a host, or a default backend, answers for every host', () => {
+    const ingress = (spec: string) => `${SAFE}---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: { name: i, namespace: blog }
+spec: ${spec}
+`;
+    expect(brief(check(ingress('{ rules: [{ host: blog.example.com }, { http: { paths: [] } }] }')))).toEqual(['route-matches-every-host: rule 1 has no host, so it answers for every host']);
+    expect(rules(ingress('{ defaultBackend: { service: { name: web, port: { number: 80 } } } }'))).toEqual(['route-matches-every-host']);
+    expect(rules(ingress('{ rules: [{ host: blog.example.com }] }'))).toEqual([]);
+  });
+
+  test('an ExternalName Service in a tenant namespace is tenant-service-types', () => {
+    const text = `${SAFE}---
+apiVersion: v1
+kind: Service
+metadata: { name: elsewhere, namespace: shop }
+spec: { type: ExternalName, externalName: api.blog.svc.cluster.local }
+`;
+    expect(brief(check(text))).toEqual(['tenant-service-types: is an ExternalName Service in tenant namespace `shop`']);
+  });
+
+  test('Middleware callouts: what the address reaches is named; the namespace\'s own Service by its full name is fine', () => {
+    const middleware = (address: string) => `${SAFE}---
+apiVersion: traefik.io/v1alpha1
+kind: Middleware
+metadata: { name: auth, namespace: shop }
+spec: { forwardAuth: { address: ${JSON.stringify(address)} } }
+`;
+    const reaches = (address: string) => check(middleware(address)).map((f) => f.message.split(' — ')[1]);
+    expect(reaches('http://169.254.169.254/latest/meta-data/')).toEqual(['the cloud metadata endpoint, which hands out the node\'s credentials']);
+    expect(reaches('http://2852039166/latest/')).toEqual(['the cloud metadata endpoint, which hands out the node\'s credentials']);
+    expect(reaches('http://[fd00:ec2::254]/latest/')).toEqual(['the cloud metadata endpoint, which hands out the node\'s credentials']);
+    expect(reaches('http://metadata.google.internal/computeMetadata/v1/')).toEqual(['the cloud metadata endpoint, which hands out the node\'s credentials']);
+    expect(reaches('https://kubernetes.default.svc.cluster.local/api')).toEqual(['the Kubernetes API server']);
+    expect(reaches('http://10.96.0.10:53/')).toEqual(['an address inside the cluster\'s network: a pod, a Service or a node']);
+    expect(reaches('http://auth.blog.svc:4181/')).toEqual(['a Service of namespace `blog`']);
+    expect(reaches('http://auth:4181/')).toEqual(['a short name, which resolves in the platform namespace where Traefik runs']);
+    expect(reaches('https://auth.example.net/verify')).toEqual(['a host name, which DNS may point at any address']);
+    expect(rules(middleware('http://auth.shop.svc.cluster.local:4181/verify'))).toEqual([]);
+  });
+
+  test('another namespace\'s Middleware by annotation or across providers; its own, the platform\'s and other providers\' are fine', () => {
+    const ingress = (middlewares: string, ns = 'shop') => `${SAFE}---
+apiVersion: v1
+kind: Namespace
+metadata: { name: shop-eu }
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: { name: web, namespace: ${ns}, annotations: { traefik.ingress.kubernetes.io/router.middlewares: "${middlewares}" } }
+spec: { rules: [{ host: ${ns}.example.com }] }
+`;
+    expect(brief(check(ingress('shop-auth@kubernetescrd, blog-strip-prefix@kubernetescrd')))).toEqual([
+      'cross-namespace-reference: refers to Middleware `blog-strip-prefix@kubernetescrd` in namespace `blog`',
+    ]);
+    expect(rules(ingress('traefik-redirect@kubernetescrd,compress@file,shop-auth@kubernetescrd'))).toEqual([]);
+    // `shop-eu-auth` is shop-eu's `auth` (or shop's `eu-auth`: Traefik cannot tell them apart either).
+    expect(brief(check(ingress('shop-eu-auth@kubernetescrd')))).toEqual(['cross-namespace-reference: refers to Middleware `shop-eu-auth@kubernetescrd` in namespace `shop-eu`']);
+    expect(crdProviderNamespace('blog-auth@kubernetescrd', new Set(['blog']))).toBe('blog');
+    expect(crdProviderNamespace('blog-auth@file', new Set(['blog']))).toBeUndefined();
+    expect(crdProviderNamespace('unknown-auth@kubernetescrd', new Set(['blog']))).toBeUndefined();
+  });
+
+  test('allow-all NetworkPolicies; policies by namespace name, selected pods of every namespace, and DNS anywhere are not', () => {
+    const policy = (spec: string) => `${SAFE}---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: p, namespace: shop }
+spec: ${spec}
+`;
+    expect(brief(check(policy('{ podSelector: {}, ingress: [{ ports: [{ port: 8080 }] }] }')))).toEqual([
+      'no-allow-all-network-policy: ingress rule 0 has no `from`: every pod of every namespace (and every address) may connect on port 8080/TCP',
+    ]);
+    expect(brief(check(policy('{ podSelector: {}, policyTypes: [Egress], egress: [{ to: [{ namespaceSelector: { matchLabels: {} }, podSelector: {} }] }] }')))).toEqual([
+      'no-allow-all-network-policy: egress rule 0 lets the tenant\'s pods connect to every pod of every namespace on every port',
+    ]);
+    expect(rules(policy('{ podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: traefik } } }] }] }'))).toEqual([]);
+    expect(rules(policy('{ podSelector: {}, ingress: [{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: prometheus } } }] }] }'))).toEqual([]);
+    // DNS anywhere is no way into another tenant (the metadata ranges on port 53 are egress-to-metadata's).
+    expect(rules(policy('{ podSelector: {}, policyTypes: [Egress], egress: [{ ports: [{ port: 53, protocol: UDP }, { port: 53, protocol: TCP }] }] }'))).toEqual(['egress-to-metadata']);
+    expect(rules(policy('{ podSelector: {}, ingress: [{ from: [{ podSelector: {} }] }] }'))).toEqual([]);
+  });
+
+  test('RoleBindings for another tenant\'s ServiceAccounts; the namespace\'s own, the platform\'s and people are not judged', () => {
+    const binding = (subjects: string) => `${SAFE}---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: b, namespace: shop }
+roleRef: { kind: ClusterRole, name: view }
+subjects: ${subjects}
+`;
+    expect(brief(check(binding('[{ kind: User, name: "system:serviceaccount:blog:ci" }, { kind: ServiceAccount, name: app }]')))).toEqual([
+      'no-cross-tenant-bindings: gives ServiceAccount blog/ci (tenant `blog`) ClusterRole `view` in tenant namespace `shop`',
+    ]);
+    expect(rules(binding('[{ kind: ServiceAccount, name: app }, { kind: ServiceAccount, name: traefik, namespace: traefik }, { kind: Group, name: "system:serviceaccounts:shop" }, { kind: Group, name: blog-devs }]'))).toEqual([]);
+  });
+
+  test('ingress controllers by image, command or Traefik provider; demo backends, plain proxies and a Traefik without a Kubernetes provider are none', () => {
+    const pod = (containers: string) => `${SAFE}---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: { name: edge, namespace: blog }
+spec: { template: { spec: { securityContext: { runAsNonRoot: true }, containers: [${containers}] } } }
+`;
+    const found = (containers: string) => check(pod(containers)).filter((f) => f.rule === 'no-tenant-ingress-controller').map((f) => f.message.split(' in tenant')[0]);
+    expect(found('{ name: a, image: "haproxytech/kubernetes-ingress:3.0" }, { name: b, image: "ghcr.io/projectcontour/contour:v1.30" }')).toEqual([
+      'container `a` runs HAProxy Ingress', 'container `b` runs Contour',
+    ]);
+    expect(found('{ name: c, image: "corp/edge:1", command: [/nginx-ingress-controller] }')).toEqual(['container `c` runs ingress-nginx']);
+    expect(found('{ name: t, image: "traefik:v3.7.11", args: [--providers.kubernetesingress.namespaces=blog] }')).toEqual(['container `t` runs Traefik']);
+    expect(found('{ name: w, image: "traefik/whoami:v1.10" }, { name: n, image: "nginx:1.27" }, { name: k, image: "kong:3.7" }, { name: f, image: "traefik:v3.7.11", args: [--providers.file.directory=/etc/t] }')).toEqual([]);
+  });
+
+  test('Traefik: an unscoped Gateway API provider, the API, ExternalName Services', () => {
+    const args = (...a: string[]) => traefik(`        - { name: t, image: "traefik:v3.7.11", args: [${a.map((x) => JSON.stringify(x)).join(', ')}] }`);
+    expect(brief(check(args('--providers.kubernetesgateway=true')))).toEqual(['traefik-scoped-providers: the kubernetesgateway provider of container `t` watches every namespace']);
+    expect(rules(args('--providers.kubernetesgateway.namespaces=shop'))).toEqual([]);
+    expect(brief(check(args('--providers.kubernetesgateway.namespaces=shop,blog')))).toEqual(['traefik-one-tenant: the kubernetesgateway provider watches several tenants: shop, blog']);
+    expect(rules(args('--providers.kubernetescrd.namespaces=shop', '--api.insecure=false', '--api.dashboard=true'))).toEqual([]);
+    // allowExternalNameServices of a provider that is off is not judged.
+    expect(rules(args('--providers.kubernetescrd.namespaces=shop', '--providers.kubernetesingress=false', '--providers.kubernetesingress.allowExternalNameServices=true'))).toEqual([]);
+  });
+
+  test('default certificates: by option, Cilium settings and Kong\'s mounted file; a Secret of the controller\'s own namespace is fine', () => {
+    const controller = (args: string, ns = 'ingress') => `${SAFE}---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: c, namespace: ${ns} }
+spec: { template: { spec: { containers: [{ name: c, image: "haproxytech/kubernetes-ingress:3.0", args: [${args}] }] } } }
+`;
+    expect(brief(check(controller('--default-ssl-certificate, shop/wildcard')))).toEqual([
+      'default-certificate-from-tenant: `--default-ssl-certificate` serves Secret `shop/wildcard` of tenant namespace `shop` for every host without a certificate of its own',
+    ]);
+    expect(check(controller('--default-ssl-certificate=shop/wildcard'))[0].tenant).toBe('shop');
+    expect(brief(check(controller('--ingress-default-secret-namespace=blog, --ingress-default-secret-name=tls')))).toEqual([
+      'default-certificate-from-tenant: `--ingress-default-secret-namespace` serves Secret `blog/tls` of tenant namespace `blog` for every host without a certificate of its own',
+    ]);
+    expect(rules(controller('--default-ssl-certificate=ingress/wildcard'))).toEqual([]);
+  });
+
+  test('Kyverno clones of Secrets: a literal tenant namespace, names with patterns, exclusions, and a templated namespace matching everything', () => {
+    const policy = (generate: string, match = '{ any: [{ resources: { kinds: [Namespace] } }] }', exclude = '{}') => `${SAFE}---
+apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: { name: copy }
+spec: { rules: [{ name: r, match: ${match}, exclude: ${exclude}, generate: ${generate} }] }
+`;
+    const clone = (namespace: string) => `{ kind: Secret, name: tls, namespace: "${namespace}", clone: { namespace: traefik, name: wildcard } }`;
+    const templated = clone('{{request.object.metadata.name}}');
+    expect(brief(check(policy(clone('shop'))))).toEqual(['secret-sync-into-tenants: Kyverno rule `r` copies Secret `traefik/wildcard` into tenant namespace `shop`']);
+    expect(rules(policy(clone('monitoring')))).toEqual([]);
+    expect(brief(check(policy(templated, '{ resources: { kinds: [Namespace], names: ["sh*", monitoring] } }')))).toEqual([
+      'secret-sync-into-tenants: Kyverno rule `r` copies Secret `traefik/wildcard` into tenant namespace `shop`',
+    ]);
+    expect(rules(policy(templated, '{ resources: { kinds: [Namespace], names: [monitoring] } }'))).toEqual([]);
+    expect(brief(check(policy(templated, undefined, '{ any: [{ resources: { names: [blog] } }] }')))).toEqual([
+      'secret-sync-into-tenants: Kyverno rule `r` copies Secret `traefik/wildcard` into tenant namespace `shop` and every namespace it matches, including tenants created later',
+    ]);
+    expect(brief(check(policy('{ kind: Secret, name: x, namespace: "{{request.object.metadata.name}}", cloneList: { namespace: traefik, kinds: [v1/Secret], selector: { matchLabels: { sync: "yes" } } } }')))).toEqual([
+      'secret-sync-into-tenants: Kyverno rule `r` copies the Secrets of namespace `traefik` into tenant namespaces `blog`, `shop` and every namespace it matches, including tenants created later',
+    ]);
+    expect(rules(policy('{ kind: ConfigMap, name: x, namespace: shop, clone: { namespace: traefik, name: settings } }'))).toEqual([]);
   });
 });
 

@@ -456,6 +456,48 @@ const EXAMPLES: Record<string, Examples> = {
       good: 'apiVersion: cert-manager.io/v1\nkind: Issuer\nmetadata: { name: ca, namespace: shop }\nspec: { ca: { secretName: shop-ca } }\n---\napiVersion: cert-manager.io/v1\nkind: Issuer\nmetadata: { name: ca, namespace: blog }\nspec: { ca: { secretName: blog-ca } }\n',
     },
   },
+  'no-cross-tenant-bindings': {
+    audit: {
+      bad: rbac('RoleBinding', 'shop', '{ kind: ServiceAccount, name: deployer, namespace: blog }', 'edit'),
+      good: rbac('RoleBinding', 'shop', '{ kind: ServiceAccount, name: deployer, namespace: shop }', 'edit'),
+    },
+  },
+  'no-allow-all-network-policy': {
+    audit: {
+      bad: 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: open, namespace: shop }\nspec: { podSelector: {}, policyTypes: [Ingress], ingress: [{ from: [{ namespaceSelector: {} }] }] }\n',
+      good: 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: open, namespace: shop }\nspec: { podSelector: {}, policyTypes: [Ingress], ingress: [{ from: [{ namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: traefik } } }] }] }\n',
+    },
+  },
+  'no-tenant-ingress-controller': {
+    audit: {
+      bad: workload('{ name: controller, image: "registry.k8s.io/ingress-nginx/controller:v1.11.2" }'),
+      good: workload('{ name: web, image: "nginx:1.27" }'),
+    },
+  },
+  'traefik-api-exposed': {
+    audit: {
+      bad: traefikArgs('--providers.kubernetescrd.namespaces=shop,traefik', '--api.insecure=true'),
+      good: traefikArgs('--providers.kubernetescrd.namespaces=shop,traefik', '--api.insecure=false'),
+    },
+  },
+  'traefik-external-name-services': {
+    audit: {
+      bad: traefikArgs('--providers.kubernetesingress.namespaces=shop', '--providers.kubernetesingress.allowExternalNameServices=true'),
+      good: traefikArgs('--providers.kubernetesingress.namespaces=shop', '--providers.kubernetesingress.allowExternalNameServices=false'),
+    },
+  },
+  'route-matches-every-host': {
+    audit: {
+      bad: 'apiVersion: traefik.io/v1alpha1\nkind: IngressRoute\nmetadata: { name: r, namespace: shop }\nspec: { routes: [{ match: "HostRegexp(`.+`)", services: [{ name: web, port: 80 }] }] }\n',
+      good: 'apiVersion: traefik.io/v1alpha1\nkind: IngressRoute\nmetadata: { name: r, namespace: shop }\nspec: { routes: [{ match: "Host(`shop.example.com`) && PathPrefix(`/`)", services: [{ name: web, port: 80 }] }] }\n',
+    },
+  },
+  'default-certificate-from-tenant': {
+    audit: {
+      bad: workload('{ name: controller, image: "registry.k8s.io/ingress-nginx/controller:v1.11.2", args: ["--default-ssl-certificate=shop/wildcard-tls"] }', '', 'ingress-nginx'),
+      good: workload('{ name: controller, image: "registry.k8s.io/ingress-nginx/controller:v1.11.2", args: ["--default-ssl-certificate=ingress-nginx/wildcard-tls"] }', '', 'ingress-nginx'),
+    },
+  },
   'requests-within-limits': {
     spec: { bad: oneTenantSpec('    traefik: { resources: { requests: { cpu: "2" }, limits: { cpu: "1" } } }\n'), path: 'tenants[0].traefik.resources.requests.cpu', good: oneTenantSpec('    traefik: { resources: { requests: { cpu: 700m }, limits: { cpu: "0.7" } } }\n') },
     construct: {

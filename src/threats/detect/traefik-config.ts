@@ -8,8 +8,8 @@ import { asArray, asRecord, asString, FieldPath } from './values';
 /** Kinds whose pod template runs a long-lived controller. Pods and ReplicaSets repeat their owners. */
 export const WORKLOAD_KINDS = new Set(['Deployment', 'DaemonSet', 'StatefulSet']);
 
-/** The Kubernetes providers of Traefik that route by namespace. */
-export const TRAEFIK_PROVIDERS = ['kubernetescrd', 'kubernetesingress'] as const;
+/** The Kubernetes providers of Traefik that route by namespace (CRDs, Ingresses, the Gateway API). */
+export const TRAEFIK_PROVIDERS = ['kubernetescrd', 'kubernetesingress', 'kubernetesgateway'] as const;
 export type TraefikProvider = (typeof TRAEFIK_PROVIDERS)[number];
 
 /** One option of Traefik's static configuration, with where it was set. */
