@@ -1,47 +1,188 @@
+import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-29';
 import { Construct } from 'constructs';
-import * as k8s from 'cdk8s-plus-29/lib/imports/k8s';
+import { z } from 'zod';
 import { TlsOption } from '../imports/traefik-tlsoption';
 import { DEFAULTS } from '../defaults';
 import { PLATFORM_CHART, PLATFORM_GITOPS_NAME, PLATFORM_NAMES, PLATFORM_OUTPUT_FILE } from '../model/names';
-import { AdmissionMode, GitOpsModel, OutputFormat, PlatformModel } from '../model/tenancy-model';
+import * as fields from '../spec/schema';
+import { checkGitOpsNamespace, GITOPS_NAMESPACE } from '../threats/gitops';
 import { checkPlatformNamespace, PLATFORM_NAMESPACE } from '../threats/namespaces';
-import { AdmissionGuardRails } from './admission-guard-rails';
-import { GitOpsApp } from './gitops-app';
+import { VaultField } from '../threats/secrets';
+import { AdmissionGuardRails, AdmissionMode } from './admission-guard-rails';
+import { brand, isA } from './brand';
+import { refuseChartNamespace } from './chart-namespace';
+import { GitOps, GitOpsApp } from './gitops-app';
 import { platformLabels, podSecurityLabels } from './labels';
 import { PropChecks } from './refuse';
-import { WildcardTLSStore } from './wildcard-tls-store';
+import { Tenant, TenantOptions } from './tenant';
+import { ExternalSecretsOptions } from './tenant-secret-store';
+import { WildcardTlsStore, WildcardTlsStoreOptions } from './wildcard-tls-store';
+
+/** The lowest TLS version a tenant's Traefik accepts (the platform's `default` TLSOption). */
+export enum TlsVersion {
+  /** TLS 1.2 and 1.3. */
+  TLS_1_2 = 'VersionTLS12',
+  /** TLS 1.3 only. */
+  TLS_1_3 = 'VersionTLS13',
+}
+
+/** How the rendered output is written; GitOps apps point at one or the other. */
+export enum OutputFormat {
+  /** YAML files: `platform.yaml` and `tenants/<name>.yaml`. */
+  YAML = 'yaml',
+  /** Helm charts: `tenancy-platform` and `tenant-<name>` (Argo CD only). */
+  HELM = 'helm',
+}
 
 export interface PlatformProps {
-  /** The platform namespace, home of every tenant's Traefik. @default 'traefik' */
+  /**
+   * The platform namespace: home of every tenant's Traefik, the `default` TLSOption and
+   * TLSStore, and the wildcard certificate. Never a namespace of Kubernetes or an add-on.
+   * @default 'traefik'
+   * @jsii suppress JSII5018
+   */
   readonly namespace?: string;
-  /** Minimum TLS version of the `default` TLSOption every tenant's Traefik applies. @default 'VersionTLS12' */
-  readonly tlsMinVersion?: string;
-  /** The platform wildcard certificate on the default TLSStore. @default - no wildcard, no TLSStore */
-  readonly wildcard?: PlatformModel['wildcard'];
-  /** Admission guard rails of every tenant namespace (see `AdmissionGuardRails`). @default 'native' */
+  /**
+   * Image of every tenant's Traefik: a Traefik v3 that knows every flag passed, pinned by tag or digest.
+   * @default 'traefik:v3.7.11'
+   */
+  readonly traefikImage?: string;
+  /**
+   * Lowest TLS version of the `default` TLSOption every tenant's Traefik applies.
+   * @default TlsVersion.TLS_1_2
+   */
+  readonly tlsMinVersion?: TlsVersion;
+  /**
+   * Zones tenant domains (and the wildcard's names) must equal or lie under.
+   * @default - any domain
+   */
+  readonly allowedDomains?: string[];
+  /**
+   * The platform wildcard certificate, served by every tenant's Traefik by default (a `WildcardTlsStore`).
+   * @default - no wildcard, no TLSStore
+   */
+  readonly wildcard?: WildcardTlsStoreOptions;
+  /**
+   * How the admission policies of every tenant namespace are enforced (an `AdmissionGuardRails`).
+   * @default AdmissionMode.NATIVE
+   */
   readonly admission?: AdmissionMode;
-  /** Tenants have SecretStores: adds the rule that keeps their ExternalSecrets on them. @default false */
-  readonly externalSecrets?: boolean;
-  /** An Argo CD Application, or Flux GitRepository and Kustomization, that applies the platform's file. @default - none */
-  readonly gitops?: GitOpsModel;
-  /** The output the GitOps app points at: the platform's YAML file, or (Argo CD only) its Helm chart. @default 'yaml' */
+  /**
+   * A Vault that every tenant reads its secrets from, through a SecretStore of its own (a
+   * `TenantSecretStore` per tenant), and the admission rule that keeps ExternalSecrets on it.
+   * @default - no SecretStores
+   */
+  readonly externalSecrets?: ExternalSecretsOptions;
+  /**
+   * The GitOps engine that applies the rendered files: an Application, or a GitRepository and
+   * Kustomization, for the platform's file and for each tenant's (a `GitOpsApp` each).
+   * @default - none: apply the files yourself
+   */
+  readonly gitops?: GitOps;
+  /**
+   * What the GitOps apps point at: the YAML files, or (Argo CD only) the Helm charts.
+   * @default OutputFormat.YAML
+   */
   readonly outputFormat?: OutputFormat;
 }
 
+/** The Vault fields the spec checks, each with a default unless required. */
+const VAULT_FIELDS: readonly VaultField[] = ['server', 'path', 'role', 'authMountPath'];
+
 /**
- * What all tenants share: the platform namespace (Pod Security `restricted`), the `default`
- * TLSOption every tenant's Traefik reads from it, the wildcard TLSStore when configured, and
- * the admission policies of every tenant namespace.
+ * What all tenants share, and the root tenants are added to: the platform namespace (Pod
+ * Security `restricted`), the `default` TLSOption every tenant's Traefik reads from it, the
+ * wildcard TLSStore when configured, the admission policies of every tenant namespace, and the
+ * GitOps app of the platform's file.
+ *
+ * Tenants read its settings (namespace, Traefik image, admission mode, allowed domains,
+ * External Secrets, GitOps) from it, never from strings of their own; a tenant may live in
+ * another chart or App than its platform. The platform knows its tenants' names and domains, and
+ * refuses a name or a host twice.
  */
 export class Platform extends Construct {
+  /** Whether `x` is a Platform. */
+  public static isPlatform(x: any): x is Platform {
+    return isA(x, 'Platform');
+  }
+
+  /** The platform namespace. */
+  public readonly namespaceName: string;
+  /** Image of every tenant's Traefik. */
+  public readonly traefikImage: string;
+  /** How the admission policies are enforced. */
+  public readonly admissionMode: AdmissionMode;
+  /** What the GitOps apps point at. */
+  public readonly outputFormat: OutputFormat;
+  /**
+   * The Vault tenants read their secrets from.
+   * @default - none
+   */
+  public readonly externalSecrets?: ExternalSecretsOptions;
+  /**
+   * The GitOps engine that applies the rendered files.
+   * @default - none
+   */
+  public readonly gitops?: GitOps;
+  /** The platform Namespace. */
+  public readonly namespaceObject: k8s.KubeNamespace;
+  /** The TLSOption `default`. */
+  public readonly tlsOption: ApiObject;
+  /** The admission policies of every tenant namespace. */
+  public readonly admission: AdmissionGuardRails;
+  /**
+   * The GitOps app of the platform's file.
+   * @default - none without `gitops`
+   */
+  public readonly gitopsApp?: GitOpsApp;
+  private readonly _allowedDomains: string[];
+  private _wildcard?: WildcardTlsStore;
+  /** Tenant name → where its TenantNamespace is (names only: a platform may outlive the Apps of its tenants). */
+  private readonly tenants = new Map<string, string>();
+  /** Domain → the tenant that serves it. */
+  private readonly domainOwners = new Map<string, string>();
+
   constructor(scope: Construct, id: string, props: PlatformProps = {}) {
     super(scope, id);
+    brand(this, 'Platform');
     const namespace = props.namespace ?? DEFAULTS.platform.traefikNamespace;
     const refusals = new PropChecks('Platform');
     refusals.check('namespace', checkPlatformNamespace(namespace), PLATFORM_NAMESPACE);
+    if (props.traefikImage !== undefined) refusals.parse('traefikImage', fields.traefikImage, props.traefikImage);
+    if (props.tlsMinVersion !== undefined) refusals.parse('tlsMinVersion', z.enum(Object.values(TlsVersion)), props.tlsMinVersion);
+    if (props.admission !== undefined) refusals.parse('admission', z.enum(Object.values(AdmissionMode)), props.admission);
+    if (props.outputFormat !== undefined) refusals.parse('outputFormat', z.enum(Object.values(OutputFormat)), props.outputFormat);
+    const allowed = props.allowedDomains === undefined ? [] : refusals.parse('allowedDomains',
+      z.array(fields.domain).min(1, { error: 'lists no zone, which would refuse every domain — list the zones tenants may use, or leave it out' }), props.allowedDomains);
+    if (props.externalSecrets !== undefined) {
+      const vault = props.externalSecrets.vault ?? {};
+      for (const field of VAULT_FIELDS) {
+        if (field === 'server' || vault[field] !== undefined) refusals.parse(`externalSecrets.vault.${field}`, fields.vaultField(field), vault[field]);
+      }
+      if (vault.version !== undefined) refusals.parse('externalSecrets.vault.version', z.enum(['v1', 'v2']), vault.version);
+    }
+    if (props.gitops !== undefined) {
+      if (!(props.gitops instanceof GitOps)) {
+        refusals.check('gitops', 'is not a GitOps — pass `GitOps.argoCd({ repoUrl })` or `GitOps.flux({ url })`');
+      } else {
+        const spec = props.gitops._spec;
+        const written = 'argocd' in spec ? spec.argocd.namespace : spec.flux.namespace;
+        const engineDefault = 'argocd' in spec ? DEFAULTS.platform.argocd.namespace : DEFAULTS.platform.flux.namespace;
+        if (written !== undefined) refusals.check(`gitops.${props.gitops.engine}.namespace`, checkGitOpsNamespace(written, namespace, engineDefault), GITOPS_NAMESPACE);
+      }
+    }
     refusals.done();
+    this.namespaceName = namespace;
+    this.traefikImage = props.traefikImage ?? DEFAULTS.platform.traefikImage;
+    this.admissionMode = props.admission ?? DEFAULTS.platform.admission as AdmissionMode;
+    this.outputFormat = props.outputFormat ?? OutputFormat.YAML;
+    this.externalSecrets = props.externalSecrets;
+    this.gitops = props.gitops;
+    this._allowedDomains = [...allowed];
+
     const labels = platformLabels();
-    new k8s.KubeNamespace(this, 'Namespace', {
+    this.namespaceObject = new k8s.KubeNamespace(this, 'Namespace', {
       metadata: {
         name: namespace,
         labels: {
@@ -50,34 +191,81 @@ export class Platform extends Construct {
         },
       },
     });
-    new TlsOption(this, 'TLSOption', {
+    this.tlsOption = new TlsOption(this, 'TLSOption', {
       metadata: { name: PLATFORM_NAMES.tlsOption, namespace, labels },
       spec: { minVersion: props.tlsMinVersion ?? DEFAULTS.platform.tlsMinVersion },
     });
     if (props.wildcard) {
-      new WildcardTLSStore(this, 'Wildcard', { namespace, ...props.wildcard });
+      new WildcardTlsStore(this, 'Wildcard', { ...props.wildcard, platform: this });
     }
-    new AdmissionGuardRails(this, 'Admission', { mode: props.admission, externalSecrets: props.externalSecrets });
+    this.admission = new AdmissionGuardRails(this, 'Admission', { mode: this.admissionMode, externalSecrets: props.externalSecrets !== undefined });
     if (props.gitops) {
-      new GitOpsApp(this, 'GitOps', {
+      this.gitopsApp = new GitOpsApp(this, 'GitOps', {
         name: PLATFORM_GITOPS_NAME,
         file: PLATFORM_OUTPUT_FILE,
-        ...(props.outputFormat === 'helm' ? { chart: PLATFORM_CHART } : {}),
+        ...(this.outputFormat === OutputFormat.HELM ? { chart: PLATFORM_CHART } : {}),
         gitops: props.gitops,
         labels,
       });
     }
+    refuseChartNamespace(this);
   }
-}
 
-/** The props of the platform of a resolved Tenancy (the CLI and the `Tenancy` construct build it alike). */
-export function platformPropsOf(p: PlatformModel, outputFormat: OutputFormat = 'yaml'): PlatformProps {
-  return {
-    namespace: p.namespace,
-    wildcard: p.wildcard,
-    admission: p.admission,
-    externalSecrets: p.externalSecrets !== undefined,
-    gitops: p.gitops,
-    outputFormat,
-  };
+  /**
+   * The platform's wildcard certificate and default TLSStore.
+   * @default - none
+   */
+  public get wildcard(): WildcardTlsStore | undefined {
+    return this._wildcard;
+  }
+
+  /** Zones tenant domains must lie under; empty when any domain is allowed (a copy). */
+  public get allowedDomains(): string[] {
+    return [...this._allowedDomains];
+  }
+
+  /** The names of the tenants on this platform so far (a copy). */
+  public get tenantNames(): string[] {
+    return [...this.tenants.keys()];
+  }
+
+  /**
+   * Adds a tenant to this platform, as a child of it: its namespace and guard rails, its own
+   * Traefik, its Issuer and Certificates (and its SecretStore and GitOps app when the platform
+   * has them).
+   */
+  public addTenant(id: string, options: TenantOptions): Tenant {
+    return new Tenant(this, id, { ...options, platform: this });
+  }
+
+  /** Why a tenant of this name cannot join, or undefined. @internal */
+  public _tenantRefusal(name: string): string | undefined {
+    const first = this.tenants.get(name);
+    return first === undefined ? undefined : `tenant \`${name}\` is already on this platform (\`${first}\`) — rename one or merge them`;
+  }
+
+  /** Records a tenant (its TenantNamespace judged it first). @internal */
+  public _registerTenant(name: string, path: string): void {
+    this.tenants.set(name, path);
+  }
+
+  /** The tenant that serves `domain`, if any. @internal */
+  public _domainOwner(domain: string): string | undefined {
+    return this.domainOwners.get(domain);
+  }
+
+  /** Records that `tenant` serves `domain` (its TenantNamespace judged it first). @internal */
+  public _claimDomain(domain: string, tenant: string): void {
+    this.domainOwners.set(domain, tenant);
+  }
+
+  /** Records the platform's wildcard (it judged that it is the first). @internal */
+  public _attachWildcard(wildcard: WildcardTlsStore): void {
+    this._wildcard = wildcard;
+  }
+
+  /** The GitOps engine's namespace and the prop that sets it, which no tenant may be named. @internal */
+  public get _gitopsNamespace(): { namespace: string; prop: string } | undefined {
+    return this.gitops && { namespace: this.gitops.namespace, prop: `gitops.${this.gitops.engine}.namespace` };
+  }
 }

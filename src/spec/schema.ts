@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { ADMISSION_MODES } from '../admission/engines';
 import { DEFAULTS } from '../defaults';
 import {
-  checkAllowedZone, checkTenantDomain, checkWildcardSecret, CLUSTER_ISSUER_REFUSAL, DOMAIN_WITHIN_ALLOWED_ZONES, duplicateDomainRefusal,
+  checkAllowedZone, checkTenantDomain, checkWildcardSecret, checkWildcardZone, CLUSTER_ISSUER_REFUSAL, DOMAIN_WITHIN_ALLOWED_ZONES, duplicateDomainRefusal,
   NO_TENANT_WILDCARD, ONE_HOST_ONE_TENANT, TENANT_NAMESPACED_ISSUER, WILDCARD_DNS01, WILDCARD_HTTP01_UNUSED, WILDCARD_NEEDS_DNS01,
   WILDCARD_TOKEN_SECRET,
 } from '../threats/certificates';
@@ -351,10 +351,8 @@ function checkSpec(input: unknown, ctx: z.RefinementCtx): void {
   const dnsNames = asRecord(platformInput.wildcard).dnsNames;
   (Array.isArray(dnsNames) ? dnsNames : []).forEach((name, j) => {
     if (!isString(name)) return;
-    const zone = name.toLowerCase().replace(/^\*\./, '');
-    if (allowed && !allowed.some((z2) => zone === z2 || zone.endsWith(`.${z2}`))) {
-      refusal(ctx, ['platform', 'wildcard', 'dnsNames', j], `\`${name}\` is outside \`platform.allowedDomains\` — use a zone under one of them`, DOMAIN_WITHIN_ALLOWED_ZONES);
-    }
+    const outside = allowed && checkWildcardZone(name, allowed);
+    if (outside) refusal(ctx, ['platform', 'wildcard', 'dnsNames', j], outside, DOMAIN_WITHIN_ALLOWED_ZONES);
   });
 }
 
