@@ -140,6 +140,18 @@ export class TenantIssuer extends Construct {
     for (const domain of tenantNamespace.domains) this._addCertificate(domain);
   }
 
+  /**
+   * The Secret that receives the certificate of `domain` (`<domain>-tls`): what an Ingress's
+   * `tls[].secretName` or an IngressRoute's `tls.secretName` names.
+   */
+  public certificateSecretName(domain: string): string {
+    const refusals = new PropChecks('TenantIssuer');
+    refusals.check('domain', this.tenantNamespace.domains.includes(domain.toLowerCase()) ? undefined
+      : `\`${domain}\` is not a domain of tenant \`${this.tenantNamespace.tenantName}\`, so it has no Certificate — add it with \`addDomain\` first`);
+    refusals.done();
+    return certificateSecretName(domain.toLowerCase());
+  }
+
   /** The Certificates, one per domain of the tenant (a copy). */
   public get certificates(): ApiObject[] {
     return [...this._certificates];
