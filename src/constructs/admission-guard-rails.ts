@@ -19,6 +19,7 @@ export enum AdmissionMode {
   NONE = 'none',
 }
 
+/** Props of `AdmissionGuardRails`. */
 export interface AdmissionGuardRailsProps {
   /**
    * How the guard rails are enforced.

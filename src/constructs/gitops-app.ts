@@ -20,6 +20,7 @@ export interface ArgoCdOptions {
    * @default 'dist'
    */
   readonly path?: string;
+  // jsii warns that `namespace` is a keyword in C#: C# capitalizes property names, so it is none there.
   /**
    * Argo CD's namespace, where the Applications go. Never the platform's or a tenant's.
    * @default 'argocd'
@@ -52,6 +53,7 @@ export interface FluxOptions {
    * @default 'dist'
    */
   readonly path?: string;
+  // jsii warns that `namespace` is a keyword in C#: C# capitalizes property names, so it is none there.
   /**
    * Flux's namespace, where the GitRepositories and Kustomizations go. Never the platform's or a tenant's.
    * @default 'flux-system'
@@ -103,6 +105,7 @@ export class GitOps {
     this._spec = spec;
   }
 
+  // jsii warns that `namespace` is a keyword in C#: C# capitalizes property names, so it is none there.
   /**
    * The engine's namespace (its default when not set).
    * @jsii suppress JSII5018
@@ -117,6 +120,7 @@ export class GitOps {
   }
 }
 
+/** Props of `GitOpsApp`: which file (or chart) it applies, with which engine. */
 export interface GitOpsAppProps {
   /** Name of the Argo CD Application, or of the Flux GitRepository and Kustomization. */
   readonly name: string;

@@ -35,7 +35,9 @@ export enum OutputFormat {
   HELM = 'helm',
 }
 
+/** Props of `Platform`: the settings every tenant of the platform reads. */
 export interface PlatformProps {
+  // jsii warns that `namespace` is a keyword in C#: C# capitalizes property names, so it is none there.
   /**
    * The platform namespace: home of every tenant's Traefik, the `default` TLSOption and
    * TLSStore, and the wildcard certificate. Never a namespace of Kubernetes or an add-on.

@@ -14,7 +14,10 @@ export interface PropProblem {
   readonly prop: string;
   /** What is wrong and what to do instead. */
   readonly message: string;
-  /** The id of the catalogue's threat, when the refusal is one. */
+  /**
+   * The id of the catalogue's threat (see docs/threats.md), when the refusal is one.
+   * @default - a malformed value, not a threat
+   */
   readonly threat?: string;
 }
 

@@ -75,6 +75,7 @@ export interface ScopedTraefikOptions {
   readonly allowCrossNamespace?: boolean;
 }
 
+/** Props of `ScopedTraefik`: the tenant it serves, and how it runs. */
 export interface ScopedTraefikProps extends ScopedTraefikOptions {
   /**
    * The tenant this Traefik serves. It runs in the namespace of the tenant's platform, watches

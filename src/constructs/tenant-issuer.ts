@@ -75,6 +75,7 @@ export class TenantIssuerSource {
   }
 }
 
+/** Props of `TenantIssuer`. */
 export interface TenantIssuerProps {
   /** The Traefik of the tenant: the Issuer goes into its tenant's namespace, and ACME solves HTTP-01 through it. */
   readonly traefik: ScopedTraefik;

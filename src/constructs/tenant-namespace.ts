@@ -87,6 +87,7 @@ export interface TenantQuota {
 
 /** The LimitRange of a tenant namespace: what each container gets when it says nothing, and the most it may ask. */
 export interface TenantLimitRange {
+  // jsii warns that `default` is a keyword in C#, Java and Go: their bindings capitalize property names, so it is none there.
   /**
    * Limits of a container that sets none.
    * @default - 500m, 512Mi
@@ -203,6 +204,7 @@ export interface TenantNamespaceOptions {
   readonly egress?: EgressRule;
 }
 
+/** Props of `TenantNamespace`: the platform it belongs to, and the tenant. */
 export interface TenantNamespaceProps extends TenantNamespaceOptions {
   /** The platform the tenant belongs to: its namespace is where the tenant's Traefik runs, and its admission policies guard this namespace. */
   readonly platform: Platform;

@@ -53,6 +53,7 @@ export interface ExternalSecretsOptions {
   readonly vault: VaultOptions;
 }
 
+/** Props of `TenantSecretStore`. */
 export interface TenantSecretStoreProps {
   /** The tenant; the SecretStore and its ServiceAccount go into its namespace, and its owners may then write ExternalSecrets. Its platform must have `externalSecrets`. */
   readonly tenantNamespace: TenantNamespace;

@@ -20,6 +20,7 @@ export interface TenantOptions extends TenantNamespaceOptions {
   readonly traefik?: ScopedTraefikOptions;
 }
 
+/** Props of `Tenant`: its platform, and the tenant. */
 export interface TenantProps extends TenantOptions {
   /** The platform the tenant belongs to. It may be in another chart, or another App. */
   readonly platform: Platform;
@@ -49,6 +50,7 @@ export class Tenant extends Construct {
   public readonly name: string;
   /** The platform it belongs to. */
   public readonly platform: Platform;
+  // jsii warns that `namespace` is a keyword in C#: C# capitalizes property names, so it is none there.
   /**
    * The tenant's namespace and guard rails.
    * @jsii suppress JSII5018

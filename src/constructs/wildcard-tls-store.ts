@@ -117,6 +117,7 @@ export interface WildcardTlsStoreOptions {
   readonly syncTo?: SecretSync;
 }
 
+/** Props of `WildcardTlsStore`: the platform, and the certificate. */
 export interface WildcardTlsStoreProps extends WildcardTlsStoreOptions {
   /** The platform: the certificate and the `default` TLSStore go into its namespace, where every tenant's Traefik reads them. */
   readonly platform: Platform;

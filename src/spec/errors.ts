@@ -13,7 +13,10 @@ export interface SpecProblem {
   readonly path: string;
   /** What is wrong and what to do instead, joined by ` — `. */
   readonly message: string;
-  /** The id of the catalogue's threat the problem is, when it is one (not a mere format or shape problem). */
+  /**
+   * The id of the catalogue's threat the problem is, when it is one (not a mere format or shape problem).
+   * @default - a format or shape problem
+   */
   readonly threat?: string;
 }
 
