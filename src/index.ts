@@ -1,34 +1,35 @@
-// The library's public API. Only re-exports: see each module for what it does.
-export * from './constructs/tenancy';
-export * from './constructs/tenant';
-export * from './constructs/platform';
-export * from './constructs/tenant-namespace';
-export * from './constructs/scoped-traefik';
-export * from './constructs/tenant-issuer';
-export * from './constructs/wildcard-tls-store';
-export * from './constructs/refuse';
-export * from './constructs/admission-guard-rails';
-export * from './constructs/tenant-secret-store';
-export * from './constructs/gitops-app';
-export * from './constructs/platform-ca-issuer';
-export * from './constructs/tenant-certificate-policy';
-export * from './constructs/rbac-rules';
-export * from './model/tenancy-model';
-export * from './model/names';
-export { THREATS, threatById, auditThreats, checkIsolation, runChecks } from './threats';
-export type { Threat, Severity, Layer } from './threats/threat';
-export type { CheckContext, CheckResult, Finding, KubeObjectLike, SecretsPolicy } from './threats/detect/engine';
-export { admissionPolicies } from './admission/policies';
-export type { AdmissionPolicy } from './admission/policies';
-export { ADMISSION_ENGINES, ADMISSION_MODES } from './admission/engines';
-export * from './defaults';
-export * from './spec/errors';
-export { readSpec, parseSpec, MAX_TENANTS } from './spec/read-spec';
-export type { ReadSpec } from './spec/read-spec';
-export { specSchema, tenantSchema } from './spec/schema';
-export type { SpecInput, TenantInput } from './spec/schema';
-export { specJsonSchema, tenantJsonSchema } from './spec/json-schema';
-export type { JsonSchema } from './spec/json-schema';
-export { renderGroups } from './output/render';
-export type { ObjectGroup, KubeObject } from './output/render';
-export { toYamlFiles, toYamlStream } from './output/yaml';
+// The library's public API, as cdk8s users (and, through jsii, Python, Java, Go and C# users)
+// see it: the constructs, their props, enums and variant classes, and the errors they throw.
+// Only re-exports. The spec reader and JSON Schema are at `cdk8s-tenancy/spec`, the audit and
+// the threat catalogue at `cdk8s-tenancy/audit`; everything else is internal.
+export { Platform, TlsVersion, OutputFormat } from './constructs/platform';
+export type { PlatformProps, ClusterNetworkOptions, PlatformCaOptions, CertManagerOptions } from './constructs/platform';
+export { PlatformCaIssuer } from './constructs/platform-ca-issuer';
+export type { PlatformCaIssuerProps } from './constructs/platform-ca-issuer';
+export { TenantCertificatePolicy } from './constructs/tenant-certificate-policy';
+export type { TenantCertificatePolicyProps } from './constructs/tenant-certificate-policy';
+export { Tenant } from './constructs/tenant';
+export type { TenantProps, TenantOptions } from './constructs/tenant';
+export { TenantNamespace, TenantOwner, PodSecurityLevel, SecretsAccess } from './constructs/tenant-namespace';
+export type {
+  TenantNamespaceProps, TenantNamespaceOptions, TenantOwners, TenantQuota, TenantLimitRange, ResourceQuantities, EgressRule,
+} from './constructs/tenant-namespace';
+export { ScopedTraefik, TraefikServiceType, TraefikLogLevel } from './constructs/scoped-traefik';
+export type { ScopedTraefikProps, ScopedTraefikOptions, ContainerResources } from './constructs/scoped-traefik';
+export { TenantIssuer, TenantIssuerSource } from './constructs/tenant-issuer';
+export type { TenantIssuerProps, AcmeIssuerOptions, CaIssuerOptions } from './constructs/tenant-issuer';
+export { WildcardTlsStore, Dns01Solver, SecretSyncTool } from './constructs/wildcard-tls-store';
+export type {
+  WildcardTlsStoreProps, WildcardTlsStoreOptions, WildcardAcmeOptions, CloudflareDns01Options, Route53Dns01Options, SecretKeyReference, SecretSync,
+} from './constructs/wildcard-tls-store';
+export { AdmissionGuardRails, AdmissionMode } from './constructs/admission-guard-rails';
+export type { AdmissionGuardRailsProps } from './constructs/admission-guard-rails';
+export { TenantSecretStore, VaultKvVersion } from './constructs/tenant-secret-store';
+export type { TenantSecretStoreProps, ExternalSecretsOptions, VaultOptions } from './constructs/tenant-secret-store';
+export { GitOpsApp, GitOps } from './constructs/gitops-app';
+export type { GitOpsAppProps, ArgoCdOptions, FluxOptions } from './constructs/gitops-app';
+export { Tenancy } from './constructs/tenancy';
+export { RefusedPropError } from './constructs/refuse';
+export type { PropProblem } from './constructs/refuse';
+export { SpecError } from './spec/errors';
+export type { SpecProblem } from './spec/errors';

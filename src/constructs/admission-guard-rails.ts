@@ -1,20 +1,29 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { z } from 'zod';
-import { ADMISSION_MODES, AdmissionMode, admissionEngine } from '../admission/engines';
+import { ADMISSION_MODES, admissionEngine } from '../admission/engines';
 import { admissionPolicies } from '../admission/policies';
 import { DEFAULTS } from '../defaults';
 import { platformLabels } from './labels';
 import { PropChecks } from './refuse';
 
+/** How the admission guard rails of tenant namespaces are enforced. */
+export enum AdmissionMode {
+  /** A ValidatingAdmissionPolicy and its `Deny` binding per policy (Kubernetes 1.30+, no extra component). */
+  NATIVE = 'native',
+  /** A Kyverno ClusterPolicy per policy, in Enforce mode (Kyverno 1.13+). */
+  KYVERNO = 'kyverno',
+  /** An OPA Gatekeeper ConstraintTemplate (CEL, K8sNativeValidation) and its Constraint per policy (Gatekeeper 3.22+). */
+  GATEKEEPER = 'gatekeeper',
+  /** Nothing: only when another admission layer enforces the same rules. Tenant Namespaces then carry no domains annotation. */
+  NONE = 'none',
+}
+
+/** Props of `AdmissionGuardRails`. */
 export interface AdmissionGuardRailsProps {
   /**
-   * How the guard rails are enforced: `native` renders a ValidatingAdmissionPolicy and its
-   * binding per policy (Kubernetes ≥ 1.30, no extra component); `kyverno` a Kyverno ClusterPolicy
-   * per policy, in Enforce mode (Kyverno ≥ 1.13); `gatekeeper` an OPA Gatekeeper
-   * ConstraintTemplate (CEL, K8sNativeValidation) and its Constraint per policy (Gatekeeper ≥
-   * 3.22); `none` renders nothing.
-   * @default 'native'
+   * How the guard rails are enforced.
+   * @default AdmissionMode.NATIVE
    */
   readonly mode?: AdmissionMode;
   /**
@@ -26,23 +35,29 @@ export interface AdmissionGuardRailsProps {
 }
 
 /**
- * The shared admission policies of every tenant namespace (see `admission/policies.ts`): they
- * select tenant namespaces by label and read each tenant's domains from its Namespace, so they
- * live once in the platform's file and adding a tenant changes none of them.
+ * The shared admission policies of every tenant namespace: they select tenant namespaces by
+ * label and read each tenant's domains from its Namespace, so they live once in the platform's
+ * file and adding a tenant changes none of them. `Platform` builds one.
  */
 export class AdmissionGuardRails extends Construct {
+  /** The mode the policies are rendered for. */
+  public readonly mode: AdmissionMode;
+  /** The policies' objects (none in mode `NONE`). */
+  public readonly apiObjects: ApiObject[] = [];
+
   constructor(scope: Construct, id: string, props: AdmissionGuardRailsProps = {}) {
     super(scope, id);
-    const mode = props.mode ?? DEFAULTS.platform.admission;
+    const mode = props.mode ?? DEFAULTS.platform.admission as AdmissionMode;
     const refusals = new PropChecks('AdmissionGuardRails');
     refusals.parse('mode', z.enum(ADMISSION_MODES), mode);
     refusals.done();
+    this.mode = mode;
     const engine = admissionEngine(mode);
     if (!engine) return;
     const labels = platformLabels();
     for (const policy of admissionPolicies({ externalSecrets: props.externalSecrets ?? false })) {
       for (const { id: objectId, ...object } of engine.render(policy, labels)) {
-        new ApiObject(this, objectId, object);
+        this.apiObjects.push(new ApiObject(this, objectId, object));
       }
     }
   }

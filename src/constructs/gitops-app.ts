@@ -1,11 +1,126 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DEFAULTS, withDefaults } from '../defaults';
-import { GitOpsModel } from '../model/tenancy-model';
+import { ArgoCdModel, FluxModel, GitOpsModel } from '../model/tenancy-model';
 import * as fields from '../spec/schema';
 import { checkArgoServer, checkFluxSecretRef, checkGitUrl, FLUX_SSH_DEPLOY_KEY, GITOPS_URL, normalizeRepoPath } from '../threats/gitops';
 import { PropChecks } from './refuse';
 
+/** An Argo CD that applies the rendered output, for `GitOps.argoCd`. */
+export interface ArgoCdOptions {
+  /** The Git repository holding the rendered output: https or ssh, without credentials (give those to Argo CD). */
+  readonly repoUrl: string;
+  /**
+   * The branch, tag or commit.
+   * @default 'HEAD'
+   */
+  readonly targetRevision?: string;
+  /**
+   * Folder of the rendered output in the repository (it holds `platform.yaml` and `tenants/`).
+   * @default 'dist'
+   */
+  readonly path?: string;
+  // jsii warns that `namespace` is a keyword in C#: C# capitalizes property names, so it is none there.
+  /**
+   * Argo CD's namespace, where the Applications go. Never the platform's or a tenant's.
+   * @default 'argocd'
+   * @jsii suppress JSII5018
+   */
+  readonly namespace?: string;
+  /**
+   * The Argo CD project.
+   * @default 'default'
+   */
+  readonly project?: string;
+  /**
+   * The API server Argo CD knows the cluster by.
+   * @default 'https://kubernetes.default.svc'
+   */
+  readonly server?: string;
+}
+
+/** A Flux that applies the rendered output, for `GitOps.flux`. */
+export interface FluxOptions {
+  /** The Git repository holding the rendered output: https or `ssh://`, without credentials. */
+  readonly url: string;
+  /**
+   * The branch.
+   * @default 'main'
+   */
+  readonly branch?: string;
+  /**
+   * Folder of the rendered output in the repository (it holds `platform.yaml` and `tenants/`).
+   * @default 'dist'
+   */
+  readonly path?: string;
+  // jsii warns that `namespace` is a keyword in C#: C# capitalizes property names, so it is none there.
+  /**
+   * Flux's namespace, where the GitRepositories and Kustomizations go. Never the platform's or a tenant's.
+   * @default 'flux-system'
+   * @jsii suppress JSII5018
+   */
+  readonly namespace?: string;
+  /**
+   * How often Flux polls the repository, at least `30s`.
+   * @default '10m'
+   */
+  readonly interval?: string;
+  /**
+   * The Secret (in Flux's namespace) with the deploy key; required for an ssh URL.
+   * @default - none: a public https repository
+   */
+  readonly secretRef?: string;
+}
+
+/** The GitOps engine that applies each rendered file: Argo CD or Flux. */
+export class GitOps {
+  /** Argo CD: an `Application` per file (or per chart). */
+  public static argoCd(options: ArgoCdOptions): GitOps {
+    const refusals = new PropChecks('GitOps');
+    const a = withDefaults(DEFAULTS.platform.argocd, options);
+    refusals.check('argoCd.repoUrl', checkGitUrl(a.repoUrl, 'argocd'), GITOPS_URL);
+    refusals.check('argoCd.server', checkArgoServer(a.server), GITOPS_URL);
+    refusals.parse('argoCd.path', fields.repoPath, a.path);
+    refusals.done();
+    const { repoUrl, ...rest } = options;
+    return new GitOps({ argocd: definedOnly({ repoURL: repoUrl, ...rest }) as ArgoCdModel });
+  }
+
+  /** Flux: a `GitRepository` and a `Kustomization` per file. Flux cannot install charts. */
+  public static flux(options: FluxOptions): GitOps {
+    const refusals = new PropChecks('GitOps');
+    const f = withDefaults(DEFAULTS.platform.flux, options);
+    refusals.check('flux.url', checkGitUrl(f.url, 'flux'), GITOPS_URL);
+    refusals.check('flux.secretRef', checkFluxSecretRef(f.url, f.secretRef), FLUX_SSH_DEPLOY_KEY);
+    refusals.parse('flux.path', fields.repoPath, f.path);
+    refusals.parse('flux.interval', fields.interval, f.interval);
+    refusals.done();
+    return new GitOps({ flux: definedOnly({ ...options }) as FluxModel });
+  }
+
+  /** The engine's settings as the spec writes them. @internal */
+  public readonly _spec: GitOpsModel;
+
+  private constructor(spec: GitOpsModel) {
+    this._spec = spec;
+  }
+
+  // jsii warns that `namespace` is a keyword in C#: C# capitalizes property names, so it is none there.
+  /**
+   * The engine's namespace (its default when not set).
+   * @jsii suppress JSII5018
+   */
+  public get namespace(): string {
+    return 'argocd' in this._spec ? this._spec.argocd.namespace ?? DEFAULTS.platform.argocd.namespace : this._spec.flux.namespace ?? DEFAULTS.platform.flux.namespace;
+  }
+
+  /** `argoCd` or `flux`. */
+  public get engine(): string {
+    return 'argocd' in this._spec ? 'argoCd' : 'flux';
+  }
+}
+
+/** Props of `GitOpsApp`: which file (or chart) it applies, with which engine. */
 export interface GitOpsAppProps {
   /** Name of the Argo CD Application, or of the Flux GitRepository and Kustomization. */
   readonly name: string;
@@ -21,9 +136,9 @@ export interface GitOpsAppProps {
   /** The Helm release the chart is installed as (at most 53 characters). @default - the chart's name */
   readonly release?: string;
   /** The engine and the repository holding the rendered output. */
-  readonly gitops: GitOpsModel;
+  readonly gitops: GitOps;
   /** Labels of the objects. */
-  readonly labels: Record<string, string>;
+  readonly labels: { [key: string]: string };
 }
 
 /**
@@ -33,20 +148,25 @@ export interface GitOpsAppProps {
  *   or on the chart's folder, which Argo CD renders with Helm.
  * - Flux: a `GitRepository` whose `ignore` keeps only the file, and a `Kustomization` on its
  *   folder (Flux has no per-file include; one folder per tenant would avoid the extra source).
- * Both live in the engine's namespace, where tenants have no rights.
+ * Both live in the engine's namespace, where tenants have no rights. `Platform` and `Tenant`
+ * build one each when the platform has `gitops`.
  */
 export class GitOpsApp extends Construct {
+  /** The Argo CD Application, or the Flux GitRepository and Kustomization. */
+  public readonly apiObjects: ApiObject[];
+
   constructor(scope: Construct, id: string, props: GitOpsAppProps) {
     super(scope, id);
     const refusals = new PropChecks('GitOpsApp');
-    if ('argocd' in props.gitops) {
-      const A = DEFAULTS.platform.argocd;
-      const a = withDefaults(A, props.gitops.argocd);
-      refusals.check('gitops.argocd.repoURL', checkGitUrl(a.repoURL, 'argocd'), GITOPS_URL);
-      refusals.check('gitops.argocd.server', checkArgoServer(a.server), GITOPS_URL);
-      refusals.parse('gitops.argocd.path', fields.repoPath, a.path);
-      refusals.done();
-      new ApiObject(this, 'Application', {
+    const gitops = props.gitops instanceof GitOps ? props.gitops._spec : undefined;
+    refusals.check('gitops', gitops ? undefined : 'is not a GitOps — pass `GitOps.argoCd({ repoUrl })` or `GitOps.flux({ url })`');
+    if (gitops && 'flux' in gitops) {
+      refusals.check('chart', props.chart === undefined ? undefined : 'Flux applies the rendered YAML through a Kustomization; charts need a HelmRelease, which this tool does not render — leave `chart` unset, or use Argo CD');
+    }
+    refusals.done();
+    if ('argocd' in gitops!) {
+      const a = withDefaults(DEFAULTS.platform.argocd, gitops.argocd);
+      this.apiObjects = [new ApiObject(this, 'Application', {
         apiVersion: 'argoproj.io/v1alpha1',
         kind: 'Application',
         metadata: { name: props.name, namespace: a.namespace, labels: props.labels },
@@ -58,43 +178,43 @@ export class GitOpsApp extends Construct {
           // allowEmpty stays false: a file missing from Git never prunes a whole tenant.
           syncPolicy: { automated: { prune: true, selfHeal: true } },
         },
-      });
+      })];
       return;
     }
-    const F = DEFAULTS.platform.flux;
-    const f = withDefaults(F, props.gitops.flux);
-    refusals.check('chart', props.chart === undefined ? undefined : 'Flux applies the rendered YAML through a Kustomization; charts need a HelmRelease, which this tool does not render — leave `chart` unset, or use Argo CD');
-    refusals.check('gitops.flux.url', checkGitUrl(f.url, 'flux'), GITOPS_URL);
-    refusals.check('gitops.flux.secretRef', checkFluxSecretRef(f.url, f.secretRef), FLUX_SSH_DEPLOY_KEY);
-    refusals.parse('gitops.flux.path', fields.repoPath, f.path);
-    refusals.parse('gitops.flux.interval', fields.interval, f.interval);
-    refusals.done();
+    const f = withDefaults(DEFAULTS.platform.flux, gitops!.flux);
     const repoPath = normalizeRepoPath(f.path);
     const { folder } = splitFile(repoPath, props.file);
-    new ApiObject(this, 'GitRepository', {
-      apiVersion: 'source.toolkit.fluxcd.io/v1',
-      kind: 'GitRepository',
-      metadata: { name: props.name, namespace: f.namespace, labels: props.labels },
-      spec: {
-        url: f.url,
-        ref: { branch: f.branch },
-        interval: f.interval,
-        ignore: ignoreAllBut(repoPath, props.file),
-        ...(f.secretRef ? { secretRef: { name: f.secretRef } } : {}),
-      },
-    });
-    new ApiObject(this, 'Kustomization', {
-      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-      kind: 'Kustomization',
-      metadata: { name: props.name, namespace: f.namespace, labels: props.labels },
-      spec: {
-        interval: f.interval,
-        path: `./${folder === '.' ? '' : folder}`,
-        prune: true,
-        sourceRef: { kind: 'GitRepository', name: props.name },
-      },
-    });
+    this.apiObjects = [
+      new ApiObject(this, 'GitRepository', {
+        apiVersion: 'source.toolkit.fluxcd.io/v1',
+        kind: 'GitRepository',
+        metadata: { name: props.name, namespace: f.namespace, labels: props.labels },
+        spec: {
+          url: f.url,
+          ref: { branch: f.branch },
+          interval: f.interval,
+          ignore: ignoreAllBut(repoPath, props.file),
+          ...(f.secretRef ? { secretRef: { name: f.secretRef } } : {}),
+        },
+      }),
+      new ApiObject(this, 'Kustomization', {
+        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+        kind: 'Kustomization',
+        metadata: { name: props.name, namespace: f.namespace, labels: props.labels },
+        spec: {
+          interval: f.interval,
+          path: `./${folder === '.' ? '' : folder}`,
+          prune: true,
+          sourceRef: { kind: 'GitRepository', name: props.name },
+        },
+      }),
+    ];
   }
+}
+
+/** `obj` without its undefined fields. */
+function definedOnly<T extends object>(obj: T): T {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
 }
 
 /**

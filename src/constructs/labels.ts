@@ -14,7 +14,7 @@ export function platformLabels(): Record<string, string> {
  * Pod Security labels: `enforce` at `level`, while `audit` and `warn` are always `restricted`,
  * so a `baseline` namespace still reports what would break under `restricted`.
  */
-export function podSecurityLabels(level: 'restricted' | 'baseline'): Record<string, string> {
+export function podSecurityLabels(level: string): Record<string, string> {
   return {
     'pod-security.kubernetes.io/enforce': level,
     'pod-security.kubernetes.io/enforce-version': 'latest',

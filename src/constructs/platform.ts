@@ -1,51 +1,293 @@
+import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-29';
 import { Construct } from 'constructs';
-import * as k8s from 'cdk8s-plus-29/lib/imports/k8s';
+import { z } from 'zod';
 import { TlsOption } from '../imports/traefik-tlsoption';
 import { DEFAULTS } from '../defaults';
 import { PLATFORM_CHART, PLATFORM_GITOPS_NAME, PLATFORM_NAMES, PLATFORM_OUTPUT_FILE } from '../model/names';
-import { AdmissionMode, GitOpsModel, OutputFormat, PlatformCAModel, PlatformModel } from '../model/tenancy-model';
-import { PlatformCAIssuer } from './platform-ca-issuer';
+import * as fields from '../spec/schema';
+import { checkGitOpsNamespace, GITOPS_NAMESPACE } from '../threats/gitops';
 import { checkPlatformNamespace, PLATFORM_NAMESPACE } from '../threats/namespaces';
-import { AdmissionGuardRails } from './admission-guard-rails';
-import { GitOpsApp } from './gitops-app';
+import { ClusterNetwork } from '../threats/network';
+import { VaultField } from '../threats/secrets';
+import { AdmissionGuardRails, AdmissionMode } from './admission-guard-rails';
+import { brand, isA } from './brand';
+import { refuseChartNamespace } from './chart-namespace';
+import { GitOps, GitOpsApp } from './gitops-app';
 import { platformLabels, podSecurityLabels } from './labels';
 import { defaultDenySpec } from './network-rules';
+import { PlatformCaIssuer } from './platform-ca-issuer';
 import { PropChecks } from './refuse';
-import { WildcardTLSStore } from './wildcard-tls-store';
+import { Tenant, TenantOptions } from './tenant';
+import { ExternalSecretsOptions } from './tenant-secret-store';
+import { WildcardTlsStore, WildcardTlsStoreOptions } from './wildcard-tls-store';
 
-export interface PlatformProps {
-  /** The platform namespace, home of every tenant's Traefik. @default 'traefik' */
+/** The lowest TLS version a tenant's Traefik accepts (the platform's `default` TLSOption). */
+export enum TlsVersion {
+  /** TLS 1.2 and 1.3. */
+  TLS_1_2 = 'VersionTLS12',
+  /** TLS 1.3 only. */
+  TLS_1_3 = 'VersionTLS13',
+}
+
+/** How the rendered output is written; GitOps apps point at one or the other. */
+export enum OutputFormat {
+  /** YAML files: `platform.yaml` and `tenants/<name>.yaml`. */
+  YAML = 'yaml',
+  /** Helm charts: `tenancy-platform` and `tenant-<name>` (Argo CD only). */
+  HELM = 'helm',
+}
+
+/** The cluster's address ranges, for `Platform.network`. */
+export interface ClusterNetworkOptions {
+  /**
+   * The pod ranges of every node: excepted from every tenant's broad egress, and refused as a
+   * tenant's egress CIDR (other tenants' pods live there).
+   * @default - not known: only the metadata services' ranges are excepted
+   */
+  readonly podCidrs?: string[];
+  /**
+   * The Service ClusterIP ranges: excepted and refused like `podCidrs`.
+   * @default - not known
+   */
+  readonly serviceCidrs?: string[];
+  /**
+   * The API server's addresses: the only ones a tenant's Traefik may reach beyond its tenant and DNS.
+   * @default - any address on ports 443 and 6443, the metadata services' and the ranges above excepted
+   */
+  readonly apiServerCidrs?: string[];
+}
+
+/** cert-manager's controller, which requests the certificates of the platform CA. */
+export interface CertManagerOptions {
+  /**
+   * cert-manager's namespace (its cluster resource namespace, where the CA's Secret is).
+   * @default 'cert-manager'
+   */
+  // jsii warns that `namespace` is a keyword in C#: C# capitalizes property names, so it is none there.
+  /** @jsii suppress JSII5018 */
   readonly namespace?: string;
-  /** Minimum TLS version of the `default` TLSOption every tenant's Traefik applies. @default 'VersionTLS12' */
-  readonly tlsMinVersion?: string;
-  /** The platform wildcard certificate on the default TLSStore. @default - no wildcard, no TLSStore */
-  readonly wildcard?: PlatformModel['wildcard'];
-  /** A CA shared by the tenants that opt in (`PlatformCAIssuer`). @default - none */
-  readonly ca?: PlatformCAModel;
-  /** Admission guard rails of every tenant namespace (see `AdmissionGuardRails`). @default 'native' */
+  /**
+   * The controller's ServiceAccount.
+   * @default 'cert-manager'
+   */
+  readonly serviceAccount?: string;
+}
+
+/** A CA the tenants that opt in share (`TenantIssuerSource.platformCa()`), for `Platform.ca`. */
+export interface PlatformCaOptions {
+  /** The CA's key pair Secret (`tls.crt`, `tls.key`) in cert-manager's namespace, which no tenant can read. */
+  readonly secretName: string;
+  /**
+   * cert-manager's namespace and controller, which approver-policy lets use each tenant's policy.
+   * @default - `cert-manager` in `cert-manager`
+   */
+  readonly certManager?: CertManagerOptions;
+}
+
+/** Props of `Platform`: the settings every tenant of the platform reads. */
+export interface PlatformProps {
+  // jsii warns that `namespace` is a keyword in C#: C# capitalizes property names, so it is none there.
+  /**
+   * The platform namespace: home of every tenant's Traefik, the `default` TLSOption and
+   * TLSStore, and the wildcard certificate. Never a namespace of Kubernetes or an add-on.
+   * @default 'traefik'
+   * @jsii suppress JSII5018
+   */
+  readonly namespace?: string;
+  /**
+   * Image of every tenant's Traefik: a Traefik v3 that knows every flag passed, pinned by tag or digest.
+   * @default 'traefik:v3.7.11'
+   */
+  readonly traefikImage?: string;
+  /**
+   * Lowest TLS version of the `default` TLSOption every tenant's Traefik applies.
+   * @default TlsVersion.TLS_1_2
+   */
+  readonly tlsMinVersion?: TlsVersion;
+  /**
+   * Zones tenant domains (and the wildcard's names) must equal or lie under.
+   * @default - any domain
+   */
+  readonly allowedDomains?: string[];
+  /**
+   * More namespaces no tenant may be named, beyond Kubernetes', the common add-ons' and the
+   * platform's: names, or patterns with `*` (`*-mesh`).
+   * @default - the built-in list only
+   */
+  readonly reservedNamespaces?: string[];
+  /**
+   * The cluster's address ranges (see `ClusterNetworkOptions`).
+   * @default - not known: only the metadata services' ranges are excepted from egress
+   */
+  readonly network?: ClusterNetworkOptions;
+  /**
+   * The PriorityClasses tenant pods may use: a quota of zero pods holds every other class in
+   * each tenant namespace. The system classes are refused.
+   * @default - any class but `system-node-critical` and `system-cluster-critical`
+   */
+  readonly priorityClasses?: string[];
+  /**
+   * A CA the tenants that opt in share, behind a ClusterIssuer (a `PlatformCaIssuer`); each such
+   * tenant may only have its own domains signed.
+   * @default - none
+   */
+  readonly ca?: PlatformCaOptions;
+  /**
+   * The platform wildcard certificate, served by every tenant's Traefik by default (a `WildcardTlsStore`).
+   * @default - no wildcard, no TLSStore
+   */
+  readonly wildcard?: WildcardTlsStoreOptions;
+  /**
+   * How the admission policies of every tenant namespace are enforced (an `AdmissionGuardRails`).
+   * @default AdmissionMode.NATIVE
+   */
   readonly admission?: AdmissionMode;
-  /** Tenants have SecretStores: adds the rule that keeps their ExternalSecrets on them. @default false */
-  readonly externalSecrets?: boolean;
-  /** An Argo CD Application, or Flux GitRepository and Kustomization, that applies the platform's file. @default - none */
-  readonly gitops?: GitOpsModel;
-  /** The output the GitOps app points at: the platform's YAML file, or (Argo CD only) its Helm chart. @default 'yaml' */
+  /**
+   * A Vault that every tenant reads its secrets from, through a SecretStore of its own (a
+   * `TenantSecretStore` per tenant), and the admission rule that keeps ExternalSecrets on it.
+   * @default - no SecretStores
+   */
+  readonly externalSecrets?: ExternalSecretsOptions;
+  /**
+   * The GitOps engine that applies the rendered files: an Application, or a GitRepository and
+   * Kustomization, for the platform's file and for each tenant's (a `GitOpsApp` each).
+   * @default - none: apply the files yourself
+   */
+  readonly gitops?: GitOps;
+  /**
+   * What the GitOps apps point at: the YAML files, or (Argo CD only) the Helm charts.
+   * @default OutputFormat.YAML
+   */
   readonly outputFormat?: OutputFormat;
 }
 
+/** A list of CIDRs, as the spec's `platform.network` lists them. */
+const cidrs = z.array(fields.cidr).optional();
+
+/** The Vault fields the spec checks, each with a default unless required. */
+const VAULT_FIELDS: readonly VaultField[] = ['server', 'path', 'role', 'authMountPath'];
+
 /**
- * What all tenants share: the platform namespace (Pod Security `restricted`), the `default`
- * TLSOption every tenant's Traefik reads from it, the wildcard TLSStore when configured, and
- * the admission policies of every tenant namespace.
+ * What all tenants share, and the root tenants are added to: the platform namespace (Pod
+ * Security `restricted`), the `default` TLSOption every tenant's Traefik reads from it, the
+ * wildcard TLSStore when configured, the admission policies of every tenant namespace, and the
+ * GitOps app of the platform's file.
+ *
+ * Tenants read its settings (namespace, Traefik image, admission mode, allowed domains,
+ * External Secrets, GitOps) from it, never from strings of their own; a tenant may live in
+ * another chart or App than its platform. The platform knows its tenants' names and domains, and
+ * refuses a name or a host twice.
  */
 export class Platform extends Construct {
+  /** Whether `x` is a Platform. */
+  public static isPlatform(x: any): x is Platform {
+    return isA(x, 'Platform');
+  }
+
+  /** The platform namespace. */
+  public readonly namespaceName: string;
+  /** Image of every tenant's Traefik. */
+  public readonly traefikImage: string;
+  /** How the admission policies are enforced. */
+  public readonly admissionMode: AdmissionMode;
+  /** What the GitOps apps point at. */
+  public readonly outputFormat: OutputFormat;
+  /**
+   * The Vault tenants read their secrets from.
+   * @default - none
+   */
+  public readonly externalSecrets?: ExternalSecretsOptions;
+  /**
+   * The GitOps engine that applies the rendered files.
+   * @default - none
+   */
+  public readonly gitops?: GitOps;
+  /**
+   * The cluster's address ranges.
+   * @default - not known
+   */
+  public readonly network?: ClusterNetworkOptions;
+  /**
+   * The PriorityClasses tenant pods may use.
+   * @default - any but the system classes
+   */
+  public readonly priorityClasses?: string[];
+  /**
+   * The platform CA's ClusterIssuer.
+   * @default - none without `ca`
+   */
+  public readonly caIssuer?: PlatformCaIssuer;
+  /** The platform Namespace. */
+  public readonly namespaceObject: k8s.KubeNamespace;
+  /** The NetworkPolicy that denies all traffic in the platform namespace but what each Traefik's own allows. */
+  public readonly defaultDenyPolicy: k8s.KubeNetworkPolicy;
+  /** The TLSOption `default`. */
+  public readonly tlsOption: ApiObject;
+  /** The admission policies of every tenant namespace. */
+  public readonly admission: AdmissionGuardRails;
+  /**
+   * The GitOps app of the platform's file.
+   * @default - none without `gitops`
+   */
+  public readonly gitopsApp?: GitOpsApp;
+  private readonly _allowedDomains: string[];
+  private readonly _reservedNamespaces: string[];
+  private _wildcard?: WildcardTlsStore;
+  /** Tenant name → where its TenantNamespace is (names only: a platform may outlive the Apps of its tenants). */
+  private readonly tenants = new Map<string, string>();
+  /** Domain → the tenant that serves it. */
+  private readonly domainOwners = new Map<string, string>();
+
   constructor(scope: Construct, id: string, props: PlatformProps = {}) {
     super(scope, id);
+    brand(this, 'Platform');
     const namespace = props.namespace ?? DEFAULTS.platform.traefikNamespace;
     const refusals = new PropChecks('Platform');
     refusals.check('namespace', checkPlatformNamespace(namespace), PLATFORM_NAMESPACE);
+    if (props.traefikImage !== undefined) refusals.parse('traefikImage', fields.traefikImage, props.traefikImage);
+    if (props.tlsMinVersion !== undefined) refusals.parse('tlsMinVersion', z.enum(Object.values(TlsVersion)), props.tlsMinVersion);
+    if (props.admission !== undefined) refusals.parse('admission', z.enum(Object.values(AdmissionMode)), props.admission);
+    if (props.outputFormat !== undefined) refusals.parse('outputFormat', z.enum(Object.values(OutputFormat)), props.outputFormat);
+    const allowed = props.allowedDomains === undefined ? [] : refusals.parse('allowedDomains',
+      z.array(fields.domain).min(1, { error: 'lists no zone, which would refuse every domain — list the zones tenants may use, or leave it out' }), props.allowedDomains);
+    const reserved = props.reservedNamespaces === undefined ? [] : refusals.parse('reservedNamespaces', fields.reservedNamespaces, props.reservedNamespaces);
+    if (props.network !== undefined) {
+      refusals.parse('network', z.strictObject({ podCidrs: cidrs, serviceCidrs: cidrs, apiServerCidrs: cidrs }), props.network);
+    }
+    if (props.priorityClasses !== undefined) refusals.parse('priorityClasses', fields.priorityClasses, props.priorityClasses);
+    if (props.ca !== undefined) refusals.parse('ca', fields.platformCA, props.ca);
+    if (props.externalSecrets !== undefined) {
+      const vault = props.externalSecrets.vault ?? {};
+      for (const field of VAULT_FIELDS) {
+        if (field === 'server' || vault[field] !== undefined) refusals.parse(`externalSecrets.vault.${field}`, fields.vaultField(field), vault[field]);
+      }
+      if (vault.version !== undefined) refusals.parse('externalSecrets.vault.version', z.enum(['v1', 'v2']), vault.version);
+    }
+    if (props.gitops !== undefined) {
+      if (!(props.gitops instanceof GitOps)) {
+        refusals.check('gitops', 'is not a GitOps — pass `GitOps.argoCd({ repoUrl })` or `GitOps.flux({ url })`');
+      } else {
+        const spec = props.gitops._spec;
+        const written = 'argocd' in spec ? spec.argocd.namespace : spec.flux.namespace;
+        const engineDefault = 'argocd' in spec ? DEFAULTS.platform.argocd.namespace : DEFAULTS.platform.flux.namespace;
+        if (written !== undefined) refusals.check(`gitops.${props.gitops.engine}.namespace`, checkGitOpsNamespace(written, namespace, engineDefault), GITOPS_NAMESPACE);
+      }
+    }
     refusals.done();
+    this.namespaceName = namespace;
+    this.traefikImage = props.traefikImage ?? DEFAULTS.platform.traefikImage;
+    this.admissionMode = props.admission ?? DEFAULTS.platform.admission as AdmissionMode;
+    this.outputFormat = props.outputFormat ?? OutputFormat.YAML;
+    this.externalSecrets = props.externalSecrets;
+    this.gitops = props.gitops;
+    this._allowedDomains = [...allowed];
+    this._reservedNamespaces = [...reserved];
+    this.network = props.network;
+    this.priorityClasses = props.priorityClasses && [...props.priorityClasses];
+
     const labels = platformLabels();
-    new k8s.KubeNamespace(this, 'Namespace', {
+    this.namespaceObject = new k8s.KubeNamespace(this, 'Namespace', {
       metadata: {
         name: namespace,
         labels: {
@@ -55,40 +297,101 @@ export class Platform extends Construct {
       },
     });
     // Every tenant's Traefik runs here: nothing enters or leaves but what each Traefik's own policy allows.
-    new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
+    this.defaultDenyPolicy = new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
       metadata: { name: PLATFORM_NAMES.defaultDeny, namespace, labels },
       spec: defaultDenySpec(),
     });
-    new TlsOption(this, 'TLSOption', {
+    this.tlsOption = new TlsOption(this, 'TLSOption', {
       metadata: { name: PLATFORM_NAMES.tlsOption, namespace, labels },
       spec: { minVersion: props.tlsMinVersion ?? DEFAULTS.platform.tlsMinVersion },
     });
-    if (props.ca) new PlatformCAIssuer(this, 'CA', { secretName: props.ca.secretName });
+    if (props.ca) this.caIssuer = new PlatformCaIssuer(this, 'CA', { secretName: props.ca.secretName, certManager: props.ca.certManager });
     if (props.wildcard) {
-      new WildcardTLSStore(this, 'Wildcard', { namespace, ...props.wildcard });
+      new WildcardTlsStore(this, 'Wildcard', { ...props.wildcard, platform: this });
     }
-    new AdmissionGuardRails(this, 'Admission', { mode: props.admission, externalSecrets: props.externalSecrets });
+    this.admission = new AdmissionGuardRails(this, 'Admission', { mode: this.admissionMode, externalSecrets: props.externalSecrets !== undefined });
     if (props.gitops) {
-      new GitOpsApp(this, 'GitOps', {
+      this.gitopsApp = new GitOpsApp(this, 'GitOps', {
         name: PLATFORM_GITOPS_NAME,
         file: PLATFORM_OUTPUT_FILE,
-        ...(props.outputFormat === 'helm' ? { chart: PLATFORM_CHART } : {}),
+        ...(this.outputFormat === OutputFormat.HELM ? { chart: PLATFORM_CHART } : {}),
         gitops: props.gitops,
         labels,
       });
     }
+    refuseChartNamespace(this);
+  }
+
+  /**
+   * The platform's wildcard certificate and default TLSStore.
+   * @default - none
+   */
+  public get wildcard(): WildcardTlsStore | undefined {
+    return this._wildcard;
+  }
+
+  /** Zones tenant domains must lie under; empty when any domain is allowed (a copy). */
+  public get allowedDomains(): string[] {
+    return [...this._allowedDomains];
+  }
+
+  /** Namespaces no tenant may be named beyond the built-in list (a copy). */
+  public get reservedNamespaces(): string[] {
+    return [...this._reservedNamespaces];
+  }
+
+  /** The network as the threat checks read it. @internal */
+  public get _clusterNetwork(): ClusterNetwork {
+    return clusterNetwork(this.network);
+  }
+
+  /** The names of the tenants on this platform so far (a copy). */
+  public get tenantNames(): string[] {
+    return [...this.tenants.keys()];
+  }
+
+  /**
+   * Adds a tenant to this platform, as a child of it: its namespace and guard rails, its own
+   * Traefik, its Issuer and Certificates (and its SecretStore and GitOps app when the platform
+   * has them).
+   */
+  public addTenant(id: string, options: TenantOptions): Tenant {
+    return new Tenant(this, id, { ...options, platform: this });
+  }
+
+  /** Why a tenant of this name cannot join, or undefined. @internal */
+  public _tenantRefusal(name: string): string | undefined {
+    const first = this.tenants.get(name);
+    return first === undefined ? undefined : `tenant \`${name}\` is already on this platform (\`${first}\`) — rename one or merge them`;
+  }
+
+  /** Records a tenant (its TenantNamespace judged it first). @internal */
+  public _registerTenant(name: string, path: string): void {
+    this.tenants.set(name, path);
+  }
+
+  /** The tenant that serves `domain`, if any. @internal */
+  public _domainOwner(domain: string): string | undefined {
+    return this.domainOwners.get(domain);
+  }
+
+  /** Records that `tenant` serves `domain` (its TenantNamespace judged it first). @internal */
+  public _claimDomain(domain: string, tenant: string): void {
+    this.domainOwners.set(domain, tenant);
+  }
+
+  /** Records the platform's wildcard (it judged that it is the first). @internal */
+  public _attachWildcard(wildcard: WildcardTlsStore): void {
+    this._wildcard = wildcard;
+  }
+
+  /** The GitOps engine's namespace and the prop that sets it, which no tenant may be named. @internal */
+  public get _gitopsNamespace(): { namespace: string; prop: string } | undefined {
+    return this.gitops && { namespace: this.gitops.namespace, prop: `gitops.${this.gitops.engine}.namespace` };
   }
 }
 
-/** The props of the platform of a resolved Tenancy (the CLI and the `Tenancy` construct build it alike). */
-export function platformPropsOf(p: PlatformModel, outputFormat: OutputFormat = 'yaml'): PlatformProps {
-  return {
-    namespace: p.namespace,
-    wildcard: p.wildcard,
-    ca: p.ca,
-    admission: p.admission,
-    externalSecrets: p.externalSecrets !== undefined,
-    gitops: p.gitops,
-    outputFormat,
-  };
+/** `ClusterNetworkOptions` under the spec's names (`platform.network`), as the threat checks read them. */
+function clusterNetwork(options: ClusterNetworkOptions | undefined): ClusterNetwork {
+  return { podCIDRs: options?.podCidrs, serviceCIDRs: options?.serviceCidrs, apiServerCIDRs: options?.apiServerCidrs };
 }

@@ -33,7 +33,7 @@ export interface OwnerRuleOptions {
 }
 
 /** Permissions of a tenant's owners inside their own namespace. */
-export function ownerRules(secrets: 'read-only' | 'manage', options: OwnerRuleOptions = {}): PolicyRule[] {
+export function ownerRules(secrets: string, options: OwnerRuleOptions = {}): PolicyRule[] {
   const externalSecrets: PolicyRule[] = options.externalSecrets
     ? [
       { apiGroups: ['external-secrets.io'], resources: ['externalsecrets'], verbs: WRITE },

@@ -14,11 +14,22 @@ export interface PropProblem {
   readonly prop: string;
   /** What is wrong and what to do instead. */
   readonly message: string;
-  /** The id of the catalogue's threat, when the refusal is one. */
+  /**
+   * The id of the catalogue's threat (see docs/threats.md), when the refusal is one.
+   * @default - a malformed value, not a threat
+   */
   readonly threat?: string;
 }
 
-/** Thrown by a construct given props the isolation rules refuse; it lists every refused prop. */
+/**
+ * Thrown by a construct given props the isolation rules refuse, or wired to objects it cannot
+ * work with; it lists every refused prop.
+ *
+ * TypeScript and JavaScript only: jsii cannot export a subclass of `Error`. In Python, Java, Go
+ * and C# it reaches you as the language's jsii error, with this message.
+ *
+ * @jsii ignore
+ */
 export class RefusedPropError extends Error {
   /** The construct's class name. */
   public readonly construct: string;
@@ -46,9 +57,24 @@ export class PropChecks {
 
   constructor(private readonly construct: string) {}
 
+  /** How many problems are recorded so far. */
+  get count(): number {
+    return this.problems.length;
+  }
+
   /** Records `message` (a check's answer) for `prop`, unless it is undefined. */
   check(prop: string, message: string | undefined, threat?: Threat): void {
     if (message !== undefined) this.problems.push({ prop, message, ...(threat ? { threat: threat.id } : {}) });
+  }
+
+  /**
+   * Refuses props this construct no longer takes (a JavaScript caller of an older version, or
+   * one that bypassed the types): `moved` names each, with what to pass instead.
+   */
+  moved(props: object, moved: Readonly<Record<string, string>>): void {
+    for (const [prop, instead] of Object.entries(moved)) {
+      if (prop in props) this.check(prop, `is not a prop of ${this.construct} — ${instead}`);
+    }
   }
 
   /** Judges `value` with a spec field schema; records every issue, and answers with the parsed value (or `value` when refused). */

@@ -1,17 +1,13 @@
 import { Construct } from 'constructs';
 import { resolveTenancy, TenancyModel } from '../model/tenancy-model';
 import { readSpec } from '../spec/read-spec';
-import { Platform, platformPropsOf } from './platform';
-import { Tenant, tenantPropsOf } from './tenant';
-
-export interface TenancyProps {
-  /** The resolved spec: `resolveTenancy(readSpec(file).spec)` or `resolveTenancy(parseSpec(text).spec)`. */
-  readonly model: TenancyModel;
-}
+import { platformPropsOf, tenantOptionsOf } from './from-model';
+import { Platform } from './platform';
+import { Tenant } from './tenant';
 
 /**
- * The whole multi-tenant setup in one construct, for use inside your own cdk8s Chart:
- * the platform's shared objects and one `Tenant` per tenant of the spec.
+ * The whole multi-tenant setup of a spec file, for use inside your own cdk8s Chart: its
+ * `Platform` and one `Tenant` per tenant, added to the platform.
  *
  * The CLI builds the same constructs, but each tenant in an App of its own, so that
  * synthesis stays linear in the number of tenants.
@@ -22,15 +18,29 @@ export class Tenancy extends Construct {
    * `tenancy validate` does: throws a `SpecError` listing every problem, `FILE:LINE:COL` each.
    */
   public static fromSpecFile(scope: Construct, id: string, file: string): Tenancy {
-    return new Tenancy(scope, id, { model: resolveTenancy(readSpec(file).spec) });
+    return new Tenancy(scope, id, resolveTenancy(readSpec(file).spec));
   }
 
-  constructor(scope: Construct, id: string, props: TenancyProps) {
+  /** The platform: add more tenants with `tenancy.platform.addTenant(...)`. */
+  public readonly platform: Platform;
+  private readonly _tenants: Tenant[];
+
+  private constructor(scope: Construct, id: string, model: TenancyModel) {
     super(scope, id);
-    const p = props.model.platform;
-    new Platform(this, 'Platform', platformPropsOf(p));
-    for (const tenant of props.model.tenants) {
-      new Tenant(this, `Tenant-${tenant.name}`, tenantPropsOf(tenant, p));
-    }
+    this.platform = new Platform(this, 'Platform', platformPropsOf(model.platform));
+    this._tenants = model.tenants.map((t) => this.platform.addTenant(`Tenant-${t.name}`, tenantOptionsOf(t)));
+  }
+
+  /** The tenants of the spec, in its order (a copy). */
+  public get tenants(): Tenant[] {
+    return [...this._tenants];
+  }
+
+  /**
+   * The tenant named `name`.
+   * @returns undefined when the spec has no such tenant
+   */
+  public tenant(name: string): Tenant | undefined {
+    return this._tenants.find((t) => t.name === name);
   }
 }

@@ -1,13 +1,18 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { z } from 'zod';
 import { Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyRotationPolicy } from '../imports/cert-manager-certificate';
 import { Issuer } from '../imports/cert-manager-issuer';
-import { z } from 'zod';
 import { DEFAULTS } from '../defaults';
 import { IssuerModel } from '../model/tenancy-model';
 import { certificateName, certificateSecretName, PLATFORM_NAMES, tenantNames } from '../model/names';
 import * as fields from '../spec/schema';
+import { brand, isA } from './brand';
 import { tenantLabels } from './labels';
 import { PropChecks } from './refuse';
+import { NO_PLATFORM_CA, TenantCertificatePolicy } from './tenant-certificate-policy';
+import type { ScopedTraefik } from './scoped-traefik';
+import type { TenantNamespace } from './tenant-namespace';
 
 /** The key of every Certificate this tool renders: ECDSA P-256, a new one on each renewal. */
 export const CERTIFICATE_PRIVATE_KEY = {
@@ -16,61 +21,183 @@ export const CERTIFICATE_PRIVATE_KEY = {
   rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.ALWAYS,
 };
 
-export interface TenantIssuerProps {
-  /** The tenant; the Issuer and Certificates go into its namespace. */
-  readonly tenant: string;
+/** An ACME account, for `TenantIssuerSource.acme`. */
+export interface AcmeIssuerOptions {
+  /** Where the ACME server sends expiry notices. */
+  readonly email: string;
   /**
-   * How certificates are signed. ACME uses an HTTP-01 solver whose Ingress carries the
-   * tenant Traefik's class in `kubernetes.io/ingress.class` (the form a namespaced Traefik matches).
-   * A `clusterIssuer` is refused: any namespace could use it.
+   * The ACME directory, an https URL.
+   * @default - Let's Encrypt production
    */
-  readonly issuer: IssuerModel;
-  /** Hosts the tenant serves: one Certificate each, naming only that host. Wildcards are refused. */
-  readonly domains: readonly string[];
-  /** Ingress class of the tenant's Traefik. @default `traefik-<tenant>` */
-  readonly ingressClass?: string;
+  readonly server?: string;
 }
 
-/** A namespaced cert-manager Issuer for one tenant (never a ClusterIssuer) and one Certificate per domain. */
+/** A CA key pair, for `TenantIssuerSource.ca`. */
+export interface CaIssuerOptions {
+  /** The Secret in the tenant's namespace that holds the CA's `tls.crt` and `tls.key`. */
+  readonly secretName: string;
+}
+
+/**
+ * How a tenant's certificates are signed: by a namespaced Issuer of the tenant's own (a
+ * ClusterIssuer would let any namespace obtain certificates for the tenant's hosts), or by the
+ * platform's CA, which signs only the tenant's own domains.
+ */
+export class TenantIssuerSource {
+  /**
+   * An ACME account (Let's Encrypt by default), solving HTTP-01 through the tenant's Traefik:
+   * the solver's Ingress carries its class in `kubernetes.io/ingress.class`, the form a
+   * namespaced Traefik matches, and a ClusterIP Service (the quota allows no NodePort).
+   */
+  public static acme(options: AcmeIssuerOptions): TenantIssuerSource {
+    const refusals = new PropChecks('TenantIssuerSource');
+    refusals.parse('acme', fields.acmeIssuer, options);
+    refusals.done();
+    return new TenantIssuerSource({ acme: { email: options.email, ...(options.server !== undefined ? { server: options.server } : {}) } });
+  }
+
+  /** A CA whose key pair is a Secret in the tenant's namespace. */
+  public static ca(options: CaIssuerOptions): TenantIssuerSource {
+    const refusals = new PropChecks('TenantIssuerSource');
+    refusals.parse('ca', z.strictObject({ secretName: z.string().min(1) }), options);
+    refusals.done();
+    return new TenantIssuerSource({ ca: { secretName: options.secretName } });
+  }
+
+  /**
+   * The platform's shared CA (`Platform.ca`), through its ClusterIssuer: an approver-policy
+   * `TenantCertificatePolicy` lets it sign the tenant's own domains and nothing else.
+   */
+  public static platformCa(): TenantIssuerSource {
+    return new TenantIssuerSource({ platformCA: {} });
+  }
+
+  /** Self-signed certificates (for tests and internal hosts). */
+  public static selfSigned(): TenantIssuerSource {
+    return new TenantIssuerSource({ selfSigned: {} });
+  }
+
+  /** The issuer as the spec writes it. @internal */
+  public readonly _spec: IssuerModel;
+
+  private constructor(spec: IssuerModel) {
+    this._spec = spec;
+  }
+}
+
+/** Props of `TenantIssuer`. */
+export interface TenantIssuerProps {
+  /** The Traefik of the tenant: the Issuer goes into its tenant's namespace, and ACME solves HTTP-01 through it. */
+  readonly traefik: ScopedTraefik;
+  /** How the tenant's certificates are signed. */
+  readonly issuer: TenantIssuerSource;
+}
+
+/** Props earlier versions took, and what to pass instead (for JavaScript callers). */
+const MOVED = {
+  tenant: 'pass the tenant\'s `traefik`: the Issuer goes into the namespace it serves',
+  domains: 'the certificates follow the domains of the TenantNamespace (`domains`, `addDomain`)',
+  ingressClass: 'the ingress class is the `traefik`\'s',
+};
+
+/**
+ * A namespaced cert-manager Issuer for one tenant (never a ClusterIssuer) and one Certificate
+ * per domain of the tenant's namespace, each naming only that host: the domains the Namespace
+ * lists for the admission policies, so its own Certificates are always admitted. A domain
+ * added to the namespace later gets its Certificate too.
+ */
 export class TenantIssuer extends Construct {
+  /** The Traefik it solves HTTP-01 challenges through. */
+  public readonly traefik: ScopedTraefik;
+  /** The tenant's namespace, where the Issuer and its Certificates live. */
+  public readonly tenantNamespace: TenantNamespace;
   /** Name of the issuer the tenant's own Certificates should reference. */
   public readonly issuerName: string;
   /** Its kind: `Issuer`, or `ClusterIssuer` for the platform CA. */
-  public readonly issuerKind: 'Issuer' | 'ClusterIssuer';
+  public readonly issuerKind: string;
+  /**
+   * The tenant's cert-manager Issuer.
+   * @default - none with the platform CA, whose ClusterIssuer is the platform's
+   */
+  public readonly issuerObject?: ApiObject;
+  /**
+   * What lets the platform CA sign the tenant's domains.
+   * @default - none unless the source is `TenantIssuerSource.platformCa()`
+   */
+  public readonly certificatePolicy?: TenantCertificatePolicy;
+  private readonly _certificates: ApiObject[] = [];
 
   constructor(scope: Construct, id: string, props: TenantIssuerProps) {
     super(scope, id);
     const refusals = new PropChecks('TenantIssuer');
-    refusals.parse('issuer', fields.issuer, props.issuer);
-    const domains = refusals.parse('domains', z.array(fields.domain), props.domains);
+    refusals.moved(props, MOVED);
+    const traefik = props.traefik;
+    refusals.check('traefik', !isA(traefik, 'ScopedTraefik')
+      ? 'is not a ScopedTraefik — pass the ScopedTraefik of the tenant (`tenant.traefik`)'
+      : traefik.tenantNamespace.issuer
+        ? `tenant \`${traefik.tenantNamespace.tenantName}\` already has a TenantIssuer (\`${traefik.tenantNamespace.issuer.node.path}\`) — use that one: both would be the Issuer \`tenant-issuer\``
+        : undefined);
+    const issuer = props.issuer instanceof TenantIssuerSource ? props.issuer._spec : undefined;
+    if (issuer === undefined) {
+      // A caller that bypassed the types: the spec's words for what it passed, else how to pass one.
+      const before = refusals.count;
+      refusals.parse('issuer', fields.issuer, props.issuer);
+      if (refusals.count === before) refusals.check('issuer', 'is not a TenantIssuerSource — pass `TenantIssuerSource.acme({ email })`, `.ca({ secretName })`, `.platformCa()` or `.selfSigned()`');
+    }
+    if (issuer !== undefined && 'platformCA' in issuer && isA(traefik, 'ScopedTraefik') && traefik.tenantNamespace.platform.caIssuer === undefined) {
+      refusals.check('issuer', NO_PLATFORM_CA);
+    }
     refusals.done();
+    brand(this, 'TenantIssuer');
 
-    const names = tenantNames(props.tenant);
-    const platformCA = 'platformCA' in props.issuer;
+    const tenantNamespace = traefik.tenantNamespace;
+    const names = tenantNames(tenantNamespace.tenantName);
+    this.traefik = traefik;
+    this.tenantNamespace = tenantNamespace;
+    const platformCA = 'platformCA' in issuer!;
     // The platform CA's ClusterIssuer is the platform's; any other issuer is the tenant's own.
     this.issuerName = platformCA ? PLATFORM_NAMES.caIssuer : names.issuer;
     this.issuerKind = platformCA ? 'ClusterIssuer' : 'Issuer';
-    const labels = tenantLabels(props.tenant);
-    const namespace = names.namespace;
 
     if (!platformCA) {
-      new Issuer(this, 'Issuer', {
-        metadata: { name: names.issuer, namespace, labels },
-        spec: issuerSpec(props.issuer, props.ingressClass ?? names.ingressClass, names.acmeAccountKey),
+      this.issuerObject = new Issuer(this, 'Issuer', {
+        metadata: { name: names.issuer, namespace: tenantNamespace.namespaceName, labels: tenantLabels(tenantNamespace.tenantName) },
+        spec: issuerSpec(issuer!, traefik.ingressClass, names.acmeAccountKey),
       });
     }
+    tenantNamespace._attachIssuer(this);
+    for (const domain of tenantNamespace.domains) this._addCertificate(domain);
+    if (platformCA) this.certificatePolicy = new TenantCertificatePolicy(this, 'CertificatePolicy', { tenantNamespace });
+  }
 
-    for (const domain of domains) {
-      new Certificate(this, `Certificate-${domain}`, {
-        metadata: { name: certificateName(domain), namespace, labels },
-        spec: {
-          secretName: certificateSecretName(domain),
-          dnsNames: [domain],
-          issuerRef: { group: 'cert-manager.io', kind: this.issuerKind, name: this.issuerName },
-          privateKey: CERTIFICATE_PRIVATE_KEY,
-        },
-      });
-    }
+  /**
+   * The Secret that receives the certificate of `domain` (`<domain>-tls`): what an Ingress's
+   * `tls[].secretName` or an IngressRoute's `tls.secretName` names.
+   */
+  public certificateSecretName(domain: string): string {
+    const refusals = new PropChecks('TenantIssuer');
+    refusals.check('domain', this.tenantNamespace.domains.includes(domain.toLowerCase()) ? undefined
+      : `\`${domain}\` is not a domain of tenant \`${this.tenantNamespace.tenantName}\`, so it has no Certificate — add it with \`addDomain\` first`);
+    refusals.done();
+    return certificateSecretName(domain.toLowerCase());
+  }
+
+  /** The Certificates, one per domain of the tenant (a copy). */
+  public get certificates(): ApiObject[] {
+    return [...this._certificates];
+  }
+
+  /** Issues the Certificate of one more domain of the tenant's namespace (which judged it). @internal */
+  public _addCertificate(domain: string): void {
+    this._certificates.push(new Certificate(this, `Certificate-${domain}`, {
+      metadata: { name: certificateName(domain), namespace: this.tenantNamespace.namespaceName, labels: tenantLabels(this.tenantNamespace.tenantName) },
+      spec: {
+        secretName: certificateSecretName(domain),
+        dnsNames: [domain],
+        issuerRef: { group: 'cert-manager.io', kind: this.issuerKind, name: this.issuerName },
+        privateKey: CERTIFICATE_PRIVATE_KEY,
+      },
+    }));
   }
 }
 

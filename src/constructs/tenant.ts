@@ -1,119 +1,113 @@
 import { Construct } from 'constructs';
-import { ANNOTATIONS, gitopsAppName, PLATFORM_NAMES, tenantChartName, tenantOutputFile, tenantReleaseName } from '../model/names';
-import { TenantCertificatePolicy } from './tenant-certificate-policy';
-import { AdmissionMode, ExternalSecretsModel, GitOpsModel, OutputFormat, PlatformCAModel, PlatformModel, TenantModel } from '../model/tenancy-model';
-import { DEFAULTS } from '../defaults';
-import { ClusterNetwork } from '../threats/network';
+import { gitopsAppName, tenantChartName, tenantOutputFile, tenantReleaseName } from '../model/names';
 import { GitOpsApp } from './gitops-app';
 import { tenantLabels } from './labels';
-import { ScopedTraefik } from './scoped-traefik';
-import { TenantIssuer } from './tenant-issuer';
-import { TenantNamespace } from './tenant-namespace';
+import { OutputFormat, Platform } from './platform';
+import { PropChecks } from './refuse';
+import { ScopedTraefik, ScopedTraefikOptions } from './scoped-traefik';
+import { TenantIssuer, TenantIssuerSource } from './tenant-issuer';
+import { EgressRule, TenantNamespace, TenantNamespaceOptions, TenantOwner } from './tenant-namespace';
 import { TenantSecretStore } from './tenant-secret-store';
 
-export interface TenantProps {
-  /** The resolved tenant (see `resolveTenancy`). */
-  readonly tenant: TenantModel;
-  /** Platform namespace, where the tenant's Traefik runs. @default 'traefik' */
-  readonly platformNamespace?: string;
-  /** Traefik image. @default 'traefik:v3.7.11' */
-  readonly traefikImage?: string;
+/** One tenant, apart from its platform (what `Platform.addTenant` takes). */
+export interface TenantOptions extends TenantNamespaceOptions {
+  /** How the tenant's certificates are signed: by an Issuer in its own namespace, or the platform's CA for its own domains only. */
+  readonly issuer: TenantIssuerSource;
   /**
-   * The platform's admission mode. Unless `none`, the Namespace carries the tenant's domains
-   * in the `tenancy.cdk8s.io/domains` annotation, which the shared policies read.
-   * @default 'native'
+   * How the tenant's Traefik runs.
+   * @default - 2 replicas behind a LoadBalancer Service, log level INFO, requests 100m / 128Mi, limits 1 CPU / 512Mi
    */
-  readonly admission?: AdmissionMode;
-  /** The cluster's pod and Service ranges, excepted from the tenant's broad egress. @default - only the metadata ranges are excepted */
-  readonly network?: ClusterNetwork;
-  /** The PriorityClasses the tenant's pods may use. @default - any but the system classes */
-  readonly priorityClasses?: readonly string[];
-  /** The platform's shared CA, for a tenant whose issuer is `platformCA`. @default - none */
-  readonly platformCA?: PlatformCAModel;
-  /** A SecretStore scoped to this tenant, and ExternalSecret rights for its owners. @default - none */
-  readonly externalSecrets?: ExternalSecretsModel;
-  /** An Argo CD Application, or Flux GitRepository and Kustomization, that applies this tenant's file. @default - none */
-  readonly gitops?: GitOpsModel;
-  /** The output the GitOps app points at: the tenant's YAML file, or (Argo CD only) its Helm chart. @default 'yaml' */
-  readonly outputFormat?: OutputFormat;
+  readonly traefik?: ScopedTraefikOptions;
 }
 
-/** Everything one tenant gets: its namespace and guard rails, its own Traefik, its Issuer and Certificates. */
+/** Props of `Tenant`: its platform, and the tenant. */
+export interface TenantProps extends TenantOptions {
+  /** The platform the tenant belongs to. It may be in another chart, or another App. */
+  readonly platform: Platform;
+}
+
+/** Props earlier versions took, and what to pass instead (for JavaScript callers). */
+const MOVED = {
+  tenant: 'pass the tenant\'s fields (`name`, `domains`, `owners`, …) themselves',
+  platformNamespace: 'pass `platform`: the tenant reads its namespace from it',
+  traefikImage: 'the image is the platform\'s: pass `traefikImage` to the `Platform`',
+  admission: 'the admission mode is the platform\'s: pass `admission` to the `Platform`',
+  externalSecrets: 'External Secrets are the platform\'s: pass `externalSecrets` to the `Platform`',
+  gitops: 'GitOps is the platform\'s: pass `gitops` to the `Platform`',
+  outputFormat: 'the output format is the platform\'s: pass `outputFormat` to the `Platform`',
+};
+
+/**
+ * Everything one tenant gets: its namespace and guard rails (a `TenantNamespace`), its own
+ * Traefik (a `ScopedTraefik`), its Issuer and one Certificate per domain (a `TenantIssuer`), and
+ * — when its platform has them — a `TenantSecretStore` and a `GitOpsApp`.
+ *
+ * Build it with `platform.addTenant(id, options)`, or `new Tenant(scope, id, { platform, ... })`
+ * to put it in another chart (the CLI renders each tenant in an App of its own).
+ */
 export class Tenant extends Construct {
-  /** The tenant's namespace and guard rails. */
+  /** The tenant's name (its namespace's). */
+  public readonly name: string;
+  /** The platform it belongs to. */
+  public readonly platform: Platform;
+  // jsii warns that `namespace` is a keyword in C#: C# capitalizes property names, so it is none there.
+  /**
+   * The tenant's namespace and guard rails.
+   * @jsii suppress JSII5018
+   */
   public readonly namespace: TenantNamespace;
+  /** The tenant's Traefik. */
+  public readonly traefik: ScopedTraefik;
+  /** The tenant's Issuer and Certificates. */
+  public readonly issuer: TenantIssuer;
+  /**
+   * The tenant's SecretStore.
+   * @default - none unless the platform has `externalSecrets`
+   */
+  public readonly secretStore?: TenantSecretStore;
+  /**
+   * The GitOps app of the tenant's file.
+   * @default - none unless the platform has `gitops`
+   */
+  public readonly gitopsApp?: GitOpsApp;
 
   constructor(scope: Construct, id: string, props: TenantProps) {
     super(scope, id);
-    const t = props.tenant;
-    const admission = props.admission ?? DEFAULTS.platform.admission;
-    this.namespace = new TenantNamespace(this, 'Namespace', {
-      name: t.name,
-      team: t.team,
-      environment: t.environment,
-      podSecurity: t.podSecurity,
-      quota: t.quota,
-      limits: t.limits,
-      owners: t.owners,
-      secrets: t.secrets,
-      traefikNamespace: props.platformNamespace,
-      egress: t.egress,
-      network: props.network,
-      priorityClasses: props.priorityClasses,
-      ...(admission !== 'none' ? {
-        annotations: {
-          [ANNOTATIONS.domains]: t.domains.join(','),
-          ...('platformCA' in t.issuer ? { [ANNOTATIONS.clusterIssuer]: PLATFORM_NAMES.caIssuer } : {}),
-        },
-      } : {}),
-      externalSecrets: props.externalSecrets !== undefined,
-    });
-    const traefik = new ScopedTraefik(this, 'Traefik', {
-      tenant: t.name,
-      namespace: props.platformNamespace,
-      image: props.traefikImage,
-      replicas: t.traefik.replicas,
-      serviceType: t.traefik.serviceType,
-      logLevel: t.traefik.logLevel,
-      resources: t.traefik.resources,
-      network: props.network,
-    });
-    new TenantIssuer(this, 'Issuer', {
-      tenant: t.name,
-      issuer: t.issuer,
-      domains: t.domains,
-      ingressClass: traefik.ingressClass,
-    });
-    if ('platformCA' in t.issuer) {
-      new TenantCertificatePolicy(this, 'CertificatePolicy', { tenant: t.name, domains: t.domains, certManager: props.platformCA?.certManager });
+    const refusals = new PropChecks('Tenant');
+    refusals.moved(props, MOVED);
+    refusals.done();
+    const { platform, issuer, traefik, ...namespaceOptions } = props;
+    this.platform = platform;
+    this.name = props.name;
+    this.namespace = new TenantNamespace(this, 'Namespace', { ...namespaceOptions, platform });
+    this.traefik = new ScopedTraefik(this, 'Traefik', { ...traefik, tenantNamespace: this.namespace });
+    this.issuer = new TenantIssuer(this, 'Issuer', { traefik: this.traefik, issuer });
+    if (platform.externalSecrets) {
+      this.secretStore = new TenantSecretStore(this, 'SecretStore', { tenantNamespace: this.namespace });
     }
-    if (props.externalSecrets) {
-      new TenantSecretStore(this, 'SecretStore', { tenant: t.name, vault: props.externalSecrets.vault });
-    }
-    if (props.gitops) {
-      new GitOpsApp(this, 'GitOps', {
-        name: gitopsAppName(t.name),
-        file: tenantOutputFile(t.name),
-        ...(props.outputFormat === 'helm' ? { chart: tenantChartName(t.name), release: tenantReleaseName(t.name) } : {}),
-        gitops: props.gitops,
-        labels: tenantLabels(t.name),
+    if (platform.gitops) {
+      this.gitopsApp = new GitOpsApp(this, 'GitOps', {
+        name: gitopsAppName(this.name),
+        file: tenantOutputFile(this.name),
+        ...(platform.outputFormat === OutputFormat.HELM ? { chart: tenantChartName(this.name), release: tenantReleaseName(this.name) } : {}),
+        gitops: platform.gitops,
+        labels: tenantLabels(this.name),
       });
     }
   }
-}
 
-/** The props of one tenant of a resolved Tenancy (the CLI and the `Tenancy` construct build it alike). */
-export function tenantPropsOf(tenant: TenantModel, p: PlatformModel, outputFormat: OutputFormat = 'yaml'): TenantProps {
-  return {
-    tenant,
-    platformNamespace: p.namespace,
-    traefikImage: p.traefikImage,
-    admission: p.admission,
-    network: p.network,
-    priorityClasses: p.priorityClasses,
-    platformCA: p.ca,
-    externalSecrets: p.externalSecrets,
-    gitops: p.gitops,
-    outputFormat,
-  };
+  /** Adds a host the tenant serves: to its Namespace's domains annotation, and one more Certificate (see `TenantNamespace.addDomain`). */
+  public addDomain(domain: string): void {
+    this.namespace.addDomain(domain);
+  }
+
+  /** Adds an owner (see `TenantNamespace.addOwner`). */
+  public addOwner(owner: TenantOwner): void {
+    this.namespace.addOwner(owner);
+  }
+
+  /** Allows egress to more CIDRs (see `TenantNamespace.addEgress`). */
+  public addEgress(rule: EgressRule): void {
+    this.namespace.addEgress(rule);
+  }
 }

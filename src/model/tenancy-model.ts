@@ -161,6 +161,8 @@ export interface PlatformModel {
   readonly ca?: PlatformCAModel;
   /** The most one tenant may claim. @default DEFAULTS.ceilings */
   readonly ceilings?: CeilingsModel;
+  /** More namespaces no tenant may be named (names, or patterns with `*`). @default - the built-in list only */
+  readonly reservedNamespaces?: readonly string[];
   /** PriorityClasses tenant pods may use. @default - any but the system classes */
   readonly priorityClasses?: readonly string[];
   /** @default - no SecretStore, owners get no ExternalSecret rights */
@@ -195,6 +197,7 @@ export function resolveTenancy(spec: SpecInput): TenancyModel {
       network: p.network,
       ca: p.ca,
       ceilings: p.ceilings,
+      reservedNamespaces: p.reservedNamespaces,
       priorityClasses: p.priorityClasses,
       externalSecrets: p.externalSecrets && { vault: definedOnly({ ...p.externalSecrets.vault }) },
       gitops: p.gitops && resolveGitOps(p.gitops),

@@ -7,8 +7,9 @@
  */
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Platform, platformPropsOf } from '../constructs/platform';
-import { Tenant, tenantPropsOf } from '../constructs/tenant';
+import { platformPropsOf, tenantOptionsOf } from '../constructs/from-model';
+import { Platform } from '../constructs/platform';
+import { Tenant } from '../constructs/tenant';
 import { PLATFORM_OUTPUT_FILE, tenantOutputFile } from '../model/names';
 import { OutputFormat, TenancyModel } from '../model/tenancy-model';
 
@@ -29,16 +30,17 @@ export interface ObjectGroup {
  * they will be written as, which the GitOps apps point at.
  */
 export function renderGroups(model: TenancyModel, format: OutputFormat = 'yaml'): ObjectGroup[] {
-  const p = model.platform;
+  let platform!: Platform;
   const groups: ObjectGroup[] = [{
     file: PLATFORM_OUTPUT_FILE,
-    objects: synthesize((chart) => new Platform(chart, 'Platform', platformPropsOf(p, format))),
+    objects: synthesize((chart) => (platform = new Platform(chart, 'Platform', platformPropsOf(model.platform, format)))),
   }];
+  // Each tenant refers to the platform in the first App: it reads the platform's settings only.
   for (const tenant of model.tenants) {
     groups.push({
       file: tenantOutputFile(tenant.name),
       tenant: tenant.name,
-      objects: synthesize((chart) => new Tenant(chart, 'Tenant', tenantPropsOf(tenant, p, format))),
+      objects: synthesize((chart) => new Tenant(chart, 'Tenant', { ...tenantOptionsOf(tenant), platform })),
     });
   }
   return groups;

@@ -13,7 +13,10 @@ export interface SpecProblem {
   readonly path: string;
   /** What is wrong and what to do instead, joined by ` — `. */
   readonly message: string;
-  /** The id of the catalogue's threat the problem is, when it is one (not a mere format or shape problem). */
+  /**
+   * The id of the catalogue's threat the problem is, when it is one (not a mere format or shape problem).
+   * @default - a format or shape problem
+   */
   readonly threat?: string;
 }
 
@@ -33,7 +36,14 @@ export interface FoundProblem extends Omit<SpecProblem, 'message'> {
   readonly message: string | (() => string);
 }
 
-/** Thrown when a spec is refused. It carries the first problems in file order, and how many there are. */
+/**
+ * Thrown when a spec is refused. It carries the first problems in file order, and how many there are.
+ *
+ * TypeScript and JavaScript only: jsii cannot export a subclass of `Error`. In Python, Java, Go
+ * and C# it reaches you as the language's jsii error, with this message.
+ *
+ * @jsii ignore
+ */
 export class SpecError extends Error {
   /** The first `MAX_REPORTED_PROBLEMS` problems, in file, line and column order. */
   public readonly problems: readonly SpecProblem[];

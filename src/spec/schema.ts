@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { ADMISSION_MODES } from '../admission/engines';
 import { DEFAULTS } from '../defaults';
 import {
-  checkAllowedZone, checkTenantDomain, checkWildcardSecret, CLUSTER_ISSUER_REFUSAL, DOMAIN_WITHIN_ALLOWED_ZONES, duplicateDomainRefusal,
+  checkAllowedZone, checkTenantDomain, checkWildcardSecret, checkWildcardZone, CLUSTER_ISSUER_REFUSAL, DOMAIN_WITHIN_ALLOWED_ZONES, duplicateDomainRefusal,
   NO_TENANT_WILDCARD, ONE_HOST_ONE_TENANT, PLATFORM_CA_MISSING, SHARED_CA_KEY, SHARED_CA_REFUSAL, TENANT_NAMESPACED_ISSUER, WILDCARD_DNS01, WILDCARD_HTTP01_UNUSED, WILDCARD_NEEDS_DNS01,
   WILDCARD_TOKEN_SECRET,
 } from '../threats/certificates';
@@ -262,6 +262,18 @@ export const network = z.strictObject({
   apiServerCIDRs: z.array(cidr).optional(),
 });
 
+/** More namespaces no tenant may be named: names, or patterns with `*`. */
+export const reservedNamespaces = z.array(z.string().superRefine(refusedBy(checkReservedPattern, RESERVED_NAMESPACE)));
+
+/** The PriorityClasses tenant pods may use; never a system class. */
+export const priorityClasses = z.array(objectName('tenant-high').superRefine(refusedBy(checkPriorityClass, PRIORITY_PREEMPTION)));
+
+/** The platform's shared CA: its Secret in cert-manager's namespace, and cert-manager's controller. */
+export const platformCA = z.strictObject({
+  secretName: objectName('platform-ca'),
+  certManager: z.strictObject({ namespace: dnsLabel('cert-manager').optional(), serviceAccount: objectName('cert-manager').optional() }).optional(),
+});
+
 const platform = z.strictObject({
   traefik: z.strictObject({
     namespace: dnsLabel('traefik').optional(),
@@ -272,13 +284,10 @@ const platform = z.strictObject({
   defaults: z.strictObject(tenantSettingsShape).optional(),
   admission: z.enum(ADMISSION_MODES).optional(),
   network: network.optional(),
-  reservedNamespaces: z.array(z.string().superRefine(refusedBy(checkReservedPattern, RESERVED_NAMESPACE))).optional(),
-  ca: z.strictObject({
-    secretName: objectName('platform-ca'),
-    certManager: z.strictObject({ namespace: dnsLabel('cert-manager').optional(), serviceAccount: objectName('cert-manager').optional() }).optional(),
-  }).optional(),
+  reservedNamespaces: reservedNamespaces.optional(),
+  ca: platformCA.optional(),
   ceilings: ceilings.optional(),
-  priorityClasses: z.array(objectName('tenant-high').superRefine(refusedBy(checkPriorityClass, PRIORITY_PREEMPTION))).optional(),
+  priorityClasses: priorityClasses.optional(),
   externalSecrets: externalSecrets.optional(),
   gitops: gitops.optional(),
 });
@@ -402,10 +411,8 @@ function checkSpec(input: unknown, ctx: z.RefinementCtx): void {
   const dnsNames = asRecord(platformInput.wildcard).dnsNames;
   (Array.isArray(dnsNames) ? dnsNames : []).forEach((name, j) => {
     if (!isString(name)) return;
-    const zone = name.toLowerCase().replace(/^\*\./, '');
-    if (allowed && !allowed.some((z2) => zone === z2 || zone.endsWith(`.${z2}`))) {
-      refusal(ctx, ['platform', 'wildcard', 'dnsNames', j], `\`${name}\` is outside \`platform.allowedDomains\` — use a zone under one of them`, DOMAIN_WITHIN_ALLOWED_ZONES);
-    }
+    const outside = allowed && checkWildcardZone(name, allowed);
+    if (outside) refusal(ctx, ['platform', 'wildcard', 'dnsNames', j], outside, DOMAIN_WITHIN_ALLOWED_ZONES);
   });
 }
 

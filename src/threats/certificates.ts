@@ -34,7 +34,7 @@ export const NO_TENANT_WILDCARD: Threat = {
   why: 'A wildcard key held by one tenant is valid for every sibling host, including other tenants\'; and since Traefik picks certificates before routing, it may serve it for other tenants\' hosts.',
   fix: 'Issue one certificate per host in tenant namespaces; keep wildcard certificates in the platform namespace and serve them through the `default` TLSStore.',
   spec: { fields: ['tenants[].domains[]'] },
-  construct: { props: ['TenantIssuer.domains'] },
+  construct: { props: ['TenantNamespace.domains'] },
   values: none(NOT_VALUES),
   admission: {
     validations: [{
@@ -152,7 +152,7 @@ export const NO_CLUSTER_ISSUER: Threat = {
   why: 'Any namespace allowed to create Certificates can use a ClusterIssuer, so it widens what every tenant may obtain certificates for.',
   fix: 'Prefer a namespaced Issuer per tenant; if the ClusterIssuer stays, limit who may use it with cert-manager approver-policy (a CertificateRequestPolicy per tenant, its namespace named, its domains only) and turn off cert-manager\'s default approver — as `platform.ca` does.',
   spec: none('the spec renders one ClusterIssuer only, the platform CA (`platform.ca`), gated per tenant by approver-policy'),
-  construct: none('PlatformCAIssuer renders the only ClusterIssuer, and TenantCertificatePolicy the policy that gates it per tenant'),
+  construct: none('PlatformCaIssuer renders the only ClusterIssuer, and TenantCertificatePolicy the policy that gates it per tenant'),
   values: none(NOT_VALUES),
   admission: none('tenants cannot create ClusterIssuers: they are cluster-scoped and no tenant Role reaches them'),
   audit: {
@@ -335,7 +335,7 @@ export const ONE_HOST_ONE_TENANT: Threat = {
   why: 'When two tenants route, or hold a certificate for, the same host, the one that wins serves the other tenant\'s visitors and can obtain its certificate.',
   fix: 'Give each host to exactly one tenant: remove the route or certificate from the namespace that should not serve it (a wildcard certificate counts as serving every host it covers).',
   spec: { fields: ['tenants[].domains[]'] },
-  construct: none('a construct sees one tenant\'s domains; the spec and the admission rules (`hosts-within-tenant-domains`) see every tenant\'s'),
+  construct: { props: ['TenantNamespace.domains'] },
   values: none(NOT_VALUES),
   admission: none('`hosts-within-tenant-domains` keeps each tenant on its own domains, and the spec gives a domain to one tenant only'),
   audit: {
@@ -404,11 +404,19 @@ export const DOMAIN_WITHIN_ALLOWED_ZONES: Threat = {
   why: 'A tenant file (which tenants may edit through pull requests) could claim a host of the company\'s main site, of another team\'s zone, or of a zone the platform\'s DNS does not serve.',
   fix: 'List the zones tenants may use in `platform.allowedDomains`, and give each tenant hosts under them.',
   spec: { fields: ['tenants[].domains[]', 'platform.wildcard.dnsNames[]'] },
-  construct: none('the allowed zones are a spec setting; constructs take the domains they are given'),
+  construct: { props: ['TenantNamespace.domains', 'WildcardTlsStore.dnsNames'] },
   values: none(NOT_VALUES),
   admission: none('`hosts-within-tenant-domains` keeps every route and Certificate on the tenant\'s own (allowed) domains'),
   audit: none('manifests do not say which zones the platform allows'),
 };
+
+/** Checks a name of the platform's wildcard certificate (its zone, without `*.`) against the allowed zones. */
+export function checkWildcardZone(name: string, allowed: readonly string[]): string | undefined {
+  const zone = name.toLowerCase().replace(/^\*\./, '');
+  return allowed.some((z) => zone === z || zone.endsWith(`.${z}`))
+    ? undefined
+    : `\`${name}\` is outside \`platform.allowedDomains\` — use a zone under one of them`;
+}
 
 export function checkAllowedZone(domain: string, allowed: readonly string[]): string | undefined {
   return allowed.some((zone) => isWithin(domain, zone))
@@ -424,7 +432,7 @@ export const WILDCARD_DNS01: Threat = {
   why: 'ACME issues wildcard certificates only through a DNS-01 challenge: without one the platform\'s default certificate is never issued and every tenant\'s Traefik serves its self-signed fallback.',
   fix: 'Give `platform.wildcard.acme` a `dns01` solver (`cloudflare` or `route53`), and no `http01`.',
   spec: { fields: ['platform.wildcard.acme.dns01', 'platform.wildcard.acme.http01'] },
-  construct: { props: ['WildcardTLSStore.acme.dns01'] },
+  construct: { props: ['WildcardTlsStore.acme.dns01'] },
   values: none('the wildcard is not a chart value'),
   admission: none('the wildcard lives in the platform namespace, out of tenants\' reach'),
   audit: none('cert-manager reports a Certificate it cannot issue'),
@@ -443,7 +451,7 @@ export const WILDCARD_TOKEN_SECRET: Threat = {
   why: 'cert-manager writes the certificate into its Secret, overwriting the DNS provider\'s API token stored there: the next renewal fails and the token is lost.',
   fix: 'Give the certificate a Secret of its own, e.g. `platform-wildcard-tls`.',
   spec: { fields: ['platform.wildcard.secretName'] },
-  construct: { props: ['WildcardTLSStore.secretName'] },
+  construct: { props: ['WildcardTlsStore.secretName'] },
   values: none('the wildcard is not a chart value'),
   admission: none('the wildcard lives in the platform namespace, out of tenants\' reach'),
   audit: none('manifests hold the Certificate but not which Secret the token is meant to stay in'),

@@ -63,7 +63,7 @@ export const RESERVED_NAMESPACE: Threat = {
   why: 'A tenant\'s owners get exec, Secret reads and workload writes in the tenant\'s namespace; a tenant named like a namespace of Kubernetes, a distribution or an add-on (`kube-system`, `openshift-*`, `istio-system`, `tigera-operator`, `monitoring`, `velero`, `cert-manager`…) or like the platform namespace would hand them the controllers, credentials and keys that live there once that add-on is installed.',
   fix: 'Name tenants after teams or products; never after Kubernetes\' namespaces, an add-on\'s or the platform\'s. List the platform\'s own add-on namespaces in `platform.reservedNamespaces`.',
   spec: { fields: ['tenants[].name', 'platform.reservedNamespaces[]'] },
-  construct: { props: ['TenantNamespace.name', 'ScopedTraefik.tenant'] },
+  construct: { props: ['TenantNamespace.name', 'Platform.reservedNamespaces'] },
   values: none('tenant names are not chart values: each chart is rendered for one tenant'),
   admission: none('tenants cannot create Namespaces: no tenant Role grants it'),
   audit: {
@@ -105,7 +105,7 @@ export const PLATFORM_NAMESPACE: Threat = {
   why: 'Every tenant\'s Traefik runs in the platform namespace and may read its Secrets; in `kube-system`, `cert-manager` or another add-on\'s namespace they would read that add-on\'s credentials and keys.',
   fix: 'Give the platform a namespace of its own, e.g. `traefik`.',
   spec: { fields: ['platform.traefik.namespace'] },
-  construct: { props: ['Platform.namespace', 'ScopedTraefik.namespace'] },
+  construct: { props: ['Platform.namespace'] },
   values: none('the platform namespace is not a chart value'),
   admission: none('tenants cannot create Namespaces or workloads outside their own'),
   audit: none('manifests do not say which namespace the platform meant to use; the audit takes every namespace running Traefik for a platform namespace'),

@@ -228,7 +228,7 @@ export const PRIORITY_PREEMPTION: Threat = {
   why: 'Any namespace may use `system-node-critical` and `system-cluster-critical` (and every other PriorityClass) unless a quota scoped to PriorityClasses says otherwise: a tenant\'s pods then evict other tenants\' pods — and the platform\'s — when nodes are full.',
   fix: 'Let tenants use only the PriorityClasses in `platform.priorityClasses` (none of the system ones); every tenant namespace gets a ResourceQuota of zero pods for any other class.',
   spec: { fields: ['platform.priorityClasses[]'] },
-  construct: { props: ['TenantNamespace.priorityClasses'] },
+  construct: { props: ['Platform.priorityClasses'] },
   values: none('PriorityClasses are not chart values'),
   admission: {
     validations: [{

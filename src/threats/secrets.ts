@@ -46,7 +46,7 @@ export const SECRET_SYNC_INTO_TENANTS: Threat = {
   why: 'Reflector, kubernetes-replicator, kubed and Kyverno\'s `generate` rules copy a Secret — a TLS private key included — into other namespaces and keep it in sync; a copy in a tenant namespace is readable by that tenant, patterns or label selectors also copy it into namespaces created later, and a tenant\'s own Secret offered to others leaks to them.',
   fix: 'Issue certificates per tenant with the tenant\'s own Issuer instead of copying them, and serve a shared wildcard through the platform\'s `default` TLSStore; if a copy is unavoidable, list exact namespaces that are no tenant\'s, never patterns.',
   spec: { fields: ['platform.wildcard.syncTo.namespaces[]', 'tenants[].name'] },
-  construct: { props: ['WildcardTLSStore.syncTo'] },
+  construct: { props: ['WildcardTlsStore.syncTo', 'TenantNamespace.name'] },
   values: none('copies are not chart values'),
   admission: {
     validations: [
@@ -260,7 +260,7 @@ export const KUBED_RETIRED: Threat = {
   why: 'kubed is retired upstream and gets no fixes; its `kubed.appscode.com/sync` annotation copies to every namespace matching a label selector, or to all of them when empty.',
   fix: 'Remove the `kubed.appscode.com/sync` annotation and copy with `reflector` or `replicator` to listed namespaces, or not at all (see `secret-sync-into-tenants`).',
   spec: { fields: ['platform.wildcard.syncTo.via'] },
-  construct: { props: ['WildcardTLSStore.syncTo.via'] },
+  construct: { props: ['WildcardTlsStore.syncTo.via'] },
   values: none('copies are not chart values'),
   admission: none('`secret-sync-into-tenants` refuses kubed\'s annotation on tenants\' Secrets, ConfigMaps and Certificates'),
   audit: {
@@ -363,7 +363,7 @@ export const VAULT_TENANT_SCOPE: Threat = {
   why: 'Each tenant\'s SecretStore logs in with a Vault role and reads a KV mount named from templates; without `{tenant}` every tenant reaches the same secrets, and `..`, `.` or odd characters climb out of the tenant\'s scope.',
   fix: 'Write `path` and `role` with `{tenant}`, e.g. `tenants/{tenant}` and `tenant-{tenant}`, in plain segments.',
   spec: { fields: ['platform.externalSecrets.vault.path', 'platform.externalSecrets.vault.role', 'platform.externalSecrets.vault.authMountPath'] },
-  construct: { props: ['TenantSecretStore.vault'] },
+  construct: { props: ['Platform.externalSecrets.vault'] },
   values: none('Vault settings are not chart values'),
   admission: none('tenants cannot change their SecretStore: their Role grants only get, list and watch on it'),
   audit: none('manifests hold each tenant\'s filled-in path, not the template; Vault\'s own policies are outside them'),
@@ -377,7 +377,7 @@ export const VAULT_SERVER_URL: Threat = {
   why: 'Every tenant\'s SecretStore sends its Vault token to this URL: over plain http it can be read on the way, and credentials in the URL are written into every rendered file.',
   fix: 'Write the https URL of the Vault server alone, e.g. `https://vault.example.com:8200`.',
   spec: { fields: ['platform.externalSecrets.vault.server'] },
-  construct: { props: ['TenantSecretStore.vault.server'] },
+  construct: { props: ['Platform.externalSecrets.vault.server'] },
   values: none('Vault settings are not chart values'),
   admission: none('tenants cannot change their SecretStore: their Role grants only get, list and watch on it'),
   audit: none('the audit judges isolation between tenants, not transport'),

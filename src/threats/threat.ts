@@ -53,7 +53,7 @@ export interface SpecEnforcer {
   readonly fields: readonly string[];
 }
 
-/** The construct props that call the same check (`ScopedTraefik.image`). */
+/** The construct props that call the same check (`ScopedTraefik.replicas`). */
 export interface ConstructEnforcer {
   readonly props: readonly string[];
 }

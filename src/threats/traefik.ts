@@ -61,7 +61,7 @@ export const TRAEFIK_IMAGE_VERSION: Threat = {
   why: `Traefik refuses to start on a flag it does not know: an image older than v${MIN_TRAEFIK_VERSION.join('.')} (or a v2) crash-loops on \`--core.strictTLSOptions\` and \`defaultTLSResourcesNamespace\`, leaving the tenant offline; an image without a version tag can change under you.`,
   fix: `Use a Traefik v${MIN_TRAEFIK_VERSION[0]} tag of at least v${MIN_TRAEFIK_VERSION.join('.')}, e.g. \`traefik:v${MIN_TRAEFIK_VERSION.join('.')}\`, or pin a digest.`,
   spec: { fields: ['platform.traefik.image'] },
-  construct: { props: ['ScopedTraefik.image'] },
+  construct: { props: ['Platform.traefikImage'] },
   values: [{ key: 'traefik.image', schema: () => ({ type: 'string', pattern: TRAEFIK_IMAGE.source }) }],
   admission: none(TENANTS_CANNOT_RUN_TRAEFIK),
   audit: none('the audit judges isolation, not versions'),
@@ -296,7 +296,7 @@ export const DEFAULT_TLS_IN_PLATFORM: Threat = {
   why: 'Traefik uses only the TLSStore named `default` and applies the TLSOption named `default` to every router without options of its own; one created outside the platform namespace can replace the default certificate or weaken TLS for every tenant of that Traefik, and two stores named `default` conflict.',
   fix: 'Keep the `default` TLSStore and TLSOption only in the platform namespace where Traefik runs, and delete this one.',
   spec: none('the platform\'s TLSStore and TLSOption are always rendered in the platform namespace'),
-  construct: none('Platform and WildcardTLSStore render them in the platform namespace only'),
+  construct: none('Platform and WildcardTlsStore render them in the platform namespace only'),
   values: none(NOT_VALUES),
   admission: none('tenants cannot create TLSStores or TLSOptions: their Role grants only get, list and watch on them'),
   audit: {

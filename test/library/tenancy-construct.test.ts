@@ -4,6 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import * as library from '../../src';
+import * as audit from '../../src/audit';
+import * as spec from '../../src/spec';
 import { Tenancy } from '../../src';
 import { SpecError } from '../../src/spec/errors';
 import { readSpec } from '../../src/spec/read-spec';
@@ -16,13 +18,23 @@ const byId = (objects: readonly KubeObject[]) =>
   [...objects].sort((a, b) => key(a).localeCompare(key(b)));
 const key = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 
-test('the constructs the issue names are exported from the package root', () => {
-  for (const name of ['Tenancy', 'TenantNamespace', 'ScopedTraefik', 'TenantIssuer', 'WildcardTLSStore'] as const) {
-    expect(typeof library[name]).toBe('function');
-  }
-  expect(typeof library.parseSpec).toBe('function');
-  expect(typeof library.resolveTenancy).toBe('function');
-  expect(typeof library.specJsonSchema).toBe('function');
+test('the package root exports the constructs, their enums and variant classes, Tenancy and the errors; nothing internal', () => {
+  expect(Object.keys(library).sort()).toEqual([
+    'AdmissionGuardRails', 'AdmissionMode', 'Dns01Solver', 'GitOps', 'GitOpsApp', 'OutputFormat', 'Platform', 'PlatformCaIssuer', 'PodSecurityLevel', 'RefusedPropError',
+    'ScopedTraefik', 'SecretSyncTool', 'SecretsAccess', 'SpecError', 'Tenancy', 'Tenant', 'TenantCertificatePolicy', 'TenantIssuer', 'TenantIssuerSource', 'TenantNamespace',
+    'TenantOwner', 'TenantSecretStore', 'TlsVersion', 'TraefikLogLevel', 'TraefikServiceType', 'VaultKvVersion', 'WildcardTlsStore',
+  ]);
+});
+
+test('the spec reader and the audit are at their subpath entries', () => {
+  expect(Object.keys(spec).sort()).toEqual([
+    'DEFAULTS', 'MAX_REPORTED_PROBLEMS', 'MAX_TENANTS', 'SpecError', 'formatProblem', 'parseSpec', 'readSpec', 'resolveTenancy', 'specJsonSchema', 'tenantJsonSchema',
+  ]);
+  expect(spec.SpecError).toBe(library.SpecError);
+  expect(Object.keys(audit).sort()).toEqual([
+    'REPORT_FORMATS', 'THREATS', 'auditManifests', 'auditThreats', 'checkIsolation', 'discoverTenants', 'failing', 'formatReport', 'parseManifests',
+    'readManifests', 'runChecks', 'threatById',
+  ]);
 });
 
 test('Tenancy in a plain Chart synthesizes exactly the objects `npm run synth` writes', () => {
@@ -32,12 +44,15 @@ test('Tenancy in a plain Chart synthesizes exactly the objects `npm run synth` w
   expect(byId(Testing.synth(chart) as KubeObject[])).toEqual(byId(cli));
 });
 
-test('Tenancy with a model and Tenancy.fromSpecFile build the same objects', () => {
-  const a = new Chart(Testing.app(), 'a');
-  new Tenancy(a, 'Tenancy', { model: resolveTenancy(readSpec(EXAMPLE).spec) });
-  const b = new Chart(Testing.app(), 'b');
-  Tenancy.fromSpecFile(b, 'Tenancy', EXAMPLE);
-  expect(Testing.synth(a)).toEqual(Testing.synth(b));
+test('Tenancy exposes its platform and tenants, to extend like any hand-built tenant', () => {
+  const chart = new Chart(Testing.app(), 'tenancy');
+  const tenancy = Tenancy.fromSpecFile(chart, 'Tenancy', EXAMPLE);
+  expect(tenancy.tenants.map((t) => t.name)).toEqual(['payments', 'search']);
+  expect(tenancy.platform.tenantNames).toEqual(['payments', 'search']);
+  tenancy.tenant('payments')!.addDomain('checkout.example.com');
+  expect(() => tenancy.tenant('search')!.addDomain('checkout.example.com')).toThrow('tenant `payments` already claims it');
+  const objects = Testing.synth(chart) as any[];
+  expect(objects.filter((o) => o.kind === 'Certificate').map((o) => o.metadata.name)).toContain('checkout.example.com');
 });
 
 test('Tenancy.fromSpecFile refuses a bad spec with every problem, located', () => {

@@ -13,7 +13,7 @@ import { resolveTenancy } from '../../src/model/tenancy-model';
 import { renderGroups } from '../../src/output/render';
 import { readSpec } from '../../src/spec/read-spec';
 import { Chart, Testing } from 'cdk8s';
-import { GitOpsApp } from '../../src/constructs/gitops-app';
+import { GitOps, GitOpsApp } from '../../src/constructs/gitops-app';
 
 const POLICIES = ['tenancy-certificates', 'tenancy-ingress-hosts', 'tenancy-ingressroute-hosts', 'tenancy-pod-security', 'tenancy-service-types', 'tenancy-secret-copies', 'tenancy-middlewares', 'tenancy-disruption-budgets'];
 const vault = '  externalSecrets:\n    vault: { server: "https://vault.example.com:8200" }\n';
@@ -237,8 +237,8 @@ describe('GitOps', () => {
   });
 
   test('GitOpsApp (library) refuses a chart for Flux, which would need a HelmRelease', () => {
-    const model = modelOf(oneTenantSpec('', flux));
-    expect(() => new GitOpsApp(new Chart(Testing.app(), 't'), 'g', { name: 'x', file: 'tenants/x.yaml', chart: 'tenant-x', gitops: model.platform.gitops!, labels: {} })).toThrow(
+    const gitops = GitOps.flux({ url: 'https://git.example.com/platform/tenancy.git' });
+    expect(() => new GitOpsApp(new Chart(Testing.app(), 't'), 'g', { name: 'x', file: 'tenants/x.yaml', chart: 'tenant-x', gitops, labels: {} })).toThrow(
       'GitOpsApp: chart: Flux applies the rendered YAML through a Kustomization; charts need a HelmRelease, which this tool does not render — leave `chart` unset, or use Argo CD',
     );
   });

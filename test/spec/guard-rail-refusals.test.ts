@@ -2,8 +2,8 @@
 import { Chart, Testing } from 'cdk8s';
 import { oneTenantSpec, refusals } from '../helpers';
 import { AdmissionGuardRails } from '../../src/constructs/admission-guard-rails';
-import { TenantSecretStore } from '../../src/constructs/tenant-secret-store';
-import { WildcardTLSStore } from '../../src/constructs/wildcard-tls-store';
+import { Platform } from '../../src/constructs/platform';
+import { Dns01Solver, SecretSync, SecretSyncTool, WildcardTlsStore } from '../../src/constructs/wildcard-tls-store';
 import { parseSpec } from '../../src/spec/read-spec';
 import { checkSyncVia } from '../../src/threats/secrets';
 
@@ -152,23 +152,24 @@ describe('platform.gitops and platform.admission', () => {
 
 describe('library users get the same refusals', () => {
   const chart = () => new Chart(Testing.app(), 'test');
-  const acme = { email: 'a@example.com', dns01: { cloudflare: { apiTokenSecretRef: { name: 'cf', key: 't' } } } };
-
-  test('WildcardTLSStore refuses kubed and patterns in syncTo', () => {
-    expect(() => new WildcardTLSStore(chart(), 'w', { dnsNames: ['*.apps.example.com'], acme, syncTo: { via: 'kubed' as any, namespaces: ['monitoring'] } })).toThrow(
-      `WildcardTLSStore: syncTo.via: ${checkSyncVia('kubed')}`,
-    );
-    expect(() => new WildcardTLSStore(chart(), 'w', { dnsNames: ['*.apps.example.com'], acme, syncTo: { via: 'reflector', namespaces: ['.*'] } })).toThrow(
-      /WildcardTLSStore: syncTo\.namespaces\[0\]: `\.\*` is not a namespace name/,
-    );
+  const wildcard = (syncTo: SecretSync) => () => new WildcardTlsStore(chart(), 'w', {
+    platform: new Platform(chart(), 'p'),
+    dnsNames: ['*.apps.example.com'],
+    acme: { email: 'a@example.com', dns01: Dns01Solver.cloudflare({ apiTokenSecretRef: { name: 'cf', key: 't' } }) },
+    syncTo,
   });
 
-  test('TenantSecretStore refuses a role that does not name the tenant, paths that climb out, and credentials in the server URL', () => {
-    const store = (vault: object) => () => new TenantSecretStore(chart(), 's', { tenant: 'payments', vault: { server: 'https://vault.example.com', ...vault } });
-    expect(store({ role: 'shared' })).toThrow('TenantSecretStore: vault.role: `shared` has no `{tenant}` placeholder');
-    expect(store({ path: '{tenant}/..' })).toThrow('TenantSecretStore: vault.path: `{tenant}/..` is not a plain Vault path');
-    expect(store({ authMountPath: '../sys' })).toThrow('TenantSecretStore: vault.authMountPath: `../sys` is not a plain Vault path');
-    expect(store({ server: 'https://u:p@vault.example.com' })).toThrow('TenantSecretStore: vault.server: `https://u:p@vault.example.com` carries credentials');
+  test('WildcardTlsStore refuses kubed and patterns in syncTo', () => {
+    expect(wildcard({ via: 'kubed' as any, namespaces: ['monitoring'] })).toThrow(`WildcardTlsStore: syncTo.via: ${checkSyncVia('kubed')}`);
+    expect(wildcard({ via: SecretSyncTool.REFLECTOR, namespaces: ['.*'] })).toThrow(/WildcardTlsStore: syncTo\.namespaces\[0\]: `\.\*` is not a namespace name/);
+  });
+
+  test('the Platform refuses a Vault role that does not name the tenant, paths that climb out, and credentials in the server URL', () => {
+    const platform = (vault: object) => () => new Platform(chart(), 'p', { externalSecrets: { vault: { server: 'https://vault.example.com', ...vault } } });
+    expect(platform({ role: 'shared' })).toThrow('Platform: externalSecrets.vault.role: `shared` has no `{tenant}` placeholder');
+    expect(platform({ path: '{tenant}/..' })).toThrow('Platform: externalSecrets.vault.path: `{tenant}/..` is not a plain Vault path');
+    expect(platform({ authMountPath: '../sys' })).toThrow('Platform: externalSecrets.vault.authMountPath: `../sys` is not a plain Vault path');
+    expect(platform({ server: 'https://u:p@vault.example.com' })).toThrow('Platform: externalSecrets.vault.server: `https://u:p@vault.example.com` carries credentials');
   });
 
   test('AdmissionGuardRails refuses an unknown mode', () => {

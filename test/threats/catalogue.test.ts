@@ -9,14 +9,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
-import { GitOpsApp } from '../../src/constructs/gitops-app';
-import { Platform } from '../../src/constructs/platform';
+import { GitOps } from '../../src/constructs/gitops-app';
+import { Platform, PlatformProps } from '../../src/constructs/platform';
 import { RefusedPropError } from '../../src/constructs/refuse';
-import { ScopedTraefik } from '../../src/constructs/scoped-traefik';
-import { TenantIssuer } from '../../src/constructs/tenant-issuer';
-import { TenantNamespace } from '../../src/constructs/tenant-namespace';
-import { TenantSecretStore } from '../../src/constructs/tenant-secret-store';
-import { WildcardTLSStore } from '../../src/constructs/wildcard-tls-store';
+import { ScopedTraefik, ScopedTraefikOptions } from '../../src/constructs/scoped-traefik';
+import { TenantIssuer, TenantIssuerSource } from '../../src/constructs/tenant-issuer';
+import { PodSecurityLevel, TenantNamespace, TenantNamespaceOptions } from '../../src/constructs/tenant-namespace';
+import { Dns01Solver, SecretSyncTool, WildcardTlsStore, WildcardTlsStoreOptions } from '../../src/constructs/wildcard-tls-store';
 import { toHelmFiles } from '../../src/output/helm';
 import { renderGroups } from '../../src/output/render';
 import { SpecError, SpecProblem } from '../../src/spec/errors';
@@ -52,10 +51,22 @@ ${extra}`);
 const argocd = (fields: string) => oneTenantSpec('', `  gitops:\n    argocd: { repoURL: "https://git.example.com/t.git"${fields} }\n`);
 const flux = (fields: string) => oneTenantSpec('', `  gitops:\n    flux: { url: "https://git.example.com/t.git"${fields} }\n`);
 const vault = (fields: string) => oneTenantSpec('', `  externalSecrets: { vault: { server: "https://vault.example.com:8200"${fields} } }\n`);
-const wildcardProps = { dnsNames: ['*.apps.example.com'], acme: { email: 'ops@example.com', dns01: { cloudflare: { apiTokenSecretRef: { name: 'cf', key: 'token' } } } } };
-const argoGitOps = (fields: object) => ({ argocd: { repoURL: 'https://git.example.com/t.git', ...fields } });
-const fluxGitOps = (fields: object) => ({ flux: { url: 'https://git.example.com/t.git', ...fields } });
-const gitOpsApp = (gitops: any) => (c: Chart) => new GitOpsApp(c, 'g', { name: 'tenant-payments', file: 'tenants/payments.yaml', gitops, labels: {} });
+const wildcardProps: WildcardTlsStoreOptions = { dnsNames: ['*.apps.example.com'], acme: { email: 'ops@example.com', dns01: Dns01Solver.cloudflare({ apiTokenSecretRef: { name: 'cf', key: 'token' } }) } };
+const argoGitOps = (fields: object) => () => GitOps.argoCd({ repoUrl: 'https://git.example.com/t.git', ...fields });
+const fluxGitOps = (fields: object) => () => GitOps.flux({ url: 'https://git.example.com/t.git', ...fields });
+/** The building blocks, each wired to the objects it depends on: a platform, the tenant `payments` on it, its Traefik. */
+const platform = (c: Chart, props: PlatformProps = {}) => new Platform(c, 'p', props);
+const tenantNamespace = (c: Chart, props: Partial<TenantNamespaceOptions> = {}, platformProps: PlatformProps = {}) =>
+  new TenantNamespace(c, 'n', { platform: platform(c, platformProps), name: 'payments', owners, ...props });
+const traefik = (c: Chart, props: ScopedTraefikOptions = {}) => new ScopedTraefik(c, 't', { tenantNamespace: tenantNamespace(c), ...props });
+const tenantIssuer = (c: Chart, issuer: TenantIssuerSource) => new TenantIssuer(c, 'i', { traefik: traefik(c), issuer });
+const wildcard = (c: Chart, props: Partial<WildcardTlsStoreOptions> = {}) => new WildcardTlsStore(c, 'w', { platform: platform(c), ...wildcardProps, ...props });
+/** Two tenants of one platform; the second serves `domain`. */
+const twoTenants = (domain: string) => (c: Chart) => {
+  const p = platform(c);
+  new TenantNamespace(c, 'a', { platform: p, name: 'payments', owners, domains: ['pay.example.com'] });
+  return new TenantNamespace(c, 'b', { platform: p, name: 'shop', owners, domains: [domain] });
+};
 
 const request = (object: any): AdmissionRequest => ({ object: { ...object, metadata: { name: 'x', namespace: 'payments', ...object.metadata } }, namespaceObject: paymentsNs });
 const pod = (spec: object) => request({ apiVersion: 'v1', kind: 'Pod', spec: { securityContext: { runAsNonRoot: true }, containers: [{ name: 'app', image: 'app:1' }], ...spec } });
@@ -115,16 +126,16 @@ spec: { secretName: c-tls, dnsNames: ${dnsNames}, issuerRef: { name: tenant-issu
 const EXAMPLES: Record<string, Examples> = {
   'reserved-namespace': {
     spec: { bad: oneTenantSpec().replace('name: payments', 'name: istio-system'), path: 'tenants[0].name', good: oneTenantSpec() },
-    construct: { bad: (c) => new TenantNamespace(c, 'n', { name: 'istio-system', owners }), prop: 'name', good: (c) => new TenantNamespace(c, 'n', { name: 'payments', owners }) },
+    construct: { bad: (c) => tenantNamespace(c, { name: 'istio-system' }), prop: 'name', good: (c) => tenantNamespace(c) },
     audit: { bad: namespace('kube-public'), good: namespace('shop'), context: { tenantNamespaces: new Set(['shop', 'kube-public']) } },
   },
   'platform-namespace': {
     spec: { bad: oneTenantSpec('', '  traefik: { namespace: cert-manager }\n'), path: 'platform.traefik.namespace', good: oneTenantSpec('', '  traefik: { namespace: edge }\n') },
-    construct: { bad: (c) => new Platform(c, 'p', { namespace: 'cert-manager' }), prop: 'namespace', good: (c) => new Platform(c, 'p', { namespace: 'edge' }) },
+    construct: { bad: (c) => platform(c, { namespace: 'cert-manager' }), prop: 'namespace', good: (c) => platform(c, { namespace: 'edge' }) },
   },
   'pod-security-labels': {
     spec: { bad: oneTenantSpec('    podSecurity: privileged\n'), path: 'tenants[0].podSecurity', good: oneTenantSpec('    podSecurity: baseline\n') },
-    construct: { bad: (c) => new TenantNamespace(c, 'n', { name: 'payments', owners, podSecurity: 'privileged' as any }), prop: 'podSecurity', good: (c) => new TenantNamespace(c, 'n', { name: 'payments', owners, podSecurity: 'baseline' }) },
+    construct: { bad: (c) => tenantNamespace(c, { podSecurity: 'privileged' as any }), prop: 'podSecurity', good: (c) => tenantNamespace(c, { podSecurity: PodSecurityLevel.BASELINE }) },
     audit: { bad: namespace('shop', '{ pod-security.kubernetes.io/enforce: privileged }'), good: namespace('shop') },
   },
   'resource-quota': { audit: { bad: `${namespace('shop')}---\nkind: LimitRange\napiVersion: v1\nmetadata: { name: l, namespace: shop }\n`, good: `${namespace('shop')}---\n${guardRails('shop')}` } },
@@ -140,7 +151,7 @@ const EXAMPLES: Record<string, Examples> = {
   },
   'no-broad-subjects': {
     spec: { bad: oneTenantSpec().replace('groups: [payments-leads]', 'groups: [system:authenticated]'), path: 'tenants[0].owners.groups[0]', good: oneTenantSpec() },
-    construct: { bad: (c) => new TenantNamespace(c, 'n', { name: 'payments', owners: { groups: ['system:authenticated'] } }), prop: 'owners.groups[0]', good: (c) => new TenantNamespace(c, 'n', { name: 'payments', owners }) },
+    construct: { bad: (c) => tenantNamespace(c, { owners: { groups: ['system:authenticated'] } }), prop: 'owners.groups[0]', good: (c) => tenantNamespace(c) },
     audit: { bad: rbac('ClusterRoleBinding', undefined, '{ kind: Group, name: system:authenticated }', 'view'), good: rbac('ClusterRoleBinding', undefined, '{ kind: Group, name: sre }', 'view') },
   },
   'no-cluster-bindings-for-tenants': {
@@ -204,8 +215,8 @@ const EXAMPLES: Record<string, Examples> = {
   'egress-to-metadata': {
     spec: { bad: oneTenantSpec('    egress: { cidrs: [169.254.169.254/32] }\n'), path: 'tenants[0].egress.cidrs[0]', good: oneTenantSpec('    egress: { cidrs: [0.0.0.0/0] }\n') },
     construct: {
-      bad: (c) => new TenantNamespace(c, 'n', { name: 'payments', owners, egress: { cidrs: ['169.254.169.254/32'] } }), prop: 'egress.cidrs[0]',
-      good: (c) => new TenantNamespace(c, 'n', { name: 'payments', owners, egress: { cidrs: ['0.0.0.0/0'] } }),
+      bad: (c) => tenantNamespace(c, { egress: { cidrs: ['169.254.169.254/32'] } }), prop: 'egress.cidrs[0]',
+      good: (c) => tenantNamespace(c, { egress: { cidrs: ['0.0.0.0/0'] } }),
     },
     audit: {
       bad: 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: out, namespace: shop }\nspec: { podSelector: {}, policyTypes: [Egress], egress: [{ to: [{ ipBlock: { cidr: 0.0.0.0/0 } }] }] }\n',
@@ -218,8 +229,8 @@ const EXAMPLES: Record<string, Examples> = {
       good: oneTenantSpec('    egress: { cidrs: [10.0.0.0/8] }\n', '  network: { podCIDRs: [10.244.0.0/16] }\n'),
     },
     construct: {
-      bad: (c) => new TenantNamespace(c, 'n', { name: 'payments', owners, egress: { cidrs: ['10.244.3.0/24'] }, network: { podCIDRs: ['10.244.0.0/16'] } }), prop: 'egress.cidrs[0]',
-      good: (c) => new TenantNamespace(c, 'n', { name: 'payments', owners, egress: { cidrs: ['10.0.0.0/8'] }, network: { podCIDRs: ['10.244.0.0/16'] } }),
+      bad: (c) => tenantNamespace(c, { egress: { cidrs: ['10.244.3.0/24'] } }, { network: { podCidrs: ['10.244.0.0/16'] } }), prop: 'egress.cidrs[0]',
+      good: (c) => tenantNamespace(c, { egress: { cidrs: ['10.0.0.0/8'] } }, { network: { podCidrs: ['10.244.0.0/16'] } }),
     },
   },
   'platform-network-default-deny': {
@@ -244,7 +255,7 @@ const EXAMPLES: Record<string, Examples> = {
   },
   'traefik-no-cross-namespace': {
     spec: { bad: oneTenantSpec('    traefik: { allowCrossNamespace: true }\n'), path: 'tenants[0].traefik.allowCrossNamespace', good: oneTenantSpec('    traefik: { allowCrossNamespace: false }\n') },
-    construct: { bad: (c) => new ScopedTraefik(c, 't', { tenant: 'payments', allowCrossNamespace: true }), prop: 'allowCrossNamespace', good: (c) => new ScopedTraefik(c, 't', { tenant: 'payments', allowCrossNamespace: false }) },
+    construct: { bad: (c) => traefik(c, { allowCrossNamespace: true }), prop: 'allowCrossNamespace', good: (c) => traefik(c, { allowCrossNamespace: false }) },
     audit: {
       bad: traefikArgs('--providers.kubernetescrd.namespaces=shop,traefik', '--providers.kubernetescrd.allowCrossNamespace=true'),
       good: traefikArgs('--providers.kubernetescrd.namespaces=shop,traefik', '--providers.kubernetescrd.allowCrossNamespace=false'),
@@ -267,12 +278,12 @@ const EXAMPLES: Record<string, Examples> = {
   },
   'traefik-image-version': {
     spec: { bad: oneTenantSpec('', '  traefik: { image: "traefik:v2.11.0" }\n'), path: 'platform.traefik.image', good: oneTenantSpec('', '  traefik: { image: "traefik:v3.7.12" }\n') },
-    construct: { bad: (c) => new ScopedTraefik(c, 't', { tenant: 'payments', image: 'traefik:v2.11.0' }), prop: 'image', good: (c) => new ScopedTraefik(c, 't', { tenant: 'payments', image: 'traefik:v3.7.12' }) },
+    construct: { bad: (c) => platform(c, { traefikImage: 'traefik:v2.11.0' }), prop: 'traefikImage', good: (c) => platform(c, { traefikImage: 'traefik:v3.7.12' }) },
     values: { bad: 'traefik: { image: "traefik:v2.11.0" }\n', good: 'traefik: { image: "traefik:v3.7.12" }\n' },
   },
   'traefik-replicas': {
     spec: { bad: oneTenantSpec('    traefik: { replicas: 500 }\n'), path: 'tenants[0].traefik.replicas', good: oneTenantSpec('    traefik: { replicas: 3 }\n') },
-    construct: { bad: (c) => new ScopedTraefik(c, 't', { tenant: 'payments', replicas: 500 }), prop: 'replicas', good: (c) => new ScopedTraefik(c, 't', { tenant: 'payments', replicas: 3 }) },
+    construct: { bad: (c) => traefik(c, { replicas: 500 }), prop: 'replicas', good: (c) => traefik(c, { replicas: 3 }) },
     values: { bad: 'traefik: { replicas: 500 }\n', good: 'traefik: { replicas: 3 }\n' },
   },
   'default-tls-in-platform': {
@@ -312,8 +323,8 @@ const EXAMPLES: Record<string, Examples> = {
       good: wildcardSpec('    syncTo: { via: reflector, namespaces: [monitoring] }\n'),
     },
     construct: {
-      bad: (c) => new WildcardTLSStore(c, 'w', { ...wildcardProps, syncTo: { via: 'reflector', namespaces: ['team-.*'] } }), prop: 'syncTo.namespaces[0]',
-      good: (c) => new WildcardTLSStore(c, 'w', { ...wildcardProps, syncTo: { via: 'reflector', namespaces: ['monitoring'] } }),
+      bad: (c) => wildcard(c, { syncTo: { via: SecretSyncTool.REFLECTOR, namespaces: ['team-.*'] } }), prop: 'syncTo.namespaces[0]',
+      good: (c) => wildcard(c, { syncTo: { via: SecretSyncTool.REFLECTOR, namespaces: ['monitoring'] } }),
     },
     admission: {
       policy: 'tenancy-secret-copies',
@@ -328,30 +339,30 @@ const EXAMPLES: Record<string, Examples> = {
   'kubed-retired': {
     spec: { bad: wildcardSpec('    syncTo: { via: kubed, namespaces: [monitoring] }\n'), path: 'platform.wildcard.syncTo.via', good: wildcardSpec('    syncTo: { via: replicator, namespaces: [monitoring] }\n') },
     construct: {
-      bad: (c) => new WildcardTLSStore(c, 'w', { ...wildcardProps, syncTo: { via: 'kubed' as any, namespaces: ['monitoring'] } }), prop: 'syncTo.via',
-      good: (c) => new WildcardTLSStore(c, 'w', { ...wildcardProps, syncTo: { via: 'replicator', namespaces: ['monitoring'] } }),
+      bad: (c) => wildcard(c, { syncTo: { via: 'kubed' as any, namespaces: ['monitoring'] } }), prop: 'syncTo.via',
+      good: (c) => wildcard(c, { syncTo: { via: SecretSyncTool.REPLICATOR, namespaces: ['monitoring'] } }),
     },
     audit: { bad: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c, namespace: traefik, annotations: { kubed.appscode.com/sync: "app=x" } }\n', good: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c, namespace: traefik }\n' },
   },
   'vault-tenant-scope': {
     spec: { bad: vault(', path: "tenants/shared"'), path: 'platform.externalSecrets.vault.path', good: vault(', path: "tenants/{tenant}"') },
     construct: {
-      bad: (c) => new TenantSecretStore(c, 's', { tenant: 'payments', vault: { server: 'https://vault.example.com:8200', path: 'tenants/shared' } }), prop: 'vault.path',
-      good: (c) => new TenantSecretStore(c, 's', { tenant: 'payments', vault: { server: 'https://vault.example.com:8200', path: 'tenants/{tenant}' } }),
+      bad: (c) => platform(c, { externalSecrets: { vault: { server: 'https://vault.example.com:8200', path: 'tenants/shared' } } }), prop: 'externalSecrets.vault.path',
+      good: (c) => platform(c, { externalSecrets: { vault: { server: 'https://vault.example.com:8200', path: 'tenants/{tenant}' } } }),
     },
   },
   'vault-server-url': {
     spec: { bad: vault('').replace('https://vault', 'http://vault'), path: 'platform.externalSecrets.vault.server', good: vault('') },
     construct: {
-      bad: (c) => new TenantSecretStore(c, 's', { tenant: 'payments', vault: { server: 'http://vault.example.com:8200' } }), prop: 'vault.server',
-      good: (c) => new TenantSecretStore(c, 's', { tenant: 'payments', vault: { server: 'https://vault.example.com:8200' } }),
+      bad: (c) => platform(c, { externalSecrets: { vault: { server: 'http://vault.example.com:8200' } } }), prop: 'externalSecrets.vault.server',
+      good: (c) => platform(c, { externalSecrets: { vault: { server: 'https://vault.example.com:8200' } } }),
     },
   },
   'tenant-namespaced-issuer': {
     spec: { bad: oneTenantSpec().replace('issuer: { acme: { email: ops@example.com } }', 'issuer: { clusterIssuer: { name: le } }'), path: 'tenants[0].issuer.clusterIssuer', good: oneTenantSpec() },
     construct: {
-      bad: (c) => new TenantIssuer(c, 'i', { tenant: 'payments', issuer: { clusterIssuer: { name: 'le' } } as any, domains: ['pay.example.com'] }), prop: 'issuer.clusterIssuer',
-      good: (c) => new TenantIssuer(c, 'i', { tenant: 'payments', issuer: { selfSigned: {} }, domains: ['pay.example.com'] }),
+      bad: (c) => tenantIssuer(c, { clusterIssuer: { name: 'le' } } as any), prop: 'issuer.clusterIssuer',
+      good: (c) => tenantIssuer(c, TenantIssuerSource.selfSigned()),
     },
     admission: { policy: 'tenancy-certificates', bad: certificate({ issuerRef: { name: 'le', kind: 'ClusterIssuer' } }), good: certificate({}) },
     audit: { bad: cert('shop', '[shop.example.com]').replace('kind: Issuer', 'kind: ClusterIssuer'), good: cert('shop', '[shop.example.com]') },
@@ -359,8 +370,8 @@ const EXAMPLES: Record<string, Examples> = {
   'no-tenant-wildcard': {
     spec: { bad: oneTenantSpec().replace('domains: [pay.example.com]', 'domains: ["*.example.com"]'), path: 'tenants[0].domains[0]', good: oneTenantSpec() },
     construct: {
-      bad: (c) => new TenantIssuer(c, 'i', { tenant: 'payments', issuer: { selfSigned: {} }, domains: ['*.example.com'] }), prop: 'domains[0]',
-      good: (c) => new TenantIssuer(c, 'i', { tenant: 'payments', issuer: { selfSigned: {} }, domains: ['pay.example.com'] }),
+      bad: (c) => tenantNamespace(c, { domains: ['*.example.com'] }), prop: 'domains[0]',
+      good: (c) => tenantNamespace(c, { domains: ['pay.example.com'] }),
     },
     admission: { policy: 'tenancy-certificates', bad: certificate({ dnsNames: ['*.pay.example.com'] }), good: certificate({}) },
     audit: { bad: cert('shop', '["*.example.com"]'), good: cert('shop', '[shop.example.com]') },
@@ -387,46 +398,55 @@ const EXAMPLES: Record<string, Examples> = {
       bad: `${oneTenantSpec()}  - name: shop\n    domains: [pay.example.com]\n    owners: { groups: [shop] }\n    issuer: { selfSigned: {} }\n`, path: 'tenants[1].domains[0]',
       good: `${oneTenantSpec()}  - name: shop\n    domains: [shop.example.com]\n    owners: { groups: [shop] }\n    issuer: { selfSigned: {} }\n`,
     },
+    construct: { bad: twoTenants('pay.example.com'), prop: 'domains[0]', good: twoTenants('shop.example.com') },
     audit: { bad: `${cert('shop', '[shop.example.com]')}---\n${cert('blog', '[shop.example.com]')}`, good: `${cert('shop', '[shop.example.com]')}---\n${cert('blog', '[blog.example.com]')}` },
   },
   'domain-within-allowed-zones': {
     spec: { bad: oneTenantSpec().replace('domains: [pay.example.com]', 'domains: [pay.example.org]'), path: 'tenants[0].domains[0]', good: oneTenantSpec() },
+    construct: {
+      bad: (c) => tenantNamespace(c, { domains: ['pay.example.org'] }, { allowedDomains: ['example.com'] }), prop: 'domains[0]',
+      good: (c) => tenantNamespace(c, { domains: ['pay.example.com'] }, { allowedDomains: ['example.com'] }),
+    },
   },
   'wildcard-dns01': {
     spec: { bad: wildcardSpec('', 'http01: {}'), path: 'platform.wildcard.acme.http01', good: wildcardSpec('') },
     construct: {
-      bad: (c) => new WildcardTLSStore(c, 'w', { dnsNames: ['*.apps.example.com'], acme: { email: 'ops@example.com', dns01: {} } }), prop: 'acme.dns01',
-      good: (c) => new WildcardTLSStore(c, 'w', wildcardProps),
+      bad: (c) => wildcard(c, { acme: { email: 'ops@example.com', dns01: {} as any } }), prop: 'acme.dns01',
+      good: (c) => wildcard(c),
     },
   },
   'wildcard-token-secret': {
     spec: { bad: wildcardSpec('    secretName: cf\n'), path: 'platform.wildcard.secretName', good: wildcardSpec('    secretName: wildcard-tls\n') },
-    construct: { bad: (c) => new WildcardTLSStore(c, 'w', { ...wildcardProps, secretName: 'cf' }), prop: 'secretName', good: (c) => new WildcardTLSStore(c, 'w', { ...wildcardProps, secretName: 'wildcard-tls' }) },
+    construct: { bad: (c) => wildcard(c, { secretName: 'cf' }), prop: 'secretName', good: (c) => wildcard(c, { secretName: 'wildcard-tls' }) },
   },
   'gitops-url': {
     spec: { bad: argocd('').replace('https://git', 'http://git'), path: 'platform.gitops.argocd.repoURL', good: argocd('') },
-    construct: { bad: gitOpsApp({ argocd: { repoURL: 'http://git.example.com/t.git' } }), prop: 'gitops.argocd.repoURL', good: gitOpsApp(argoGitOps({})) },
+    construct: { bad: argoGitOps({ repoUrl: 'http://git.example.com/t.git' }), prop: 'argoCd.repoUrl', good: argoGitOps({}) },
   },
   'flux-ssh-deploy-key': {
     spec: { bad: flux('').replace('https://', 'ssh://git@'), path: 'platform.gitops.flux.secretRef', good: flux(', secretRef: deploy-key').replace('https://', 'ssh://git@') },
-    construct: { bad: gitOpsApp({ flux: { url: 'ssh://git@git.example.com/t.git' } }), prop: 'gitops.flux.secretRef', good: gitOpsApp({ flux: { url: 'ssh://git@git.example.com/t.git', secretRef: 'deploy-key' } }) },
+    construct: { bad: fluxGitOps({ url: 'ssh://git@git.example.com/t.git' }), prop: 'flux.secretRef', good: fluxGitOps({ url: 'ssh://git@git.example.com/t.git', secretRef: 'deploy-key' }) },
   },
   'gitops-repository-path': {
     spec: { bad: argocd(', path: ../other'), path: 'platform.gitops.argocd.path', good: argocd(', path: clusters/prod') },
-    construct: { bad: gitOpsApp(argoGitOps({ path: '../other' })), prop: 'gitops.argocd.path', good: gitOpsApp(argoGitOps({ path: 'clusters/prod' })) },
+    construct: { bad: argoGitOps({ path: '../other' }), prop: 'argoCd.path', good: argoGitOps({ path: 'clusters/prod' }) },
   },
   'flux-interval': {
     spec: { bad: flux(', interval: 5s'), path: 'platform.gitops.flux.interval', good: flux(', interval: 1m') },
-    construct: { bad: gitOpsApp(fluxGitOps({ interval: '5s' })), prop: 'gitops.flux.interval', good: gitOpsApp(fluxGitOps({ interval: '1m' })) },
+    construct: { bad: fluxGitOps({ interval: '5s' }), prop: 'flux.interval', good: fluxGitOps({ interval: '1m' }) },
   },
   'gitops-namespace': {
     spec: { bad: argocd(', namespace: traefik'), path: 'platform.gitops.argocd.namespace', good: argocd(', namespace: argocd') },
+    construct: {
+      bad: (c) => platform(c, { gitops: argoGitOps({ namespace: 'traefik' })() }), prop: 'gitops.argoCd.namespace',
+      good: (c) => platform(c, { gitops: argoGitOps({ namespace: 'argocd' })() }),
+    },
   },
   'priority-preemption': {
     spec: { bad: oneTenantSpec('', '  priorityClasses: [system-node-critical]\n'), path: 'platform.priorityClasses[0]', good: oneTenantSpec('', '  priorityClasses: [tenant-high]\n') },
     construct: {
-      bad: (c) => new TenantNamespace(c, 'n', { name: 'payments', owners, priorityClasses: ['system-node-critical'] }), prop: 'priorityClasses[0]',
-      good: (c) => new TenantNamespace(c, 'n', { name: 'payments', owners, priorityClasses: ['tenant-high'] }),
+      bad: (c) => platform(c, { priorityClasses: ['system-node-critical'] }), prop: 'priorityClasses[0]',
+      good: (c) => platform(c, { priorityClasses: ['tenant-high'] }),
     },
     admission: { policy: 'tenancy-pod-security', bad: pod({ priorityClassName: 'system-node-critical' }), good: pod({ priorityClassName: 'tenant-high' }) },
     audit: { bad: workload('{ name: a, image: a }', '      priorityClassName: system-cluster-critical\n'), good: workload('{ name: a, image: a }', '      priorityClassName: tenant-high\n') },
@@ -501,8 +521,8 @@ const EXAMPLES: Record<string, Examples> = {
   'requests-within-limits': {
     spec: { bad: oneTenantSpec('    traefik: { resources: { requests: { cpu: "2" }, limits: { cpu: "1" } } }\n'), path: 'tenants[0].traefik.resources.requests.cpu', good: oneTenantSpec('    traefik: { resources: { requests: { cpu: 700m }, limits: { cpu: "0.7" } } }\n') },
     construct: {
-      bad: (c) => new ScopedTraefik(c, 't', { tenant: 'payments', resources: { requests: { cpu: '2' }, limits: { cpu: '1' } } }), prop: 'resources.requests.cpu',
-      good: (c) => new ScopedTraefik(c, 't', { tenant: 'payments', resources: { requests: { cpu: '700m' }, limits: { cpu: '0.7' } } }),
+      bad: (c) => traefik(c, { resources: { requests: { cpu: '2' }, limits: { cpu: '1' } } }), prop: 'resources.requests.cpu',
+      good: (c) => traefik(c, { resources: { requests: { cpu: '700m' }, limits: { cpu: '0.7' } } }),
     },
     values: { bad: 'traefik: { resources: { requests: { cpu: "2" }, limits: { cpu: "1" } } }\n', good: 'traefik: { resources: { requests: { cpu: 700m }, limits: { cpu: "0.7" } } }\n' },
   },

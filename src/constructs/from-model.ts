@@ -1,0 +1,87 @@
+/**
+ * The resolved spec (the model) as construct props: how the CLI and `Tenancy` build the same
+ * constructs a library user builds by hand. The model leaves unset what nobody wrote; the
+ * constructs apply the built-in defaults.
+ */
+import { PlatformModel, TenantModel } from '../model/tenancy-model';
+import { AdmissionMode } from './admission-guard-rails';
+import { GitOps } from './gitops-app';
+import { OutputFormat, PlatformProps } from './platform';
+import { TraefikLogLevel, TraefikServiceType } from './scoped-traefik';
+import { TenantOptions } from './tenant';
+import { TenantIssuerSource } from './tenant-issuer';
+import { PodSecurityLevel, SecretsAccess } from './tenant-namespace';
+import { VaultKvVersion } from './tenant-secret-store';
+import { Dns01Solver, SecretSyncTool } from './wildcard-tls-store';
+
+/** The props of the platform of a resolved Tenancy, its GitOps apps pointing at `outputFormat`. */
+export function platformPropsOf(p: PlatformModel, outputFormat: string = OutputFormat.YAML): PlatformProps {
+  const w = p.wildcard;
+  const g = p.gitops;
+  return {
+    namespace: p.namespace,
+    traefikImage: p.traefikImage,
+    allowedDomains: p.allowedDomains.length > 0 ? [...p.allowedDomains] : undefined,
+    wildcard: w && {
+      dnsNames: [...w.dnsNames],
+      secretName: w.secretName,
+      acme: {
+        email: w.acme.email,
+        server: w.acme.server,
+        dns01: w.acme.dns01.cloudflare
+          ? Dns01Solver.cloudflare({ apiTokenSecretRef: { ...w.acme.dns01.cloudflare.apiTokenSecretRef } })
+          : Dns01Solver.route53({ region: w.acme.dns01.route53!.region, hostedZoneId: w.acme.dns01.route53!.hostedZoneID }),
+      },
+      syncTo: w.syncTo && { via: w.syncTo.via as SecretSyncTool, namespaces: [...w.syncTo.namespaces] },
+    },
+    reservedNamespaces: p.reservedNamespaces && [...p.reservedNamespaces],
+    network: p.network && {
+      podCidrs: p.network.podCIDRs && [...p.network.podCIDRs],
+      serviceCidrs: p.network.serviceCIDRs && [...p.network.serviceCIDRs],
+      apiServerCidrs: p.network.apiServerCIDRs && [...p.network.apiServerCIDRs],
+    },
+    priorityClasses: p.priorityClasses && [...p.priorityClasses],
+    ca: p.ca && { secretName: p.ca.secretName, certManager: p.ca.certManager && { ...p.ca.certManager } },
+    admission: p.admission as AdmissionMode | undefined,
+    externalSecrets: p.externalSecrets && { vault: { ...p.externalSecrets.vault, version: p.externalSecrets.vault.version as VaultKvVersion | undefined } },
+    gitops: g && ('argocd' in g
+      ? GitOps.argoCd({ ...withoutRepoUrl(g.argocd), repoUrl: g.argocd.repoURL })
+      : GitOps.flux({ ...g.flux })),
+    outputFormat: outputFormat as OutputFormat,
+  };
+}
+
+/** The options of one tenant of a resolved Tenancy. */
+export function tenantOptionsOf(t: TenantModel): TenantOptions {
+  return {
+    name: t.name,
+    team: t.team,
+    environment: t.environment,
+    domains: [...t.domains],
+    owners: { groups: [...t.owners.groups], users: [...t.owners.users] },
+    secrets: t.secrets as SecretsAccess | undefined,
+    podSecurity: t.podSecurity as PodSecurityLevel | undefined,
+    quota: t.quota,
+    limits: t.limits,
+    egress: (t.egress.cidrs ?? []).length > 0 ? { cidrs: [...t.egress.cidrs!], ports: t.egress.ports && [...t.egress.ports] } : undefined,
+    traefik: {
+      replicas: t.traefik.replicas,
+      serviceType: t.traefik.serviceType as TraefikServiceType | undefined,
+      logLevel: t.traefik.logLevel as TraefikLogLevel | undefined,
+      resources: t.traefik.resources,
+    },
+    issuer: issuerSourceOf(t.issuer),
+  };
+}
+
+function issuerSourceOf(i: TenantModel['issuer']): TenantIssuerSource {
+  if ('acme' in i) return TenantIssuerSource.acme(i.acme);
+  if ('ca' in i) return TenantIssuerSource.ca(i.ca);
+  if ('platformCA' in i) return TenantIssuerSource.platformCa();
+  return TenantIssuerSource.selfSigned();
+}
+
+function withoutRepoUrl<T extends { repoURL: string }>(argocd: T): Omit<T, 'repoURL'> {
+  const { repoURL: _, ...rest } = argocd;
+  return rest;
+}
