@@ -40,8 +40,18 @@ export const DEFAULTS = {
       path: 'dist',
       interval: '10m',
     },
+    /**
+     * `platform.clusterApi`: where a cluster tenant's Cluster API `Cluster` lives on the management
+     * cluster, and its workers (`default-worker` is the worker class of Cluster API's quick-start ClusterClasses).
+     */
+    clusterApi: {
+      namespace: 'tenancy-clusters',
+      workers: { class: 'default-worker', replicas: 2 },
+    },
   },
   tenant: {
+    /** Namespace tenancy: guard rails in a namespace of a shared cluster. */
+    isolation: 'namespace',
     secrets: 'read-only',
     podSecurity: 'restricted',
     quota: {

@@ -362,6 +362,11 @@ export function duplicateDomainRefusal(domain: string, otherTenant: string | und
   return `\`${domain}\` is claimed twice: ${whose} — a host belongs to one tenant only; remove one entry`;
 }
 
+/** The refusal for a host claimed by tenants on two clusters of a fleet: DNS sends each host to one cluster. */
+export function duplicateDomainAcrossClustersRefusal(domain: string, otherTenant: string, otherCluster: string, cluster: string): string {
+  return `\`${domain}\` is claimed on two clusters: tenant \`${otherTenant}\` on cluster \`${otherCluster}\` already claims it, and this tenant is on \`${cluster}\` — a host belongs to one tenant on one cluster of the fleet; remove one entry`;
+}
+
 /** Hosts claimed by more than one tenant, a wildcard claim covering the hosts one label below it. */
 function reportSharedHosts(run: DetectorRun, claims: readonly HostClaim[]): void {
   const exact = new Map<string, HostClaim[]>();

@@ -248,6 +248,11 @@ export function duplicateSyncNamespaceRefusal(namespace: string): string {
  * The refusal for a tenant whose namespace is also listed in `platform.wildcard.syncTo.namespaces`
  * (reported once, at the tenant's name, which is in the file that added the tenant).
  */
+/** The refusal for a fleet cluster's `syncTo` entry that names a tenant (reported at the entry: a tenant may move onto the cluster). */
+export function syncToTenantRefusal(namespace: string): string {
+  return `\`${namespace}\` is a tenant of the fleet: it would receive a copy of the wildcard certificate's private key and could serve every host under it, other tenants' included — remove it from this list`;
+}
+
 export function tenantInSyncToRefusal(namespace: string): string {
   return `\`${namespace}\` is also listed in \`platform.wildcard.syncTo.namespaces\`: this tenant would receive a copy of the wildcard certificate's private key and could serve every host under it, other tenants' included — remove it from that list, or choose another tenant name`;
 }
