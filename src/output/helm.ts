@@ -19,7 +19,7 @@ import { admissionRules } from '../policy/admission';
 import { QUANTITY_PATTERN } from '../spec/quantity';
 import { IMAGE_REFERENCE, MAX_TRAEFIK_REPLICAS } from '../spec/rules';
 import { KubeObject, ObjectGroup } from './render';
-import { DEFAULT_TEMPLATES_DIR } from './tenant-file';
+import { DEFAULT_TEMPLATES_DIR, yamlQuote } from './tenant-file';
 import { toYamlDocument } from './yaml';
 
 /** Content of an output file: text, or bytes for an archive. */
@@ -76,25 +76,43 @@ export function escapeForHelm(text: string): string {
 }
 
 /** Every chart, then (unless `package` is false) every archive, keyed by path relative to the output folder. */
-export function toHelmFiles(groups: readonly ObjectGroup[], model: TenancyModel, options: HelmOptions): Map<string, FileContent> {
+export function toHelmFiles(groups: Iterable<ObjectGroup>, model: TenancyModel, options: HelmOptions): Map<string, FileContent> {
+  const filesOf = helmFilesOf(model, options);
   const files = new Map<string, FileContent>();
-  for (const chart of toCharts(groups, model, options)) {
-    for (const [rel, text] of chart.files) files.set(`${chart.name}/${rel}`, text);
-    if (options.package ?? true) files.set(archiveName(chart.name, options.chartVersion), packageChart(chart.name, chart.files));
-  }
+  for (const group of groups) for (const [rel, content] of filesOf(group)) files.set(rel, content);
   return files;
 }
 
+/**
+ * The files of one group's chart: its folder's files, then (unless `package` is false) its
+ * archive, keyed by path relative to the output folder. For writing chart by chart.
+ */
+export function helmFilesOf(model: TenancyModel, options: HelmOptions): (group: ObjectGroup) => Map<string, FileContent> {
+  const chartOf = chartMaker(model, options);
+  return (group) => {
+    const chart = chartOf(group);
+    const files = new Map<string, FileContent>();
+    for (const [rel, text] of chart.files) files.set(`${chart.name}/${rel}`, text);
+    if (options.package ?? true) files.set(archiveName(chart.name, options.chartVersion), packageChart(chart.name, chart.files));
+    return files;
+  };
+}
+
 /** One chart per group: `tenancy-platform` for the platform, `tenant-<name>` for each tenant. */
-export function toCharts(groups: readonly ObjectGroup[], model: TenancyModel, options: HelmOptions): HelmChart[] {
+export function toCharts(groups: Iterable<ObjectGroup>, model: TenancyModel, options: HelmOptions): HelmChart[] {
+  const chartOf = chartMaker(model, options);
+  return [...groups].map(chartOf);
+}
+
+function chartMaker(model: TenancyModel, options: HelmOptions): (group: ObjectGroup) => HelmChart {
   if (!isStrictSemver(options.chartVersion)) throw new Error(`chart version \`${options.chartVersion}\` is not a strict SemVer 2 version`);
   const tenants = new Map(model.tenants.map((t) => [t.name, t]));
-  return groups.map((group) => {
+  return (group) => {
     if (group.tenant === undefined) return platformChart(group, model, options);
     const tenant = tenants.get(group.tenant);
     if (!tenant) throw new Error(`no tenant \`${group.tenant}\` in the model for ${group.file}`);
     return tenantChart(group, tenant, model, options);
-  });
+  };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -218,7 +236,7 @@ function chartFolder(
 }
 
 function chartYaml(name: string, description: string, options: HelmOptions, kubeVersion: string): string {
-  const q = (s: string) => JSON.stringify(s);
+  const q = yamlQuote; // double-quoted, with what YAML 1.1 would read as a line break or refuse escaped
   return [
     'apiVersion: v2',
     `name: ${name}`,
@@ -304,7 +322,7 @@ function deploymentTemplate(deployment: KubeObject): string {
 }
 
 function tenantValuesYaml(v: TraefikValues): string {
-  const q = (s: string) => JSON.stringify(s);
+  const q = yamlQuote; // double-quoted, with what YAML 1.1 would read as a line break or refuse escaped
   return `# Install-time settings of this tenant's Traefik. Isolation is not among them: the namespaces
 # it watches, its RBAC and the refusal of cross-namespace references come from the spec.
 traefik:

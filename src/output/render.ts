@@ -29,19 +29,27 @@ export interface ObjectGroup {
  * they will be written as, which the GitOps apps point at.
  */
 export function renderGroups(model: TenancyModel, format: OutputFormat = 'yaml'): ObjectGroup[] {
+  return [...eachGroup(model, format)];
+}
+
+/**
+ * The groups of `renderGroups`, one at a time, each rendered only when asked for: a caller that
+ * writes each group before taking the next holds one tenant's objects at a time, whatever the
+ * number of tenants.
+ */
+export function* eachGroup(model: TenancyModel, format: OutputFormat = 'yaml'): Generator<ObjectGroup, void, undefined> {
   const p = model.platform;
-  const groups: ObjectGroup[] = [{
+  yield {
     file: PLATFORM_OUTPUT_FILE,
     objects: synthesize((chart) => new Platform(chart, 'Platform', platformPropsOf(p, format))),
-  }];
+  };
   for (const tenant of model.tenants) {
-    groups.push({
+    yield {
       file: tenantOutputFile(tenant.name),
       tenant: tenant.name,
       objects: synthesize((chart) => new Tenant(chart, 'Tenant', tenantPropsOf(tenant, p, format))),
-    });
+    };
   }
-  return groups;
 }
 
 /** Builds constructs in a fresh App and Chart and returns the objects they synthesize. */
