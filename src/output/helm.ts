@@ -305,7 +305,7 @@ function deploymentTemplate(deployment: KubeObject): string {
       holes.push([token, expression]);
       return token;
     };
-    const copy = structuredClone(deployment) as any;
+    const copy = JSON.parse(JSON.stringify(deployment)); // plain objects of this realm, as the YAML writer wants them
     copy.spec.replicas = hole('{{ int .Values.traefik.replicas }}');
     const container = traefikContainer(copy);
     container.image = hole('{{ .Values.traefik.image | quote }}');
