@@ -2,11 +2,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { OutputFormat, resolveTenancy } from '../model/tenancy-model';
-import { helmFilesOf, isStrictSemver } from '../output/helm';
+import { helmWriter, isStrictSemver } from '../output/helm';
 import { eachGroup, ObjectGroup } from '../output/render';
 import { SelfCheck } from '../output/self-check';
-import { OutputComparison, SpooledText, StagedOutput } from '../output/write';
-import { toYamlStream } from '../output/yaml';
+import { FileSink, OutputComparison, SpooledText, StagedOutput } from '../output/write';
+import { writeYamlFile } from '../output/yaml';
 import { readSpec } from '../spec/read-spec';
 import { UsageError } from './usage';
 
@@ -93,25 +93,26 @@ export function runSynth(options: SynthOptions, print: (text: string) => void): 
   if (options.format === 'helm' && model.platform.gitops && 'flux' in model.platform.gitops) {
     throw new UsageError('--format helm does not go with `platform.gitops.flux`: a Flux Kustomization applies YAML files, and charts would need a HelmRelease, which this tool does not render — render YAML for Flux (drop --format helm), or use `platform.gitops.argocd`, whose Applications install the charts');
   }
-  const filesOf: (group: ObjectGroup) => Iterable<readonly [string, string | Buffer]> = options.format === 'helm'
-    ? helmFilesOf(model, {
+  const writeGroup: (group: ObjectGroup, sink: FileSink) => void = options.format === 'helm'
+    ? helmWriter(model, {
       chartVersion: options.chartVersion ?? packageVersion(),
       generatorVersion: packageVersion(),
       regenerate: synthCommand(options),
       package: options.package,
     })
-    : (group) => [[group.file, toYamlStream(group.objects)]];
+    : writeYamlFile;
   const sink = options.stdout ? new SpooledText() : options.check ? new OutputComparison(options.out) : StagedOutput.open(options.out);
+  let files = 0;
+  const counted: FileSink = {
+    write: (rel, content) => (files++, sink.write(rel, content)),
+    writeLater: (rel, job, here) => (files++, sink.writeLater(rel, job, here)),
+  };
   const selfCheck = new SelfCheck(model);
   let groups = 0;
-  let files = 0;
   try {
     for (const group of eachGroup(model, options.format)) {
       selfCheck.add(group);
-      for (const [rel, content] of filesOf(group)) {
-        sink.write(rel, content);
-        files++;
-      }
+      writeGroup(group, counted);
       groups++;
     }
     selfCheck.finish();

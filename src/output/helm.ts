@@ -20,6 +20,7 @@ import { QUANTITY_PATTERN } from '../spec/quantity';
 import { IMAGE_REFERENCE, MAX_TRAEFIK_REPLICAS } from '../spec/rules';
 import { KubeObject, ObjectGroup } from './render';
 import { DEFAULT_TEMPLATES_DIR, yamlQuote } from './tenant-file';
+import { FileSink } from './write';
 import { toYamlDocument } from './yaml';
 
 /** Content of an output file: text, or bytes for an archive. */
@@ -95,6 +96,21 @@ export function helmFilesOf(model: TenancyModel, options: HelmOptions): (group: 
     for (const [rel, text] of chart.files) files.set(`${chart.name}/${rel}`, text);
     if (options.package ?? true) files.set(archiveName(chart.name, options.chartVersion), packageChart(chart.name, chart.files));
     return files;
+  };
+}
+
+/**
+ * Writes each group's chart to a sink: its folder's files, then (unless `package` is false) its
+ * archive, packed where the sink writes (in its writer thread, when it has one).
+ */
+export function helmWriter(model: TenancyModel, options: HelmOptions): (group: ObjectGroup, sink: FileSink) => void {
+  const chartOf = chartMaker(model, options);
+  return (group, sink) => {
+    const chart = chartOf(group);
+    for (const [rel, text] of chart.files) sink.write(`${chart.name}/${rel}`, text);
+    if (options.package ?? true) {
+      sink.writeLater(archiveName(chart.name, options.chartVersion), { module: __filename, fn: 'packageChart', args: [chart.name, chart.files] }, () => packageChart(chart.name, chart.files));
+    }
   };
 }
 

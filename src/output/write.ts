@@ -54,12 +54,32 @@ export function writeOutput(dir: string, files: Iterable<readonly [string, strin
 }
 
 /**
+ * Content produced by a function of a module, called where the file is written: in the writer
+ * thread when there is one (so that serializing overlaps with rendering the next group), else
+ * here. `args` must survive a structured clone (plain data, Maps, Buffers).
+ */
+export interface Deferred {
+  /** Absolute path of the module (as `require.resolve` answers it: .ts under ts-node, .js from lib/). */
+  readonly module: string;
+  /** The exported function that returns the file's content. */
+  readonly fn: string;
+  readonly args: readonly unknown[];
+}
+
+/** Where output files go: written, compared (`--check`) or printed (`--stdout`). */
+export interface FileSink {
+  write(rel: string, content: string | Buffer): void;
+  /** A file whose content `job` computes (and `here` computes the same way, in this thread). */
+  writeLater(rel: string, job: Deferred, here: () => string | Buffer): void;
+}
+
+/**
  * An output folder written file by file: `open` stages a sibling folder, `write` adds each file
  * as it is produced (so the caller need not hold them all), `commit` swaps the staged folder in
  * when complete; `abort` (or a crash, or a kill) leaves the previous output as it was, and the
  * next run sweeps what a killed one left.
  */
-export class StagedOutput {
+export class StagedOutput implements FileSink {
   /** Refuses a folder this tool does not own, recovers an interrupted swap, makes the staging folder. */
   static open(dir: string): StagedOutput {
     assertOwnedOrEmpty(dir);
@@ -92,18 +112,26 @@ export class StagedOutput {
   /**
    * Writes one file of the new output (relative path → text, or bytes). Past the first
    * `IN_THREAD_FILES` files, the files are handed to a writer thread, so that creating them
-   * overlaps with rendering the next ones; at most `MAX_PENDING` wait there at a time.
+   * overlaps with rendering the next ones; a bounded number wait there at a time.
    */
   write(rel: string, content: string | Buffer): void {
+    this.add({ rel, content }, () => content);
+  }
+
+  writeLater(rel: string, job: Deferred, here: () => string | Buffer): void {
+    this.add({ rel, job }, here);
+  }
+
+  private add(file: ThreadFile, here: () => string | Buffer): void {
     if (this.done) throw new Error(`the output for ${this.dir} was already committed or aborted`);
     this.guard(() => {
       if (this.background === undefined && this.written >= IN_THREAD_FILES) this.background = new BackgroundWriter(this.staging, this.made);
       if (this.background) {
-        this.background.write(rel, content);
+        this.background.add(file);
       } else {
-        const target = path.join(this.staging, rel);
+        const target = path.join(this.staging, file.rel);
         makeFolder(path.dirname(target), this.made);
-        fs.writeFileSync(target, content);
+        fs.writeFileSync(target, here());
       }
       this.written++;
     });
@@ -147,17 +175,24 @@ export class StagedOutput {
 
 /** Files a `StagedOutput` writes itself before it starts a writer thread (small outputs never start one). */
 export const IN_THREAD_FILES = 200;
-/** Files handed to the writer thread and not yet written, at most (so memory stays bounded). */
-const MAX_PENDING = 256;
+/** Files sent to the writer thread in one message. */
+const BATCH = 32;
+/** Messages sent to the writer thread and not yet handled, at most (so memory stays bounded). */
+const MAX_PENDING = 8;
 /** How long the writer thread may make no progress before the write is given up. */
 const STALL_MS = 120_000;
 
+/** A file for the writer thread: its content, or the job that computes it. */
+type ThreadFile = { readonly rel: string; readonly content: string | Buffer } | { readonly rel: string; readonly job: Deferred };
+
 /**
- * The writer thread: writes each file it is sent into the staging folder, making folders as
- * `makeFolder` does (each once, never recursively: a staging folder removed midway fails the
- * write). It counts every message it handles in `state[DONE]`; the first failure is sent back
- * on `port` and flagged in `state[FAILED]`, after which (as after `state[STOP]`) files are
- * counted but not written. Plain JavaScript, so that it runs the same from lib/ and under ts-node.
+ * The writer thread: writes each file of each batch it is sent into the staging folder (running
+ * a file's job first, with the job's module loaded once, through ts-node for a .ts module),
+ * making folders as `makeFolder` does (each once, never recursively: a staging folder removed
+ * midway fails the write). It counts every batch it handles in `state[DONE]`; the first failure
+ * is sent back on `port` and flagged in `state[FAILED]`, after which (as after `state[STOP]`)
+ * batches are counted but not written. Plain JavaScript, so that it runs the same from lib/ and
+ * under ts-node or jest.
  */
 const WRITER_SOURCE = `
 const { parentPort, workerData } = require('worker_threads');
@@ -165,18 +200,30 @@ const fs = require('fs');
 const path = require('path');
 const state = new Int32Array(workerData.state);
 const made = new Set(workerData.made);
+const modules = new Map();
+function load(file) {
+  let m = modules.get(file);
+  if (!m) {
+    if (file.endsWith('.ts')) require(workerData.tsNode);
+    m = require(file);
+    modules.set(file, m);
+  }
+  return m;
+}
 function makeFolder(folder) {
   if (made.has(folder)) return;
   makeFolder(path.dirname(folder));
   fs.mkdirSync(folder);
   made.add(folder);
 }
-parentPort.on('message', (m) => {
+parentPort.on('message', (batch) => {
   try {
-    if (Atomics.load(state, 1) === 0 && Atomics.load(state, 2) === 0) {
-      const target = path.join(workerData.staging, m.rel);
+    for (const f of batch) {
+      if (Atomics.load(state, 1) !== 0 || Atomics.load(state, 2) !== 0) break;
+      const content = f.job ? load(f.job.module)[f.job.fn](...f.job.args) : f.content;
+      const target = path.join(workerData.staging, f.rel);
       makeFolder(path.dirname(target));
-      fs.writeFileSync(target, m.content);
+      fs.writeFileSync(target, content);
     }
   } catch (e) {
     if (Atomics.load(state, 1) === 0) {
@@ -193,33 +240,36 @@ const DONE = 0;
 const FAILED = 1;
 const STOP = 2;
 
-/** The main thread's side of the writer thread: hands files over, waits for them, reports its failure. */
+/** The main thread's side of the writer thread: hands files over in batches, waits for them, reports its failure. */
 class BackgroundWriter {
   private readonly state = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
   private readonly errors: MessagePort;
   private readonly worker: Worker;
+  private batch: ThreadFile[] = [];
   private sent = 0;
 
   constructor(staging: string, made: ReadonlySet<string>) {
     const { port1, port2 } = new MessageChannel();
     this.errors = port1;
+    // Under ts-node (the tests, `npm run tenancy` from src/), jobs' modules are TypeScript.
+    const tsNode = __filename.endsWith('.ts') ? require.resolve('ts-node/register/transpile-only') : undefined;
     this.worker = new Worker(WRITER_SOURCE, {
       eval: true,
-      workerData: { staging, made: [...made], state: this.state.buffer, port: port2 },
+      workerData: { staging, made: [...made], state: this.state.buffer, port: port2, tsNode },
       transferList: [port2],
     });
     this.worker.unref();
   }
 
-  write(rel: string, content: string | Buffer): void {
+  add(file: ThreadFile): void {
     this.throwIfFailed();
-    this.waitUntil(MAX_PENDING - 1);
-    this.worker.postMessage({ rel, content });
-    this.sent++;
+    this.batch.push(file);
+    if (this.batch.length >= BATCH) this.flush();
   }
 
   /** Waits for every file sent; throws the writer's failure, if any. */
   finish(): void {
+    this.flush();
     this.waitUntil(0);
     this.throwIfFailed();
     this.close();
@@ -235,7 +285,15 @@ class BackgroundWriter {
     }
   }
 
-  /** Blocks until at most `pending` files sent are not yet handled by the writer. */
+  private flush(): void {
+    if (this.batch.length === 0) return;
+    this.waitUntil(MAX_PENDING - 1);
+    this.worker.postMessage(this.batch);
+    this.sent++;
+    this.batch = [];
+  }
+
+  /** Blocks until at most `pending` batches sent are not yet handled by the writer. */
   private waitUntil(pending: number): void {
     let done = Atomics.load(this.state, DONE);
     while (this.sent - done > pending) {
@@ -249,7 +307,8 @@ class BackgroundWriter {
   private throwIfFailed(): void {
     if (Atomics.load(this.state, FAILED) === 0) return;
     const failure = receiveMessageOnPort(this.errors)?.message as { message: string; code?: string } | undefined;
-    throw Object.assign(new Error(failure?.message ?? 'the writer thread failed'), { code: failure?.code ?? 'EIO' });
+    // A file-system error keeps its code (and becomes an OutputError); a job's own failure does not.
+    throw Object.assign(new Error(failure?.message ?? 'the writer thread failed'), failure?.code ? { code: failure.code } : {});
   }
 
   private close(): void {
@@ -343,7 +402,7 @@ function recoverInterruptedSwap(dir: string): void {
  * `dir` holds, and writes nothing. `finish` answers every file that differs, is missing, or would
  * be removed, each with what is wrong, sorted.
  */
-export class OutputComparison {
+export class OutputComparison implements FileSink {
   private readonly stale: string[] = [];
   private readonly produced = new Set<string>();
 
@@ -354,6 +413,10 @@ export class OutputComparison {
     const written = readIfExists(path.join(this.dir, rel));
     if (written === undefined) this.stale.push(`${rel} (missing)`);
     else if (!written.equals(typeof content === 'string' ? Buffer.from(content) : content)) this.stale.push(`${rel} (differs)`);
+  }
+
+  writeLater(rel: string, _job: Deferred, here: () => string | Buffer): void {
+    this.write(rel, here());
   }
 
   /** How many files the new output has. */
@@ -394,7 +457,7 @@ function listFiles(dir: string, prefix = ''): string[] {
  * `--stdout`: the text of a new output, held in a temporary file rather than in memory until it
  * is complete and checked, then printed in pieces; `abort` prints nothing.
  */
-export class SpooledText {
+export class SpooledText implements FileSink {
   private readonly folder = fs.mkdtempSync(path.join(os.tmpdir(), 'tenancy-stdout-'));
   private readonly file = path.join(this.folder, 'output.yaml');
   private readonly fd = fs.openSync(this.file, 'w');
@@ -402,6 +465,10 @@ export class SpooledText {
 
   write(_rel: string, content: string | Buffer): void {
     fs.writeFileSync(this.fd, content); // at the file's position: appends, all of it
+  }
+
+  writeLater(rel: string, _job: Deferred, here: () => string | Buffer): void {
+    this.write(rel, here());
   }
 
   /** Prints everything written, in pieces of at most 1 MiB, then removes the temporary file. */
