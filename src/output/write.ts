@@ -80,8 +80,13 @@ export interface FileSink {
  * next run sweeps what a killed one left.
  */
 export class StagedOutput implements FileSink {
-  /** Refuses a folder this tool does not own, recovers an interrupted swap, makes the staging folder. */
-  static open(dir: string): StagedOutput {
+  /**
+   * Refuses a folder this tool does not own, recovers an interrupted swap, makes the staging
+   * folder. `writerThread`: `true` starts the writer thread now (a large output: its modules load
+   * while the first groups render), `false` never starts one, and by default it starts past the
+   * first `IN_THREAD_FILES` files.
+   */
+  static open(dir: string, options: { writerThread?: boolean } = {}): StagedOutput {
     assertOwnedOrEmpty(dir);
     return asOutputError(dir, () => {
       fs.mkdirSync(path.dirname(path.resolve(dir)), { recursive: true });
@@ -95,7 +100,9 @@ export class StagedOutput implements FileSink {
         removeStaging(staging);
         throw err;
       }
-      return new StagedOutput(dir, staging);
+      const staged = new StagedOutput(dir, staging, options.writerThread === false ? Infinity : options.writerThread ? 0 : IN_THREAD_FILES);
+      if (options.writerThread) staged.background = new BackgroundWriter(staging, staged.made);
+      return staged;
     });
   }
 
@@ -105,7 +112,7 @@ export class StagedOutput implements FileSink {
   private written = 0;
   private background: BackgroundWriter | undefined;
 
-  private constructor(readonly dir: string, private readonly staging: string) {
+  private constructor(readonly dir: string, private readonly staging: string, private readonly inThreadFiles: number) {
     this.made = new Set([staging]);
   }
 
@@ -125,7 +132,7 @@ export class StagedOutput implements FileSink {
   private add(file: ThreadFile, here: () => string | Buffer): void {
     if (this.done) throw new Error(`the output for ${this.dir} was already committed or aborted`);
     this.guard(() => {
-      if (this.background === undefined && this.written >= IN_THREAD_FILES) this.background = new BackgroundWriter(this.staging, this.made);
+      if (this.background === undefined && this.written >= this.inThreadFiles) this.background = new BackgroundWriter(this.staging, this.made);
       if (this.background) {
         this.background.add(file);
       } else {
