@@ -183,9 +183,9 @@ export class StagedOutput implements FileSink {
 /** Files a `StagedOutput` writes itself before it starts a writer thread (small outputs never start one). */
 export const IN_THREAD_FILES = 200;
 /** Files sent to the writer thread in one message. */
-const BATCH = 32;
+const BATCH = 16;
 /** Messages sent to the writer thread and not yet handled, at most (so memory stays bounded). */
-const MAX_PENDING = 8;
+const MAX_PENDING = 4;
 /** How long the writer thread may make no progress before the write is given up. */
 const STALL_MS = 120_000;
 
