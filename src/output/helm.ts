@@ -21,7 +21,7 @@ import { IMAGE_REFERENCE, MAX_TRAEFIK_REPLICAS } from '../spec/rules';
 import { KubeObject, ObjectGroup } from './render';
 import { DEFAULT_TEMPLATES_DIR, yamlQuote } from './tenant-file';
 import { FileSink } from './write';
-import { toYamlDocument } from './yaml';
+import { toYamlDocument, toYamlDocuments } from './yaml';
 
 /** Content of an output file: text, or bytes for an archive. */
 export type FileContent = string | Buffer;
@@ -149,9 +149,10 @@ function tenantChart(group: ObjectGroup, tenant: TenantModel, model: TenancyMode
   if (!deployment) throw new Error(`${group.file} holds no Deployment ${platformNamespace}/${names.traefik}`);
   const values = traefikValuesOf(deployment);
 
-  const templates = group.objects.map((object) => {
+  const documents = toYamlDocuments(group.objects);
+  const templates = group.objects.map((object, i) => {
     if (object === deployment) return { object, text: deploymentTemplate(object) };
-    const text = escapeForHelm(toYamlDocument(object));
+    const text = escapeForHelm(documents[i]);
     // One pod needs no disruption budget; more keep the one the spec's replicas brought.
     if (isTraefik(object, 'PodDisruptionBudget')) return { object, text: `{{- if gt (int .Values.traefik.replicas) 1 }}\n${text}{{- end }}\n` };
     return { object, text };
@@ -214,7 +215,8 @@ function platformChart(group: ObjectGroup, model: TenancyModel, options: HelmOpt
         names: admissionRules({ externalSecrets: p.externalSecrets !== undefined }).map((r) => r.name).join(', '),
       },
   }));
-  const templates = group.objects.map((object) => ({ object, text: escapeForHelm(toYamlDocument(object)) }));
+  const documents = toYamlDocuments(group.objects);
+  const templates = group.objects.map((object, i) => ({ object, text: escapeForHelm(documents[i]) }));
   return {
     name: PLATFORM_CHART,
     files: chartFolder(PLATFORM_CHART, description, options, templates, notes, {

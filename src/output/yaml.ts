@@ -17,7 +17,7 @@
  * `yaml.stringify` took 1.8 s, js-yaml 5.5 0.7 s, js-yaml 4.3 0.5 s (but the 4.x line writes
  * `+.5` and `1_000` plain, and is kept as legacy), `JSON.stringify` 0.06 s.
  */
-import { defineScalarTag, dump, DUMP_SCHEMA, NOT_RESOLVED } from 'js-yaml';
+import { defineScalarTag, DUMP_SCHEMA, jsToAst, NOT_RESOLVED, present } from 'js-yaml';
 import { ObjectGroup } from './render';
 import { FileSink } from './write';
 
@@ -74,11 +74,9 @@ export function writeYamlFile(group: ObjectGroup, sink: FileSink): void {
   sink.writeLater(group.file, { module: __filename, fn: 'toYamlStream', args: [group.objects] }, () => toYamlStream(group.objects));
 }
 
-/** Objects as a YAML stream (`---` between documents), behind the generated-file header. */
+/** Objects as a YAML stream (`---` before each document), behind the generated-file header. */
 export function toYamlStream(objects: readonly unknown[]): string {
-  let text = GENERATED_HEADER;
-  for (const o of objects) text += `---\n${toYamlDocument(o)}`;
-  return text;
+  return GENERATED_HEADER + present(documentsOf(objects).map((contents) => ({ contents, directives: [], explicitStart: true })), PRESENT);
 }
 
 /**
@@ -87,5 +85,19 @@ export function toYamlStream(objects: readonly unknown[]): string {
  * literal blocks; no line is folded, no anchor is made.
  */
 export function toYamlDocument(value: unknown): string {
-  return dump(value, { schema: SCHEMA, lineWidth: -1, noRefs: true, quoteStyle: 'double' });
+  return toYamlDocuments([value])[0];
+}
+
+/** `toYamlDocument` of each value (one conversion for all of them: js-yaml's set-up is per call). */
+export function toYamlDocuments(values: readonly unknown[]): string[] {
+  return documentsOf(values).map((contents) => present([{ contents, directives: [] }], PRESENT));
+}
+
+const PRESENT = { schema: SCHEMA, lineWidth: -1, quoteStyle: 'double' } as const;
+
+/** js-yaml's document tree of each value, built in one call: the values as the items of one sequence. */
+function documentsOf(values: readonly unknown[]) {
+  const root = jsToAst(values, SCHEMA, { noRefs: true })[0].contents;
+  if (root?.kind !== 'sequence') throw new Error('js-yaml did not represent a list as a sequence');
+  return root.items;
 }

@@ -6,10 +6,14 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { runSynth, SynthOptions } from '../../src/cli/synth';
+import { generateSpec } from '../../bench/bench';
+import { runSynth, SynthOptions, WRITER_THREAD_TENANTS } from '../../src/cli/synth';
+import { toHelmFiles } from '../../src/output/helm';
+import { renderGroups } from '../../src/output/render';
+import { toYamlFiles } from '../../src/output/yaml';
 import { SelfCheck, SelfCheckError } from '../../src/output/self-check';
 import { IN_THREAD_FILES, OUTPUT_MARKER, OutputError, StagedOutput, writeOutput } from '../../src/output/write';
-import { REPO } from '../helpers';
+import { modelOf, REPO } from '../helpers';
 import { listTree } from '../support/cli-process';
 
 let dir: string;
@@ -85,5 +89,24 @@ describe('synth, when the self-check fails after groups were written', () => {
     expect(runSynth(options({ stdout: true }), (t) => printed.push(t))).toBe(0);
     const dist = ['platform.yaml', 'tenants/payments.yaml', 'tenants/search.yaml'].map((f) => fs.readFileSync(path.join(REPO, 'dist', f), 'utf8'));
     expect(printed.join('')).toBe(dist.join(''));
+  });
+});
+
+describe('synth with a writer thread (a spec of WRITER_THREAD_TENANTS tenants or more)', () => {
+  test.each(['yaml', 'helm'] as const)('writes the same bytes as the in-process writers (--format %s)', (format) => {
+    const text = generateSpec(WRITER_THREAD_TENANTS + 2);
+    const config = path.join(dir, 'tenancy.yaml');
+    fs.writeFileSync(config, text);
+    const model = modelOf(text);
+    const regenerate = `npm run synth -- --config ${config} --out ${out} --format helm`;
+    const expected = format === 'yaml'
+      ? toYamlFiles(renderGroups(model))
+      : toHelmFiles(renderGroups(model, 'helm'), model, { chartVersion: '0.1.0', generatorVersion: '0.1.0', regenerate });
+    const options: SynthOptions = { config, out, check: false, stdout: false, format, package: true, chartVersion: format === 'helm' ? '0.1.0' : undefined };
+    expect(runSynth(options, () => undefined)).toBe(0);
+    const written = listTree(out).filter((f) => f !== OUTPUT_MARKER);
+    expect(written).toEqual([...expected.keys()].sort());
+    const differ = written.filter((f) => !fs.readFileSync(path.join(out, f)).equals(Buffer.from(expected.get(f)!)));
+    expect(differ).toEqual([]);
   });
 });
