@@ -4,13 +4,14 @@
  * `tenancy audit` applies to foreign manifests, plus the promises only this tool makes.
  *
  * The check streams, so that memory does not grow with the number of tenants: the platform's
- * objects are checked once, then each tenant's together with the platform's (the rules that
- * join them — a tenant's Traefik and the platform's ClusterRoleBindings, a tenant's bindings and
- * the default TLSStore — see both), and only the platform findings not reported before are kept.
+ * objects are checked once, then the tenants' a few at a time (`CHUNK`), together with the
+ * platform's (the rules that join them — a tenant's Traefik and the platform's
+ * ClusterRoleBindings, a tenant's bindings and the default TLSStore — see both), and only the
+ * platform findings not reported before are kept.
  * What one tenant's check cannot see of the others is carried between them:
  * - which namespaces are tenants': every check knows all of them (a Traefik watching two tenants,
  *   a binding of another tenant's ServiceAccount). Only the per-namespace rules and the lists of
- *   namespaces a copying annotation reaches walk the tenants, and they walk the tenant at hand
+ *   namespaces a copying annotation reaches walk the tenants, and they walk the tenants at hand
  *   (a pattern or selector is reported all the same, as reaching tenants created later);
  * - the hosts claimed so far, by tenant: a tenant claiming a host another tenant claimed (or a
  *   wildcard covering it) is checked together with a stand-in for that claim, an object of the
@@ -42,7 +43,7 @@ export function assertIsolated(groups: Iterable<ObjectGroup>, model: TenancyMode
 /**
  * The self-check, one group at a time: `add` each group as it is rendered (the platform's
  * first), then `finish`, which throws `SelfCheckError` with every finding. Holds the platform's
- * objects, the claimed hosts and the findings; no tenant's objects outlive its `add`.
+ * objects, the claimed hosts, the findings, and at most `CHUNK` tenants' objects.
  */
 export class SelfCheck {
   private readonly tenants: ReadonlySet<string>;
@@ -54,7 +55,8 @@ export class SelfCheck {
   private readonly claims = new ClaimedHosts();
   private readonly findings: FileFinding[] = [];
 
-  constructor(model: TenancyModel) {
+  /** `chunk`: tenant groups checked together (the tests vary it; the default suits the CLI). */
+  constructor(model: TenancyModel, private readonly chunk = CHUNK) {
     this.tenants = new Set(model.tenants.map((t) => t.name));
     this.secrets = new Map(model.tenants.map((t) => [t.name, t.secrets]));
     this.platformNamespace = model.platform.namespace;
@@ -66,29 +68,50 @@ export class SelfCheck {
       for (const f of checkIsolation(group.objects, this.context(this.tenants))) this.report(f, group.file, true);
       return;
     }
-    const platform = this.platform?.objects ?? [];
-    const stand = this.claims.conflicting(group.objects, this.tenants);
-    const objects: KubeObjectLike[] = [...platform, ...group.objects, ...stand.map((s) => s.object)];
-    const own = group.tenant === undefined ? new Set<string>() : new OneTenant(this.tenants, group.tenant);
-    const tenantStart = platform.length;
-    const standStart = tenantStart + group.objects.length;
-    for (const f of checkIsolation(objects, this.context(own))) {
-      if (f.objectIndex < tenantStart) {
-        this.report(f, this.platform!.file, true);
-      } else if (f.objectIndex < standStart) {
-        this.report({ ...f, objectIndex: f.objectIndex - tenantStart }, group.file, false);
-      } else if (f.rule === 'one-host-one-tenant') {
-        // The stand-in's other findings are the real object's, reported in its own tenant's check.
-        const s = stand[f.objectIndex - standStart];
-        this.report({ ...f, objectIndex: s.claim.objectIndex, path: s.claim.path }, s.claim.file, false);
-      }
-    }
-    this.claims.record(group, this.tenants);
+    this.pending.push(group);
+    if (this.pending.length >= this.chunk) this.checkPending();
   }
 
   /** Throws `SelfCheckError` when any group broke a rule. */
   finish(): void {
+    this.checkPending();
     if (this.findings.length > 0) throw new SelfCheckError(this.findings);
+  }
+
+  /** Tenant groups not yet checked: checked together, a few at a time, so the platform's objects are checked once per chunk. */
+  private pending: ObjectGroup[] = [];
+
+  private checkPending(): void {
+    const groups = this.pending;
+    if (groups.length === 0) return;
+    this.pending = [];
+    const platform = this.platform?.objects ?? [];
+    const own = groups.flatMap((g) => g.objects);
+    const stand = this.claims.conflicting(own, this.tenants);
+    const objects: KubeObjectLike[] = [...platform, ...own, ...stand.map((s) => s.object)];
+    // Where each group's objects start in `objects`.
+    const starts: number[] = [];
+    let at = platform.length;
+    for (const g of groups) {
+      starts.push(at);
+      at += g.objects.length;
+    }
+    const standStart = at;
+    const view = new SomeTenants(this.tenants, groups.flatMap((g) => (g.tenant === undefined ? [] : [g.tenant])));
+    for (const f of checkIsolation(objects, this.context(view))) {
+      if (f.objectIndex < platform.length) {
+        this.report(f, this.platform!.file, true);
+      } else if (f.objectIndex < standStart) {
+        let k = starts.length - 1;
+        while (starts[k] > f.objectIndex) k--;
+        this.report({ ...f, objectIndex: f.objectIndex - starts[k] }, groups[k].file, false);
+      } else if (f.rule === 'one-host-one-tenant') {
+        // The stand-in's other findings are the real object's, reported in its own tenants' check.
+        const s = stand[f.objectIndex - standStart];
+        this.report({ ...f, objectIndex: s.claim.objectIndex, path: s.claim.path }, s.claim.file, false);
+      }
+    }
+    for (const g of groups) this.claims.record(g, this.tenants);
   }
 
   private context(tenantNamespaces: ReadonlySet<string>): CheckContext {
@@ -110,18 +133,21 @@ export class SelfCheck {
 }
 
 /**
- * The tenant namespaces as one tenant's check sees them: membership is every tenant's (is this
- * namespace a tenant's?), iteration is the tenant's own (the per-namespace rules of that check).
+ * The tenant namespaces as a check of some tenants sees them: membership is every tenant's (is
+ * this namespace a tenant's?), iteration is the checked tenants' own (the per-namespace rules).
  */
-class OneTenant extends Set<string> {
-  constructor(private readonly all: ReadonlySet<string>, tenant: string) {
-    super([tenant]);
+class SomeTenants extends Set<string> {
+  constructor(private readonly all: ReadonlySet<string>, checked: readonly string[]) {
+    super(checked);
   }
 
   override has(namespace: string): boolean {
     return this.all.has(namespace);
   }
 }
+
+/** Tenant groups checked together (with the platform's objects once). */
+const CHUNK = 16;
 
 /** One host claimed in a tenant namespace, and where: enough to stand in for the object that claims it. */
 interface Claim {
