@@ -1,200 +1,230 @@
 /**
- * `npm run bench`: how long and how much memory rendering takes, at 10 to 10,000 tenants,
- * and how long `npm run synth` takes on the embedded example from a cold process (as package.json
- * runs it, the compiled CLI; and through ts-node, as the CLI tests run it: there, transpiling
- * ~17,000 lines of TypeScript on each start is most of the time).
+ * `npm run bench`: how long `npm run synth` takes, end to end and cold, and how much memory it
+ * needs, at 1,000 to 20,000 tenants (one file each under `tenantsDir`, as teams onboard them),
+ * for YAML and Helm output; against two floors; with a breakdown by stage.
  *
- * Each size runs in a child process of its own, so its peak memory (the RSS high-water mark,
- * `process.resourceUsage().maxRSS`) is not mixed with another size's. The child builds the spec
- * text in memory (a realistic tenant each: two domains, owners, quota) and goes through the
- * real pipeline: parseSpec → resolveTenancy → renderGroups → assertIsolated → toYamlFiles, then
- * writes the files to a temporary folder with writeOutput.
+ * - Cold synth: `npm run synth -- --config … --out …` in a fresh process per run; wall time, and
+ *   the synth process's CPU time and peak RSS (`process.resourceUsage().maxRSS`, its threads
+ *   included), reported by bench/peak-rss.js, which NODE_OPTIONS preloads.
+ * - Floors: node start (a cold `node -e 0`) plus the serialization alone of the same objects,
+ *   with the fastest YAML writer tried, and with `JSON.stringify` (no YAML writer can beat it).
+ *   The writers tried (on each tenant's objects, rendered but not timed): our writer (js-yaml 5
+ *   with the quoting tag of src/output/yaml.ts), js-yaml 4 (`js-yaml-4`, a devDependency kept
+ *   for this comparison), `yaml.stringify`, and `JSON.stringify`.
+ * - Breakdown: the same pipeline in process, stage by stage, on one thread (synth overlaps
+ *   serializing and writing with rendering in a writer thread, so its wall time is less than
+ *   the sum), and how long reading the tenant files alone takes (one synchronous call each).
  *
- * The floor: the same objects, already rendered, as plain JSON, serialized by the `yaml`
- * package alone (`stringify`, one document per object). Our time over the floor says how much
- * the pipeline costs beyond what any YAML output must pay.
+ * Prints Markdown and writes it to bench/results.md. Targets are reported, never asserted.
  *
- * Prints a Markdown table and writes it to bench/results.md. Targets are reported, never asserted.
- *
- *   npm run bench                      all sizes (10, 100, 1000, 10000)
- *   npm run bench -- --sizes 10,100    some sizes
+ *   npm run bench                         sizes 1000, 10000, 20000
+ *   npm run bench -- --sizes 1000,10000   some sizes
  *   npm run bench -- --no-write-results
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { stringify } from 'yaml';
-import { resolveTenancy } from '../src/model/tenancy-model';
-import { ObjectGroup, renderGroups } from '../src/output/render';
-import { assertIsolated } from '../src/output/self-check';
-import { writeOutput } from '../src/output/write';
-import { toYamlFiles } from '../src/output/yaml';
-import { parseSpec } from '../src/spec/read-spec';
 
 const REPO = path.resolve(__dirname, '..');
-const DEFAULT_SIZES = [10, 100, 1000, 10000];
-const SYNTH_RUNS = 3;
+const DEFAULT_SIZES = [1000, 10000, 20000];
 const MiB = 1024 * 1024;
-
-/** What one child reports for one size. Times in milliseconds, memory in bytes. */
-interface SizeResult {
-  tenants: number;
-  objects: number;
-  files: number;
-  yamlBytes: number;
-  specBytes: number;
-  stages: { parse: number; resolve: number; render: number; selfCheck: number; yaml: number; write: number };
-  /** parse + resolve + render + selfCheck + yaml: the in-memory pipeline. */
-  pipelineMs: number;
-  /** CPU time (user + system) of the pipeline: less sensitive than wall time to a busy machine. */
-  pipelineCpuMs: number;
-  /** `yaml.stringify` alone over the same objects as plain JSON. */
-  floorMs: number;
-  /** RSS high-water mark after the pipeline and the write (before the floor runs). */
-  peakRss: number;
-  /** RSS of the child before it built anything (Node + ts-node + modules). */
-  baselineRss: number;
-  helm?: { ms: number; writeMs: number; peakRss: number; files: number } | { skipped: string };
-}
+/** Sizes up to this one run `yaml.stringify` too (it takes about 2.5 s per 1,000 tenants). */
+const SLOW_WRITER_MAX = 10000;
 
 // ---------------------------------------------------------------------------
 // The spec
 // ---------------------------------------------------------------------------
 
-/** A spec of `n` tenants, each with two domains, owners (a group and a user) and a quota. */
-export function generateSpec(n: number): string {
-  const lines = [
-    'platform:',
-    '  traefik: { namespace: traefik, image: "traefik:v3.7.11" }',
-    '  allowedDomains: [example.com]',
-    '  wildcard:',
-    '    dnsNames: ["*.apps.example.com"]',
-    '    acme:',
-    '      email: platform@example.com',
-    '      dns01: { cloudflare: { apiTokenSecretRef: { name: cloudflare-api-token, key: api-token } } }',
-    '  defaults:',
-    '    issuer: { acme: { email: platform@example.com } }',
-    'tenants:',
+const PLATFORM = [
+  'platform:',
+  '  traefik: { namespace: traefik, image: "traefik:v3.7.11" }',
+  '  allowedDomains: [example.com]',
+  '  wildcard:',
+  '    dnsNames: ["*.apps.example.com"]',
+  '    acme:',
+  '      email: platform@example.com',
+  '      dns01: { cloudflare: { apiTokenSecretRef: { name: cloudflare-api-token, key: api-token } } }',
+  '  defaults:',
+  '    issuer: { acme: { email: platform@example.com } }',
+];
+
+/** Tenant `i`: two domains, owners (a group and a user), a quota; every 4th manages Secrets with egress, every 5th is self-signed with one ClusterIP replica. */
+function tenantLines(i: number): string[] {
+  const name = `tenant-${String(i).padStart(5, '0')}`;
+  return [
+    `name: ${name}`,
+    `team: team-${i % 97}`,
+    `environment: ${i % 3 === 0 ? 'staging' : 'production'}`,
+    `domains: [${name}.example.com, api.${name}.example.com]`,
+    'owners:',
+    `  groups: [${name}-admins]`,
+    `  users: [owner-${i}@example.com]`,
+    'quota:',
+    '  requests: { cpu: "2", memory: 4Gi }',
+    '  limits: { cpu: "4", memory: 8Gi }',
+    '  pods: 30',
+    ...(i % 4 === 0 ? ['secrets: manage', 'egress: { cidrs: [10.0.0.0/8], ports: [5432] }'] : []),
+    ...(i % 5 === 0 ? ['issuer: { selfSigned: {} }', 'traefik: { replicas: 1, serviceType: ClusterIP }'] : []),
   ];
-  for (let i = 0; i < n; i++) {
-    const name = `tenant-${String(i).padStart(5, '0')}`;
-    lines.push(
-      `  - name: ${name}`,
-      `    team: team-${i % 97}`,
-      `    environment: ${i % 3 === 0 ? 'staging' : 'production'}`,
-      `    domains: [${name}.example.com, api.${name}.example.com]`,
-      '    owners:',
-      `      groups: [${name}-admins]`,
-      `      users: [owner-${i}@example.com]`,
-      '    quota:',
-      '      requests: { cpu: "2", memory: 4Gi }',
-      '      limits: { cpu: "4", memory: 8Gi }',
-      '      pods: 30',
-      ...(i % 4 === 0 ? ['    secrets: manage', '    egress: { cidrs: [10.0.0.0/8], ports: [5432] }'] : []),
-      ...(i % 5 === 0 ? ['    issuer: { selfSigned: {} }', '    traefik: { replicas: 1, serviceType: ClusterIP }'] : []),
-    );
-  }
+}
+
+/** A spec of `n` inline tenants (one text): for tests that want a large spec in memory. */
+export function generateSpec(n: number): string {
+  const lines = [...PLATFORM, 'tenants:'];
+  for (let i = 0; i < n; i++) lines.push(...tenantLines(i).map((l, k) => `${k === 0 ? '  - ' : '    '}${l}`));
   return `${lines.join('\n')}\n`;
 }
 
-// ---------------------------------------------------------------------------
-// Child: one size
-// ---------------------------------------------------------------------------
-
-function time<T>(fn: () => T): [T, number] {
-  const start = process.hrtime.bigint();
-  const value = fn();
-  return [value, Number(process.hrtime.bigint() - start) / 1e6];
+/** `dir/tenancy.yaml` and `n` tenant files under `dir/tenants/`, as `npm run onboard` lays them out. */
+export function generateSpecDir(dir: string, n: number): string {
+  fs.mkdirSync(path.join(dir, 'tenants'), { recursive: true });
+  const config = path.join(dir, 'tenancy.yaml');
+  fs.writeFileSync(config, `${[...PLATFORM, 'tenantsDir: tenants'].join('\n')}\n`);
+  for (let i = 0; i < n; i++) fs.writeFileSync(path.join(dir, 'tenants', `tenant-${String(i).padStart(5, '0')}.yaml`), `${tenantLines(i).join('\n')}\n`);
+  return config;
 }
 
-const maxRss = () => process.resourceUsage().maxRSS * 1024; // maxRSS is in KiB
+// ---------------------------------------------------------------------------
+// Child: the pipeline in process, stage by stage, and the writers on the same objects
+// ---------------------------------------------------------------------------
 
-function runSize(n: number, format: 'yaml' | 'helm'): void {
-  const baselineRss = maxRss();
-  const text = generateSpec(n);
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tenancy-bench-'));
+interface Breakdown {
+  tenants: number;
+  objects: number;
+  yamlBytes: number;
+  /** Milliseconds. `readFiles`: the tenant files read alone, one synchronous call each. */
+  stages: { readFiles: number; readSpec: number; resolve: number; render: number; selfCheck: number; yaml: number; write: number };
+  /** Serialization alone of every tenant's objects, in ms; absent when not run at this size. */
+  writers: { ours: number; jsYaml4: number; yamlPackage?: number; json: number };
+}
+
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+
+function breakdown(config: string, n: number): Breakdown {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { readSpec } = require('../src/spec/read-spec') as typeof import('../src/spec/read-spec');
+  const { listYamlFiles } = require('../src/spec/load') as typeof import('../src/spec/load');
+  const { resolveTenancy } = require('../src/model/tenancy-model') as typeof import('../src/model/tenancy-model');
+  const { eachGroup } = require('../src/output/render') as typeof import('../src/output/render');
+  const { SelfCheck } = require('../src/output/self-check') as typeof import('../src/output/self-check');
+  const { toYamlStream, GENERATED_HEADER } = require('../src/output/yaml') as typeof import('../src/output/yaml');
+  const jsYaml4 = require('js-yaml-4') as { dump: (o: unknown, options: object) => string };
+  const { stringify } = require('yaml') as typeof import('yaml');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+
+  let t = now();
+  for (const file of listYamlFiles(path.join(path.dirname(config), 'tenants')).files) fs.readFileSync(file, 'utf8');
+  const readFiles = now() - t;
+  t = now();
+  const spec = readSpec(config).spec;
+  const readSpecMs = now() - t;
+  t = now();
+  const model = resolveTenancy(spec);
+  const resolve = now() - t;
+
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'tenancy-bench-out-'));
+  const stages = { readFiles, readSpec: readSpecMs, resolve, render: 0, selfCheck: 0, yaml: 0, write: 0 };
+  const writers = { ours: 0, jsYaml4: 0, yamlPackage: n <= SLOW_WRITER_MAX ? 0 : undefined as number | undefined, json: 0 };
+  let objects = 0;
+  let yamlBytes = 0;
   try {
-    if (format === 'helm') {
-      process.stdout.write(`${JSON.stringify(runHelm(text, tmp))}\n`);
-      return;
+    const check = new SelfCheck(model);
+    const groups = eachGroup(model);
+    fs.mkdirSync(path.join(out, 'tenants'));
+    for (;;) {
+      t = now();
+      const next = groups.next();
+      stages.render += now() - t;
+      if (next.done) break;
+      const group = next.value;
+      t = now();
+      check.add(group);
+      stages.selfCheck += now() - t;
+      t = now();
+      const text = toYamlStream(group.objects);
+      stages.yaml += now() - t;
+      writers.ours += now() - t;
+      t = now();
+      fs.writeFileSync(path.join(out, group.file), text);
+      stages.write += now() - t;
+      objects += group.objects.length;
+      yamlBytes += text.length;
+      // The other writers on the same objects, as plain JSON (what any writer is given).
+      const plain = JSON.parse(JSON.stringify(group.objects)) as unknown[];
+      t = now();
+      let s = GENERATED_HEADER;
+      for (const o of plain) s += `---\n${jsYaml4.dump(o, { lineWidth: -1, noRefs: true, quotingType: '"' })}`;
+      writers.jsYaml4 += now() - t;
+      if (writers.yamlPackage !== undefined) {
+        t = now();
+        s = GENERATED_HEADER;
+        for (const o of plain) s += `---\n${stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })}`;
+        writers.yamlPackage += now() - t;
+      }
+      t = now();
+      s = GENERATED_HEADER;
+      for (const o of plain) s += `---\n${JSON.stringify(o)}\n`;
+      writers.json += now() - t;
+      if (s.length === 0) throw new Error('empty');
     }
-    const cpuStart = process.cpuUsage();
-    const [spec, parse] = time(() => parseSpec(text).spec);
-    const [model, resolve] = time(() => resolveTenancy(spec));
-    const [groups, render] = time(() => renderGroups(model));
-    const [, selfCheck] = time(() => assertIsolated(groups, model));
-    const [files, yaml] = time(() => toYamlFiles(groups));
-    const cpu = process.cpuUsage(cpuStart);
-    const [, write] = time(() => writeOutput(path.join(tmp, 'out'), files));
-    const peakRss = maxRss();
+    check.finish();
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+  return { tenants: n, objects, yamlBytes, stages, writers };
+}
 
-    const objects = groups.flatMap((g) => g.objects);
-    const plain = JSON.parse(JSON.stringify(objects)) as unknown[];
-    // The same options as ours: the least any YAML output through the `yaml` package pays.
-    const [floorText, floorMs] = time(() => plain.map((o) => `---\n${stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })}`).join(''));
-    let yamlBytes = 0;
-    for (const t of files.values()) yamlBytes += Buffer.byteLength(t);
-    const result: SizeResult = {
-      tenants: n,
-      objects: objects.length,
-      files: files.size,
-      yamlBytes,
-      specBytes: Buffer.byteLength(text),
-      stages: { parse, resolve, render, selfCheck, yaml, write },
-      pipelineMs: parse + resolve + render + selfCheck + yaml,
-      pipelineCpuMs: (cpu.user + cpu.system) / 1000,
-      floorMs,
-      peakRss,
-      baselineRss,
-    };
-    if (floorText.length === 0) throw new Error('empty floor');
-    process.stdout.write(`${JSON.stringify(result)}\n`);
+// ---------------------------------------------------------------------------
+// Parent: specs, cold synth runs, report
+// ---------------------------------------------------------------------------
+
+interface SynthRun {
+  /** Wall time of `npm run synth`, ms. */
+  wall: number;
+  /** CPU time (user + system, all threads) of the synth process, ms. */
+  cpu: number;
+  /** Peak RSS of the synth process, bytes. */
+  peakRss: number;
+  files: string;
+}
+
+/** `npm run synth` in a fresh process, cold; its peak RSS and CPU from bench/peak-rss.js. */
+function coldSynth(config: string, format: 'yaml' | 'helm'): SynthRun {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tenancy-bench-synth-'));
+  const report = path.join(tmp, 'usage.jsonl');
+  try {
+    const args = ['run', '--silent', 'synth', '--', '--config', config, '--out', path.join(tmp, 'out'), ...(format === 'helm' ? ['--format', 'helm'] : [])];
+    const start = now();
+    const result = spawnSync('npm', args, {
+      cwd: REPO,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${path.join(__dirname, 'peak-rss.js')}`, BENCH_USAGE_FILE: report },
+    });
+    const wall = now() - start;
+    if (result.status !== 0) throw new Error(`npm ${args.join(' ')} failed (status ${result.status}): ${result.stderr}`);
+    const usage = fs.readFileSync(report, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { argv: string[]; maxRss: number; cpuMs: number })
+      .find((u) => u.argv.some((a) => a.endsWith('tenancy.js')));
+    if (!usage) throw new Error('bench/peak-rss.js did not report the synth process');
+    return { wall, cpu: usage.cpuMs, peakRss: usage.maxRss, files: result.stdout.trim() };
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
 
-/**
- * HOOK for the Helm format (src/output/helm.ts, built by another engineer, API still moving).
- * Timed when that module exists and exports `toHelmFiles(groups, model, options)`; otherwise,
- * or when it throws, the table says "not measured" and why.
- */
-type HelmRender = (groups: ObjectGroup[], model: ReturnType<typeof resolveTenancy>, options: Record<string, unknown>) => ReadonlyMap<string, string | Buffer>;
-
-function helmRenderer(): HelmRender | string {
-  const file = path.join(REPO, 'src/output/helm.ts');
-  if (!fs.existsSync(file)) return 'src/output/helm.ts does not exist yet';
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require('../src/output/helm') as Record<string, unknown>;
-  if (typeof mod.toHelmFiles !== 'function') return `src/output/helm.ts does not export toHelmFiles (it exports: ${Object.keys(mod).join(', ') || 'nothing'})`;
-  return mod.toHelmFiles as HelmRender;
-}
-
-/** The Helm format: the same pipeline, then charts and their .tgz archives instead of YAML files, then the write. */
-function runHelm(text: string, tmp: string): SizeResult['helm'] {
-  const render = helmRenderer();
-  if (typeof render === 'string') return { skipped: render };
-  try {
-    const start = process.hrtime.bigint();
-    const model = resolveTenancy(parseSpec(text).spec);
-    const groups = renderGroups(model);
-    assertIsolated(groups, model);
-    const files = render(groups, model, { chartVersion: '0.1.0', generatorVersion: '0.1.0', regenerate: 'npm run bench' });
-    const pipelineMs = Number(process.hrtime.bigint() - start) / 1e6;
-    const [, writeMs] = time(() => writeOutput(path.join(tmp, 'out'), files));
-    return { ms: pipelineMs, writeMs, peakRss: maxRss(), files: files.size };
-  } catch (err) {
-    return { skipped: `toHelmFiles threw: ${(err as Error).message.split('\n')[0]}` };
+/** Median wall time of `node -e 0`, cold processes. */
+function nodeStart(): number {
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const start = now();
+    spawnSync(process.execPath, ['-e', '0']);
+    times.push(now() - start);
   }
+  return median(times);
 }
-
-// ---------------------------------------------------------------------------
-// Parent: every size, the cold synth, the report
-// ---------------------------------------------------------------------------
 
 function child(args: string[]): string {
-  const result = spawnSync(process.execPath, ['-r', require.resolve('ts-node/register/transpile-only'), __filename, ...args], {
+  const result = spawnSync(process.execPath, ['--max-old-space-size=4096', '-r', require.resolve('ts-node/register/transpile-only'), __filename, ...args], {
     cwd: REPO,
     encoding: 'utf8',
     maxBuffer: 64 * MiB,
@@ -204,145 +234,114 @@ function child(args: string[]): string {
   return result.stdout.trim();
 }
 
-/** How `synth` was started, and the wall time of each fresh process. */
-interface SynthTimes {
-  /** `npm run synth` as package.json defines it (the target). */
-  readonly npm: number[];
-  /** `node bin/tenancy.js synth`: the same without npm's own start-up. */
-  readonly bin: number[];
-  /** Through ts-node, as the CLI tests run it (`runCli` in test/helpers.ts). */
-  readonly tsNode: number[];
-  /** When bin/tenancy.js found lib/ older than src/ and recompiled it first: how long that took. */
-  readonly rebuildMs?: number;
-}
-
-/** Wall time of fresh `synth` processes on the example, started three ways. */
-function coldSynth(): SynthTimes {
-  const run = (command: string, args: string[]): number[] => {
-    const times: number[] = [];
-    for (let i = 0; i < SYNTH_RUNS; i++) {
-      const out = fs.mkdtempSync(path.join(os.tmpdir(), 'tenancy-bench-synth-'));
-      try {
-        const start = process.hrtime.bigint();
-        const result = spawnSync(command, [...args, '--out', path.join(out, 'dist')], { cwd: REPO, encoding: 'utf8' });
-        times.push(Number(process.hrtime.bigint() - start) / 1e6);
-        if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr}`);
-      } finally {
-        fs.rmSync(out, { recursive: true, force: true });
-      }
-    }
-    return times;
-  };
-  // bin/tenancy.js recompiles lib/ when src/ is newer: do that once first, so the runs below are cold starts of an up-to-date CLI.
-  const main = path.join(REPO, 'lib/cli/main.js');
-  const before = fs.existsSync(main) ? fs.statSync(main).mtimeMs : 0;
-  const start = process.hrtime.bigint();
-  spawnSync(process.execPath, ['bin/tenancy.js', '--help'], { cwd: REPO, encoding: 'utf8' });
-  const rebuilt = fs.existsSync(main) && fs.statSync(main).mtimeMs !== before;
-  return {
-    rebuildMs: rebuilt ? Number(process.hrtime.bigint() - start) / 1e6 : undefined,
-    npm: run('npm', ['run', '--silent', 'synth', '--']),
-    bin: run(process.execPath, ['bin/tenancy.js', 'synth']),
-    tsNode: run(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli/main.ts', 'synth']),
-  };
-}
-
 const s = (ms: number) => (ms / 1000).toFixed(ms < 1000 ? 3 : 2);
 const mib = (bytes: number) => (bytes / MiB).toFixed(0);
 const int = (x: number) => Math.round(x).toLocaleString('en-US');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function report(results: SizeResult[], synth: SynthTimes, command: string, loadAtStart: number[]): string {
+interface SizeResult {
+  tenants: number;
+  /** Cold `node -e 0`, ms. */
+  nodeStart: number;
+  yaml: SynthRun;
+  helm: SynthRun;
+  breakdown: Breakdown;
+}
+
+function report(results: SizeResult[], start: number, command: string, loadAtStart: number[], rebuildMs: number | undefined): string {
   const lines: string[] = [];
   lines.push('# Benchmark results', '');
-  lines.push(`- Date: ${new Date().toISOString()}`);
-  lines.push(`- Machine: ${os.cpus().length} CPUs (nproc), ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB RAM, ${os.platform()} ${os.release()}`);
-  lines.push(`- Node: ${process.version}`);
-  lines.push(`- Load average at the start (1, 5, 15 min): ${loadAtStart.map((x) => x.toFixed(2)).join(', ')}; at the end: ${os.loadavg().map((x) => x.toFixed(2)).join(', ')}. On a shared machine, wall times grow with the load; the CPU column less so.`);
-  lines.push(`- Command: \`${command}\``);
-  lines.push('- Each size ran in a fresh child process; peak = RSS high-water mark of that process (`process.resourceUsage().maxRSS`), Node and ts-node included.');
-  lines.push('- Pipeline = parseSpec → resolveTenancy → renderGroups → assertIsolated → toYamlFiles (in memory). Write = writeOutput to a temporary folder, reported apart.');
-  lines.push('- Floor = `yaml.stringify` alone (same options as ours: `lineWidth: 0, aliasDuplicateObjects: false`) over the same objects as plain JSON, one document each. Stage columns (parse … yaml) are wall seconds.');
-  lines.push('- The floor runs after the pipeline, in the same process, so it runs warm: at small sizes the ratio mostly measures the pipeline\'s cold start (JIT, first use of each module).', '');
+  lines.push(`- Date: ${new Date().toISOString()}; the run took ${s(now() - start)} s.`);
+  lines.push(`- Machine: ${os.cpus().length} CPUs (nproc), ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB RAM, ${os.platform()} ${os.release()}; Node ${process.version}.`);
+  lines.push(`- Load average at the start (1, 5, 15 min): ${loadAtStart.map((x) => x.toFixed(2)).join(', ')}; at the end: ${os.loadavg().map((x) => x.toFixed(2)).join(', ')}. On a shared machine wall times grow with the load; CPU times less so.`);
+  lines.push(`- Command: \`${command}\`. One cold run per size and format: \`npm run synth -- --config SPEC --out NEW_FOLDER [--format helm]\`, the spec's tenants one file each under \`tenantsDir\`.`);
+  lines.push(`- Peak = RSS high-water mark of the synth process (its writer thread included); CPU = its user + system time, all threads. ${rebuildMs === undefined ? 'lib/ was up to date.' : `lib/ was recompiled first (${s(rebuildMs)} s, not counted).`}`);
+  lines.push('- Floors: node start (cold `node -e 0`) plus serializing the same objects, alone, in one process: with the fastest YAML writer tried, and with `JSON.stringify`. Ratios are `npm run synth` wall time over each floor.', '');
 
-  lines.push('## YAML output', '');
-  lines.push('| tenants | objects | pipeline (s) | CPU (s) | objects/s | peak RSS (MiB) | floor (s) | ours/floor | write (s) | parse | resolve | render | self-check | yaml |');
-  lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  lines.push('## `npm run synth`, cold', '');
+  lines.push('| tenants | objects | YAML (s) | CPU (s) | peak RSS (MiB) | Helm (s) | Helm CPU (s) | Helm peak (MiB) | Helm / YAML | floor: node + fastest YAML writer (s) | YAML / floor | floor: node + JSON.stringify (s) | YAML / JSON floor |');
+  lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of results) {
-    const st = r.stages;
-    lines.push(`| ${int(r.tenants)} | ${int(r.objects)} | ${s(r.pipelineMs)} | ${s(r.pipelineCpuMs)} | ${int(r.objects / (r.pipelineMs / 1000))} | ${mib(r.peakRss)} | ${s(r.floorMs)} | ${(r.pipelineMs / r.floorMs).toFixed(2)}× | ${s(st.write)} | ${s(st.parse)} | ${s(st.resolve)} | ${s(st.render)} | ${s(st.selfCheck)} | ${s(st.yaml)} |`);
+    const w = r.breakdown.writers;
+    const fastest = Math.min(w.ours, w.jsYaml4, w.yamlPackage ?? Infinity);
+    const floor = r.nodeStart + fastest;
+    const jsonFloor = r.nodeStart + w.json;
+    lines.push(`| ${int(r.tenants)} | ${int(r.breakdown.objects)} | ${s(r.yaml.wall)} | ${s(r.yaml.cpu)} | ${mib(r.yaml.peakRss)} | ${s(r.helm.wall)} | ${s(r.helm.cpu)} | ${mib(r.helm.peakRss)} | ${(r.helm.wall / r.yaml.wall).toFixed(2)}× | ${s(floor)} | ${(r.yaml.wall / floor).toFixed(2)}× | ${s(jsonFloor)} | ${(r.yaml.wall / jsonFloor).toFixed(2)}× |`);
   }
-  lines.push('', `Baseline RSS of a child before building anything: ${mib(results[0]?.baselineRss ?? 0)} MiB.`, '');
+  lines.push('');
 
-  lines.push('## Helm output', '');
-  const helm = results.map((r) => r.helm);
-  const skipped = helm.find((h) => h && 'skipped' in h) as { skipped: string } | undefined;
-  if (skipped || helm.every((h) => h === undefined)) {
-    lines.push(`Not measured: ${skipped?.skipped ?? 'no Helm run'}. The hook is \`helmRenderer()\` in bench/bench.ts.`, '');
-  } else {
-    lines.push('Same pipeline, then `toHelmFiles` (chart folders and .tgz archives) instead of `toYamlFiles`; own child process per size.', '');
-    lines.push('| tenants | pipeline (s) | helm/yaml pipeline | write (s) | peak RSS (MiB) | files |', '|---:|---:|---:|---:|---:|---:|');
-    results.forEach((r) => {
-      const h = r.helm as { ms: number; writeMs: number; peakRss: number; files: number };
-      lines.push(`| ${int(r.tenants)} | ${s(h.ms)} | ${(h.ms / r.pipelineMs).toFixed(2)}× | ${s(h.writeMs)} | ${mib(h.peakRss)} | ${int(h.files)} |`);
-    });
-    lines.push('');
+  lines.push('## The YAML writers, on the same objects', '');
+  lines.push('Each tenant\'s objects serialized alone (one document per object, as the output has them), summed; seconds. Node start (cold `node -e 0`): ' +
+    `${s(results[0]?.nodeStart ?? 0)} s.`, '');
+  lines.push('| tenants | ours: js-yaml 5.5 + quoting tag | js-yaml 4.3 | `yaml` 2.9 `stringify` | `JSON.stringify` |', '|---:|---:|---:|---:|---:|');
+  for (const r of results) {
+    const w = r.breakdown.writers;
+    lines.push(`| ${int(r.tenants)} | ${s(w.ours)} | ${s(w.jsYaml4)} | ${w.yamlPackage === undefined ? 'not run' : s(w.yamlPackage)} | ${s(w.json)} |`);
   }
+  lines.push('');
 
-  lines.push('## `npm run synth` on the example, cold', '');
-  const row = (how: string, times: number[]) => `| ${how} | ${s(Math.min(...times))} | ${s(median(times))} | ${times.map(s).join(', ')} |`;
-  lines.push(`${SYNTH_RUNS} fresh processes each, \`--out\` a new temporary folder.`, '');
-  lines.push('| started as | min (s) | median (s) | runs (s) |', '|---|---:|---:|---|');
-  lines.push(row('`npm run synth` (package.json: `node bin/tenancy.js synth`, the compiled CLI in lib/)', synth.npm));
-  lines.push(row('`node bin/tenancy.js synth` (without npm\'s start-up)', synth.bin));
-  lines.push(row('`node -r ts-node/register/transpile-only src/cli/main.ts synth` (as the CLI tests run it)', synth.tsNode));
-  lines.push('', synth.rebuildMs === undefined
-    ? 'lib/ was up to date, so bin/tenancy.js did not recompile.'
-    : `lib/ was older than src/: the first bin/tenancy.js run recompiled it (\`tsc -p tsconfig.build.json\`) in ${s(synth.rebuildMs)} s, before the timed runs; the first \`npm run synth\` after an edit pays that once.`, '');
+  lines.push('## Where the time goes (in process, one thread)', '');
+  lines.push('The pipeline stage by stage, serializing and writing on the main thread (synth does both in its writer thread, overlapping them with rendering). `read files` is reading the tenant files alone, one synchronous call each; `read spec` includes it, with parsing and validation.', '');
+  lines.push('| tenants | read files | read spec | resolve | render | self-check | YAML | write | sum |', '|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of results) {
+    const st = r.breakdown.stages;
+    const sum = st.readSpec + st.resolve + st.render + st.selfCheck + st.yaml + st.write;
+    lines.push(`| ${int(r.tenants)} | ${s(st.readFiles)} | ${s(st.readSpec)} | ${s(st.resolve)} | ${s(st.render)} | ${s(st.selfCheck)} | ${s(st.yaml)} | ${s(st.write)} | ${s(sum)} |`);
+  }
+  lines.push('');
 
   lines.push('## Targets', '');
   const at = (n: number) => results.find((r) => r.tenants === n);
-  const check = (label: string, ok: boolean | undefined, detail: string) =>
-    lines.push(`- ${ok === undefined ? 'NOT RUN' : ok ? 'met' : 'MISSED'}: ${label} (${detail})`);
-  const r1k = at(1000);
-  const r10k = at(10000);
-  check('1,000 tenants in YAML under 10 s', r1k && r1k.pipelineMs + r1k.stages.write < 10000, r1k ? `${s(r1k.pipelineMs + r1k.stages.write)} s with the write` : 'size not run');
-  check('1,000 tenants under 1 GiB', r1k && r1k.peakRss < 1024 * MiB, r1k ? `${mib(r1k.peakRss)} MiB peak` : 'size not run');
-  check('1,000 tenants within 3× of the floor', r1k && r1k.pipelineMs / r1k.floorMs <= 3, r1k ? `${(r1k.pipelineMs / r1k.floorMs).toFixed(2)}×` : 'size not run');
-  check('10,000 tenants under 100 s', r10k && r10k.pipelineMs + r10k.stages.write < 100000, r10k ? `${s(r10k.pipelineMs + r10k.stages.write)} s with the write, ${mib(r10k.peakRss)} MiB peak` : 'size not run');
-  // Linear: the CPU time per object does not grow with size. Sizes under 1,000 are left out of the
-  // comparison: there, start-up (JIT, first use of each module) weighs on every object.
-  const perObject = results.map((r) => ({ n: r.tenants, us: (r.pipelineCpuMs / r.objects) * 1000 }));
-  const large = perObject.filter((p) => p.n >= 1000);
-  const growth = large.length >= 2 ? Math.max(...large.slice(1).map((p, i) => p.us / large[i].us)) : undefined;
-  check('linear cost (CPU time per object grows by at most 1.25× from one size to the next, from 1,000 tenants up)', growth === undefined ? undefined : growth <= 1.25,
-    `CPU per object: ${perObject.map((p) => `${int(p.n)}: ${p.us.toFixed(0)} µs`).join(', ')}${growth === undefined ? '; needs two sizes ≥ 1,000' : `; largest growth ${growth.toFixed(2)}×`}`);
-  check('`npm run synth` on the example under 1.5 s cold', median(synth.npm) < 1500,
-    `median ${s(median(synth.npm))} s; without npm ${s(median(synth.bin))} s; through ts-node ${s(median(synth.tsNode))} s`);
+  const check = (label: string, ok: boolean | undefined, detail: string) => lines.push(`- ${ok === undefined ? 'NOT RUN' : ok ? 'met' : 'MISSED'}: ${label} (${detail})`);
+  const r1 = at(1000);
+  const r10 = at(10000);
+  const r20 = at(20000);
+  check('1,000 tenants in ≤ 2.5 s', r1 && r1.yaml.wall <= 2500, r1 ? `${s(r1.yaml.wall)} s` : 'size not run');
+  check('10,000 tenants in ≤ 25 s', r10 && r10.yaml.wall <= 25000, r10 ? `${s(r10.yaml.wall)} s` : 'size not run');
+  check('peak memory ≤ 512 MiB at 10,000 tenants', r10 && Math.max(r10.yaml.peakRss, r10.helm.peakRss) <= 512 * MiB, r10 ? `YAML ${mib(r10.yaml.peakRss)} MiB, Helm ${mib(r10.helm.peakRss)} MiB` : 'size not run');
+  check('peak memory ≤ 512 MiB at 20,000 tenants', r20 && Math.max(r20.yaml.peakRss, r20.helm.peakRss) <= 512 * MiB, r20 ? `YAML ${mib(r20.yaml.peakRss)} MiB, Helm ${mib(r20.helm.peakRss)} MiB` : 'size not run');
+  check('Helm output within 1.5× of YAML', results.length > 0 ? results.every((r) => r.helm.wall <= 1.5 * r.yaml.wall) : undefined,
+    results.map((r) => `${int(r.tenants)}: ${(r.helm.wall / r.yaml.wall).toFixed(2)}×`).join(', '));
   lines.push('');
   return lines.join('\n');
 }
 
 function main(argv: string[]): void {
-  const childAt = argv.indexOf('--child');
+  const childAt = argv.indexOf('--breakdown');
   if (childAt >= 0) {
-    runSize(Number(argv[childAt + 1]), argv.includes('--helm') ? 'helm' : 'yaml');
+    process.stdout.write(`${JSON.stringify(breakdown(argv[childAt + 1], Number(argv[childAt + 2])))}\n`);
     return;
   }
+  const start = now();
   const sizesAt = argv.indexOf('--sizes');
   const sizes = sizesAt >= 0 ? argv[sizesAt + 1].split(',').map(Number) : DEFAULT_SIZES;
-  const results: SizeResult[] = [];
   const loadAtStart = os.loadavg();
-  for (const n of sizes) {
-    process.stderr.write(`bench: ${n} tenants…\n`);
-    const r = JSON.parse(child(['--child', String(n)])) as SizeResult;
-    const helm = JSON.parse(child(['--child', String(n), '--helm'])) as SizeResult['helm'];
-    results.push({ ...r, helm });
+  // bin/tenancy.js recompiles lib/ when src/ is newer: do that once, so that every timed run is a cold start of an up-to-date CLI.
+  const main = path.join(REPO, 'lib/cli/main.js');
+  const before = fs.existsSync(main) ? fs.statSync(main).mtimeMs : 0;
+  const t = now();
+  spawnSync(process.execPath, ['bin/tenancy.js', '--help'], { cwd: REPO });
+  const rebuildMs = fs.existsSync(main) && fs.statSync(main).mtimeMs !== before ? now() - t : undefined;
+
+  const results: SizeResult[] = [];
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tenancy-bench-'));
+  try {
+    for (const n of sizes) {
+      process.stderr.write(`bench: ${n} tenants: writing the spec…\n`);
+      const config = generateSpecDir(path.join(work, String(n)), n);
+      process.stderr.write(`bench: ${n} tenants: npm run synth (YAML, Helm)…\n`);
+      const yaml = coldSynth(config, 'yaml');
+      const helm = coldSynth(config, 'helm');
+      process.stderr.write(`bench: ${n} tenants: breakdown and writers…\n`);
+      const b = JSON.parse(child(['--breakdown', config, String(n)])) as Breakdown;
+      results.push({ tenants: n, nodeStart: nodeStart(), yaml, helm, breakdown: b });
+      fs.rmSync(path.join(work, String(n)), { recursive: true, force: true });
+    }
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
   }
-  process.stderr.write('bench: cold synth…\n');
-  const synth = coldSynth();
   const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
-  const text = report(results, synth, command, loadAtStart);
+  const text = report(results, start, command, loadAtStart, rebuildMs);
   process.stdout.write(text);
   if (!argv.includes('--no-write-results')) fs.writeFileSync(path.join(__dirname, 'results.md'), text);
 }

@@ -1,16 +1,18 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { OutputFormat, resolveTenancy } from '../model/tenancy-model';
-import { isStrictSemver, toHelmFiles } from '../output/helm';
-import { renderGroups } from '../output/render';
-import { assertIsolated } from '../output/self-check';
-import { OutputError, writeOutput } from '../output/write';
-import { toYamlFiles } from '../output/yaml';
+import { helmWriter, isStrictSemver } from '../output/helm';
+import { eachGroup, ObjectGroup } from '../output/render';
+import { SelfCheck } from '../output/self-check';
+import { FileSink, OutputComparison, OutputError, SpooledText, StagedOutput } from '../output/write';
+import { writeYamlFile } from '../output/yaml';
 import { readSpec } from '../spec/read-spec';
 import { originLines } from './output-folder';
 import { parseFlags, requireInputFile, UsageError } from './usage';
 
 export const DEFAULT_CONFIG = 'examples/tenancy.yaml';
+/** Specs with this many tenants or more are written with a writer thread (starting one costs about 0.1 s). */
+export const WRITER_THREAD_TENANTS = 50;
 
 /**
  * The spec of `--config` (or the default), refused with exit status 2 when it does not exist:
@@ -103,77 +105,68 @@ function chartRegenerateCommand(options: SynthOptions): string {
   return `npm run synth -- --config <spec> --out <output folder>${formatFlags(options)}`;
 }
 
-/** Renders the spec; answers with the exit status. */
+/**
+ * Renders the spec; answers with the exit status. Tenant by tenant: each group is rendered,
+ * self-checked and written (staged, compared for `--check`, spooled for `--stdout`) before the
+ * next, so memory does not grow with the number of tenants. Nothing is swapped in or printed
+ * unless every group rendered and the self-check passed.
+ */
 export function runSynth(options: SynthOptions, print: (text: string) => void): number {
   const model = resolveTenancy(readSpec(options.config).spec);
   if (options.format === 'helm' && model.platform.gitops && 'flux' in model.platform.gitops) {
     throw new UsageError('--format helm does not go with `platform.gitops.flux`: a Flux Kustomization applies YAML files, and charts would need a HelmRelease, which this tool does not render — render YAML for Flux (drop --format helm), or use `platform.gitops.argocd`, whose Applications install the charts');
   }
-  const groups = renderGroups(model, options.format);
-  assertIsolated(groups, model);
-  const files: ReadonlyMap<string, string | Buffer> = options.format === 'helm'
-    ? toHelmFiles(groups, model, {
+  const writeGroup: (group: ObjectGroup, sink: FileSink) => void = options.format === 'helm'
+    ? helmWriter(model, {
       chartVersion: options.chartVersion ?? packageVersion(),
       generatorVersion: packageVersion(),
       regenerate: chartRegenerateCommand(options),
       package: options.package,
     })
-    : toYamlFiles(groups);
-  if (options.stdout) {
-    print([...files.values()].join(''));
+    : writeYamlFile;
+  if (!options.stdout && !options.check) assertParentWritable(options.out);
+  // A writer thread serializes and writes while the next tenants render; small specs do without.
+  const writerThread = model.tenants.length >= WRITER_THREAD_TENANTS;
+  const sink = options.stdout ? new SpooledText() : options.check ? new OutputComparison(options.out) : StagedOutput.open(options.out, { writerThread });
+  let files = 0;
+  const counted: FileSink = {
+    write: (rel, content) => (files++, sink.write(rel, content)),
+    writeLater: (rel, job, here) => (files++, sink.writeLater(rel, job, here)),
+  };
+  const selfCheck = new SelfCheck(model);
+  let groups = 0;
+  try {
+    for (const group of eachGroup(model, options.format)) {
+      selfCheck.add(group);
+      writeGroup(group, counted);
+      groups++;
+    }
+    selfCheck.finish();
+  } catch (err) {
+    sink.abort();
+    throw err;
+  }
+  if (sink instanceof SpooledText) {
+    sink.printTo(print);
     return 0;
   }
-  if (options.check) {
-    const stale = staleFiles(options.out, files);
+  if (sink instanceof OutputComparison) {
+    const stale = sink.finish();
     if (stale.length === 0) {
-      print(`${options.out} is up to date (${files.size} files).\n`);
+      print(`${options.out} is up to date (${files} files).\n`);
       return 0;
     }
     print(`${options.out} is stale; run \`${synthCommand(options)}\`:\n${stale.map((f) => `  ${f}\n`).join('')}`);
     return 1;
   }
-  assertParentWritable(options.out);
-  writeOutput(options.out, files, originLines(options.config, options.out, options));
-  const tenants = groups.length - 1; // every group but the platform's
+  sink.commit(originLines(options.config, options.out, options));
+  const tenants = groups - 1; // every group but the platform's
   if (options.format === 'helm') {
-    print(`Wrote ${groups.length} charts (${files.size} files) to ${options.out}/ (${tenants} tenants).\n`);
+    print(`Wrote ${groups} charts (${files} files) to ${options.out}/ (${tenants} tenants).\n`);
   } else {
-    print(`Wrote ${files.size} files to ${options.out}/ (${tenants} tenants).\n`);
+    print(`Wrote ${files} files to ${options.out}/ (${tenants} tenants).\n`);
   }
   return 0;
-}
-
-/** The file's bytes; undefined when there is no such file (one file-system call, not two). */
-function readIfExists(file: string): Buffer | undefined {
-  try {
-    return fs.readFileSync(file);
-  } catch (err: any) {
-    if (err?.code === 'ENOENT' || err?.code === 'ENOTDIR') return undefined;
-    throw err;
-  }
-}
-
-/** Files that differ, are missing, or would be removed; each with what is wrong. */
-function staleFiles(dir: string, files: ReadonlyMap<string, string | Buffer>): string[] {
-  const out: string[] = [];
-  for (const [rel, content] of files) {
-    const written = readIfExists(path.join(dir, rel));
-    if (written === undefined) out.push(`${rel} (missing)`);
-    else if (!written.equals(Buffer.from(content))) out.push(`${rel} (differs)`);
-  }
-  for (const rel of listFiles(dir)) {
-    if (!files.has(rel)) out.push(`${rel} (would be removed)`);
-  }
-  return out.sort();
-}
-
-function listFiles(dir: string, prefix = ''): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) return listFiles(path.join(dir, entry.name), rel);
-    return rel.startsWith('.') ? [] : [rel];
-  });
 }
 
 /** A flag given as an empty string is a mistake, not a request for the default. */

@@ -24,8 +24,9 @@ import { isEnforced } from '../threats/threat';
 import { MAX_TRAEFIK_REPLICAS } from '../threats/traefik';
 import { Ceilings, resolveCeilings } from '../threats/resources';
 import { KubeObject, ObjectGroup } from './render';
-import { DEFAULT_TEMPLATES_DIR } from './tenant-file';
-import { toYamlDocument } from './yaml';
+import { DEFAULT_TEMPLATES_DIR, yamlQuote } from './tenant-file';
+import { FileSink } from './write';
+import { toYamlDocument, toYamlDocuments } from './yaml';
 
 /** Content of an output file: text, or bytes for an archive. */
 export type FileContent = string | Buffer;
@@ -79,25 +80,58 @@ export function escapeForHelm(text: string): string {
 }
 
 /** Every chart, then (unless `package` is false) every archive, keyed by path relative to the output folder. */
-export function toHelmFiles(groups: readonly ObjectGroup[], model: TenancyModel, options: HelmOptions): Map<string, FileContent> {
+export function toHelmFiles(groups: Iterable<ObjectGroup>, model: TenancyModel, options: HelmOptions): Map<string, FileContent> {
+  const filesOf = helmFilesOf(model, options);
   const files = new Map<string, FileContent>();
-  for (const chart of toCharts(groups, model, options)) {
-    for (const [rel, text] of chart.files) files.set(`${chart.name}/${rel}`, text);
-    if (options.package ?? true) files.set(archiveName(chart.name, options.chartVersion), packageChart(chart.name, chart.files));
-  }
+  for (const group of groups) for (const [rel, content] of filesOf(group)) files.set(rel, content);
   return files;
 }
 
+/**
+ * The files of one group's chart: its folder's files, then (unless `package` is false) its
+ * archive, keyed by path relative to the output folder. For writing chart by chart.
+ */
+export function helmFilesOf(model: TenancyModel, options: HelmOptions): (group: ObjectGroup) => Map<string, FileContent> {
+  const chartOf = chartMaker(model, options);
+  return (group) => {
+    const chart = chartOf(group);
+    const files = new Map<string, FileContent>();
+    for (const [rel, text] of chart.files) files.set(`${chart.name}/${rel}`, text);
+    if (options.package ?? true) files.set(archiveName(chart.name, options.chartVersion), packageChart(chart.name, chart.files));
+    return files;
+  };
+}
+
+/**
+ * Writes each group's chart to a sink: its folder's files, then (unless `package` is false) its
+ * archive, packed where the sink writes (in its writer thread, when it has one).
+ */
+export function helmWriter(model: TenancyModel, options: HelmOptions): (group: ObjectGroup, sink: FileSink) => void {
+  const chartOf = chartMaker(model, options);
+  return (group, sink) => {
+    const chart = chartOf(group);
+    for (const [rel, text] of chart.files) sink.write(`${chart.name}/${rel}`, text);
+    if (options.package ?? true) {
+      sink.writeLater(archiveName(chart.name, options.chartVersion), { module: __filename, fn: 'packageChart', args: [chart.name, chart.files] }, () => packageChart(chart.name, chart.files));
+    }
+  };
+}
+
 /** One chart per group: `tenancy-platform` for the platform, `tenant-<name>` for each tenant. */
-export function toCharts(groups: readonly ObjectGroup[], model: TenancyModel, options: HelmOptions): HelmChart[] {
+export function toCharts(groups: Iterable<ObjectGroup>, model: TenancyModel, options: HelmOptions): HelmChart[] {
+  const chartOf = chartMaker(model, options);
+  return [...groups].map(chartOf);
+}
+
+function chartMaker(model: TenancyModel, options: HelmOptions): (group: ObjectGroup) => HelmChart {
   if (!isStrictSemver(options.chartVersion)) throw new Error(`chart version \`${options.chartVersion}\` is not a strict SemVer 2 version`);
   const tenants = new Map(model.tenants.map((t) => [t.name, t]));
-  return groups.map((group) => {
+  return (group) => {
     if (group.tenant === undefined) return platformChart(group, model, options);
     const tenant = tenants.get(group.tenant);
     if (!tenant) throw new Error(`no tenant \`${group.tenant}\` in the model for ${group.file}`);
     return tenantChart(group, tenant, model, options);
-  });
+  };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -124,9 +158,10 @@ function tenantChart(group: ObjectGroup, tenant: TenantModel, model: TenancyMode
   const values = traefikValuesOf(deployment);
   const ceilings = resolveCeilings(model.platform.ceilings);
 
-  const templates = group.objects.map((object) => {
+  const documents = toYamlDocuments(group.objects);
+  const templates = group.objects.map((object, i) => {
     if (object === deployment) return { object, text: deploymentTemplate(object, ceilings) };
-    const text = escapeForHelm(toYamlDocument(object));
+    const text = escapeForHelm(documents[i]);
     // One pod needs no disruption budget; more keep the one the spec's replicas brought.
     if (isTraefik(object, 'PodDisruptionBudget')) return { object, text: `{{- if gt (int .Values.traefik.replicas) 1 }}\n${text}{{- end }}\n` };
     return { object, text };
@@ -192,7 +227,8 @@ function platformChart(group: ObjectGroup, model: TenancyModel, options: HelmOpt
       ? { kind: engine.objects, names: admissionPolicies({ externalSecrets: p.externalSecrets !== undefined }).map((r) => r.name).join(', ') }
       : null,
   }));
-  const templates = group.objects.map((object) => ({ object, text: escapeForHelm(toYamlDocument(object)) }));
+  const documents = toYamlDocuments(group.objects);
+  const templates = group.objects.map((object, i) => ({ object, text: escapeForHelm(documents[i]) }));
   return {
     name: PLATFORM_CHART,
     files: chartFolder(PLATFORM_CHART, description, options, templates, notes, {
@@ -230,7 +266,7 @@ function chartFolder(
 }
 
 function chartYaml(name: string, description: string, options: HelmOptions, kubeVersion: string): string {
-  const q = (s: string) => JSON.stringify(s);
+  const q = yamlQuote; // double-quoted, with what YAML 1.1 would read as a line break or refuse escaped
   return [
     'apiVersion: v2',
     `name: ${name}`,
@@ -299,7 +335,7 @@ function deploymentTemplate(deployment: KubeObject, ceilings: Ceilings): string 
       holes.push([token, expression]);
       return token;
     };
-    const copy = structuredClone(deployment) as any;
+    const copy = JSON.parse(JSON.stringify(deployment)); // plain objects of this realm, as the YAML writer wants them
     copy.spec.replicas = hole('{{ int .Values.traefik.replicas }}');
     const container = traefikContainer(copy);
     container.image = hole('{{ .Values.traefik.image | quote }}');
@@ -318,7 +354,7 @@ function deploymentTemplate(deployment: KubeObject, ceilings: Ceilings): string 
 }
 
 function tenantValuesYaml(v: TraefikValues): string {
-  const q = (s: string) => JSON.stringify(s);
+  const q = yamlQuote; // double-quoted, with what YAML 1.1 would read as a line break or refuse escaped
   return `# Install-time settings of this tenant's Traefik. Isolation is not among them: the namespaces
 # it watches, its RBAC and the refusal of cross-namespace references come from the spec.
 traefik:

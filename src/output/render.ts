@@ -30,20 +30,28 @@ export interface ObjectGroup {
  * they will be written as, which the GitOps apps point at.
  */
 export function renderGroups(model: TenancyModel, format: OutputFormat = 'yaml'): ObjectGroup[] {
+  return [...eachGroup(model, format)];
+}
+
+/**
+ * The groups of `renderGroups`, one at a time, each rendered only when asked for: a caller that
+ * writes each group before taking the next holds one tenant's objects at a time, whatever the
+ * number of tenants.
+ */
+export function* eachGroup(model: TenancyModel, format: OutputFormat = 'yaml'): Generator<ObjectGroup, void, undefined> {
   let platform!: Platform;
-  const groups: ObjectGroup[] = [{
+  yield {
     file: PLATFORM_OUTPUT_FILE,
     objects: synthesize((chart) => (platform = new Platform(chart, 'Platform', platformPropsOf(model.platform, format)))),
-  }];
+  };
   // Each tenant refers to the platform in the first App: it reads the platform's settings only.
   for (const tenant of model.tenants) {
-    groups.push({
+    yield {
       file: tenantOutputFile(tenant.name),
       tenant: tenant.name,
       objects: synthesize((chart) => new Tenant(chart, 'Tenant', { ...tenantOptionsOf(tenant), platform })),
-    });
+    };
   }
-  return groups;
 }
 
 /** Builds constructs in a fresh App and Chart and returns the objects they synthesize. */

@@ -2,14 +2,31 @@
  * The generator checks its own output against the isolation rules before writing it, so
  * a regression in a construct fails loudly instead of shipping. The rules are the ones
  * `tenancy audit` applies to foreign manifests, plus the promises only this tool makes.
+ *
+ * The check streams, so that memory does not grow with the number of tenants: the platform's
+ * objects are checked once, then the tenants' a few at a time (`CHUNK`), together with the
+ * platform's (the rules that join them — a tenant's Traefik and the platform's
+ * ClusterRoleBindings, a tenant's bindings and the default TLSStore — see both), and only the
+ * platform findings not reported before are kept.
+ * What one tenant's check cannot see of the others is carried between them:
+ * - which namespaces are tenants': every check knows all of them (a Traefik watching two tenants,
+ *   a binding of another tenant's ServiceAccount). Only the per-namespace rules and the lists of
+ *   namespaces a copying annotation reaches walk the tenants, and they walk the tenants at hand
+ *   (a pattern or selector is reported all the same, as reaching tenants created later);
+ * - the hosts claimed so far, by tenant: a tenant claiming a host another tenant claimed (or a
+ *   wildcard covering it) is checked together with a stand-in for that claim, an object of the
+ *   same kind, name and namespace that claims only that host, so the rule reports both sides.
  */
 import { checkIsolation } from '../threats';
-import { Finding } from '../threats/detect/engine';
+import { CheckContext, Finding, KubeObjectLike } from '../threats/detect/engine';
+import { hostsInRule } from '../threats/detect/hosts';
 import { TenancyModel } from '../model/tenancy-model';
-import { ObjectGroup } from './render';
+import { KubeObject, ObjectGroup } from './render';
+
+export type FileFinding = Finding & { readonly file: string };
 
 export class SelfCheckError extends Error {
-  constructor(public readonly findings: ReadonlyArray<Finding & { file: string }>) {
+  constructor(public readonly findings: ReadonlyArray<FileFinding>) {
     super(
       'the rendered output breaks isolation rules (a bug in cdk8s-tenancy, please report it):\n' +
         findings.map((f) => `  ${f.file}: ${f.object}: [${f.rule}] ${f.message}`).join('\n'),
@@ -18,20 +35,215 @@ export class SelfCheckError extends Error {
   }
 }
 
+/** Throws `SelfCheckError` listing every finding of `groups` (the platform's first, as `renderGroups` answers). */
+export function assertIsolated(groups: Iterable<ObjectGroup>, model: TenancyModel): void {
+  const check = new SelfCheck(model);
+  for (const group of groups) check.add(group);
+  check.finish();
+}
+
 /**
- * Throws `SelfCheckError` listing every finding. All files are checked together, so rules
- * across tenants (one host, one tenant; a Traefik watching one tenant) see the whole output;
- * the checks index objects once, so cost stays linear.
+ * The self-check, one group at a time: `add` each group as it is rendered (the platform's
+ * first), then `finish`, which throws `SelfCheckError` with every finding. Holds the platform's
+ * objects, the claimed hosts, the findings, and at most `CHUNK` tenants' objects.
  */
-export function assertIsolated(groups: readonly ObjectGroup[], model: TenancyModel): void {
-  const secrets = new Map(model.tenants.map((t) => [t.name, t.secrets]));
-  const ctx = {
-    platformNamespace: model.platform.namespace,
-    tenantNamespaces: new Set(model.tenants.map((t) => t.name)),
-    secrets: (namespace: string) => secrets.get(namespace) ?? 'read-only',
-  };
-  const objects = groups.flatMap((g) => g.objects);
-  const fileOf = groups.flatMap((g) => g.objects.map(() => g.file));
-  const findings = checkIsolation(objects, ctx).map((f) => ({ ...f, file: fileOf[f.objectIndex] }));
-  if (findings.length > 0) throw new SelfCheckError(findings);
+export class SelfCheck {
+  private readonly tenants: ReadonlySet<string>;
+  private readonly secrets: Map<string, 'read-only' | 'manage' | undefined>;
+  private readonly platformNamespace: string;
+  private platform: { file: string; objects: readonly KubeObject[] } | undefined;
+  /** Findings on platform objects already reported, so that each tenant's check adds only new ones. */
+  private readonly platformFindings = new Set<string>();
+  private readonly claims = new ClaimedHosts();
+  private readonly findings: FileFinding[] = [];
+
+  /** `chunk`: tenant groups checked together (the tests vary it; the default suits the CLI). */
+  constructor(model: TenancyModel, private readonly chunk = CHUNK) {
+    this.tenants = new Set(model.tenants.map((t) => t.name));
+    this.secrets = new Map(model.tenants.map((t) => [t.name, t.secrets]));
+    this.platformNamespace = model.platform.namespace;
+  }
+
+  add(group: ObjectGroup): void {
+    if (group.tenant === undefined && this.platform === undefined) {
+      this.platform = group;
+      for (const f of checkIsolation(group.objects, this.context(this.tenants))) this.report(f, group.file, true);
+      return;
+    }
+    this.pending.push(group);
+    if (this.pending.length >= this.chunk) this.checkPending();
+  }
+
+  /** Throws `SelfCheckError` when any group broke a rule. */
+  finish(): void {
+    this.checkPending();
+    if (this.findings.length > 0) throw new SelfCheckError(this.findings);
+  }
+
+  /** Tenant groups not yet checked: checked together, a few at a time, so the platform's objects are checked once per chunk. */
+  private pending: ObjectGroup[] = [];
+
+  private checkPending(): void {
+    const groups = this.pending;
+    if (groups.length === 0) return;
+    this.pending = [];
+    const platform = this.platform?.objects ?? [];
+    const own = groups.flatMap((g) => g.objects);
+    const stand = this.claims.conflicting(own, this.tenants);
+    const objects: KubeObjectLike[] = [...platform, ...own, ...stand.map((s) => s.object)];
+    // Where each group's objects start in `objects`.
+    const starts: number[] = [];
+    let at = platform.length;
+    for (const g of groups) {
+      starts.push(at);
+      at += g.objects.length;
+    }
+    const standStart = at;
+    const view = new SomeTenants(this.tenants, groups.flatMap((g) => (g.tenant === undefined ? [] : [g.tenant])));
+    for (const f of checkIsolation(objects, this.context(view))) {
+      if (f.objectIndex < platform.length) {
+        this.report(f, this.platform!.file, true);
+      } else if (f.objectIndex < standStart) {
+        let k = starts.length - 1;
+        while (starts[k] > f.objectIndex) k--;
+        this.report({ ...f, objectIndex: f.objectIndex - starts[k] }, groups[k].file, false);
+      } else if (f.rule === 'one-host-one-tenant') {
+        // The stand-in's other findings are the real object's, reported in its own tenants' check.
+        const s = stand[f.objectIndex - standStart];
+        this.report({ ...f, objectIndex: s.claim.objectIndex, path: s.claim.path }, s.claim.file, false);
+      }
+    }
+    for (const g of groups) this.claims.record(g, this.tenants);
+  }
+
+  private context(tenantNamespaces: ReadonlySet<string>): CheckContext {
+    return {
+      platformNamespace: this.platformNamespace,
+      tenantNamespaces,
+      secrets: (namespace: string) => this.secrets.get(namespace) ?? 'read-only',
+    };
+  }
+
+  private report(f: Finding, file: string, platform: boolean): void {
+    if (platform) {
+      const key = `${f.rule}\0${f.objectIndex}\0${f.path.join('.')}\0${f.message}`;
+      if (this.platformFindings.has(key)) return;
+      this.platformFindings.add(key);
+    }
+    this.findings.push({ ...f, file });
+  }
+}
+
+/**
+ * The tenant namespaces as a check of some tenants sees them: membership is every tenant's (is
+ * this namespace a tenant's?), iteration is the checked tenants' own (the per-namespace rules).
+ */
+class SomeTenants extends Set<string> {
+  constructor(private readonly all: ReadonlySet<string>, checked: readonly string[]) {
+    super(checked);
+  }
+
+  override has(namespace: string): boolean {
+    return this.all.has(namespace);
+  }
+}
+
+/** Tenant groups checked together (with the platform's objects once). */
+const CHUNK = 16;
+
+/** One host claimed in a tenant namespace, and where: enough to stand in for the object that claims it. */
+interface Claim {
+  readonly host: string;
+  readonly file: string;
+  readonly objectIndex: number;
+  readonly path: Finding['path'];
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace: string;
+}
+
+/**
+ * Hosts claimed by the tenants checked so far, as the rule `one-host-one-tenant` counts them:
+ * Certificates' names, Ingress hosts and IngressRoute(TCP) matchers in tenant namespaces,
+ * lower-cased, without a trailing dot.
+ */
+class ClaimedHosts {
+  private readonly byHost = new Map<string, Claim[]>();
+  /** Claims of `a.b.c` under `b.c`, for a later wildcard `*.b.c`. */
+  private readonly byParent = new Map<string, Claim[]>();
+
+  /** Stand-ins for earlier claims of other tenants that `objects` claim too (or cover, or are covered by). */
+  conflicting(objects: readonly KubeObject[], tenants: ReadonlySet<string>): Array<{ claim: Claim; object: KubeObjectLike }> {
+    const found = new Set<Claim>();
+    for (const c of claimsOf(objects, tenants, '', 0)) {
+      const earlier = c.host.startsWith('*.')
+        ? [...(this.byHost.get(c.host) ?? []), ...(this.byParent.get(c.host.slice(2)) ?? [])]
+        : [...(this.byHost.get(c.host) ?? []), ...(this.byHost.get(`*.${parentOf(c.host)}`) ?? [])];
+      for (const e of earlier) if (e.namespace !== c.namespace) found.add(e);
+    }
+    return [...found].map((claim) => ({ claim, object: standIn(claim) }));
+  }
+
+  record(group: ObjectGroup, tenants: ReadonlySet<string>): void {
+    for (const c of claimsOf(group.objects, tenants, group.file, 0)) {
+      push(this.byHost, c.host, c);
+      if (!c.host.startsWith('*.') && c.host.includes('.')) push(this.byParent, parentOf(c.host), c);
+    }
+  }
+}
+
+function parentOf(host: string): string {
+  return host.slice(host.indexOf('.') + 1);
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+const TRAEFIK_API = /^traefik\.(io|containo\.us)\//;
+
+/** The hosts `objects` claim in tenant namespaces. */
+function claimsOf(objects: readonly KubeObject[], tenants: ReadonlySet<string>, file: string, base: number): Claim[] {
+  const claims: Claim[] = [];
+  objects.forEach((o, i) => {
+    const namespace = o.metadata.namespace;
+    if (namespace === undefined || !tenants.has(namespace)) return;
+    const spec = (o.spec ?? {}) as Record<string, any>;
+    const add = (host: unknown, path: Finding['path']) => {
+      if (typeof host !== 'string' || host === '') return;
+      claims.push({ host: host.toLowerCase().replace(/\.$/, ''), file, objectIndex: base + i, path, apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace });
+    };
+    if (o.kind === 'Certificate' && o.apiVersion.startsWith('cert-manager.io/')) {
+      (Array.isArray(spec.dnsNames) ? spec.dnsNames : []).forEach((h: unknown, k: number) => add(h, ['spec', 'dnsNames', k]));
+      add(spec.commonName, ['spec', 'commonName']);
+    } else if (o.kind === 'Ingress' && /^(networking\.k8s\.io|extensions)\//.test(o.apiVersion)) {
+      (Array.isArray(spec.tls) ? spec.tls : []).forEach((t: any, k: number) =>
+        (Array.isArray(t?.hosts) ? t.hosts : []).forEach((h: unknown, j: number) => add(h, ['spec', 'tls', k, 'hosts', j])));
+      (Array.isArray(spec.rules) ? spec.rules : []).forEach((r: any, k: number) => add(r?.host, ['spec', 'rules', k, 'host']));
+    } else if ((o.kind === 'IngressRoute' || o.kind === 'IngressRouteTCP') && TRAEFIK_API.test(o.apiVersion)) {
+      const fn = o.kind === 'IngressRouteTCP' ? 'HostSNI' : 'Host(?:Header)?';
+      (Array.isArray(spec.routes) ? spec.routes : []).forEach((r: any, k: number) => {
+        if (typeof r?.match === 'string') for (const h of hostsInRule(r.match, fn)) add(h, ['spec', 'routes', k, 'match']);
+      });
+    }
+  });
+  return claims;
+}
+
+/** An object of the claim's kind, name and namespace that claims only the claim's host. */
+function standIn(c: Claim): KubeObjectLike {
+  const metadata = { name: c.name, namespace: c.namespace };
+  switch (c.kind) {
+    case 'Certificate':
+      return { apiVersion: c.apiVersion, kind: c.kind, metadata, spec: { dnsNames: [c.host], issuerRef: { kind: 'Issuer', name: 'stand-in' } } };
+    case 'Ingress':
+      return { apiVersion: c.apiVersion, kind: c.kind, metadata, spec: { rules: [{ host: c.host }] } };
+    default: {
+      const fn = c.kind === 'IngressRouteTCP' ? 'HostSNI' : 'Host';
+      return { apiVersion: c.apiVersion, kind: c.kind, metadata, spec: { routes: [{ match: `${fn}(\`${c.host}\`)` }] } };
+    }
+  }
 }

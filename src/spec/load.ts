@@ -12,7 +12,12 @@ export const MAX_SPEC_FILE_BYTES = 1024 * 1024;
  */
 export const MAX_ALIAS_COUNT = 2000;
 
-/** A parsed YAML file that remembers where every node came from. */
+/**
+ * A parsed YAML file that remembers where every node came from. The parsed document (tens of
+ * times the size of the text) is kept only until parsing is done, and parsed again when a
+ * position is asked for — only for a spec with problems — so that thousands of tenant files
+ * can be validated together in bounded memory.
+ */
 export interface SourceFile {
   /** The path as the user gave it (used in messages). */
   readonly file: string;
@@ -20,6 +25,29 @@ export interface SourceFile {
   readonly data: unknown;
   readonly document: Document;
   readonly lineCounter: LineCounter;
+}
+
+/** A `SourceFile` holding the text, parsing it again (once) when its document is asked for. */
+class ParsedSource implements SourceFile {
+  private parsed: { document: Document; lineCounter: LineCounter } | undefined;
+
+  constructor(readonly file: string, readonly data: unknown, private readonly text: string) {}
+
+  get document(): Document {
+    return this.reparsed().document;
+  }
+
+  get lineCounter(): LineCounter {
+    return this.reparsed().lineCounter;
+  }
+
+  private reparsed(): { document: Document; lineCounter: LineCounter } {
+    if (!this.parsed) {
+      const lineCounter = new LineCounter();
+      this.parsed = { document: parseDocument(this.text, { ...PARSE_OPTIONS, lineCounter }), lineCounter };
+    }
+    return this.parsed;
+  }
 }
 
 /** Where a node sits in its file, 1-based. */
@@ -52,6 +80,8 @@ export function loadSourceFile(file: string): SourceFile {
   return parseSource(file, text);
 }
 
+const PARSE_OPTIONS = { uniqueKeys: false, prettyErrors: false, strict: true, logLevel: 'error' } as const;
+
 /** Parses spec text (already read) the same way as `loadSourceFile`. */
 export function parseSource(file: string, text: string): SourceFile {
   const lineCounter = new LineCounter();
@@ -59,7 +89,7 @@ export function parseSource(file: string, text: string): SourceFile {
   // compares each key with every earlier one, so a 1 MiB mapping of distinct keys took minutes.
   // logLevel `error`: a collection used as a key would otherwise print a warning on stderr (the key
   // is refused all the same, as an unknown field).
-  const document = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true, logLevel: 'error' });
+  const document = parseDocument(text, { ...PARSE_OPTIONS, lineCounter });
   const problems: SpecProblem[] = syntaxProblems(file, document, lineCounter);
   for (const duplicate of duplicateKeys(document)) {
     const pos = lineCounter.linePos(duplicate.offset);
@@ -87,7 +117,7 @@ export function parseSource(file: string, text: string): SourceFile {
       problemAtStart(file, `the document is ${Array.isArray(data) ? 'a list' : `a ${typeof data}`}, not a mapping — write \`key: value\` fields at the top level`),
     ]);
   }
-  return { file, data, document, lineCounter };
+  return new ParsedSource(file, data, text);
 }
 
 /**

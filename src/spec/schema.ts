@@ -11,7 +11,7 @@ import { ADMISSION_MODES } from '../admission/engines';
 import { DEFAULTS } from '../defaults';
 import {
   checkAllowedZone, checkTenantDomain, checkWildcardSecret, checkWildcardZone, CLUSTER_ISSUER_REFUSAL, DOMAIN_WITHIN_ALLOWED_ZONES, duplicateDomainAcrossClustersRefusal, duplicateDomainRefusal,
-  NO_TENANT_WILDCARD, ONE_HOST_ONE_TENANT, PLATFORM_CA_MISSING, SHARED_CA_KEY, SHARED_CA_REFUSAL, TENANT_NAMESPACED_ISSUER, WILDCARD_DNS01, WILDCARD_HTTP01_UNUSED, WILDCARD_NEEDS_DNS01,
+  NO_TENANT_WILDCARD, ONE_HOST_ONE_TENANT, PLATFORM_CA_MISSING, sameCaSecretRefusal, SHARED_CA_KEY, SHARED_CA_REFUSAL, TENANT_NAMESPACED_ISSUER, WILDCARD_DNS01, WILDCARD_HTTP01_UNUSED, WILDCARD_NEEDS_DNS01,
   WILDCARD_TOKEN_SECRET,
 } from '../threats/certificates';
 import { checkCidr, checkLabelValue, checkObjectName, checkWildcardDnsName, DNS_LABEL, DNS_SUBDOMAIN, HOST_LABEL, LABEL_VALUE } from '../threats/formats';
@@ -393,6 +393,7 @@ function checkSpec(input: unknown, ctx: z.RefinementCtx): void {
   const domainOwner = new Map<string, { name: string; index: number; cluster?: string }>();
   const clusterNames = Array.isArray(spec.clusters) ? spec.clusters.map((c) => asRecord(c).name) : [];
   const firstCluster = isString(clusterNames[0]) ? clusterNames[0] : undefined;
+  const caSecretOwner = new Map<string, string>();
 
   const syncInput = asRecord(asRecord(platformInput.wildcard).syncTo).namespaces;
   const syncNamespaces = Array.isArray(syncInput) ? syncInput : [];
@@ -447,6 +448,12 @@ function checkSpec(input: unknown, ctx: z.RefinementCtx): void {
 
     if (asRecord(tenant.issuer).platformCA !== undefined && platformInput.ca === undefined) {
       refusal(ctx, at('issuer', 'platformCA'), PLATFORM_CA_MISSING, SHARED_CA_KEY);
+    }
+    const caSecret = asRecord(asRecord(tenant.issuer).ca).secretName;
+    if (isString(caSecret)) {
+      const first = caSecretOwner.get(caSecret);
+      if (first !== undefined) refusal(ctx, at('issuer', 'ca', 'secretName'), sameCaSecretRefusal(caSecret, first), SHARED_CA_KEY);
+      else caSecretOwner.set(caSecret, name ?? `tenants[${i}]`);
     }
     if (tenant.issuer === undefined && defaults.issuer === undefined) {
       refusal(ctx, at('issuer'), 'no issuer for this tenant\'s certificates — set `issuer` here or in `platform.defaults.issuer`');

@@ -475,7 +475,7 @@ export const SHARED_CA_KEY: Threat = {
   title: 'A CA key shared by several tenants, in their own namespaces',
   why: 'A namespaced `ca` Issuer reads its CA key pair from a Secret in the tenant\'s namespace, where the owners can read it (and replace it with `secrets: manage`). Given to every tenant (as `platform.defaults` would), the same key lets any tenant sign a certificate for any other tenant\'s host.',
   fix: 'Give each tenant a CA of its own, or share one CA the safe way: `platform.ca` keeps the key in cert-manager\'s namespace behind a ClusterIssuer, and a tenant opting in with `issuer: { platformCA: {} }` may only have its own domains signed (approver-policy).',
-  spec: { fields: ['platform.defaults.issuer.ca', 'tenants[].issuer.platformCA'] },
+  spec: { fields: ['platform.defaults.issuer.ca', 'tenants[].issuer.ca.secretName', 'tenants[].issuer.platformCA'] },
   construct: none('a construct sees one tenant: whether a CA Secret is shared is the spec\'s and the audit\'s to see'),
   values: none(NOT_VALUES),
   admission: none('tenants cannot write Issuers: their Role grants only get, list and watch on them'),
@@ -505,6 +505,11 @@ export const SHARED_CA_KEY: Threat = {
 
 /** The refusal for a `ca` issuer in `platform.defaults`: every tenant would hold the same CA key. */
 export const SHARED_CA_REFUSAL = 'a CA issuer here gives every tenant the same CA key, in each tenant\'s own namespace, so any tenant could sign for another tenant\'s hosts — share a CA through `platform.ca` (tenants opt in with `issuer: { platformCA: {} }`), or give each tenant a CA of its own';
+/** The refusal for a tenant whose CA Secret has the name of another tenant's (a copy of one CA, most likely). */
+export function sameCaSecretRefusal(secret: string, firstTenant: string): string {
+  return `tenant \`${firstTenant}\`'s CA issuer reads a Secret named \`${secret}\` too: if both hold one CA, each tenant could sign for the other's hosts — give each tenant a CA of its own under its own Secret name, or share one CA through \`platform.ca\` (tenants opt in with \`issuer: { platformCA: {} }\`)`;
+}
+
 /** The refusal for `platformCA` without a `platform.ca`. */
 export const PLATFORM_CA_MISSING = 'there is no platform CA to use — set `platform.ca.secretName` to the CA\'s Secret in cert-manager\'s namespace, or choose another issuer';
 

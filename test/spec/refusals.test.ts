@@ -15,6 +15,19 @@ describe('the spec schema refuses what is insecure, each with file, line, field 
     ]);
   });
 
+  test('refuses two tenants whose CA issuers read Secrets of one name (copies of one CA, most likely), at the second; another name passes', () => {
+    const ca = (secretName: string) => `issuer: { ca: { secretName: ${secretName} } }`;
+    const spec = (second: string) => `${oneTenantSpec().replace('issuer: { acme: { email: ops@example.com } }', ca('corp-ca'))}  - name: shop
+    domains: [shop.example.com]
+    owners: { groups: [shop-leads] }
+    ${ca(second)}
+`;
+    expect(refusals(spec('corp-ca'))).toEqual([
+      "tenancy.yaml:11:33: tenants[1].issuer.ca.secretName: tenant `payments`'s CA issuer reads a Secret named `corp-ca` too: if both hold one CA, each tenant could sign for the other's hosts — give each tenant a CA of its own under its own Secret name, or share one CA through `platform.ca` (tenants opt in with `issuer: { platformCA: {} }`)",
+    ]);
+    expect(() => parseSpec(spec('shop-ca'))).not.toThrow();
+  });
+
   test('accepts allowCrossNamespace: false stated explicitly', () => {
     expect(() => parseSpec(oneTenantSpec('    traefik: { allowCrossNamespace: false }\n'))).not.toThrow();
   });
