@@ -17,7 +17,7 @@ import { admissionEngine } from '../admission/engines';
 import { admissionPolicies } from '../admission/policies';
 import { DEFAULTS } from '../defaults';
 import { PlatformModel, TenancyModel, TenantModel } from '../model/tenancy-model';
-import { certificateSecretName, PLATFORM_CHART, PLATFORM_NAMES, tenantChartName, tenantNames, tenantReleaseName } from '../model/names';
+import { certificateSecretName, PLATFORM_CHART, PLATFORM_NAMES, RELEASE_ANNOTATION, tenantChartName, tenantNames, tenantReleaseName } from '../model/names';
 import { THREATS } from '../threats';
 import { QUANTITY_PATTERN } from '../threats/quantity';
 import { isEnforced } from '../threats/threat';
@@ -40,6 +40,11 @@ export interface HelmOptions {
   readonly regenerate: string;
   /** Writes `<chart>-<version>.tgz` beside each chart folder. @default true */
   readonly package?: boolean;
+  /**
+   * Names each tenant chart's Helm release in its Chart.yaml (`tenancy.cdk8s.io/release`), for a
+   * fleet's ApplicationSet, which reads it. @default false
+   */
+  readonly releaseAnnotation?: boolean;
 }
 
 /** One chart: its name (also its folder) and its files, relative to that folder. */
@@ -194,7 +199,7 @@ function tenantChart(group: ObjectGroup, tenant: TenantModel, model: TenancyMode
   const defaults = flatten({ traefik: values });
   return {
     name,
-    files: chartFolder(name, description, options, templates, notes, {
+    files: chartFolder(name, description, options.releaseAnnotation ? { ...options, release: tenantReleaseName(tenant.name) } : options, templates, notes, {
       values: tenantValuesYaml(values),
       schema: tenantValuesSchema(name, ceilings),
       readme: readme(name, tenantReleaseName(tenant.name), description, options, model.platform, true, TENANT_VALUES.map((v) => ({ ...v, default: defaults.get(v.key) }))),
@@ -244,7 +249,7 @@ function platformChart(group: ObjectGroup, model: TenancyModel, options: HelmOpt
 function chartFolder(
   name: string,
   description: string,
-  options: HelmOptions,
+  options: HelmOptions & { release?: string },
   templates: ReadonlyArray<{ object: KubeObject; text: string }>,
   notes: string,
   rest: { values: string; schema: string; readme: string; kubeVersion: string },
@@ -265,7 +270,7 @@ function chartFolder(
   return files;
 }
 
-function chartYaml(name: string, description: string, options: HelmOptions, kubeVersion: string): string {
+function chartYaml(name: string, description: string, options: HelmOptions & { release?: string }, kubeVersion: string): string {
   const q = yamlQuote; // double-quoted, with what YAML 1.1 would read as a line break or refuse escaped
   return [
     'apiVersion: v2',
@@ -282,6 +287,7 @@ function chartYaml(name: string, description: string, options: HelmOptions, kube
     'annotations:',
     `  tenancy.cdk8s.io/generated-by: ${q(`cdk8s-tenancy ${options.generatorVersion}`)}`,
     `  tenancy.cdk8s.io/regenerate: ${q(`Do not edit: change the spec and run \`${options.regenerate}\``)}`,
+    ...(options.release === undefined ? [] : [`  ${RELEASE_ANNOTATION}: ${q(options.release)}`]),
     '',
   ].join('\n');
 }

@@ -55,7 +55,7 @@ export function* eachGroup(model: TenancyModel, format: OutputFormat = 'yaml'): 
 }
 
 /** Builds constructs in a fresh App and Chart and returns the objects they synthesize. */
-function synthesize(build: (chart: Chart) => Construct): KubeObject[] {
+export function synthesize(build: (chart: Chart) => Construct): KubeObject[] {
   const app = new App({ outdir: '.' });
   // No chart namespace: cdk8s would stamp it on cluster-scoped objects too. Every
   // construct sets `metadata.namespace` itself, on namespaced objects only.
