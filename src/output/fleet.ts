@@ -27,8 +27,9 @@ import {
 } from '../model/names';
 import { FleetClusterModel, FleetModel, OutputFormat, TenancyModel, TenantModel } from '../model/tenancy-model';
 import { HelmOptions, helmWriter } from './helm';
-import { ObjectGroup, synthesize } from './render';
-import { SelfCheck } from './self-check';
+import type { ObjectGroup } from './render';
+import { synthesize } from './synthesize';
+import { FleetSelfCheck } from './self-check';
 import { FileSink } from './write';
 import { writeYamlFile } from './yaml';
 
@@ -186,23 +187,18 @@ function managementOf(scope: Construct, tenant: TenantModel, cluster: FleetClust
 export function writeFleet(model: FleetTenancy, format: OutputFormat, sink: FileSink, helm?: HelmOptions): { clusters: number; tenants: number; charts: number } {
   let tenants = 0;
   let charts = 0;
-  let check: SelfCheck | undefined;
+  const check = new FleetSelfCheck(model);
   let chartWriter: ((group: ObjectGroup, sink: FileSink) => void) | undefined;
   for (const group of eachFleetGroup(model, format)) {
-    if (group.role === 'platform') {
-      check?.finish();
-      const cluster = model.fleet.clusters.find((c) => c.name === group.cluster)!;
-      const clusterModel: TenancyModel = { platform: cluster.platform, tenants: tenantsOn(model, cluster.name) };
-      check = new SelfCheck(clusterModel);
-      chartWriter = format === 'helm' ? helmWriter(clusterModel, { ...helm!, releaseAnnotation: true }) : undefined;
-    }
+    check.add(group);
     if (group.role === 'management') {
-      check?.finish();
-      check = undefined;
       writeYamlFile(group, sink);
       continue;
     }
-    check!.add(group);
+    if (group.role === 'platform' && format === 'helm') {
+      const cluster = model.fleet.clusters.find((c) => c.name === group.cluster)!;
+      chartWriter = helmWriter({ platform: cluster.platform, tenants: tenantsOn(model, cluster.name) }, { ...helm!, releaseAnnotation: true });
+    }
     if (group.role === 'tenant') tenants++;
     if (chartWriter) {
       const folder = group.role === 'tenant' ? `${clusterFolder(group.cluster!)}/tenants/` : `${clusterFolder(group.cluster!)}/`;
@@ -212,7 +208,7 @@ export function writeFleet(model: FleetTenancy, format: OutputFormat, sink: File
       writeYamlFile(group, sink);
     }
   }
-  check?.finish();
+  check.finish();
   return { clusters: model.fleet.clusters.length, tenants, charts };
 }
 

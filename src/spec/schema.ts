@@ -158,7 +158,6 @@ export type IsolationTier = (typeof ISOLATION_TIERS)[number];
 
 /** The fields a tenant may set and `platform.defaults` may preset. */
 const tenantSettingsShape = {
-  isolation: z.enum(ISOLATION_TIERS).optional(),
   team: labelValue.optional(),
   environment: labelValue.optional(),
   secrets: z.enum(['read-only', 'manage']).optional(),
@@ -168,6 +167,7 @@ const tenantSettingsShape = {
   traefik: traefik.optional(),
   issuer: issuer.optional(),
   egress: egress.optional(),
+  isolation: z.enum(ISOLATION_TIERS).optional(),
 };
 
 export const domain = z.string().transform((v) => v.toLowerCase()).superRefine(refusedBy(checkTenantDomain, NO_TENANT_WILDCARD));
