@@ -100,7 +100,6 @@ export class FleetGitOps extends Construct {
       kind: 'AppProject',
       metadata: { name: TENANTS_APPLICATION_SET, namespace: a.namespace, labels },
       spec: {
-        description: 'The tenant files of the fleet (rendered by cdk8s-tenancy): only the kinds a tenant file holds, only from the rendered repository.',
         sourceRepos: [a.repoURL],
         // Any cluster: the ApplicationSet picks each file's. Cluster tenants' clusters register by name.
         destinations: [{ server: '*', namespace: '*' }, { name: '*', namespace: '*' }],

@@ -61,7 +61,6 @@ export class TenantAppProject extends Construct {
       kind: 'AppProject',
       metadata: { name, namespace: argocd.namespace ?? DEFAULTS.platform.argocd.namespace, labels: tenantLabels(props.tenant) },
       spec: {
-        description: `Tenant ${props.tenant}: its own Applications, into its namespace only.`,
         sourceRepos: ['*'],
         destinations: [{ ...argoDestination(props.cluster, argocd.server ?? DEFAULTS.platform.argocd.server), namespace: props.tenant }],
         clusterResourceWhitelist: [],
@@ -70,7 +69,6 @@ export class TenantAppProject extends Construct {
           ? {
             roles: [{
               name: 'owners',
-              description: `The owners of tenant ${props.tenant}: the project's Applications, nothing else.`,
               groups: [...groups],
               policies: [`p, proj:${name}:owners, applications, *, ${name}/*, allow`],
             }],
