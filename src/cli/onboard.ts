@@ -4,8 +4,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { resolveTenancy } from '../model/tenancy-model';
-import { tenantChartName, tenantNames, tenantOutputFile } from '../model/names';
+import { resolveTenancy, TenantModel } from '../model/tenancy-model';
+import { clusterFolder, managementTenantFile, tenantChartName, tenantNames, tenantOutputFile } from '../model/names';
 import { archiveName } from '../output/helm';
 import { renderGroups } from '../output/render';
 import { assertIsolated } from '../output/self-check';
@@ -100,7 +100,9 @@ export function runOnboard(options: OnboardOptions, print: (text: string) => voi
   // The same checks as synth, with the new file read as if it were already written.
   const model = resolveTenancy(readSpec(options.config, [{ file: target, text }], config).spec);
   const tenant = model.tenants[model.tenants.length - 1];
-  const onlyNew = { platform: model.platform, tenants: [tenant] };
+  // In a fleet, the tenant as its cluster has it: on that cluster's platform.
+  const cluster = model.fleet?.clusters.find((c) => c.name === tenant.cluster);
+  const onlyNew = { platform: cluster?.platform ?? model.platform, tenants: [{ ...tenant, cluster: undefined }] };
   const groups = renderGroups(onlyNew);
   assertIsolated(groups, onlyNew);
   const traefikService = groups[1].objects.find((o) => o.kind === 'Service' && o.metadata.name === tenantNames(tenant.name).traefik);
@@ -110,9 +112,9 @@ export function runOnboard(options: OnboardOptions, print: (text: string) => voi
     name: tenant.name,
     tenantFile: target,
     config: options.config,
-    renders: render.targets.map((t) => synthStep(options.config, t, tenant.name)),
+    renders: render.targets.map((t) => synthStep(options.config, t, tenant, model.fleet !== undefined && (model.platform.gitops !== undefined || tenant.clusterApi !== undefined))),
     noRender: render.why === undefined ? null : wrap(render.why, 90, '\n     '),
-    platformNamespace: model.platform.namespace,
+    platformNamespace: onlyNew.platform.namespace,
     service: tenantNames(tenant.name).traefik,
     loadBalancer: (traefikService?.spec as { type?: string } | undefined)?.type === 'LoadBalancer',
     domains: tenant.domains,
@@ -177,13 +179,16 @@ function renderTargets(options: OnboardOptions): { targets: Array<Pick<OutputOri
 }
 
 /** The command that renders the spec into one of its output folders, and the files the new tenant adds there. */
-function synthStep(config: string, target: Pick<OutputOrigin, 'dir' | 'format' | 'chartVersion' | 'package'>, tenant: string): SynthStep {
+function synthStep(config: string, target: Pick<OutputOrigin, 'dir' | 'format' | 'chartVersion' | 'package'>, tenant: TenantModel, management: boolean): SynthStep {
   const chartVersion = target.chartVersion ?? packageVersion();
   const command = synthCommand({ config, out: target.dir, format: target.format, chartVersion, package: target.package ?? true });
+  // In a fleet, the tenant's files are in its cluster's folder, and the management cluster's in `management/`.
+  const folder = tenant.cluster === undefined ? target.dir : path.join(target.dir, clusterFolder(tenant.cluster));
+  const chart = tenant.cluster === undefined ? tenantChartName(tenant.name) : path.join('tenants', tenantChartName(tenant.name));
   const outputs = target.format === 'helm'
-    ? [`${path.join(target.dir, tenantChartName(tenant))}/`, ...(target.package === false ? [] : [path.join(target.dir, archiveName(tenantChartName(tenant), chartVersion))])]
-    : [path.join(target.dir, tenantOutputFile(tenant))];
-  return { command, outputs };
+    ? [`${path.join(folder, chart)}/`, ...(target.package === false ? [] : [path.join(folder, archiveName(chart, chartVersion))])]
+    : [path.join(folder, tenantOutputFile(tenant.name))];
+  return { command, outputs: management ? [...outputs, path.join(target.dir, managementTenantFile(tenant.name))] : outputs };
 }
 
 /** A path as printed: relative to the current folder when it is below it, as given otherwise. */
