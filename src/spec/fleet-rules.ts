@@ -6,6 +6,7 @@
  * every problem at its path.
  */
 import { DEFAULTS } from '../defaults';
+import { MAX_CLUSTER_NAME_LENGTH } from '../model/names';
 import { closest } from './errors';
 
 /** Reports a problem at a path of the spec. */
@@ -106,7 +107,9 @@ function checkClusterTenant(
     refuse(at('cluster'), 'this tenant has a cluster of its own (`isolation: cluster`), so it is placed on no shared cluster — remove `cluster`');
   }
   const declared = name === undefined ? undefined : clusters.get(name);
-  if (declared) {
+  if (name !== undefined && name.length > MAX_CLUSTER_NAME_LENGTH) {
+    refuse(at('name'), `\`${name}\` is ${name.length} characters; a cluster tenant's cluster is named after it, and so are its GitOps objects (\`tenancy-platform-<tenant>\`, which must fit in 63) — use at most ${MAX_CLUSTER_NAME_LENGTH} characters`);
+  } else if (declared) {
     refuse(at('name'), `\`${name}\` is also the name of a cluster of the fleet (clusters[${declared.index}]), and a cluster tenant's own cluster is named after the tenant — rename the tenant or the cluster`);
   }
   const own = asRecord(tenant.clusterApi);

@@ -98,6 +98,14 @@ describe('a fleet spec', () => {
     ]);
   });
 
+  test('refuses a cluster tenant whose name is too long for the GitOps objects of its cluster', () => {
+    const platform = '  clusterApi: { clusterClass: tenant-cluster, version: v1.33.1 }\n';
+    const name = 'l'.repeat(47);
+    expect(refusals(fleetSpec(`  - name: ${name}\n    isolation: cluster\n    domains: [ledger.example.com]\n    owners: { groups: [ledger] }\n`, platform))).toEqual([
+      `tenancy.yaml:12:11: tenants[0].name: \`${name}\` is 47 characters; a cluster tenant's cluster is named after it, and so are its GitOps objects (\`tenancy-platform-<tenant>\`, which must fit in 63) — use at most 46 characters`,
+    ]);
+  });
+
   test('refuses a cluster or a cluster tenant in a spec that declares no clusters', () => {
     const text = `platform:
   defaults: { issuer: { selfSigned: {} } }
