@@ -117,6 +117,11 @@ export const DEFAULTS = {
       requests: { cpu: '200m', memory: '256Mi', ephemeralStorage: '1Gi' },
       limits: { cpu: '1', memory: '2Gi', ephemeralStorage: '4Gi' },
     },
+    /** The init container that copies the Kubernetes binaries into the control plane's volume. */
+    distroInit: {
+      requests: { cpu: '40m', memory: '64Mi', ephemeralStorage: '100Mi' },
+      limits: { cpu: '100m', memory: '256Mi', ephemeralStorage: '1Gi' },
+    },
     coredns: {
       requests: { cpu: '20m', memory: '64Mi', ephemeralStorage: '100Mi' },
       limits: { cpu: '500m', memory: '170Mi', ephemeralStorage: '1Gi' },

@@ -17,7 +17,7 @@ import { admissionEngine } from '../admission/engines';
 import { admissionPolicies } from '../admission/policies';
 import { DEFAULTS } from '../defaults';
 import { PlatformModel, TenancyModel, TenantModel } from '../model/tenancy-model';
-import { certificateSecretName, PLATFORM_CHART, PLATFORM_NAMES, tenantChartName, tenantNames, tenantReleaseName } from '../model/names';
+import { certificateSecretName, CHART_VIRTUAL_CLUSTER_VALUES_FILE, PLATFORM_CHART, PLATFORM_NAMES, tenantChartName, tenantNames, tenantReleaseName } from '../model/names';
 import { THREATS } from '../threats';
 import { QUANTITY_PATTERN } from '../threats/quantity';
 import { isEnforced } from '../threats/threat';
@@ -157,15 +157,15 @@ function tenantChart(group: ObjectGroup, tenant: TenantModel, model: TenancyMode
     secretStore: secretStoreNotes(group.objects.find((o) => o.kind === 'SecretStore')),
   }));
   const defaults = flatten({ traefik: values });
-  return {
-    name,
-    files: chartFolder(name, description, options, templates, notes, {
-      values: tenantValuesYaml(values),
-      schema: tenantValuesSchema(name, ceilings),
-      readme: readme(name, tenantReleaseName(tenant.name), description, options, model.platform, true, TENANT_VALUES.map((v) => ({ ...v, default: defaults.get(v.key) }))),
-      kubeVersion: KUBE_VERSION,
-    }),
-  };
+  const files = chartFolder(name, description, options, templates, notes, {
+    values: tenantValuesYaml(values),
+    schema: tenantValuesSchema(name, ceilings),
+    readme: readme(name, tenantReleaseName(tenant.name), description, options, model.platform, true, TENANT_VALUES.map((v) => ({ ...v, default: defaults.get(v.key) }))),
+    kubeVersion: KUBE_VERSION,
+  });
+  // Not a template: the virtual cluster's values for `vcluster create --values`, travelling with the chart.
+  if (group.vclusterValues !== undefined) files.set(CHART_VIRTUAL_CLUSTER_VALUES_FILE, group.vclusterValues);
+  return { name, files };
 }
 
 function platformChart(group: ObjectGroup, model: TenancyModel, options: HelmOptions): HelmChart {
