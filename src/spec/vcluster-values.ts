@@ -15,16 +15,16 @@ import { virtualClusterNames } from '../model/names';
 import { objectName, quantity } from './schema-fields';
 import { Threat } from '../threats/threat';
 import {
-  clusterWideMessage, hostAccessMessage, VCLUSTER_CLUSTER_WIDE_RIGHTS, VCLUSTER_HOST_ACCESS, VCLUSTER_NO_ISOLATION,
+  bypassMessage, clusterWideMessage, GATEWAY_SYNC, hostAccessMessage, VCLUSTER_CLUSTER_WIDE_RIGHTS, VCLUSTER_SYNC_BYPASSES_GUARD_RAILS, VCLUSTER_HOST_ACCESS, VCLUSTER_NO_ISOLATION,
   VCLUSTER_RUNS_AS_ROOT, vclusterValueRisks,
 } from '../threats/vcluster';
 
-/** Dotted paths of the chart's keys the platform sets (or leaves at the chart's default) and tenants may not. */
-export const OWNED_PATHS = new Set<string>();
+/** Dotted paths of the chart's keys the platform sets (or leaves at the chart's default) and tenants may not, with why. */
+export const OWNED_PATHS = new Map<string, string>();
 
 /** A chart key only the platform sets: refused with `reason` (and the threat, when it is one). */
 function owned(path: string, reason: string, threat?: Threat) {
-  OWNED_PATHS.add(path);
+  OWNED_PATHS.set(path, reason);
   return z.unknown().superRefine((_, ctx) => {
     ctx.addIssue({ code: 'custom', message: reason, ...(threat ? { params: { threat: threat.id } } : {}) });
   }).optional();
@@ -60,8 +60,18 @@ const patch = z.strictObject({
 const patches = z.array(patch).optional();
 const enabled = z.boolean().optional();
 const switchWithPatches = z.strictObject({ enabled, patches });
-/** A switch the catalogue judges (`vclusterValueRisks`): any shape the chart takes, its risky values refused by the check. */
-const judgedSwitch = z.looseObject({ enabled: z.union([z.boolean(), z.string()]).optional() }).optional();
+/**
+ * A switch the catalogue judges (`vclusterValueRisks`): the fields the chart's switches of this kind
+ * have, the risky values refused by the check rather than here.
+ */
+const judgedSwitch = z.strictObject({
+  enabled: z.union([z.boolean(), z.literal('auto')]).optional(),
+  patches,
+  selector: z.record(z.string(), z.unknown()).optional(),
+  mappings: z.record(z.string(), z.unknown()).optional(),
+  syncBackChanges: z.boolean().optional(),
+  clearImageStatus: z.boolean().optional(),
+}).optional();
 
 const statefulSet = z.strictObject({
   resources: resources.optional(),
@@ -122,7 +132,7 @@ const toHost = z.strictObject({
   ingresses: z.strictObject({ enabled }).optional(),
   ...Object.fromEntries(['services', 'endpoints', 'endpointSlices', 'persistentVolumeClaims', 'serviceAccounts', 'podDisruptionBudgets'].map((k) => [k, switchWithPatches.optional()])),
   ...Object.fromEntries(['networkPolicies', 'namespaces', 'persistentVolumes', 'storageClasses', 'priorityClasses', 'resourceClaims', 'resourceClaimTemplates'].map((k) => [k, judgedSwitch])),
-  gatewayApi: z.looseObject({}).optional(),
+  gatewayApi: owned('sync.toHost.gatewayApi', bypassMessage(GATEWAY_SYNC), VCLUSTER_SYNC_BYPASSES_GUARD_RAILS),
   customResources: z.record(z.string(), z.strictObject({ enabled: z.boolean(), scope: z.literal('Namespaced').optional(), patches })).optional(),
   ...ownedKeys('sync.toHost.', ['volumeSnapshots', 'volumeSnapshotContents'], 'was removed in vcluster 0.36 — remove it'),
 });
@@ -134,7 +144,7 @@ const FROM_HOST_KINDS = [
 const fromHost = z.strictObject({
   events: switchWithPatches.optional(),
   ...Object.fromEntries(FROM_HOST_KINDS.map((k) => [k, judgedSwitch])),
-  customResources: z.record(z.string(), z.unknown()).optional(),
+  customResources: owned('sync.fromHost.customResources', clusterWideMessage('syncing custom resources from the host'), VCLUSTER_CLUSTER_WIDE_RIGHTS),
   volumeSnapshotClasses: owned('sync.fromHost.volumeSnapshotClasses', 'was removed in vcluster 0.36 — remove it'),
 });
 
