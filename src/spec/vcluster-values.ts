@@ -61,17 +61,12 @@ const patches = z.array(patch).optional();
 const enabled = z.boolean().optional();
 const switchWithPatches = z.strictObject({ enabled, patches });
 /**
- * A switch the catalogue judges (`vclusterValueRisks`): the fields the chart's switches of this kind
- * have, the risky values refused by the check rather than here.
+ * A switch the catalogue judges (`vclusterValueRisks`): a tenant may turn it off (or leave it),
+ * and turning it on is refused by the check, with the threat's words.
  */
-const judgedSwitch = z.strictObject({
-  enabled: z.union([z.boolean(), z.literal('auto')]).optional(),
-  patches,
-  selector: z.record(z.string(), z.unknown()).optional(),
-  mappings: z.record(z.string(), z.unknown()).optional(),
-  syncBackChanges: z.boolean().optional(),
-  clearImageStatus: z.boolean().optional(),
-}).optional();
+const judgedSwitch = z.strictObject({ enabled: z.boolean().optional() }).optional();
+/** The same, for the switches whose default is `auto` (on with a virtual scheduler). */
+const judgedAutoSwitch = z.strictObject({ enabled: z.union([z.boolean(), z.literal('auto')]).optional() }).optional();
 
 const statefulSet = z.strictObject({
   resources: resources.optional(),
@@ -137,13 +132,12 @@ const toHost = z.strictObject({
   ...ownedKeys('sync.toHost.', ['volumeSnapshots', 'volumeSnapshotContents'], 'was removed in vcluster 0.36 — remove it'),
 });
 
-const FROM_HOST_KINDS = [
-  'nodes', 'ingressClasses', 'gatewayClasses', 'gateways', 'runtimeClasses', 'priorityClasses', 'storageClasses', 'csiNodes', 'csiDrivers',
-  'csiStorageCapacities', 'configMaps', 'secrets', 'deviceClasses',
-];
+const FROM_HOST_KINDS = ['nodes', 'ingressClasses', 'gatewayClasses', 'gateways', 'runtimeClasses', 'priorityClasses', 'configMaps', 'secrets', 'deviceClasses'];
+const FROM_HOST_AUTO_KINDS = ['storageClasses', 'csiNodes', 'csiDrivers', 'csiStorageCapacities'];
 const fromHost = z.strictObject({
   events: switchWithPatches.optional(),
   ...Object.fromEntries(FROM_HOST_KINDS.map((k) => [k, judgedSwitch])),
+  ...Object.fromEntries(FROM_HOST_AUTO_KINDS.map((k) => [k, judgedAutoSwitch])),
   customResources: owned('sync.fromHost.customResources', clusterWideMessage('syncing custom resources from the host'), VCLUSTER_CLUSTER_WIDE_RIGHTS),
   volumeSnapshotClasses: owned('sync.fromHost.volumeSnapshotClasses', 'was removed in vcluster 0.36 — remove it'),
 });

@@ -14,7 +14,7 @@ import { DetectorRun, KubeObjectLike } from './detect/engine';
 import { podSpecAt, POD_MAKING_KINDS } from './detect/pod-specs';
 import { rulesOf } from './detect/rbac-analysis';
 import { asArray, asRecord, asString, FieldPath } from './detect/values';
-import { isVclusterObject, valueAt, VclusterValues, vclusterValuesOf } from './detect/vcluster-installs';
+import { isVclusterObject, VALUES_FILE_KIND, valueAt, VclusterValues, vclusterValuesOf } from './detect/vcluster-installs';
 import { none, Threat } from './threat';
 
 /** A risky value: where it is inside the values, and what it does. */
@@ -179,7 +179,7 @@ export function bypassesGuardRails(values: Values, customResourceJudged: (name: 
 // ── Audit: installs and the rendered chart ─────────────────────────────────────────────
 
 /** The kinds that may hold vcluster values. */
-const VALUE_KINDS = ['HelmRelease', 'Application', 'Secret'];
+const VALUE_KINDS = ['HelmRelease', 'Application', 'Secret', VALUES_FILE_KIND];
 
 /**
  * A detector over every vcluster install's values: `check` judges them; a finding inside values
@@ -192,7 +192,7 @@ function overInstalls(check: (install: VclusterValues) => ValueRisk[], rendered?
     visit: (o: KubeObjectLike, i: number) => {
       const install = VALUE_KINDS.includes(o.kind) ? vclusterValuesOf(o, i) : undefined;
       if (install) {
-        const inText = install.at[install.at.length - 1] === 'values' || install.kind === 'merged';
+        const inText = install.kind === 'merged' || install.at.slice(-2).join('.') === 'helm.values';
         for (const risk of check(install)) run.report(i, `vcluster \`${describeAt(install)}\`: \`${risk.path.join('.')}\` ${risk.message}`, inText ? install.at : [...install.at, ...risk.path]);
         return;
       }
@@ -201,7 +201,7 @@ function overInstalls(check: (install: VclusterValues) => ValueRisk[], rendered?
   });
 }
 
-const describeAt = (install: VclusterValues) => install.namespace ?? '(namespace not stated)';
+const describeAt = (install: VclusterValues) => install.namespace ?? '(namespace chosen at install)';
 
 /** The containers of a rendered vcluster pod template, with their paths. */
 function containersOf(o: KubeObjectLike): { spec: Record<string, unknown>; path: FieldPath; containers: Array<{ c: Record<string, unknown>; path: FieldPath }> } | undefined {

@@ -11,6 +11,19 @@ import { asArray, asRecord, asString, asStringMap, FieldPath } from './values';
 /** The chart, as Flux and Argo CD name it. */
 export const VCLUSTER_CHART = 'vcluster';
 
+/** The top-level keys of the chart's values (0.36.1): a YAML document of these only is a values file. */
+export const VCLUSTER_VALUES_KEYS: ReadonlySet<string> = new Set([
+  'global', 'exportKubeConfig', 'sync', 'integrations', 'deploy', 'networking', 'policies', 'controlPlane', 'privateNodes', 'rbac', 'plugins',
+  'experimental', 'telemetry', 'serviceCIDR', 'pro', 'plugin', 'logging', 'sleep', 'snapshots', 'deletion', 'platform',
+]);
+
+/**
+ * The audit reads a values file of the chart (no `apiVersion`, no `kind`) as an object of this
+ * kind, its values under `values`, named after the file.
+ */
+export const VALUES_FILE_API_VERSION = 'audit.tenancy.cdk8s.io/v1';
+export const VALUES_FILE_KIND = 'VclusterValuesFile';
+
 /** Where one install's values are, and what they are. */
 export interface VclusterValues {
   /** The object that carries them. */
@@ -34,6 +47,7 @@ export function vclusterValuesOf(o: KubeObjectLike, index: number): VclusterValu
   const group = (o.apiVersion ?? '').split('/')[0];
   if (o.kind === 'HelmRelease' && group === 'helm.toolkit.fluxcd.io') return helmReleaseValues(o, index);
   if (o.kind === 'Application' && group === 'argoproj.io') return applicationValues(o, index);
+  if (o.kind === VALUES_FILE_KIND && o.apiVersion === VALUES_FILE_API_VERSION) return { index, values: asRecord(o.values), at: ['values'], kind: 'overrides' };
   if (o.kind === 'Secret' && /^vc-config-/.test(o.metadata?.name ?? '') && asStringMap(o.metadata?.labels).app === 'vcluster') return configSecretValues(o, index);
   return undefined;
 }
