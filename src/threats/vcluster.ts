@@ -193,7 +193,7 @@ function overInstalls(check: (install: VclusterValues) => ValueRisk[], rendered?
       const install = VALUE_KINDS.includes(o.kind) ? vclusterValuesOf(o, i) : undefined;
       if (install) {
         const inText = install.kind === 'merged' || install.at.slice(-2).join('.') === 'helm.values';
-        for (const risk of check(install)) run.report(i, `vcluster \`${describeAt(install)}\`: \`${risk.path.join('.')}\` ${risk.message}`, inText ? install.at : [...install.at, ...risk.path]);
+        for (const risk of check(install)) run.report(i, `${describeAt(install)}: \`${risk.path.join('.')}\`: ${risk.message}`, inText ? install.at : [...install.at, ...risk.path]);
         return;
       }
       if (rendered && isVclusterObject(o)) rendered(run, o, i);
@@ -201,7 +201,7 @@ function overInstalls(check: (install: VclusterValues) => ValueRisk[], rendered?
   });
 }
 
-const describeAt = (install: VclusterValues) => install.namespace ?? '(namespace chosen at install)';
+const describeAt = (install: VclusterValues) => (install.namespace === undefined ? 'vcluster values' : `vcluster in \`${install.namespace}\``);
 
 /** The containers of a rendered vcluster pod template, with their paths. */
 function containersOf(o: KubeObjectLike): { spec: Record<string, unknown>; path: FieldPath; containers: Array<{ c: Record<string, unknown>; path: FieldPath }> } | undefined {
