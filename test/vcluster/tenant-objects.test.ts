@@ -72,7 +72,7 @@ describe('a vcluster tenant', () => {
     expect(release.spec).toEqual(expect.objectContaining({ releaseName: 'labs', targetNamespace: 'labs', storageNamespace: 'labs', interval: '10m' }));
     expect(release.spec.chart.spec).toEqual({ chart: 'vcluster', version: '0.36.1', sourceRef: { kind: 'HelmRepository', name: 'vc-labs' } });
     expect(find(fluxObjects, 'HelmRepository', 'vc-labs', 'flux-system').spec).toEqual({ url: 'https://charts.loft.sh', interval: '10m' });
-    expect(release.spec.values).toEqual(renderSpec(vclusterSpec('', argocd)).group.objects.find((o: any) => o.kind === 'Application' && o.metadata.name === 'vc-labs')!.spec.source.helm.valuesObject);
+    expect(release.spec.values).toEqual(find(renderSpec(vclusterSpec('', argocd)).group.objects, 'Application', 'vc-labs').spec.source.helm.valuesObject);
   });
 
   test('without GitOps: no install object, the values file only', () => {
