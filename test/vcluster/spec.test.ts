@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { refusals, runCli } from '../helpers';
+import { REPO, refusals, runCli } from '../helpers';
 import { vclusterSpec } from './helpers';
 
 const block = (values: string) => vclusterSpec(`    vcluster:\n${values}`);
@@ -89,4 +89,45 @@ test('synth refuses a bad vcluster value and writes nothing', () => {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+describe('onboarding with --isolation vcluster', () => {
+  test('writes `isolation: vcluster` into the tenant file, names the values file among the new outputs and says how to connect', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vcluster-onboard-'));
+    try {
+      const config = path.join(dir, 'tenancy.yaml');
+      fs.writeFileSync(config, 'platform:\n  defaults: { issuer: { selfSigned: {} } }\n');
+      const run = runCli(['onboard', '--name', 'labs', '--domain', 'labs.example.com', '--owner-group', 'labs-admins', '--isolation', 'vcluster', '--config', config, '--out', path.join(dir, 'out')]);
+      expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+      const file = fs.readFileSync(path.join(dir, 'tenants', 'labs.yaml'), 'utf8');
+      expect(file).toContain('\nisolation: "vcluster"\n');
+      expect(run.stdout).toContain(`${path.join(dir, 'out', 'tenants', 'labs.vcluster.yaml')}\n`);
+      expect(run.stdout).toContain('vcluster connect labs -n labs');
+      expect(runCli(['synth', '--config', config, '--out', path.join(dir, 'out')]).status).toBe(0);
+      expect(fs.existsSync(path.join(dir, 'out', 'tenants', 'labs.vcluster.yaml'))).toBe(true);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('an unknown tier is a usage error; a template that drops `isolation` is refused before anything is written', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vcluster-onboard-'));
+    try {
+      const config = path.join(dir, 'tenancy.yaml');
+      fs.writeFileSync(config, 'platform:\n  defaults: { issuer: { selfSigned: {} } }\n');
+      const args = ['onboard', '--name', 'labs', '--domain', 'labs.example.com', '--owner-group', 'g', '--config', config];
+      const usage = runCli([...args, '--isolation', 'vm']);
+      expect({ status: usage.status, stderr: usage.stderr.split('\n')[0] }).toEqual({ status: 2, stderr: 'error: --isolation `vm` is not an isolation tier — use `namespace` or `vcluster`' });
+      const templates = path.join(dir, 'templates');
+      fs.mkdirSync(templates);
+      fs.writeFileSync(path.join(templates, 'tenant-file.yaml.hbs'), 'name: {{json name}}\ndomains: {{json domains}}\nowners: { groups: {{json owners.groups}} }\n');
+      fs.copyFileSync(path.join(REPO, 'templates', 'onboard-next-steps.txt.hbs'), path.join(templates, 'onboard-next-steps.txt.hbs'));
+      const dropped = runCli([...args, '--isolation', 'vcluster', '--templates', templates]);
+      expect(dropped.status).toBe(1);
+      expect(dropped.stderr).toContain('tenant-file.yaml.hbs: it writes no `isolation: vcluster`, so the tenant would be a `namespace` tenant although --isolation vcluster was given');
+      expect(fs.existsSync(path.join(dir, 'tenants', 'labs.yaml'))).toBe(false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
