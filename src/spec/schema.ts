@@ -365,7 +365,7 @@ function checkSpec(input: unknown, ctx: z.RefinementCtx): void {
     checkTenantResourceOrder(tenant, defaults, at, ctx);
     checkTenantCeilings(tenant, defaults, limitsOfPlatform, at, reported, ctx);
     checkEgressInCluster(asRecord(tenant.egress), networkInput, (j) => at('egress', 'cidrs', j), ctx);
-    checkVirtualCluster(tenant, defaults, at, ctx);
+    checkVirtualCluster(tenant, defaults, at, reported, ctx);
   });
   checkEgressInCluster(asRecord(defaults.egress), networkInput, (j) => ['platform', 'defaults', 'egress', 'cidrs', j], ctx);
 
@@ -464,8 +464,16 @@ function checkVirtualCluster(
   tenant: Record<string, unknown>,
   defaults: Record<string, unknown>,
   at: (...rest: PropertyKey[]) => PropertyKey[],
+  reported: Set<string>,
   ctx: z.RefinementCtx,
 ): void {
+  /** A value of `platform.defaults` is reported once, not once per tenant. */
+  const report = (path: PropertyKey[], message: string) => {
+    const id = path.join('.');
+    if (path[0] === 'platform' && reported.has(id)) return;
+    reported.add(id);
+    refusal(ctx, path, message);
+  };
   const isolationInForce = tenant.isolation ?? defaults.isolation ?? DEFAULTS.tenant.isolation;
   if (tenant.vcluster !== undefined && isolationInForce !== 'vcluster') {
     refusal(ctx, at('vcluster'), `applies to a tenant with \`isolation: vcluster\` only, and this one's isolation is \`${String(isolationInForce)}\` — set \`isolation: vcluster\`, or remove the block`);
@@ -492,10 +500,10 @@ function checkVirtualCluster(
       const limit = writtenAt(pathOf(base, 'limits', chartName));
       const request = writtenAt(pathOf(base, 'requests', chartName));
       if (limit && max !== undefined && compareQuantities(limit.value, max) > 0) {
-        refusal(ctx, limit.where, `\`${limit.value}\` is above this tenant's \`limits.max.${specName}\` (\`${max}\`): its LimitRange refuses a bigger container, and the virtual cluster would never start — lower it, or raise \`limits.max.${specName}\``);
+        report(limit.where, `\`${limit.value}\` is above this tenant's \`limits.max.${specName}\` (\`${max}\`): its LimitRange refuses a bigger container, and the virtual cluster would never start — lower it, or raise \`limits.max.${specName}\``);
       }
       if (request && limit && compareQuantities(request.value, limit.value) > 0) {
-        refusal(ctx, request.where, `\`${request.value}\` is above its limit (\`${limit.value}\`): the API server refuses a container that requests more than its limit — lower the request, or raise the limit`);
+        report(request.where, `\`${request.value}\` is above its limit (\`${limit.value}\`): the API server refuses a container that requests more than its limit — lower the request, or raise the limit`);
       }
     }
   }

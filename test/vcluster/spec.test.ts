@@ -131,3 +131,11 @@ describe('onboarding with --isolation vcluster', () => {
     }
   });
 });
+
+test('a value of `platform.defaults.vcluster` too big for the tenants is reported once, at the defaults', () => {
+  const spec = vclusterSpec('', '  defaults: { vcluster: { controlPlane: { statefulSet: { resources: { limits: { cpu: "3" } } } } } }\n')
+    .replace('  - name: payments\n', '  - name: payments\n    isolation: vcluster\n');
+  expect(refusals(spec)).toEqual([
+    'tenancy.yaml:3:86: platform.defaults.vcluster.controlPlane.statefulSet.resources.limits.cpu: `3` is above this tenant\'s `limits.max.cpu` (`2`): its LimitRange refuses a bigger container, and the virtual cluster would never start — lower it, or raise `limits.max.cpu`',
+  ]);
+});
