@@ -42,6 +42,8 @@ export const DEFAULTS = {
     },
   },
   tenant: {
+    /** `namespace`: the tenant's guard rails only; `vcluster`: the same, and a virtual cluster of its own inside them. */
+    isolation: 'namespace',
     secrets: 'read-only',
     podSecurity: 'restricted',
     quota: {
@@ -96,6 +98,34 @@ export const DEFAULTS = {
       },
     },
     domains: 50,
+  },
+  /**
+   * `isolation: vcluster`: the chart the tenant's virtual cluster is installed from, pinned, and
+   * what its control plane runs as and asks for (each capped by the tenant's `limits.max`).
+   */
+  vcluster: {
+    chart: 'vcluster',
+    version: '0.36.1',
+    repository: 'https://charts.loft.sh',
+    /** The open-source build: the chart's default (`vcluster-pro`) carries licensed modules. */
+    image: { registry: 'ghcr.io', repository: 'loft-sh/vcluster-oss' },
+    /** The control plane's user, group and volume group: never root (the chart's default is root). */
+    user: 12345,
+    /** CoreDNS's user inside the virtual cluster (vCluster's own default). */
+    corednsUser: 1001,
+    controlPlane: {
+      requests: { cpu: '200m', memory: '256Mi', ephemeralStorage: '1Gi' },
+      limits: { cpu: '1', memory: '2Gi', ephemeralStorage: '4Gi' },
+    },
+    /** The init container that copies the Kubernetes binaries into the control plane's volume. */
+    distroInit: {
+      requests: { cpu: '40m', memory: '64Mi', ephemeralStorage: '100Mi' },
+      limits: { cpu: '100m', memory: '256Mi', ephemeralStorage: '1Gi' },
+    },
+    coredns: {
+      requests: { cpu: '20m', memory: '64Mi', ephemeralStorage: '100Mi' },
+      limits: { cpu: '500m', memory: '170Mi', ephemeralStorage: '1Gi' },
+    },
   },
   /** PriorityClasses no tenant pod may use (`platform.priorityClasses` allows others by name): they preempt every other pod. */
   systemPriorityClasses: ['system-node-critical', 'system-cluster-critical'],

@@ -8,7 +8,7 @@ export { PlatformCaIssuer } from './constructs/platform-ca-issuer';
 export type { PlatformCaIssuerProps } from './constructs/platform-ca-issuer';
 export { TenantCertificatePolicy } from './constructs/tenant-certificate-policy';
 export type { TenantCertificatePolicyProps } from './constructs/tenant-certificate-policy';
-export { Tenant } from './constructs/tenant';
+export { Tenant, TenantIsolation } from './constructs/tenant';
 export type { TenantProps, TenantOptions } from './constructs/tenant';
 export { TenantNamespace, TenantOwner, PodSecurityLevel, SecretsAccess } from './constructs/tenant-namespace';
 export type {
@@ -16,6 +16,8 @@ export type {
 } from './constructs/tenant-namespace';
 export { ScopedTraefik, TraefikServiceType, TraefikLogLevel } from './constructs/scoped-traefik';
 export type { ScopedTraefikProps, ScopedTraefikOptions, ContainerResources } from './constructs/scoped-traefik';
+export { TenantVirtualCluster } from './constructs/tenant-virtual-cluster';
+export type { TenantVirtualClusterProps, TenantVirtualClusterOptions } from './constructs/tenant-virtual-cluster';
 export { TenantIssuer, TenantIssuerSource } from './constructs/tenant-issuer';
 export type { TenantIssuerProps, AcmeIssuerOptions, CaIssuerOptions } from './constructs/tenant-issuer';
 export { WildcardTlsStore, Dns01Solver, SecretSyncTool } from './constructs/wildcard-tls-store';

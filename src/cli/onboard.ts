@@ -5,15 +5,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { resolveTenancy } from '../model/tenancy-model';
-import { tenantChartName, tenantNames, tenantOutputFile } from '../model/names';
+import { DEFAULTS } from '../defaults';
+import { tenantChartName, tenantNames, tenantOutputFile, tenantVirtualClusterValuesFile } from '../model/names';
 import { archiveName } from '../output/helm';
 import { renderGroups } from '../output/render';
 import { assertIsolated } from '../output/self-check';
-import { DEFAULT_TEMPLATES_DIR, renderNextSteps, renderTenantFile, SynthStep } from '../output/tenant-file';
+import { DEFAULT_TEMPLATES_DIR, renderNextSteps, renderTenantFile, SynthStep, TemplateError, TENANT_FILE_TEMPLATE } from '../output/tenant-file';
 import { OUTPUT_MARKER, OutputError } from '../output/write';
 import { TENANT_SCHEMA_FILE } from '../spec/json-schema';
 import { loadSourceFile } from '../spec/load';
 import { readSpec, tenantFilePath } from '../spec/read-spec';
+import { ISOLATION_TIERS } from '../spec/schema';
 import { findOutputFolders, OutputOrigin, readOrigin, sameFile } from './output-folder';
 import { configFlag, packageVersion, synthCommand } from './synth';
 import { InputError, parseFlags, UsageError } from './usage';
@@ -28,6 +30,8 @@ export interface OnboardOptions {
   readonly ownerUsers: readonly string[];
   readonly team?: string;
   readonly environment?: string;
+  /** `--isolation`: `namespace` or `vcluster`; absent, the tenant file says nothing (the spec's default holds). */
+  readonly isolation?: 'namespace' | 'vcluster';
   readonly config: string;
   readonly templates: string;
   /** `--out`: the spec's output folder, named in the next steps; found through the output folders' markers when absent. */
@@ -47,6 +51,7 @@ export function parseOnboardArgs(argv: string[], env: NodeJS.ProcessEnv): Onboar
       'owner-user': { type: 'string', multiple: true },
       team: { type: 'string' },
       environment: { type: 'string' },
+      isolation: { type: 'string' },
       config: { type: 'string' },
       templates: { type: 'string' },
       out: { type: 'string' },
@@ -60,8 +65,12 @@ export function parseOnboardArgs(argv: string[], env: NodeJS.ProcessEnv): Onboar
   if (!values['owner-group']?.length && !values['owner-user']?.length) {
     throw new UsageError('no owner — name who administers the tenant with --owner-group GROUP or --owner-user USER (both may repeat)');
   }
-  for (const flag of ['team', 'environment', 'config', 'templates', 'out'] as const) {
+  for (const flag of ['team', 'environment', 'isolation', 'config', 'templates', 'out'] as const) {
     if (values[flag] === '') throw new UsageError(`--${flag} is empty — give it a value, or drop it`);
+  }
+  const isolation = values.isolation;
+  if (isolation !== undefined && !(ISOLATION_TIERS as readonly string[]).includes(isolation)) {
+    throw new UsageError(`--isolation \`${isolation}\` is not an isolation tier — use ${ISOLATION_TIERS.map((t) => `\`${t}\``).join(' or ')}`);
   }
   return {
     name: values.name,
@@ -70,6 +79,7 @@ export function parseOnboardArgs(argv: string[], env: NodeJS.ProcessEnv): Onboar
     ownerUsers: values['owner-user'] ?? [],
     team: values.team,
     environment: values.environment,
+    isolation: isolation as OnboardOptions['isolation'],
     config: configFlag(values.config),
     templates: values.templates === undefined ? DEFAULT_TEMPLATES_DIR : templatesFlag(values.templates),
     out: values.out,
@@ -91,6 +101,7 @@ export function runOnboard(options: OnboardOptions, print: (text: string) => voi
     name: options.name,
     team: options.team ?? null,
     environment: options.environment ?? null,
+    isolation: options.isolation ?? null,
     domains: options.domains,
     owners: { groups: options.ownerGroups, users: options.ownerUsers },
     schema: toPosix(path.relative(path.dirname(path.resolve(target)), path.join(PACKAGE_ROOT, TENANT_SCHEMA_FILE))),
@@ -100,6 +111,10 @@ export function runOnboard(options: OnboardOptions, print: (text: string) => voi
   // The same checks as synth, with the new file read as if it were already written.
   const model = resolveTenancy(readSpec(options.config, [{ file: target, text }], config).spec);
   const tenant = model.tenants[model.tenants.length - 1];
+  const isolation = tenant.isolation ?? DEFAULTS.tenant.isolation;
+  if (options.isolation !== undefined && isolation !== options.isolation) {
+    throw new TemplateError(path.join(options.templates, TENANT_FILE_TEMPLATE), `it writes no \`isolation: ${options.isolation}\`, so the tenant would be a \`${isolation}\` tenant although --isolation ${options.isolation} was given — write \`{{#if isolation}}isolation: {{json isolation}}{{/if}}\` in it`);
+  }
   const onlyNew = { platform: model.platform, tenants: [tenant] };
   const groups = renderGroups(onlyNew);
   assertIsolated(groups, onlyNew);
@@ -110,12 +125,13 @@ export function runOnboard(options: OnboardOptions, print: (text: string) => voi
     name: tenant.name,
     tenantFile: target,
     config: options.config,
-    renders: render.targets.map((t) => synthStep(options.config, t, tenant.name)),
+    renders: render.targets.map((t) => synthStep(options.config, t, tenant.name, isolation === 'vcluster')),
     noRender: render.why === undefined ? null : wrap(render.why, 90, '\n     '),
     platformNamespace: model.platform.namespace,
     service: tenantNames(tenant.name).traefik,
     loadBalancer: (traefikService?.spec as { type?: string } | undefined)?.type === 'LoadBalancer',
     domains: tenant.domains,
+    virtualCluster: isolation === 'vcluster',
   }, options.templates));
   return 0;
 }
@@ -177,12 +193,12 @@ function renderTargets(options: OnboardOptions): { targets: Array<Pick<OutputOri
 }
 
 /** The command that renders the spec into one of its output folders, and the files the new tenant adds there. */
-function synthStep(config: string, target: Pick<OutputOrigin, 'dir' | 'format' | 'chartVersion' | 'package'>, tenant: string): SynthStep {
+function synthStep(config: string, target: Pick<OutputOrigin, 'dir' | 'format' | 'chartVersion' | 'package'>, tenant: string, virtualCluster: boolean): SynthStep {
   const chartVersion = target.chartVersion ?? packageVersion();
   const command = synthCommand({ config, out: target.dir, format: target.format, chartVersion, package: target.package ?? true });
   const outputs = target.format === 'helm'
     ? [`${path.join(target.dir, tenantChartName(tenant))}/`, ...(target.package === false ? [] : [path.join(target.dir, archiveName(tenantChartName(tenant), chartVersion))])]
-    : [path.join(target.dir, tenantOutputFile(tenant))];
+    : [path.join(target.dir, tenantOutputFile(tenant)), ...(virtualCluster ? [path.join(target.dir, tenantVirtualClusterValuesFile(tenant))] : [])];
   return { command, outputs };
 }
 

@@ -8,7 +8,7 @@ import { AdmissionMode } from './admission-guard-rails';
 import { GitOps } from './gitops-app';
 import { OutputFormat, PlatformProps } from './platform';
 import { TraefikLogLevel, TraefikServiceType } from './scoped-traefik';
-import { TenantOptions } from './tenant';
+import { TenantIsolation, TenantOptions } from './tenant';
 import { TenantIssuerSource } from './tenant-issuer';
 import { PodSecurityLevel, SecretsAccess } from './tenant-namespace';
 import { VaultKvVersion } from './tenant-secret-store';
@@ -71,6 +71,8 @@ export function tenantOptionsOf(t: TenantModel): TenantOptions {
       resources: t.traefik.resources,
     },
     issuer: issuerSourceOf(t.issuer),
+    isolation: t.isolation as TenantIsolation | undefined,
+    virtualCluster: t.vcluster && { values: structuredClone(t.vcluster) as Record<string, unknown> },
   };
 }
 

@@ -8,12 +8,16 @@
 export interface PolicyRule {
   readonly apiGroups: readonly string[];
   readonly resources: readonly string[];
+  /** Only these objects, by name. @default - every object of the resources */
+  readonly resourceNames?: readonly string[];
   readonly verbs: readonly string[];
 }
 
 /** Mutable copies of `rules`, as the generated Kubernetes types want them. */
-export function copyRules(rules: readonly PolicyRule[]): Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }> {
-  return rules.map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs] }));
+export function copyRules(rules: readonly PolicyRule[]): Array<{ apiGroups: string[]; resources: string[]; resourceNames?: string[]; verbs: string[] }> {
+  return rules.map((r) => ({
+    apiGroups: [...r.apiGroups], resources: [...r.resources], ...(r.resourceNames ? { resourceNames: [...r.resourceNames] } : {}), verbs: [...r.verbs],
+  }));
 }
 
 export const READ = ['get', 'list', 'watch'] as const;
@@ -64,6 +68,40 @@ export function ownerRules(secrets: string, options: OwnerRuleOptions = {}): Pol
     { apiGroups: ['cert-manager.io'], resources: ['certificaterequests', 'issuers'], verbs: READ },
     { apiGroups: ['acme.cert-manager.io'], resources: ['challenges', 'orders'], verbs: READ },
     ...externalSecrets,
+  ];
+}
+
+/** What the owners of a tenant with a virtual cluster reach on the host: its kubeconfig Secret and control plane pod, by name. */
+export interface VirtualClusterAccess {
+  /** The Secret holding the virtual cluster's admin kubeconfig. */
+  readonly kubeconfigSecret: string;
+  /** The control plane's pod, which `vcluster connect` port-forwards to. */
+  readonly controlPlanePod: string;
+}
+
+/**
+ * Permissions of the owners of a tenant with a virtual cluster, in the host namespace: they work
+ * inside the virtual cluster (as its admin, through the kubeconfig), so on the host they only
+ * read what runs there, get the kubeconfig Secret by name, and port-forward to the control
+ * plane's pod by name (what `vcluster connect` does). No write, no other Secret, no exec, attach
+ * or ephemeral container anywhere, the control plane's pod included.
+ */
+export function virtualClusterOwnerRules(access: VirtualClusterAccess): PolicyRule[] {
+  return [
+    {
+      apiGroups: [''],
+      resources: ['configmaps', 'endpoints', 'events', 'limitranges', 'persistentvolumeclaims', 'pods', 'pods/log', 'resourcequotas', 'serviceaccounts', 'services'],
+      verbs: READ,
+    },
+    { apiGroups: [''], resources: ['secrets'], resourceNames: [access.kubeconfigSecret], verbs: ['get'] },
+    { apiGroups: [''], resources: ['pods/portforward'], resourceNames: [access.controlPlanePod], verbs: ['get', 'create'] },
+    { apiGroups: ['apps'], resources: ['deployments', 'replicasets', 'statefulsets'], verbs: READ },
+    { apiGroups: ['batch'], resources: ['cronjobs', 'jobs'], verbs: READ },
+    { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: READ },
+    { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: READ },
+    { apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'networkpolicies'], verbs: READ },
+    { apiGroups: ['cert-manager.io'], resources: ['certificaterequests', 'certificates', 'issuers'], verbs: READ },
+    { apiGroups: ['acme.cert-manager.io'], resources: ['challenges', 'orders'], verbs: READ },
   ];
 }
 

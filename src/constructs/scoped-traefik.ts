@@ -5,12 +5,11 @@ import { DEFAULTS, withResourceDefaults } from '../defaults';
 import { LABELS, tenantNames } from '../model/names';
 import * as fields from '../spec/schema';
 import { PolicyRule } from '../threats/detect/rbac-analysis';
-import { excepted, parseCidr } from '../threats/cidrs';
-import { ClusterNetwork, egressExceptions } from '../threats/network';
+import { ClusterNetwork } from '../threats/network';
 import { checkResourceOrder, REQUESTS_WITHIN_LIMITS } from '../threats/resources';
 import { brand, isA } from './brand';
 import { tenantLabels } from './labels';
-import { dnsEgressRule, namespacePeer } from './network-rules';
+import { apiServerEgressRule, dnsEgressRule, namespacePeer } from './network-rules';
 import { copyRules, traefikRules } from './rbac-rules';
 import { PropChecks } from './refuse';
 import type { ResourceQuantities, TenantNamespace } from './tenant-namespace';
@@ -96,9 +95,6 @@ const MOVED = {
 
 /** Ports of the Traefik container. */
 export const TRAEFIK_PORTS = { web: 8000, websecure: 8443, traefik: 8080 } as const;
-
-/** Ports the API server listens on in most clusters (behind `kubernetes.default.svc`, and on the nodes). */
-export const API_SERVER_PORTS = [443, 6443] as const;
 
 /** Labels that select one tenant's Traefik pods (the tenant's NetworkPolicy reads them from `ScopedTraefik.podLabels`). */
 function traefikPodLabels(tenant: string): Record<string, string> {
@@ -328,12 +324,7 @@ export class ScopedTraefik extends Construct {
  */
 function traefikNetworkPolicySpec(tenant: string, tenantNamespace: string, network: ClusterNetwork): k8s.NetworkPolicySpec {
   const ports = (...numbers: number[]) => numbers.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) }));
-  const apiServer: k8s.NetworkPolicyEgressRule = network.apiServerCIDRs?.length
-    ? { to: network.apiServerCIDRs.map((cidr) => ({ ipBlock: { cidr } })) }
-    : {
-      to: ['0.0.0.0/0', '::/0'].map((cidr) => ({ ipBlock: { cidr, except: excepted(parseCidr(cidr)!, egressExceptions(network)) } })),
-      ports: ports(...API_SERVER_PORTS),
-    };
+  const apiServer = apiServerEgressRule(network);
   return {
     podSelector: { matchLabels: traefikPodLabels(tenant) },
     policyTypes: ['Ingress', 'Egress'],

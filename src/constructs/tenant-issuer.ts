@@ -105,6 +105,10 @@ const MOVED = {
  * per domain of the tenant's namespace, each naming only that host: the domains the Namespace
  * lists for the admission policies, so its own Certificates are always admitted. A domain
  * added to the namespace later gets its Certificate too.
+ *
+ * A namespace with a `TenantVirtualCluster` gets the Issuer only: its Ingresses live in the
+ * virtual cluster and name Secrets there, so its Certificates are written there too, naming this
+ * Issuer, and are synced to the host and signed here (the admission policies judge them as any).
  */
 export class TenantIssuer extends Construct {
   /** The Traefik it solves HTTP-01 challenges through. */
@@ -126,6 +130,8 @@ export class TenantIssuer extends Construct {
    */
   public readonly certificatePolicy?: TenantCertificatePolicy;
   private readonly _certificates: ApiObject[] = [];
+  /** Whether it issues a Certificate per domain (not with a virtual cluster, whose own Certificates it signs). */
+  private readonly perDomain: boolean;
 
   constructor(scope: Construct, id: string, props: TenantIssuerProps) {
     super(scope, id);
@@ -166,6 +172,7 @@ export class TenantIssuer extends Construct {
       });
     }
     tenantNamespace._attachIssuer(this);
+    this.perDomain = tenantNamespace.virtualCluster === undefined;
     for (const domain of tenantNamespace.domains) this._addCertificate(domain);
     if (platformCA) this.certificatePolicy = new TenantCertificatePolicy(this, 'CertificatePolicy', { tenantNamespace });
   }
@@ -176,8 +183,10 @@ export class TenantIssuer extends Construct {
    */
   public certificateSecretName(domain: string): string {
     const refusals = new PropChecks('TenantIssuer');
-    refusals.check('domain', this.tenantNamespace.domains.includes(domain.toLowerCase()) ? undefined
-      : `\`${domain}\` is not a domain of tenant \`${this.tenantNamespace.tenantName}\`, so it has no Certificate — add it with \`addDomain\` first`);
+    refusals.check('domain', !this.perDomain
+      ? `tenant \`${this.tenantNamespace.tenantName}\` has a virtual cluster, whose Ingresses name Secrets inside it: write a Certificate there naming \`issuerRef: { kind: ${this.issuerKind}, name: ${this.issuerName} }\` and use its \`secretName\``
+      : this.tenantNamespace.domains.includes(domain.toLowerCase()) ? undefined
+        : `\`${domain}\` is not a domain of tenant \`${this.tenantNamespace.tenantName}\`, so it has no Certificate — add it with \`addDomain\` first`);
     refusals.done();
     return certificateSecretName(domain.toLowerCase());
   }
@@ -189,6 +198,7 @@ export class TenantIssuer extends Construct {
 
   /** Issues the Certificate of one more domain of the tenant's namespace (which judged it). @internal */
   public _addCertificate(domain: string): void {
+    if (!this.perDomain) return;
     this._certificates.push(new Certificate(this, `Certificate-${domain}`, {
       metadata: { name: certificateName(domain), namespace: this.tenantNamespace.namespaceName, labels: tenantLabels(this.tenantNamespace.tenantName) },
       spec: {

@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-29';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { DEFAULTS, withDefaults, withResourceDefaults } from '../defaults';
-import { ANNOTATIONS, LABELS, PLATFORM_NAMES, tenantNames } from '../model/names';
+import { ANNOTATIONS, LABELS, PLATFORM_NAMES, tenantNames, virtualClusterNames } from '../model/names';
 import * as fields from '../spec/schema';
 import { checkAllowedZone, DOMAIN_WITHIN_ALLOWED_ZONES, duplicateDomainRefusal, ONE_HOST_ONE_TENANT } from '../threats/certificates';
 import { GITOPS_NAMESPACE, tenantIsGitOpsNamespaceRefusal } from '../threats/gitops';
@@ -19,10 +19,11 @@ import { refuseChartNamespace } from './chart-namespace';
 import { podSecurityLabels, tenantLabels } from './labels';
 import { defaultDenySpec, dnsEgressRule } from './network-rules';
 import type { Platform } from './platform';
-import { copyRules, ownerRules } from './rbac-rules';
+import { copyRules, ownerRules, virtualClusterOwnerRules } from './rbac-rules';
 import { PropChecks } from './refuse';
 import type { ScopedTraefik } from './scoped-traefik';
 import type { TenantIssuer } from './tenant-issuer';
+import type { TenantVirtualCluster } from './tenant-virtual-cluster';
 
 /** The Pod Security Standard a tenant namespace enforces. `privileged` is not offered: it lets pods take over their node. */
 export enum PodSecurityLevel {
@@ -293,7 +294,10 @@ export class TenantNamespace extends Construct {
   private _egressPolicy?: k8s.KubeNetworkPolicy;
   private _traefik?: ScopedTraefik;
   private _issuer?: TenantIssuer;
+  private _virtualCluster?: TenantVirtualCluster;
   private _externalSecrets = false;
+  /** The most one container may ask for (the LimitRange's `max`), resolved. @internal */
+  public readonly _limitsMax: Amounts;
 
   constructor(scope: Construct, id: string, props: TenantNamespaceProps) {
     super(scope, id);
@@ -309,6 +313,7 @@ export class TenantNamespace extends Construct {
 
     const quota = withQuotaDefaults(props.quota);
     const limits = withLimitDefaults(props.limits);
+    this._limitsMax = limits.max;
     refusals.check('name', checkTenantName(props.name, platform.namespaceName, platform.reservedNamespaces), RESERVED_NAMESPACE);
     refusals.check('name', platform._tenantRefusal(props.name));
     refusals.check('name', platform.wildcard?.syncNamespaces.includes(props.name) ? tenantInSyncToRefusal(props.name) : undefined, SECRET_SYNC_INTO_TENANTS);
@@ -396,7 +401,9 @@ export class TenantNamespace extends Construct {
     const role = tenantNames(props.name).ownerRole;
     this.ownerRole = new k8s.KubeRole(this, 'OwnerRole', {
       metadata: this.meta(role),
-      rules: lazy(() => copyRules(ownerRules(this.secrets, { externalSecrets: this._externalSecrets }))),
+      rules: lazy(() => copyRules(this._virtualCluster
+        ? virtualClusterOwnerRules({ kubeconfigSecret: this._virtualCluster.kubeconfigSecretName, controlPlanePod: virtualClusterNames(this.tenantName).controlPlanePod })
+        : ownerRules(this.secrets, { externalSecrets: this._externalSecrets }))),
     });
     this.ownerRoleBinding = new k8s.KubeRoleBinding(this, 'OwnerRoleBinding', {
       metadata: this.meta(role),
@@ -443,6 +450,15 @@ export class TenantNamespace extends Construct {
    */
   public get issuer(): TenantIssuer | undefined {
     return this._issuer;
+  }
+
+  /**
+   * The tenant's virtual cluster, once a `TenantVirtualCluster` was given this namespace: its
+   * owners are then the virtual cluster's admins, and read-only here.
+   * @default - none: namespace isolation
+   */
+  public get virtualCluster(): TenantVirtualCluster | undefined {
+    return this._virtualCluster;
   }
 
   /**
@@ -503,6 +519,16 @@ export class TenantNamespace extends Construct {
     if (issuer.issuerKind === 'ClusterIssuer' && this.platform.admissionMode !== AdmissionMode.NONE) {
       this.namespaceObject.metadata.addAnnotation(ANNOTATIONS.clusterIssuer, PLATFORM_NAMES.caIssuer);
     }
+  }
+
+  /**
+   * Called by the TenantVirtualCluster of this namespace: the owners' Role becomes read-only with
+   * the kubeconfig Secret and port-forwarding to the control plane, and its NetworkPolicy joins the namespace's.
+   * @internal
+   */
+  public _attachVirtualCluster(virtualCluster: TenantVirtualCluster): void {
+    this._virtualCluster = virtualCluster;
+    this._networkPolicies.push(virtualCluster.apiServerPolicy);
   }
 
   /** Called by the TenantSecretStore of this namespace: owners may write ExternalSecrets and read the store. @internal */

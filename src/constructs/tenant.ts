@@ -1,4 +1,6 @@
 import { Construct } from 'constructs';
+import { DEFAULTS } from '../defaults';
+import * as fields from '../spec/schema';
 import { gitopsAppName, tenantChartName, tenantOutputFile, tenantReleaseName } from '../model/names';
 import { GitOpsApp } from './gitops-app';
 import { tenantLabels } from './labels';
@@ -8,6 +10,15 @@ import { ScopedTraefik, ScopedTraefikOptions } from './scoped-traefik';
 import { TenantIssuer, TenantIssuerSource } from './tenant-issuer';
 import { EgressRule, TenantNamespace, TenantNamespaceOptions, TenantOwner } from './tenant-namespace';
 import { TenantSecretStore } from './tenant-secret-store';
+import { TenantVirtualCluster, TenantVirtualClusterOptions } from './tenant-virtual-cluster';
+
+/** How far a tenant is isolated from the others. */
+export enum TenantIsolation {
+  /** Its namespace's guard rails: Pod Security, quota, limits, NetworkPolicies, RBAC, its own Traefik and Issuer. */
+  NAMESPACE = 'namespace',
+  /** The same guard rails, and a virtual cluster (vCluster) of its own inside them: its own API server, CRDs and cluster-wide objects. */
+  VCLUSTER = 'vcluster',
+}
 
 /** One tenant, apart from its platform (what `Platform.addTenant` takes). */
 export interface TenantOptions extends TenantNamespaceOptions {
@@ -18,6 +29,16 @@ export interface TenantOptions extends TenantNamespaceOptions {
    * @default - 2 replicas behind a LoadBalancer Service, log level INFO, requests 100m / 128Mi, limits 1 CPU / 512Mi
    */
   readonly traefik?: ScopedTraefikOptions;
+  /**
+   * How far the tenant is isolated: `VCLUSTER` adds a `TenantVirtualCluster` inside its namespace.
+   * @default TenantIsolation.NAMESPACE
+   */
+  readonly isolation?: TenantIsolation;
+  /**
+   * The tenant's virtual cluster, with `isolation: TenantIsolation.VCLUSTER`.
+   * @default - the platform's values only
+   */
+  readonly virtualCluster?: TenantVirtualClusterOptions;
 }
 
 /** Props of `Tenant`: its platform, and the tenant. */
@@ -61,6 +82,11 @@ export class Tenant extends Construct {
   /** The tenant's Issuer and Certificates. */
   public readonly issuer: TenantIssuer;
   /**
+   * The tenant's virtual cluster.
+   * @default - none unless `isolation` is `TenantIsolation.VCLUSTER`
+   */
+  public readonly virtualCluster?: TenantVirtualCluster;
+  /**
    * The tenant's SecretStore.
    * @default - none unless the platform has `externalSecrets`
    */
@@ -75,12 +101,20 @@ export class Tenant extends Construct {
     super(scope, id);
     const refusals = new PropChecks('Tenant');
     refusals.moved(props, MOVED);
+    const isolation = props.isolation ?? DEFAULTS.tenant.isolation as TenantIsolation;
+    if (props.isolation !== undefined) refusals.parse('isolation', fields.isolation, props.isolation);
+    refusals.check('virtualCluster', props.virtualCluster !== undefined && isolation !== TenantIsolation.VCLUSTER
+      ? `applies to a tenant with \`isolation: vcluster\` only, and this one's isolation is \`${String(isolation)}\` — set \`isolation: vcluster\`, or remove the block`
+      : undefined);
     refusals.done();
-    const { platform, issuer, traefik, ...namespaceOptions } = props;
+    const { platform, issuer, traefik, isolation: _isolation, virtualCluster, ...namespaceOptions } = props;
     this.platform = platform;
     this.name = props.name;
     this.namespace = new TenantNamespace(this, 'Namespace', { ...namespaceOptions, platform });
     this.traefik = new ScopedTraefik(this, 'Traefik', { ...traefik, tenantNamespace: this.namespace });
+    if (isolation === TenantIsolation.VCLUSTER) {
+      this.virtualCluster = new TenantVirtualCluster(this, 'VirtualCluster', { ...virtualCluster, tenantNamespace: this.namespace });
+    }
     this.issuer = new TenantIssuer(this, 'Issuer', { traefik: this.traefik, issuer });
     if (platform.externalSecrets) {
       this.secretStore = new TenantSecretStore(this, 'SecretStore', { tenantNamespace: this.namespace });

@@ -158,3 +158,43 @@ export function tenantOutputFile(tenant: string): string {
 
 /** The file of the rendered output that holds the platform's shared objects. */
 export const PLATFORM_OUTPUT_FILE = 'platform.yaml';
+
+// Names of a tenant's virtual cluster (`isolation: vcluster`): the chart derives most of them from the release.
+
+/** Names of one tenant's virtual cluster, in its namespace (the chart's, from the release name). */
+export interface VirtualClusterNames {
+  /** The Helm release, which is also the StatefulSet and Service of the control plane: the tenant's name. */
+  readonly release: string;
+  /** The Secret the control plane writes the virtual cluster's admin kubeconfig to (`vc-<release>`). */
+  readonly kubeconfigSecret: string;
+  /** The control plane's one pod (`<release>-0`): owners may port-forward to it, never exec into it. */
+  readonly controlPlanePod: string;
+  /** The control plane's ServiceAccount (`vc-<release>`), bound to the chart's Role in the namespace. */
+  readonly serviceAccount: string;
+  /** Labels of the control plane's pods. */
+  readonly podLabels: Readonly<Record<string, string>>;
+  /** The NetworkPolicy that lets the control plane reach the API server. */
+  readonly apiServerPolicy: string;
+  /** The Flux HelmRepository and HelmRelease, or the Argo CD Application, that install the chart (in the engine's namespace; a label value: at most 63 characters). */
+  readonly delivery: string;
+}
+
+export function virtualClusterNames(tenant: string): VirtualClusterNames {
+  return {
+    release: tenant,
+    kubeconfigSecret: `vc-${tenant}`,
+    controlPlanePod: `${tenant}-0`,
+    serviceAccount: `vc-${tenant}`,
+    podLabels: { app: 'vcluster', release: tenant },
+    apiServerPolicy: 'allow-vcluster-api-server',
+    delivery: `vc-${tenant}`,
+  };
+}
+
+/** The plain values file of a tenant's virtual cluster (for `vcluster create --values`), beside its YAML file. */
+export function tenantVirtualClusterValuesFile(tenant: string): string {
+  return `tenants/${tenant}.vcluster.yaml`;
+}
+
+/** The same values file inside a tenant's chart folder (`--format helm`). */
+export const CHART_VIRTUAL_CLUSTER_VALUES_FILE = 'vcluster.yaml';

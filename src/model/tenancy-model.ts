@@ -89,6 +89,10 @@ export interface TenantModel {
   readonly traefik: TraefikModel;
   readonly issuer: IssuerModel;
   readonly egress: EgressModel;
+  /** `namespace` (guard rails only) or `vcluster` (a virtual cluster inside them). @default 'namespace' */
+  readonly isolation?: 'namespace' | 'vcluster';
+  /** Chart values of the tenant's virtual cluster: `platform.defaults.vcluster` with the tenant's own merged over it, as Helm merges. */
+  readonly vcluster?: Readonly<Record<string, unknown>>;
 }
 
 export interface Dns01Model {
@@ -250,6 +254,8 @@ function resolveTenant(t: TenantInput, d: TenantSettings): TenantModel {
       cidrs: t.egress?.cidrs ?? d.egress?.cidrs,
       ports: t.egress?.ports ?? d.egress?.ports,
     }),
+    isolation: t.isolation ?? d.isolation,
+    vcluster: (t.isolation ?? d.isolation) === 'vcluster' && (t.vcluster || d.vcluster) ? mergeValues(d.vcluster ?? {}, t.vcluster ?? {}) : undefined,
   }) as TenantModel;
 }
 
@@ -263,6 +269,23 @@ function resolveIssuer(issuer: NonNullable<TenantSettings['issuer']>): IssuerMod
   if (issuer.ca) return { ca: { secretName: issuer.ca.secretName } };
   if (issuer.platformCA) return { platformCA: {} };
   return { selfSigned: {} };
+}
+
+/**
+ * `over` merged onto `base` as Helm merges values files: mappings key by key, anything else
+ * (lists included) replaced.
+ */
+export function mergeValues(base: Readonly<Record<string, unknown>>, over: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    if (value === undefined) continue;
+    out[key] = isMapping(value) && isMapping(out[key]) ? mergeValues(out[key] as Record<string, unknown>, value) : value;
+  }
+  return out;
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** `obj` without its undefined fields, so that a setting nobody wrote is absent, not `undefined`. */

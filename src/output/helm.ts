@@ -17,7 +17,9 @@ import { admissionEngine } from '../admission/engines';
 import { admissionPolicies } from '../admission/policies';
 import { DEFAULTS } from '../defaults';
 import { PlatformModel, TenancyModel, TenantModel } from '../model/tenancy-model';
-import { certificateSecretName, PLATFORM_CHART, PLATFORM_NAMES, tenantChartName, tenantNames, tenantReleaseName } from '../model/names';
+import {
+  certificateSecretName, CHART_VIRTUAL_CLUSTER_VALUES_FILE, PLATFORM_CHART, PLATFORM_NAMES, tenantChartName, tenantNames, tenantReleaseName, virtualClusterNames,
+} from '../model/names';
 import { THREATS } from '../threats';
 import { QUANTITY_PATTERN } from '../threats/quantity';
 import { isEnforced } from '../threats/threat';
@@ -190,17 +192,19 @@ function tenantChart(group: ObjectGroup, tenant: TenantModel, model: TenancyMode
     domains,
     example: domains[0],
     secretStore: secretStoreNotes(group.objects.find((o) => o.kind === 'SecretStore')),
+    issuerRefKind: issuerObject ? 'Issuer' : 'ClusterIssuer',
+    virtualCluster: tenant.isolation === 'vcluster' ? virtualClusterNotes(tenant.name, group.objects) : null,
   }));
   const defaults = flatten({ traefik: values });
-  return {
-    name,
-    files: chartFolder(name, description, options, templates, notes, {
-      values: tenantValuesYaml(values),
-      schema: tenantValuesSchema(name, ceilings),
-      readme: readme(name, tenantReleaseName(tenant.name), description, options, model.platform, true, TENANT_VALUES.map((v) => ({ ...v, default: defaults.get(v.key) }))),
-      kubeVersion: KUBE_VERSION,
-    }),
-  };
+  const files = chartFolder(name, description, options, templates, notes, {
+    values: tenantValuesYaml(values),
+    schema: tenantValuesSchema(name, ceilings),
+    readme: readme(name, tenantReleaseName(tenant.name), description, options, model.platform, true, TENANT_VALUES.map((v) => ({ ...v, default: defaults.get(v.key) }))),
+    kubeVersion: KUBE_VERSION,
+  });
+  // Not a template: the virtual cluster's values for `vcluster create --values`, travelling with the chart.
+  if (group.vclusterValues !== undefined) files.set(CHART_VIRTUAL_CLUSTER_VALUES_FILE, group.vclusterValues);
+  return { name, files };
 }
 
 function platformChart(group: ObjectGroup, model: TenancyModel, options: HelmOptions): HelmChart {
@@ -499,6 +503,18 @@ function secretStoreNotes(store: KubeObject | undefined) {
   if (!store) return null;
   const vault = (store.spec as any).provider.vault;
   return { name: store.metadata.name, server: vault.server, role: vault.auth.kubernetes.role, path: vault.path };
+}
+
+/** What NOTES.txt says of the tenant's virtual cluster: its release, kubeconfig Secret, chart, and what installs it. */
+function virtualClusterNotes(tenant: string, objects: readonly KubeObject[]) {
+  const names = virtualClusterNames(tenant);
+  const installer = objects.find((o) => o.metadata.name === names.delivery && (o.kind === 'Application' || o.kind === 'HelmRelease'));
+  return {
+    release: names.release,
+    kubeconfigSecret: names.kubeconfigSecret,
+    version: DEFAULTS.vcluster.version,
+    delivery: installer ? `installed by the ${installer.kind} ${installer.metadata.namespace}/${installer.metadata.name}` : 'install it with `vcluster create --values vcluster.yaml` from this chart\'s folder',
+  };
 }
 
 /** What signs the tenant's certificates, read from its rendered Issuer (none: the platform CA). */

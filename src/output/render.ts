@@ -23,6 +23,12 @@ export interface ObjectGroup {
   /** The tenant the file belongs to; absent for the platform file. */
   readonly tenant?: string;
   readonly objects: readonly KubeObject[];
+  /**
+   * The values of the tenant's virtual cluster as a plain YAML file (for `vcluster create --values`),
+   * written beside the tenant's file.
+   * @default - none: the tenant has no virtual cluster
+   */
+  readonly vclusterValues?: string;
 }
 
 /**
@@ -46,10 +52,13 @@ export function* eachGroup(model: TenancyModel, format: OutputFormat = 'yaml'): 
   };
   // Each tenant refers to the platform in the first App: it reads the platform's settings only.
   for (const tenant of model.tenants) {
+    let built!: Tenant;
+    const objects = synthesize((chart) => (built = new Tenant(chart, 'Tenant', { ...tenantOptionsOf(tenant), platform })));
     yield {
       file: tenantOutputFile(tenant.name),
       tenant: tenant.name,
-      objects: synthesize((chart) => new Tenant(chart, 'Tenant', { ...tenantOptionsOf(tenant), platform })),
+      objects,
+      ...(built.virtualCluster ? { vclusterValues: built.virtualCluster.valuesYaml } : {}),
     };
   }
 }

@@ -29,6 +29,8 @@ export interface NewTenant {
   readonly name: string;
   readonly team: string | null;
   readonly environment: string | null;
+  /** `namespace` or `vcluster`, as `--isolation` says. */
+  readonly isolation: string | null;
   readonly domains: readonly string[];
   readonly owners: { readonly groups: readonly string[]; readonly users: readonly string[] };
 }
@@ -63,6 +65,8 @@ export interface NextStepsContext {
   readonly service: string;
   readonly loadBalancer: boolean;
   readonly domains: readonly string[];
+  /** The tenant has a virtual cluster, which its owners connect to. */
+  readonly virtualCluster: boolean;
 }
 
 /**

@@ -22,6 +22,7 @@ import { resolveCeilings } from '../threats/resources';
 import { isEnforced, Threat } from '../threats/threat';
 import { checkAllowCrossNamespace, TRAEFIK_IMAGE_VERSION, TRAEFIK_REPLICAS } from '../threats/traefik';
 import { specSchema, tenantSchema } from './schema';
+import { OWNED_PATHS } from './vcluster-values';
 
 /** A JSON Schema node, as plain data. */
 export type JsonSchema = { [keyword: string]: unknown };
@@ -130,6 +131,11 @@ function tightenSettings(settings: JsonSchema): void {
   for (const key of Object.keys(refused)) delete refused[key];
   Object.assign(refused, { not: {}, description: `Refused: ${CLUSTER_ISSUER_REFUSAL}.` });
   exactlyOne(issuer);
+  for (const [path, reason] of OWNED_PATHS) {
+    const owned = at(settings, 'vcluster', ...path.split('.'));
+    for (const key of Object.keys(owned)) delete owned[key];
+    Object.assign(owned, { not: {}, description: `Refused: ${reason}.` });
+  }
 }
 
 function tightenTenant(tenant: JsonSchema): void {
@@ -234,6 +240,8 @@ const SETTINGS_DESCRIPTIONS: Record<string, Doc> = {
   egress: 'Egress allowed beyond the namespace and DNS (default: none).',
   'egress.cidrs': 'Destinations, e.g. `0.0.0.0/0`.',
   'egress.ports': 'TCP ports (default: all).',
+  isolation: ['`namespace`: the namespace\'s guard rails, its own Traefik and Issuer. `vcluster`: the same, and a virtual cluster (vCluster, chart `vcluster` 0.36.1) of its own inside them — its own API server, CRDs and cluster-wide objects; its owners become its admins.', T.isolation],
+  vcluster: 'Values of the vcluster chart the platform lets a tenant set (in the chart\'s names), merged over the platform\'s: the control plane\'s and CoreDNS\'s resources, its volume, the Kubernetes version, what is synced. Keys the platform sets, and risky values, are refused. Only with `isolation: vcluster`.',
 };
 
 const TENANT_DESCRIPTIONS: Record<string, Doc> = {

@@ -8,13 +8,15 @@
  */
 import { z } from 'zod';
 import { ADMISSION_MODES } from '../admission/engines';
+import { objectName, quantity, refusedBy } from './schema-fields';
+import { vclusterValues } from './vcluster-values';
 import { DEFAULTS } from '../defaults';
 import {
   checkAllowedZone, checkTenantDomain, checkWildcardSecret, checkWildcardZone, CLUSTER_ISSUER_REFUSAL, DOMAIN_WITHIN_ALLOWED_ZONES, duplicateDomainRefusal,
   NO_TENANT_WILDCARD, ONE_HOST_ONE_TENANT, PLATFORM_CA_MISSING, sameCaSecretRefusal, SHARED_CA_KEY, SHARED_CA_REFUSAL, TENANT_NAMESPACED_ISSUER, WILDCARD_DNS01, WILDCARD_HTTP01_UNUSED, WILDCARD_NEEDS_DNS01,
   WILDCARD_TOKEN_SECRET,
 } from '../threats/certificates';
-import { checkCidr, checkLabelValue, checkObjectName, checkWildcardDnsName, DNS_SUBDOMAIN, HOST_LABEL, LABEL_VALUE } from '../threats/formats';
+import { checkCidr, checkLabelValue, checkWildcardDnsName, HOST_LABEL, LABEL_VALUE } from '../threats/formats';
 import {
   checkArgoServer, checkFluxInterval, checkFluxSecretRef, checkGitOpsNamespace, checkGitUrl, checkRepoPath, FLUX_INTERVAL, FLUX_SSH_DEPLOY_KEY,
   GITOPS_NAMESPACE, GITOPS_REPOSITORY_PATH, GITOPS_URL, GO_DURATION, tenantIsGitOpsNamespaceRefusal,
@@ -23,7 +25,7 @@ import {
   checkPlatformNamespace, checkPodSecurity, checkReservedPattern, checkTenantName, PLATFORM_NAMESPACE, POD_SECURITY_LEVEL, RESERVED_NAMESPACE,
 } from '../threats/namespaces';
 import { checkEgressToCluster, checkEgressToMetadata, EGRESS_TO_CLUSTER, EGRESS_TO_METADATA } from '../threats/network';
-import { isQuantity } from '../threats/quantity';
+import { compareQuantities, isQuantity } from '../threats/quantity';
 import { checkPriorityClass, PRIORITY_PREEMPTION } from '../threats/pods';
 import { checkOwnerSubject, NO_BROAD_SUBJECTS, NO_OWNER_REFUSAL } from '../threats/rbac';
 import {
@@ -39,33 +41,12 @@ import {
   checkAllowCrossNamespace, checkTraefikImage, checkTraefikReplicas, TRAEFIK_IMAGE_VERSION, TRAEFIK_NO_CROSS_NAMESPACE, TRAEFIK_REPLICAS,
 } from '../threats/traefik';
 
-/**
- * The refinement that adds `check`'s refusal, if it has one, as an issue at the value's path,
- * naming `threat` (when the check is one of the catalogue's rules rather than a format).
- */
-export function refusedBy<T>(check: (value: T) => string | undefined, threat?: Threat) {
-  return (value: T, ctx: z.RefinementCtx) => {
-    const refusal = check(value);
-    if (refusal) ctx.addIssue({ code: 'custom', message: refusal, ...(threat ? { params: { threat: threat.id } } : {}) });
-  };
-}
+export { objectName, quantity, refusedBy } from './schema-fields';
 
 /** A custom issue for `threat` at `path`. */
 function refusal(ctx: z.RefinementCtx, path: PropertyKey[], message: string, threat?: Threat): void {
   ctx.addIssue({ code: 'custom', path, message, ...(threat ? { params: { threat: threat.id } } : {}) });
 }
-
-/**
- * A Kubernetes quantity such as `500m`, `2`, `4Gi`. A plain YAML number (`cpu: 4`, `cpu: 0.5`) is
- * accepted as its decimal text; one JavaScript would print differently from how it was written
- * (huge, exponent, hexadecimal) is refused, so the output never carries a value nobody wrote.
- */
-export const quantity = z.preprocess(
-  (v) => (typeof v === 'number' && /^\d{1,15}(\.\d{1,6})?$/.test(String(v)) ? String(v) : v),
-  z.string({ error: (iss) => `\`${String(iss.input)}\` cannot be kept exactly as a number — write it as a quoted string, e.g. \`"4"\` or \`"500m"\`` }).refine(isQuantity, {
-    error: (iss) => `\`${String(iss.input)}\` is not a Kubernetes quantity — write e.g. \`500m\`, \`2\`, \`512Mi\` or \`4Gi\``,
-  }),
-);
 
 export const cpuMemory = z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() });
 /** CPU, memory and ephemeral storage (container scratch space and logs), for quotas and LimitRanges. */
@@ -75,8 +56,6 @@ export const subjectName = z.string().superRefine(refusedBy(checkOwnerSubject, N
 const email = z.email({ error: 'is not an e-mail address — ACME needs an address for expiry notices, e.g. `platform@example.com`' });
 const url = z.url({ protocol: /^https$/, error: 'must be an https URL of an ACME directory — omit it for Let\'s Encrypt production' });
 
-/** An object name (a DNS-1123 subdomain), such as a Secret's. */
-export const objectName = (example: string) => z.string().superRefine(refusedBy((v: string) => checkObjectName(v, example))).meta({ pattern: DNS_SUBDOMAIN.source, maxLength: 253 });
 
 const secretKeyRef = z.strictObject({ name: z.string().min(1), key: z.string().min(1) });
 
@@ -147,6 +126,10 @@ export const ceilings = z.strictObject({
 });
 export const egress = z.strictObject({ cidrs: z.array(egressCidr).optional(), ports: z.array(port).optional() });
 
+/** How far a tenant is isolated: its namespace's guard rails, or those and a virtual cluster of its own inside them. */
+export const ISOLATION_TIERS = ['namespace', 'vcluster'] as const;
+export const isolation = z.enum(ISOLATION_TIERS);
+
 /** The fields a tenant may set and `platform.defaults` may preset. */
 const tenantSettingsShape = {
   team: labelValue.optional(),
@@ -158,6 +141,8 @@ const tenantSettingsShape = {
   traefik: traefik.optional(),
   issuer: issuer.optional(),
   egress: egress.optional(),
+  isolation: isolation.optional(),
+  vcluster: vclusterValues.optional(),
 };
 
 export const domain = z.string().transform((v) => v.toLowerCase()).superRefine(refusedBy(checkTenantDomain, NO_TENANT_WILDCARD));
@@ -387,6 +372,7 @@ function checkSpec(input: unknown, ctx: z.RefinementCtx): void {
     checkTenantResourceOrder(tenant, defaults, at, ctx);
     checkTenantCeilings(tenant, defaults, limitsOfPlatform, at, reported, ctx);
     checkEgressInCluster(asRecord(tenant.egress), networkInput, (j) => at('egress', 'cidrs', j), ctx);
+    checkVirtualCluster(tenant, defaults, at, reported, ctx);
   });
   checkEgressInCluster(asRecord(defaults.egress), networkInput, (j) => ['platform', 'defaults', 'egress', 'cidrs', j], ctx);
 
@@ -468,6 +454,66 @@ function checkEgressInCluster(egressInput: Record<string, unknown>, networkInput
     const message = isString(cidr) ? checkEgressToCluster(cidr, clusterNetwork) : undefined;
     if (message) refusal(ctx, at(j), message, EGRESS_TO_CLUSTER);
   });
+}
+
+/** Where a virtual cluster's containers say what they ask for, in its values. */
+const VCLUSTER_RESOURCES = [['controlPlane', 'statefulSet', 'resources'], ['controlPlane', 'coredns', 'deployment', 'resources']] as const;
+/** The chart's resource names, and the spec's. */
+const CHART_RESOURCES = [['cpu', 'cpu'], ['memory', 'memory'], ['ephemeral-storage', 'ephemeralStorage']] as const;
+
+/**
+ * A `vcluster:` block belongs to a tenant with `isolation: vcluster`; the virtual cluster's
+ * containers must fit the tenant's LimitRange (`limits.max`), which refuses a bigger container, and
+ * ask for no more than their limits. The values the platform chooses are capped by `limits.max`
+ * already: only written ones are judged, where they are written.
+ */
+function checkVirtualCluster(
+  tenant: Record<string, unknown>,
+  defaults: Record<string, unknown>,
+  at: (...rest: PropertyKey[]) => PropertyKey[],
+  reported: Set<string>,
+  ctx: z.RefinementCtx,
+): void {
+  /** A value of `platform.defaults` is reported once, not once per tenant. */
+  const report = (path: PropertyKey[], message: string) => {
+    const id = path.join('.');
+    if (path[0] === 'platform' && reported.has(id)) return;
+    reported.add(id);
+    refusal(ctx, path, message);
+  };
+  const isolationInForce = tenant.isolation ?? defaults.isolation ?? DEFAULTS.tenant.isolation;
+  if (tenant.vcluster !== undefined && isolationInForce !== 'vcluster') {
+    refusal(ctx, at('vcluster'), `applies to a tenant with \`isolation: vcluster\` only, and this one's isolation is \`${String(isolationInForce)}\` — set \`isolation: vcluster\`, or remove the block`);
+  }
+  if (isolationInForce !== 'vcluster') return;
+  const maxOf = (res: string): string | undefined => {
+    const written = asRecord(asRecord(tenant.limits).max)[res] ?? asRecord(asRecord(defaults.limits).max)[res];
+    const value = typeof written === 'number' ? String(written) : written;
+    return isString(value) && isQuantity(value) ? value : (DEFAULTS.tenant.limits.max as Record<string, string>)[res];
+  };
+  const pathOf = (base: readonly string[], group: string, chartName: string) => [...base, group, chartName];
+  const writtenAt = (path: readonly string[]): { value: string; where: PropertyKey[] } | undefined => {
+    const sources: Array<[Record<string, unknown>, PropertyKey[]]> = [[tenant, at('vcluster', ...path)], [defaults, ['platform', 'defaults', 'vcluster', ...path]]];
+    for (const [root, where] of sources) {
+      const v = path.reduce<unknown>((node, key) => asRecord(node)[key], root.vcluster);
+      const value = typeof v === 'number' ? String(v) : v;
+      if (v !== undefined) return isString(value) && isQuantity(value) ? { value, where } : undefined;
+    }
+    return undefined;
+  };
+  for (const base of VCLUSTER_RESOURCES) {
+    for (const [chartName, specName] of CHART_RESOURCES) {
+      const max = maxOf(specName);
+      const limit = writtenAt(pathOf(base, 'limits', chartName));
+      const request = writtenAt(pathOf(base, 'requests', chartName));
+      if (limit && max !== undefined && compareQuantities(limit.value, max) > 0) {
+        report(limit.where, `\`${limit.value}\` is above this tenant's \`limits.max.${specName}\` (\`${max}\`): its LimitRange refuses a bigger container, and the virtual cluster would never start — lower it, or raise \`limits.max.${specName}\``);
+      }
+      if (request && limit && compareQuantities(request.value, limit.value) > 0) {
+        report(request.where, `\`${request.value}\` is above its limit (\`${limit.value}\`): the API server refuses a container that requests more than its limit — lower the request, or raise the limit`);
+      }
+    }
+  }
 }
 
 /** The built-in resource values, by section. */

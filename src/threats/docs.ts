@@ -23,6 +23,7 @@ const FAMILY_NAMES: Record<ThreatFamily, string> = {
   certificates: 'Hosts and certificates',
   gitops: 'GitOps delivery',
   resources: 'Resources',
+  vcluster: 'Virtual clusters',
 };
 
 /** What a layer does about a threat, in a phrase. */

@@ -15,6 +15,7 @@ import { RESOURCE_THREATS } from './resources';
 import { SECRET_THREATS } from './secrets';
 import { Threat } from './threat';
 import { TRAEFIK_THREATS } from './traefik';
+import { VCLUSTER_THREATS } from './vcluster';
 
 /**
  * Every threat, family by family. The order is the order of the docs and of the validations
@@ -30,6 +31,7 @@ export const THREATS: readonly Threat[] = [
   ...CERTIFICATE_THREATS,
   ...GITOPS_THREATS,
   ...RESOURCE_THREATS,
+  ...VCLUSTER_THREATS,
 ];
 
 const BY_ID = new Map(THREATS.map((t) => [t.id, t]));

@@ -234,7 +234,7 @@ describe('a refused onboarding leaves every file as it was', () => {
     const templates = path.join(dir, 'templates');
     fs.cpSync(path.join(REPO, 'templates'), templates, { recursive: true });
     fs.appendFileSync(path.join(templates, TENANT_FILE_TEMPLATE), 'secrets: {{json secrets}}\n');
-    expect(refused(...shop, '--templates', templates)).toMatch(new RegExp(`^error: ${path.join(templates, TENANT_FILE_TEMPLATE).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: \`json\` got a field that is not defined \\(misspelt\\?\\) — the fields are name, team, environment, domains, owners, schema, config — fix the template\nNothing was written.\n$`));
+    expect(refused(...shop, '--templates', templates)).toMatch(new RegExp(`^error: ${path.join(templates, TENANT_FILE_TEMPLATE).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: \`json\` got a field that is not defined \\(misspelt\\?\\) — the fields are name, team, environment, isolation, domains, owners, schema, config — fix the template\nNothing was written.\n$`));
   });
 });
 
@@ -273,7 +273,7 @@ describe('values cannot change the YAML around them', () => {
 
   test('the template is strict: `json` without a value, or a missing field, fails', () => {
     const templates = fs.mkdtempSync(path.join(dir, 't-'));
-    const context = { name: 'shop', team: null, environment: null, domains: ['a.example.com'], owners: { groups: ['g'], users: [] }, schema: 's.json', config: 'c.yaml' };
+    const context = { name: 'shop', team: null, environment: null, isolation: null, domains: ['a.example.com'], owners: { groups: ['g'], users: [] }, schema: 's.json', config: 'c.yaml' };
     fs.writeFileSync(path.join(templates, TENANT_FILE_TEMPLATE), 'name: {{json}}\n');
     expect(() => renderTenantFile(context, templates)).toThrow(/`json` needs a value/);
     fs.writeFileSync(path.join(templates, TENANT_FILE_TEMPLATE), 'name: {{json nme}}\n');
@@ -290,7 +290,7 @@ describe('usage errors exit 2 and write nothing', () => {
     [['--name', 'shop', '--domain', 'a.example.com'], 'no owner — name who administers the tenant with --owner-group GROUP or --owner-user USER'],
     [['--name', 'shop', '--domain', 'a.example.com', '--owner-group', 'g', '--team', ''], '--team is empty'],
     [['--name', 'shop', '--domain', 'a.example.com', '--owner-group', 'g', 'extra'], 'unexpected argument `extra`'],
-    [['--name', 'shop', '--domain', 'a.example.com', '--owner', 'g'], '`onboard` has no option `--owner` — its options are `--name`, `--domain`, `--owner-group`, `--owner-user`, `--team`, `--environment`, `--config`, `--templates`, `--out`'],
+    [['--name', 'shop', '--domain', 'a.example.com', '--owner', 'g'], '`onboard` has no option `--owner` — its options are `--name`, `--domain`, `--owner-group`, `--owner-user`, `--team`, `--environment`, `--isolation`, `--config`, `--templates`, `--out`'],
     [['--name', 'shop', '--domain', 'a.example.com', '--owner-grop', 'g'], '`onboard` has no option `--owner-grop` — did you mean `--owner-group`?'],
   ])('onboard %j', (args, message) => {
     const before = tree(dir);

@@ -15,6 +15,7 @@ import { RefusedPropError } from '../../src/constructs/refuse';
 import { ScopedTraefik, ScopedTraefikOptions } from '../../src/constructs/scoped-traefik';
 import { TenantIssuer, TenantIssuerSource } from '../../src/constructs/tenant-issuer';
 import { PodSecurityLevel, TenantNamespace, TenantNamespaceOptions } from '../../src/constructs/tenant-namespace';
+import { TenantVirtualCluster } from '../../src/constructs/tenant-virtual-cluster';
 import { Dns01Solver, SecretSyncTool, WildcardTlsStore, WildcardTlsStoreOptions } from '../../src/constructs/wildcard-tls-store';
 import { toHelmFiles } from '../../src/output/helm';
 import { renderGroups } from '../../src/output/render';
@@ -119,6 +120,44 @@ const cert = (ns: string, dnsNames: string, extra = '') => `apiVersion: cert-man
 kind: Certificate
 metadata: { name: c, namespace: ${ns} }
 spec: { secretName: c-tls, dnsNames: ${dnsNames}, issuerRef: { name: tenant-issuer, kind: Issuer }${extra} }
+`;
+
+/** The one-tenant spec with `isolation: vcluster` and `values` (YAML flow mapping) as its `vcluster:` block. */
+const vclusterTenant = (values: string) => oneTenantSpec(`    isolation: vcluster\n    vcluster: ${values}\n`);
+/** A TenantVirtualCluster of the tenant `payments`, with `values`. */
+const virtualCluster = (values: object) => (c: Chart) => new TenantVirtualCluster(c, 'v', { tenantNamespace: traefik(c).tenantNamespace, values });
+/** A Flux HelmRelease of the vcluster chart into `labs`, with `values` (YAML flow lines) and the control plane's security context. */
+const helmRelease = (values: string, containerSecurityContext?: string) => `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: { name: vc, namespace: flux-system }
+spec:
+  targetNamespace: labs
+  chart: { spec: { chart: vcluster, version: 0.36.1, sourceRef: { kind: HelmRepository, name: loft } } }
+  values:
+    ${values}
+${containerSecurityContext ? `    controlPlane: { statefulSet: { security: { containerSecurityContext: ${containerSecurityContext} } } }\n` : ''}`;
+/** An Argo CD Application of the vcluster chart into `labs`, with `values` as the `helm.values` text. */
+const argoVcluster = (values: string) => `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: { name: vc, namespace: argocd }
+spec:
+  destination: { server: "https://kubernetes.default.svc", namespace: labs }
+  source:
+    repoURL: https://charts.loft.sh
+    chart: vcluster
+    targetRevision: 0.36.1
+    helm:
+      values: ${JSON.stringify(values)}
+`;
+/** The control plane StatefulSet the vcluster chart renders, with `container`. */
+const vclusterStatefulSet = (container: string) => `apiVersion: apps/v1
+kind: StatefulSet
+metadata: { name: labs, namespace: labs, labels: { app: vcluster, release: labs } }
+spec:
+  template:
+    metadata: { labels: { app: vcluster, release: labs } }
+    spec:
+      containers: [${container}]
 `;
 
 // ── The table ───────────────────────────────────────────────────────────────────────────
@@ -525,6 +564,42 @@ const EXAMPLES: Record<string, Examples> = {
       good: (c) => traefik(c, { resources: { requests: { cpu: '700m' }, limits: { cpu: '0.7' } } }),
     },
     values: { bad: 'traefik: { resources: { requests: { cpu: "2" }, limits: { cpu: "1" } } }\n', good: 'traefik: { resources: { requests: { cpu: 700m }, limits: { cpu: "0.7" } } }\n' },
+  },
+  'vcluster-syncs-all-secrets': {
+    spec: { bad: vclusterTenant('{ sync: { toHost: { secrets: { all: true } } } }'), path: 'tenants[0].vcluster.sync.toHost.secrets.all', good: vclusterTenant('{ sync: { toHost: { secrets: { all: false } } } }') },
+    construct: { bad: virtualCluster({ sync: { toHost: { secrets: { all: true } } } }), prop: 'values.sync.toHost.secrets.all', good: virtualCluster({ sync: { toHost: { secrets: { all: false } } } }) },
+    audit: { bad: helmRelease('sync: { toHost: { secrets: { all: true } } }'), good: helmRelease('sync: { toHost: { secrets: { all: false } } }') },
+  },
+  'vcluster-host-access': {
+    spec: { bad: vclusterTenant('{ plugins: { debug: { image: "debug:1" } } }'), path: 'tenants[0].vcluster.plugins', good: vclusterTenant('{}') },
+    construct: { bad: virtualCluster({ plugins: { debug: { image: 'debug:1' } } }), prop: 'values.plugins', good: virtualCluster({}) },
+    audit: {
+      bad: vclusterStatefulSet('{ name: syncer, image: vc, securityContext: { privileged: true, runAsNonRoot: true, runAsUser: 1 } }'),
+      good: vclusterStatefulSet('{ name: syncer, image: vc, securityContext: { runAsNonRoot: true, runAsUser: 1 } }'),
+    },
+  },
+  'vcluster-runs-as-root': {
+    spec: { bad: vclusterTenant('{ controlPlane: { statefulSet: { security: { containerSecurityContext: { runAsUser: 0 } } } } }'), path: 'tenants[0].vcluster.controlPlane.statefulSet.security', good: vclusterTenant('{ controlPlane: { statefulSet: { resources: { limits: { memory: 1Gi } } } } }') },
+    construct: { bad: virtualCluster({ controlPlane: { statefulSet: { security: {} } } }), prop: 'values.controlPlane.statefulSet.security', good: virtualCluster({ controlPlane: { statefulSet: { resources: { limits: { memory: '1Gi' } } } } }) },
+    audit: { bad: helmRelease('telemetry: { enabled: false }'), good: helmRelease('telemetry: { enabled: false }', '{ runAsUser: 1000, runAsNonRoot: true }') },
+  },
+  'vcluster-cluster-wide-rights': {
+    spec: { bad: vclusterTenant('{ sync: { toHost: { namespaces: { enabled: true } } } }'), path: 'tenants[0].vcluster.sync.toHost.namespaces.enabled', good: vclusterTenant('{ sync: { toHost: { namespaces: { enabled: false } } } }') },
+    construct: { bad: virtualCluster({ sync: { toHost: { namespaces: { enabled: true } } } }), prop: 'values.sync.toHost.namespaces.enabled', good: virtualCluster({ sync: { toHost: { namespaces: { enabled: false } } } }) },
+    audit: {
+      bad: argoVcluster('rbac:\n  clusterRole:\n    extraRules:\n      - { apiGroups: [""], resources: [secrets], verbs: [get] }\n'),
+      good: argoVcluster('sync:\n  toHost:\n    ingresses: { enabled: true }\n'),
+    },
+  },
+  'vcluster-no-isolation': {
+    spec: { bad: vclusterTenant('{ policies: { networkPolicy: { enabled: true } } }'), path: 'tenants[0].vcluster.policies', good: vclusterTenant('{}') },
+    construct: { bad: virtualCluster({ policies: {} }), prop: 'values.policies', good: virtualCluster({}) },
+    audit: { bad: `${namespace('labs', '{}')}---\n${helmRelease('telemetry: { enabled: false }')}`, good: `${namespace('labs')}---\n${guardRails('labs')}---\n${helmRelease('telemetry: { enabled: false }')}` },
+  },
+  'vcluster-sync-bypasses-guard-rails': {
+    spec: { bad: vclusterTenant('{ sync: { toHost: { networkPolicies: { enabled: true } } } }'), path: 'tenants[0].vcluster.sync.toHost.networkPolicies.enabled', good: vclusterTenant('{ sync: { toHost: { networkPolicies: { enabled: false } } } }') },
+    construct: { bad: virtualCluster({ sync: { toHost: { networkPolicies: { enabled: true } } } }), prop: 'values.sync.toHost.networkPolicies.enabled', good: virtualCluster({ sync: { toHost: { networkPolicies: { enabled: false } } } }) },
+    audit: { bad: helmRelease('sync: { toHost: { networkPolicies: { enabled: true } } }'), good: helmRelease('sync: { toHost: { networkPolicies: { enabled: false } } }') },
   },
 };
 
