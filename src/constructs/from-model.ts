@@ -6,7 +6,7 @@
 import { PlatformModel, TenantModel } from '../model/tenancy-model';
 import { AdmissionMode } from './admission-guard-rails';
 import { GitOps } from './gitops-app';
-import { OutputFormat, PlatformProps } from './platform';
+import { OutputFormat, PlatformProps, RoutingApi, TraefikTopology } from './platform';
 import { TraefikLogLevel, TraefikServiceType } from './scoped-traefik';
 import { TenantOptions } from './tenant';
 import { TenantIssuerSource } from './tenant-issuer';
@@ -48,11 +48,27 @@ export function platformPropsOf(p: PlatformModel, outputFormat: string = OutputF
       ? GitOps.argoCd({ ...withoutRepoUrl(g.argocd), repoUrl: g.argocd.repoURL })
       : GitOps.flux({ ...g.flux })),
     outputFormat: outputFormat as OutputFormat,
+    routing: p.routing && {
+      api: p.routing.api as RoutingApi | undefined,
+      traefik: p.routing.traefik as TraefikTopology | undefined,
+      wildcardCertificate: p.routing.wildcardCertificate,
+      sharedTraefik: p.routing.sharedTraefik && traefikOptionsOf(p.routing.sharedTraefik),
+    },
   };
 }
 
-/** The options of one tenant of a resolved Tenancy. */
-export function tenantOptionsOf(t: TenantModel): TenantOptions {
+/** A Traefik's settings as the constructs take them. */
+function traefikOptionsOf(t: TenantModel['traefik']) {
+  return {
+    replicas: t.replicas,
+    serviceType: t.serviceType as TraefikServiceType | undefined,
+    logLevel: t.logLevel as TraefikLogLevel | undefined,
+    resources: t.resources,
+  };
+}
+
+/** The options of one tenant of a resolved Tenancy (whose Traefik the platform may share). */
+export function tenantOptionsOf(t: TenantModel, sharedTraefik = false): TenantOptions {
   return {
     name: t.name,
     team: t.team,
@@ -64,12 +80,8 @@ export function tenantOptionsOf(t: TenantModel): TenantOptions {
     quota: t.quota,
     limits: t.limits,
     egress: (t.egress.cidrs ?? []).length > 0 ? { cidrs: [...t.egress.cidrs!], ports: t.egress.ports && [...t.egress.ports] } : undefined,
-    traefik: {
-      replicas: t.traefik.replicas,
-      serviceType: t.traefik.serviceType as TraefikServiceType | undefined,
-      logLevel: t.traefik.logLevel as TraefikLogLevel | undefined,
-      resources: t.traefik.resources,
-    },
+    // A tenant on a shared Traefik has no settings of its own (the spec refuses them).
+    traefik: sharedTraefik ? undefined : traefikOptionsOf(t.traefik),
     issuer: issuerSourceOf(t.issuer),
   };
 }

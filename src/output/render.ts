@@ -6,7 +6,6 @@
  * when it synthesizes, so one App holding every tenant costs quadratic time.
  */
 import { App, Chart } from 'cdk8s';
-import { Construct } from 'constructs';
 import { platformPropsOf, tenantOptionsOf } from '../constructs/from-model';
 import { Platform } from '../constructs/platform';
 import { Tenant } from '../constructs/tenant';
@@ -30,28 +29,24 @@ export interface ObjectGroup {
  * they will be written as, which the GitOps apps point at.
  */
 export function renderGroups(model: TenancyModel, format: OutputFormat = 'yaml'): ObjectGroup[] {
-  let platform!: Platform;
-  const groups: ObjectGroup[] = [{
-    file: PLATFORM_OUTPUT_FILE,
-    objects: synthesize((chart) => (platform = new Platform(chart, 'Platform', platformPropsOf(model.platform, format)))),
-  }];
-  // Each tenant refers to the platform in the first App: it reads the platform's settings only.
-  for (const tenant of model.tenants) {
-    groups.push({
-      file: tenantOutputFile(tenant.name),
-      tenant: tenant.name,
-      objects: synthesize((chart) => new Tenant(chart, 'Tenant', { ...tenantOptionsOf(tenant), platform })),
-    });
-  }
-  return groups;
+  const platformChart = newChart();
+  const platform = new Platform(platformChart, 'Platform', platformPropsOf(model.platform, format));
+  const shared = platform.sharedTraefik !== undefined;
+  // Each tenant refers to the platform in the first App: it reads the platform's settings only
+  // (and registers its name, which a shared Traefik watches).
+  const tenants: ObjectGroup[] = model.tenants.map((tenant) => {
+    const chart = newChart();
+    new Tenant(chart, 'Tenant', { ...tenantOptionsOf(tenant, shared), platform });
+    return { file: tenantOutputFile(tenant.name), tenant: tenant.name, objects: chart.toJson() as KubeObject[] };
+  });
+  // Synthesized last, so that what depends on the tenants (a shared Traefik's namespaces) sees them all.
+  return [{ file: PLATFORM_OUTPUT_FILE, objects: platformChart.toJson() as KubeObject[] }, ...tenants];
 }
 
-/** Builds constructs in a fresh App and Chart and returns the objects they synthesize. */
-function synthesize(build: (chart: Chart) => Construct): KubeObject[] {
+/** A Chart in a fresh App. */
+function newChart(): Chart {
   const app = new App({ outdir: '.' });
   // No chart namespace: cdk8s would stamp it on cluster-scoped objects too. Every
   // construct sets `metadata.namespace` itself, on namespaced objects only.
-  const chart = new Chart(app, 'Chart', { disableResourceNameHashes: true });
-  build(chart);
-  return chart.toJson() as KubeObject[];
+  return new Chart(app, 'Chart', { disableResourceNameHashes: true });
 }
