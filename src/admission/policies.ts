@@ -40,7 +40,7 @@ interface PolicyFrame {
   /** What a tenant could do without it. */
   readonly threat: string;
   readonly resources: readonly AdmissionResources[];
-  /** The same objects as kinds, `group/version/Kind` (core kinds without group and version; `Kind/subresource`). */
+  /** The same objects as kinds, `group/version/Kind` (version `*` for every one; core kinds without group and version; `Kind/subresource`). */
   readonly kinds: readonly string[];
   readonly variables: readonly AdmissionVariable[];
   /** Only where the External Secrets Operator is in use: Kyverno refuses a policy for a kind it does not know. */
@@ -91,7 +91,8 @@ const FRAMES: readonly PolicyFrame[] = [
     title: 'Gateway API routes name the tenant\'s own hosts and attach to the tenant\'s own Gateway only',
     threat: 'a route without hostnames, or naming another tenant\'s host, or attached to another tenant\'s Gateway, would answer for names that are not the tenant\'s',
     resources: [{ apiGroups: ['gateway.networking.k8s.io'], apiVersions: ['*'], resources: ['httproutes', 'grpcroutes', 'tlsroutes'] }],
-    kinds: ['gateway.networking.k8s.io/v1/HTTPRoute', 'gateway.networking.k8s.io/v1/GRPCRoute', 'gateway.networking.k8s.io/v1/TLSRoute'],
+    // Every served version (HTTPRoute is also served as v1beta1): Kyverno matches kinds by version.
+    kinds: ['gateway.networking.k8s.io/*/HTTPRoute', 'gateway.networking.k8s.io/*/GRPCRoute', 'gateway.networking.k8s.io/*/TLSRoute'],
     variables: [...DOMAIN_VARIABLES, GATEWAY_VARIABLE],
     gatewayOnly: true,
   },
