@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-29';
 import { Construct } from 'constructs';
 import { z } from 'zod';
@@ -156,7 +157,7 @@ export class ScopedTraefik extends Construct {
    * The GatewayClass this Traefik serves, selected by its label: the tenant's Gateway names it.
    * @default - none with IngressRoutes
    */
-  public readonly gatewayClass?: GatewayClass;
+  public readonly gatewayClass?: ApiObject;
   /**
    * Through the Gateway API: what it needs cluster-wide (list Namespaces, read GatewayClasses, report its own class's status).
    * @default - none with IngressRoutes: only namespaced roles

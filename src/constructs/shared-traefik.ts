@@ -1,4 +1,4 @@
-import { Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-29';
 import { Construct } from 'constructs';
 import { z } from 'zod';
@@ -98,7 +98,7 @@ export class SharedTraefik extends Construct {
    */
   public readonly podDisruptionBudget?: k8s.KubePodDisruptionBudget;
   /** The GatewayClass `traefik-shared`, labelled for this Traefik's label selector. */
-  public readonly gatewayClass: GatewayClass;
+  public readonly gatewayClass: ApiObject;
 
   constructor(scope: Construct, id: string, props: SharedTraefikProps) {
     super(scope, id);
