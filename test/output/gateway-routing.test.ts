@@ -14,7 +14,7 @@ import { KubeObject, renderGroups } from '../../src/output/render';
 import { toYamlFiles } from '../../src/output/yaml';
 import { readSpec } from '../../src/spec/read-spec';
 import { labelSelectorMatches } from '../../src/threats/detect/gateway-api';
-import { allObjects, find, modelOf, REPO, refusals } from '../helpers';
+import { allObjects, find, modelOf, REPO, refusals, runCli } from '../helpers';
 import { admit, gatewayApiObjects, gatewayPaymentsNs, gatewaySearchNs } from '../support/admission-engines';
 import { expectValidManifests } from '../support/schemas';
 import { chartRender, writeFiles } from './chart-render';
@@ -282,6 +282,36 @@ describe('one shared Traefik (examples/gateway-shared.yaml)', () => {
     const changed = after.get('platform.yaml')!.split('\n').filter((line, i) => line !== before.get('platform.yaml')!.split('\n')[i]);
     expect(changed).toEqual(['            - --providers.kubernetesgateway.namespaces=traefik,payments,search,maps']);
     expect(of(parseAllDocuments(after.get('tenants/maps.yaml')!).map((d) => d.toJS()), 'Gateway').map((g) => g.metadata.name)).toEqual(['maps']);
+  });
+});
+
+describe('everything else keeps working through the Gateway API', () => {
+  test('`synth --check` on a shared Traefik: 0 when up to date; a new tenant makes its file missing and the platform file stale', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenancy-gateway-check-'));
+    try {
+      const spec = path.join(dir, 'tenancy.yaml');
+      fs.copyFileSync(SHARED, spec);
+      const out = path.join(dir, 'out');
+      expect(runCli(['synth', '--config', spec, '--out', out]).status).toBe(0);
+      expect(runCli(['synth', '--config', spec, '--out', out, '--check']).status).toBe(0);
+      fs.appendFileSync(spec, '  - name: maps\n    domains: [maps.apps.example.com]\n    owners: { groups: [maps-admins] }\n');
+      const stale = runCli(['synth', '--config', spec, '--out', out, '--check']);
+      expect(stale.status).toBe(1);
+      expect(stale.stdout).toContain('  platform.yaml (differs)\n');
+      expect(stale.stdout).toContain('tenants/maps.yaml');
+      expect(stale.stdout).not.toContain('tenants/payments.yaml');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('GitOps: each tenant file on the shared Traefik still holds its Argo CD Application, the platform file its own', () => {
+    const text = fs.readFileSync(SHARED, 'utf8').replace('  routing:\n', '  gitops:\n    argocd: { repoURL: "https://git.example.com/platform/tenancy.git" }\n  routing:\n');
+    const groups = renderGroups(modelOf(text));
+    expectValidManifests(allObjects(groups));
+    expect(groups.map((g) => of(g.objects, 'Application').map((a) => `${a.metadata.name} ${a.spec.source.path}`))).toEqual([
+      ['tenancy-platform dist'], ['tenant-payments dist/tenants'], ['tenant-search dist/tenants'],
+    ]);
   });
 });
 
