@@ -16,8 +16,10 @@
  *
  * Prints a Markdown table and writes it to bench/results.md. Targets are reported, never asserted.
  *
- *   npm run bench                      all sizes (10, 100, 1000, 10000)
+ *   npm run bench                      all sizes (10, 100, 1000, 10000), and the routing modes at 1000
  *   npm run bench -- --sizes 10,100    some sizes
+ *   npm run bench -- --routing-sizes 100,1000   the routing comparison (IngressRoutes, Gateway API with a
+ *                                               Traefik per tenant or one shared) at these sizes; `''` skips it
  *   npm run bench -- --no-write-results
  */
 import { spawnSync } from 'child_process';
@@ -34,6 +36,8 @@ import { parseSpec } from '../src/spec/read-spec';
 
 const REPO = path.resolve(__dirname, '..');
 const DEFAULT_SIZES = [10, 100, 1000, 10000];
+/** Sizes of the routing comparison (`--routing-sizes`; an empty list skips it). */
+const DEFAULT_ROUTING_SIZES = [1000];
 const SYNTH_RUNS = 3;
 const MiB = 1024 * 1024;
 
@@ -56,17 +60,38 @@ interface SizeResult {
   /** RSS of the child before it built anything (Node + ts-node + modules). */
   baselineRss: number;
   helm?: { ms: number; writeMs: number; peakRss: number; files: number } | { skipped: string };
+  /** Traefik Deployments and Services of type LoadBalancer (each one a cloud load balancer) in the output. */
+  traefiks: number;
+  loadBalancers: number;
+  /** The routing mode of the spec, for the routing comparison. */
+  routing?: RoutingMode;
 }
 
 // ---------------------------------------------------------------------------
 // The spec
 // ---------------------------------------------------------------------------
 
-/** A spec of `n` tenants, each with two domains, owners (a group and a user) and a quota. */
-export function generateSpec(n: number): string {
+/** How a benchmarked spec routes: the default, or the Gateway API with one Traefik per tenant or one shared. */
+export type RoutingMode = 'ingressroute' | 'gateway-per-tenant' | 'gateway-shared';
+export const ROUTING_MODES: readonly RoutingMode[] = ['ingressroute', 'gateway-per-tenant', 'gateway-shared'];
+
+const ROUTING_LINES: Record<RoutingMode, string[]> = {
+  ingressroute: [],
+  'gateway-per-tenant': ['  routing: { api: gateway, traefik: per-tenant }'],
+  'gateway-shared': ['  routing: { api: gateway, traefik: shared }'],
+};
+
+/**
+ * A spec of `n` tenants, each with two domains, owners (a group and a user) and a quota.
+ * `routing` set: the routing comparison's spec — the same tenants whatever the mode, none with
+ * Traefik settings of its own (a shared Traefik refuses them), so each tenant's Traefik is a
+ * LoadBalancer in the per-tenant modes.
+ */
+export function generateSpec(n: number, routing?: RoutingMode): string {
   const lines = [
     'platform:',
     '  traefik: { namespace: traefik, image: "traefik:v3.7.11" }',
+    ...(routing ? ROUTING_LINES[routing] : []),
     '  allowedDomains: [example.com]',
     '  wildcard:',
     '    dnsNames: ["*.apps.example.com"]',
@@ -92,7 +117,7 @@ export function generateSpec(n: number): string {
       '      limits: { cpu: "4", memory: 8Gi }',
       '      pods: 30',
       ...(i % 4 === 0 ? ['    secrets: manage', '    egress: { cidrs: [10.0.0.0/8], ports: [5432] }'] : []),
-      ...(i % 5 === 0 ? ['    issuer: { selfSigned: {} }', '    traefik: { replicas: 1, serviceType: ClusterIP }'] : []),
+      ...(i % 5 === 0 ? ['    issuer: { selfSigned: {} }', ...(routing ? [] : ['    traefik: { replicas: 1, serviceType: ClusterIP }'])] : []),
     );
   }
   return `${lines.join('\n')}\n`;
@@ -110,9 +135,9 @@ function time<T>(fn: () => T): [T, number] {
 
 const maxRss = () => process.resourceUsage().maxRSS * 1024; // maxRSS is in KiB
 
-function runSize(n: number, format: 'yaml' | 'helm'): void {
+function runSize(n: number, format: 'yaml' | 'helm', routing?: RoutingMode): void {
   const baselineRss = maxRss();
-  const text = generateSpec(n);
+  const text = generateSpec(n, routing);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tenancy-bench-'));
   try {
     if (format === 'helm') {
@@ -147,6 +172,9 @@ function runSize(n: number, format: 'yaml' | 'helm'): void {
       floorMs,
       peakRss,
       baselineRss,
+      traefiks: objects.filter((o) => o.kind === 'Deployment' && (o.metadata.labels as Record<string, string> | undefined)?.['app.kubernetes.io/name'] === 'traefik').length,
+      loadBalancers: objects.filter((o) => o.kind === 'Service' && (o.spec as { type?: string }).type === 'LoadBalancer').length,
+      ...(routing ? { routing } : {}),
     };
     if (floorText.length === 0) throw new Error('empty floor');
     process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -252,7 +280,21 @@ const mib = (bytes: number) => (bytes / MiB).toFixed(0);
 const int = (x: number) => Math.round(x).toLocaleString('en-US');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function report(results: SizeResult[], synth: SynthTimes, command: string, loadAtStart: number[]): string {
+/** The same tenants routed three ways: what the output holds and costs, and how many load balancers the cloud bills. */
+function routingSection(routing: SizeResult[]): string[] {
+  if (routing.length === 0) return [];
+  const lines = ['## Routing modes', ''];
+  lines.push('The same tenants (`generateSpec(n, mode)`: no tenant sizes its own Traefik, so every per-tenant Traefik is a LoadBalancer), routed three ways (`platform.routing`). Load balancers = Services of type LoadBalancer, one cloud load balancer each.', '');
+  lines.push('| tenants | routing | objects | Traefik Deployments | load balancers | pipeline (s) | CPU (s) | peak RSS (MiB) | YAML (MiB) |', '|---:|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of routing) {
+    const mode = { ingressroute: 'IngressRoutes, Traefik per tenant', 'gateway-per-tenant': 'Gateway API, Traefik per tenant', 'gateway-shared': 'Gateway API, one shared Traefik' }[r.routing!];
+    lines.push(`| ${int(r.tenants)} | ${mode} | ${int(r.objects)} | ${int(r.traefiks)} | ${int(r.loadBalancers)} | ${s(r.pipelineMs)} | ${s(r.pipelineCpuMs)} | ${mib(r.peakRss)} | ${(r.yamlBytes / MiB).toFixed(1)} |`);
+  }
+  lines.push('');
+  return lines;
+}
+
+function report(results: SizeResult[], synth: SynthTimes, command: string, loadAtStart: number[], routing: SizeResult[] = []): string {
   const lines: string[] = [];
   lines.push('# Benchmark results', '');
   lines.push(`- Date: ${new Date().toISOString()}`);
@@ -288,6 +330,8 @@ function report(results: SizeResult[], synth: SynthTimes, command: string, loadA
     });
     lines.push('');
   }
+
+  lines.push(...routingSection(routing));
 
   lines.push('## `npm run synth` on the example, cold', '');
   const row = (how: string, times: number[]) => `| ${how} | ${s(Math.min(...times))} | ${s(median(times))} | ${times.map(s).join(', ')} |`;
@@ -326,11 +370,16 @@ function report(results: SizeResult[], synth: SynthTimes, command: string, loadA
 function main(argv: string[]): void {
   const childAt = argv.indexOf('--child');
   if (childAt >= 0) {
-    runSize(Number(argv[childAt + 1]), argv.includes('--helm') ? 'helm' : 'yaml');
+    const routingAt = argv.indexOf('--routing');
+    runSize(Number(argv[childAt + 1]), argv.includes('--helm') ? 'helm' : 'yaml', routingAt >= 0 ? argv[routingAt + 1] as RoutingMode : undefined);
     return;
   }
-  const sizesAt = argv.indexOf('--sizes');
-  const sizes = sizesAt >= 0 ? argv[sizesAt + 1].split(',').map(Number) : DEFAULT_SIZES;
+  const listOf = (flag: string, fallback: number[]) => {
+    const at = argv.indexOf(flag);
+    return at < 0 ? fallback : argv[at + 1].split(',').filter(Boolean).map(Number);
+  };
+  const sizes = listOf('--sizes', DEFAULT_SIZES);
+  const routingSizes = listOf('--routing-sizes', DEFAULT_ROUTING_SIZES);
   const results: SizeResult[] = [];
   const loadAtStart = os.loadavg();
   for (const n of sizes) {
@@ -339,10 +388,17 @@ function main(argv: string[]): void {
     const helm = JSON.parse(child(['--child', String(n), '--helm'])) as SizeResult['helm'];
     results.push({ ...r, helm });
   }
+  const routing: SizeResult[] = [];
+  for (const n of routingSizes) {
+    for (const mode of ROUTING_MODES) {
+      process.stderr.write(`bench: ${n} tenants, routing ${mode}…\n`);
+      routing.push(JSON.parse(child(['--child', String(n), '--routing', mode])) as SizeResult);
+    }
+  }
   process.stderr.write('bench: cold synth…\n');
   const synth = coldSynth();
   const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
-  const text = report(results, synth, command, loadAtStart);
+  const text = report(results, synth, command, loadAtStart, routing);
   process.stdout.write(text);
   if (!argv.includes('--no-write-results')) fs.writeFileSync(path.join(__dirname, 'results.md'), text);
 }
