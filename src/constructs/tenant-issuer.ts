@@ -206,8 +206,11 @@ export class TenantIssuer extends Construct {
    */
   public certificateSecretName(domain: string): string {
     const refusals = new PropChecks('TenantIssuer');
-    refusals.check('domain', this.tenantNamespace.domains.includes(domain.toLowerCase()) ? undefined
-      : `\`${domain}\` is not a domain of tenant \`${this.tenantNamespace.tenantName}\`, so it has no Certificate — add it with \`addDomain\` first`);
+    refusals.check('domain', !this.tenantNamespace.domains.includes(domain.toLowerCase())
+      ? `\`${domain}\` is not a domain of tenant \`${this.tenantNamespace.tenantName}\`, so it has no Certificate — add it with \`addDomain\` first`
+      : this.gateway && this.tenantNamespace.platform._servedByWildcard(domain.toLowerCase())
+        ? `\`${domain}\` is served with the platform wildcard's certificate on the tenant's Gateway (\`routing.wildcardCertificate\`), so it has no Certificate of its own — its HTTPS listener needs no Secret from you`
+        : undefined);
     refusals.done();
     return certificateSecretName(domain.toLowerCase());
   }

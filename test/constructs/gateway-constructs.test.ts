@@ -3,7 +3,13 @@
  * tenant's `TenantNamespace` and its `ScopedTraefik` (or the platform's `SharedTraefik`), its
  * children exposed, domains added later followed, and wrong wiring refused with what to pass.
  */
+import * as path from 'path';
 import { Chart, JsonPatch, Testing } from 'cdk8s';
+import { Tenancy } from '../../src/constructs/tenancy';
+import { resolveTenancy } from '../../src/model/tenancy-model';
+import { renderGroups } from '../../src/output/render';
+import { readSpec } from '../../src/spec/read-spec';
+import { allObjects, REPO } from '../helpers';
 import { Platform, PlatformProps, RoutingApi, TraefikTopology } from '../../src/constructs/platform';
 import { RefusedPropError } from '../../src/constructs/refuse';
 import { ScopedTraefik } from '../../src/constructs/scoped-traefik';
@@ -103,6 +109,15 @@ describe('TenantGateway, composed by hand', () => {
     expect(tenant.issuer.certificates.map((x) => x.name)).toEqual(['deep.shop.apps.example.com']);
     expect(tenant.gateway!.referenceGrants.map((g) => g.name)).toEqual(['gateway-deep.shop.apps.example.com-tls']);
   });
+});
+
+test('Tenancy.fromSpecFile of the shared-Traefik example synthesizes exactly the objects `npm run synth` writes', () => {
+  const file = path.join(REPO, 'examples/gateway-shared.yaml');
+  const c = chart();
+  Tenancy.fromSpecFile(c, 'Tenancy', file);
+  const key = (o: any) => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+  const byKey = (objects: any[]) => new Map(objects.map((o) => [key(o), o]));
+  expect(byKey(synth(c))).toEqual(byKey(allObjects(renderGroups(resolveTenancy(readSpec(file).spec)))));
 });
 
 describe('wrong wiring, refused with what to pass instead', () => {
