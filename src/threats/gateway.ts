@@ -5,7 +5,6 @@
  * and the settings that would share one Traefik without the Gateway API.
  */
 import { ADMISSION_POLICY_NAMES, ANNOTATIONS, TRAEFIK_GATEWAY_CONTROLLER } from '../model/names';
-import { DOMAIN_VARIABLES } from './certificates';
 import { withDomains } from './cel';
 import { KubeObjectLike, objectRef } from './detect/engine';
 import {
@@ -314,9 +313,6 @@ export const GATEWAY_CLASS_SCOPE: Threat = {
     },
   },
 };
-
-/** The variables of the route policy: the tenant's domains and its Gateway. */
-export const GATEWAY_ROUTE_POLICY_VARIABLES = [...DOMAIN_VARIABLES, GATEWAY_VARIABLE];
 
 export const GATEWAY_THREATS: readonly Threat[] = [
   SHARED_TRAEFIK_NEEDS_GATEWAY, GATEWAY_LISTENER_ONE_TENANT, GATEWAY_ROUTE_HOSTNAMES, GATEWAY_PARENT_REFS, REFERENCE_GRANT_NAMES_ONE,

@@ -325,6 +325,20 @@ describe('no tenant can attach to another tenant\'s listener, by the admission C
   const allowed = { matched: true, allowed: true, denials: [], errors: [] };
   const denied = (result: ReturnType<typeof admit>) => ({ matched: result.matched, allowed: result.allowed, errors: result.errors });
 
+  test('the routes\' policy, as each engine renders it, validates against its schema (Kyverno matching every served version)', () => {
+    for (const engine of ['kyverno', 'gatekeeper']) {
+      const objects = allObjects(renderGroups(modelOf(fs.readFileSync(PER_TENANT, 'utf8').replace('  routing:\n', `  admission: ${engine}\n  routing:\n`))));
+      const policy = objects.filter((o) => o.metadata.name === P || o.metadata.name === 'tenancygatewayroutes');
+      expect(policy.length).toBeGreaterThan(0);
+      expectValidManifests(policy);
+      if (engine === 'kyverno') {
+        expect((policy[0] as any).spec.rules[0].match.any[0].resources.kinds).toEqual([
+          'gateway.networking.k8s.io/*/HTTPRoute', 'gateway.networking.k8s.io/*/GRPCRoute', 'gateway.networking.k8s.io/*/TLSRoute',
+        ]);
+      }
+    }
+  });
+
   test('a route on the tenant\'s own Gateway, for its own hosts, is admitted (HTTPRoute, GRPCRoute, one listener by sectionName)', () => {
     expect(route('HTTPRoute', 'payments', own)).toEqual(allowed);
     expect(route('GRPCRoute', 'payments', own)).toEqual(allowed);
