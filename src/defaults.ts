@@ -33,6 +33,21 @@ export const DEFAULTS = {
       path: 'dist',
       server: 'https://kubernetes.default.svc',
     },
+    /**
+     * `platform.routing`: how tenants' traffic is routed. IngressRoutes through one Traefik per
+     * tenant unless the spec says otherwise; a shared Traefik needs the Gateway API.
+     */
+    routing: { api: 'ingressroute', traefik: 'per-tenant', wildcardCertificate: false },
+    /** `platform.routing.sharedTraefik`: the one Traefik every tenant shares (`traefik: shared`), sized for many tenants. */
+    sharedTraefik: {
+      replicas: 3,
+      serviceType: 'LoadBalancer',
+      logLevel: 'INFO',
+      resources: {
+        requests: { cpu: '500m', memory: '512Mi' },
+        limits: { cpu: '2', memory: '2Gi' },
+      },
+    },
     /** `platform.gitops.flux`: one GitRepository and Kustomization per tenant file. */
     flux: {
       namespace: 'flux-system',

@@ -2,8 +2,8 @@
 // see it: the constructs, their props, enums and variant classes, and the errors they throw.
 // Only re-exports. The spec reader and JSON Schema are at `cdk8s-tenancy/spec`, the audit and
 // the threat catalogue at `cdk8s-tenancy/audit`; everything else is internal.
-export { Platform, TlsVersion, OutputFormat } from './constructs/platform';
-export type { PlatformProps, ClusterNetworkOptions, PlatformCaOptions, CertManagerOptions } from './constructs/platform';
+export { Platform, TlsVersion, OutputFormat, RoutingApi, TraefikTopology } from './constructs/platform';
+export type { PlatformProps, ClusterNetworkOptions, PlatformCaOptions, CertManagerOptions, RoutingOptions } from './constructs/platform';
 export { PlatformCaIssuer } from './constructs/platform-ca-issuer';
 export type { PlatformCaIssuerProps } from './constructs/platform-ca-issuer';
 export { TenantCertificatePolicy } from './constructs/tenant-certificate-policy';
@@ -18,6 +18,10 @@ export { ScopedTraefik, TraefikServiceType, TraefikLogLevel } from './constructs
 export type { ScopedTraefikProps, ScopedTraefikOptions, ContainerResources } from './constructs/scoped-traefik';
 export { TenantVirtualCluster } from './constructs/tenant-virtual-cluster';
 export type { TenantVirtualClusterProps, TenantVirtualClusterOptions } from './constructs/tenant-virtual-cluster';
+export { SharedTraefik } from './constructs/shared-traefik';
+export type { SharedTraefikProps, SharedTraefikOptions } from './constructs/shared-traefik';
+export { TenantGateway } from './constructs/tenant-gateway';
+export type { TenantGatewayProps } from './constructs/tenant-gateway';
 export { TenantIssuer, TenantIssuerSource } from './constructs/tenant-issuer';
 export type { TenantIssuerProps, AcmeIssuerOptions, CaIssuerOptions } from './constructs/tenant-issuer';
 export { WildcardTlsStore, Dns01Solver, SecretSyncTool } from './constructs/wildcard-tls-store';

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { resolveTenancy } from '../model/tenancy-model';
 import { DEFAULTS } from '../defaults';
-import { tenantChartName, tenantNames, tenantOutputFile, tenantVirtualClusterValuesFile } from '../model/names';
+import { PLATFORM_CHART, PLATFORM_NAMES, PLATFORM_OUTPUT_FILE, tenantChartName, tenantNames, tenantOutputFile, tenantVirtualClusterValuesFile } from '../model/names';
 import { archiveName } from '../output/helm';
 import { renderGroups } from '../output/render';
 import { assertIsolated } from '../output/self-check';
@@ -118,17 +118,21 @@ export function runOnboard(options: OnboardOptions, print: (text: string) => voi
   const onlyNew = { platform: model.platform, tenants: [tenant] };
   const groups = renderGroups(onlyNew);
   assertIsolated(groups, onlyNew);
-  const traefikService = groups[1].objects.find((o) => o.kind === 'Service' && o.metadata.name === tenantNames(tenant.name).traefik);
+  // The domains point at the tenant's own Traefik, or at the one every tenant shares (in the platform's file).
+  const shared = model.platform.routing?.traefik === 'shared';
+  const service = shared ? PLATFORM_NAMES.sharedTraefik : tenantNames(tenant.name).traefik;
+  const traefikService = groups[shared ? 0 : 1].objects.find((o) => o.kind === 'Service' && o.metadata.name === service);
 
   writeNewFile(target, text);
   print(renderNextSteps({
     name: tenant.name,
     tenantFile: target,
     config: options.config,
-    renders: render.targets.map((t) => synthStep(options.config, t, tenant.name, isolation === 'vcluster')),
+    renders: render.targets.map((t) => synthStep(options.config, t, tenant.name, shared, isolation === 'vcluster')),
     noRender: render.why === undefined ? null : wrap(render.why, 90, '\n     '),
     platformNamespace: model.platform.namespace,
-    service: tenantNames(tenant.name).traefik,
+    dnsTarget: shared ? 'the shared Traefik' : 'the tenant\'s Traefik',
+    service,
     loadBalancer: (traefikService?.spec as { type?: string } | undefined)?.type === 'LoadBalancer',
     domains: tenant.domains,
     virtualCluster: isolation === 'vcluster',
@@ -192,14 +196,18 @@ function renderTargets(options: OnboardOptions): { targets: Array<Pick<OutputOri
   };
 }
 
-/** The command that renders the spec into one of its output folders, and the files the new tenant adds there. */
-function synthStep(config: string, target: Pick<OutputOrigin, 'dir' | 'format' | 'chartVersion' | 'package'>, tenant: string, virtualCluster: boolean): SynthStep {
+/**
+ * The command that renders the spec into one of its output folders, and the files the new tenant
+ * adds there (and changes: the platform's, where a shared Traefik lists the namespaces it watches).
+ */
+function synthStep(config: string, target: Pick<OutputOrigin, 'dir' | 'format' | 'chartVersion' | 'package'>, tenant: string, shared: boolean, virtualCluster: boolean): SynthStep {
   const chartVersion = target.chartVersion ?? packageVersion();
   const command = synthCommand({ config, out: target.dir, format: target.format, chartVersion, package: target.package ?? true });
-  const outputs = target.format === 'helm'
-    ? [`${path.join(target.dir, tenantChartName(tenant))}/`, ...(target.package === false ? [] : [path.join(target.dir, archiveName(tenantChartName(tenant), chartVersion))])]
-    : [path.join(target.dir, tenantOutputFile(tenant)), ...(virtualCluster ? [path.join(target.dir, tenantVirtualClusterValuesFile(tenant))] : [])];
-  return { command, outputs };
+  const files = (chart: string, file: string) => (target.format === 'helm'
+    ? [`${path.join(target.dir, chart)}/`, ...(target.package === false ? [] : [path.join(target.dir, archiveName(chart, chartVersion))])]
+    : [path.join(target.dir, file)]);
+  const valuesFile = virtualCluster && target.format !== 'helm' ? [path.join(target.dir, tenantVirtualClusterValuesFile(tenant))] : [];
+  return { command, outputs: [...files(tenantChartName(tenant), tenantOutputFile(tenant)), ...valuesFile], changed: shared ? files(PLATFORM_CHART, PLATFORM_OUTPUT_FILE) : [] };
 }
 
 /** A path as printed: relative to the current folder when it is below it, as given otherwise. */

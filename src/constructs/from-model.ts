@@ -6,7 +6,7 @@
 import { PlatformModel, TenantModel } from '../model/tenancy-model';
 import { AdmissionMode } from './admission-guard-rails';
 import { GitOps } from './gitops-app';
-import { OutputFormat, PlatformProps } from './platform';
+import { OutputFormat, PlatformProps, RoutingApi, TraefikTopology } from './platform';
 import { TraefikLogLevel, TraefikServiceType } from './scoped-traefik';
 import { TenantIsolation, TenantOptions } from './tenant';
 import { TenantIssuerSource } from './tenant-issuer';
@@ -14,8 +14,11 @@ import { PodSecurityLevel, SecretsAccess } from './tenant-namespace';
 import { VaultKvVersion } from './tenant-secret-store';
 import { Dns01Solver, SecretSyncTool } from './wildcard-tls-store';
 
-/** The props of the platform of a resolved Tenancy, its GitOps apps pointing at `outputFormat`. */
-export function platformPropsOf(p: PlatformModel, outputFormat: string = OutputFormat.YAML): PlatformProps {
+/**
+ * The props of the platform of a resolved Tenancy, its GitOps apps pointing at `outputFormat`.
+ * `tenants`: the tenants rendered after it, in Apps of their own, which a shared Traefik watches.
+ */
+export function platformPropsOf(p: PlatformModel, outputFormat: string = OutputFormat.YAML, tenants: readonly TenantModel[] = []): PlatformProps {
   const w = p.wildcard;
   const g = p.gitops;
   return {
@@ -48,11 +51,30 @@ export function platformPropsOf(p: PlatformModel, outputFormat: string = OutputF
       ? GitOps.argoCd({ ...withoutRepoUrl(g.argocd), repoUrl: g.argocd.repoURL })
       : GitOps.flux({ ...g.flux })),
     outputFormat: outputFormat as OutputFormat,
+    routing: p.routing && {
+      api: p.routing.api as RoutingApi | undefined,
+      traefik: p.routing.traefik as TraefikTopology | undefined,
+      wildcardCertificate: p.routing.wildcardCertificate,
+      // The shared Traefik watches the tenants rendered after the platform, in Apps of their own.
+      sharedTraefik: p.routing.traefik === 'shared' && tenants.length > 0
+        ? { ...(p.routing.sharedTraefik && traefikOptionsOf(p.routing.sharedTraefik)), tenants: tenants.map((t) => t.name) }
+        : p.routing.sharedTraefik && traefikOptionsOf(p.routing.sharedTraefik),
+    },
   };
 }
 
-/** The options of one tenant of a resolved Tenancy. */
-export function tenantOptionsOf(t: TenantModel): TenantOptions {
+/** A Traefik's settings as the constructs take them. */
+function traefikOptionsOf(t: TenantModel['traefik']) {
+  return {
+    replicas: t.replicas,
+    serviceType: t.serviceType as TraefikServiceType | undefined,
+    logLevel: t.logLevel as TraefikLogLevel | undefined,
+    resources: t.resources,
+  };
+}
+
+/** The options of one tenant of a resolved Tenancy (whose Traefik the platform may share). */
+export function tenantOptionsOf(t: TenantModel, sharedTraefik = false): TenantOptions {
   return {
     name: t.name,
     team: t.team,
@@ -64,12 +86,8 @@ export function tenantOptionsOf(t: TenantModel): TenantOptions {
     quota: t.quota,
     limits: t.limits,
     egress: (t.egress.cidrs ?? []).length > 0 ? { cidrs: [...t.egress.cidrs!], ports: t.egress.ports && [...t.egress.ports] } : undefined,
-    traefik: {
-      replicas: t.traefik.replicas,
-      serviceType: t.traefik.serviceType as TraefikServiceType | undefined,
-      logLevel: t.traefik.logLevel as TraefikLogLevel | undefined,
-      resources: t.traefik.resources,
-    },
+    // A tenant on a shared Traefik has no settings of its own (the spec refuses them).
+    traefik: sharedTraefik ? undefined : traefikOptionsOf(t.traefik),
     issuer: issuerSourceOf(t.issuer),
     isolation: t.isolation as TenantIsolation | undefined,
     virtualCluster: t.vcluster && { values: structuredClone(t.vcluster) as Record<string, unknown> },

@@ -6,7 +6,9 @@ import { TlsOption } from '../imports/traefik-tlsoption';
 import { DEFAULTS } from '../defaults';
 import { PLATFORM_CHART, PLATFORM_GITOPS_NAME, PLATFORM_NAMES, PLATFORM_OUTPUT_FILE } from '../model/names';
 import * as fields from '../spec/schema';
+import { SHARED_TRAEFIK_SETTINGS_UNUSED, WILDCARD_CERTIFICATE_NEEDS_GATEWAY, WILDCARD_CERTIFICATE_NEEDS_WILDCARD } from '../spec/schema';
 import { checkGitOpsNamespace, GITOPS_NAMESPACE } from '../threats/gitops';
+import { checkRoutingTopology, SHARED_TRAEFIK_NEEDS_GATEWAY } from '../threats/gateway';
 import { checkPlatformNamespace, PLATFORM_NAMESPACE } from '../threats/namespaces';
 import { ClusterNetwork } from '../threats/network';
 import { VaultField } from '../threats/secrets';
@@ -18,6 +20,7 @@ import { platformLabels, podSecurityLabels } from './labels';
 import { defaultDenySpec } from './network-rules';
 import { PlatformCaIssuer } from './platform-ca-issuer';
 import { PropChecks } from './refuse';
+import { SharedTraefik, SharedTraefikOptions } from './shared-traefik';
 import { Tenant, TenantOptions } from './tenant';
 import { ExternalSecretsOptions } from './tenant-secret-store';
 import { WildcardTlsStore, WildcardTlsStoreOptions } from './wildcard-tls-store';
@@ -36,6 +39,51 @@ export enum OutputFormat {
   YAML = 'yaml',
   /** Helm charts: `tenancy-platform` and `tenant-<name>` (Argo CD only). */
   HELM = 'helm',
+}
+
+/** How tenants route their traffic, for `RoutingOptions.api`. */
+export enum RoutingApi {
+  /** Traefik IngressRoutes and Ingresses, each tenant's through its own Traefik. */
+  INGRESS_ROUTE = 'ingressroute',
+  /**
+   * Gateway API HTTPRoutes and GRPCRoutes, through one Gateway per tenant that the platform owns:
+   * its listeners admit the tenant's namespace, for the tenant's hosts, and no one else.
+   */
+  GATEWAY = 'gateway',
+}
+
+/** Who runs the Traefik a tenant's traffic goes through, for `RoutingOptions.traefik`. */
+export enum TraefikTopology {
+  /** One Traefik per tenant (a `ScopedTraefik`), behind a load balancer of its own. */
+  PER_TENANT = 'per-tenant',
+  /** One Traefik all tenants share (a `SharedTraefik`), behind one load balancer: Gateway API only. */
+  SHARED = 'shared',
+}
+
+/** How tenants' traffic reaches them, for `Platform.routing`. */
+export interface RoutingOptions {
+  /**
+   * IngressRoutes, or the Gateway API.
+   * @default RoutingApi.INGRESS_ROUTE
+   */
+  readonly api?: RoutingApi;
+  /**
+   * One Traefik per tenant, or one shared by all (refused with `RoutingApi.INGRESS_ROUTE`).
+   * @default TraefikTopology.PER_TENANT
+   */
+  readonly traefik?: TraefikTopology;
+  /**
+   * Tenant hosts under the platform wildcard use its certificate on their HTTPS listeners,
+   * instead of one ACME certificate each (fewer orders on the ACME account tenants share, no
+   * ReferenceGrant). Gateway API only, and only with a `wildcard`.
+   * @default false
+   */
+  readonly wildcardCertificate?: boolean;
+  /**
+   * The size of the shared Traefik (`TraefikTopology.SHARED` only).
+   * @default - 3 replicas behind a LoadBalancer Service, log level INFO, requests 500m / 512Mi, limits 2 CPU / 2Gi
+   */
+  readonly sharedTraefik?: SharedTraefikOptions;
 }
 
 /** The cluster's address ranges, for `Platform.network`. */
@@ -160,6 +208,12 @@ export interface PlatformProps {
    * @default OutputFormat.YAML
    */
   readonly outputFormat?: OutputFormat;
+  /**
+   * How tenants' traffic reaches them: IngressRoutes or the Gateway API, one Traefik per tenant
+   * or one shared (a `SharedTraefik`, Gateway API only).
+   * @default - IngressRoutes, one Traefik per tenant
+   */
+  readonly routing?: RoutingOptions;
 }
 
 /** A list of CIDRs, as the spec's `platform.network` lists them. */
@@ -218,6 +272,17 @@ export class Platform extends Construct {
    * @default - none without `ca`
    */
   public readonly caIssuer?: PlatformCaIssuer;
+  /** How tenants route: IngressRoutes, or the Gateway API. */
+  public readonly routingApi: RoutingApi;
+  /** One Traefik per tenant, or one shared. */
+  public readonly traefikTopology: TraefikTopology;
+  /** Whether tenant hosts under the wildcard use its certificate on their Gateway listeners. */
+  public readonly wildcardCertificate: boolean;
+  /**
+   * The Traefik every tenant shares.
+   * @default - none unless `routing.traefik` is `TraefikTopology.SHARED`
+   */
+  public readonly sharedTraefik?: SharedTraefik;
   /** The platform Namespace. */
   public readonly namespaceObject: k8s.KubeNamespace;
   /** The NetworkPolicy that denies all traffic in the platform namespace but what each Traefik's own allows. */
@@ -274,8 +339,22 @@ export class Platform extends Construct {
         if (written !== undefined) refusals.check(`gitops.${props.gitops.engine}.namespace`, checkGitOpsNamespace(written, namespace, engineDefault), GITOPS_NAMESPACE);
       }
     }
+    const routing = props.routing ?? {};
+    const api = routing.api ?? DEFAULTS.platform.routing.api as RoutingApi;
+    const topology = routing.traefik ?? DEFAULTS.platform.routing.traefik as TraefikTopology;
+    if (routing.api !== undefined) refusals.parse('routing.api', z.enum(Object.values(RoutingApi)), routing.api);
+    if (routing.traefik !== undefined) refusals.parse('routing.traefik', z.enum(Object.values(TraefikTopology)), routing.traefik);
+    refusals.check('routing.traefik', checkRoutingTopology(api, topology), SHARED_TRAEFIK_NEEDS_GATEWAY);
+    if (routing.wildcardCertificate === true) {
+      refusals.check('routing.wildcardCertificate', api !== RoutingApi.GATEWAY ? WILDCARD_CERTIFICATE_NEEDS_GATEWAY
+        : props.wildcard === undefined ? WILDCARD_CERTIFICATE_NEEDS_WILDCARD.replace('`platform.wildcard`', '`wildcard`') : undefined);
+    }
+    if (routing.sharedTraefik !== undefined && topology !== TraefikTopology.SHARED) refusals.check('routing.sharedTraefik', SHARED_TRAEFIK_SETTINGS_UNUSED);
     refusals.done();
     this.namespaceName = namespace;
+    this.routingApi = api;
+    this.traefikTopology = topology;
+    this.wildcardCertificate = routing.wildcardCertificate === true;
     this.traefikImage = props.traefikImage ?? DEFAULTS.platform.traefikImage;
     this.admissionMode = props.admission ?? DEFAULTS.platform.admission as AdmissionMode;
     this.outputFormat = props.outputFormat ?? OutputFormat.YAML;
@@ -309,7 +388,12 @@ export class Platform extends Construct {
     if (props.wildcard) {
       new WildcardTlsStore(this, 'Wildcard', { ...props.wildcard, platform: this });
     }
-    this.admission = new AdmissionGuardRails(this, 'Admission', { mode: this.admissionMode, externalSecrets: props.externalSecrets !== undefined });
+    if (topology === TraefikTopology.SHARED) this.sharedTraefik = new SharedTraefik(this, 'SharedTraefik', { ...routing.sharedTraefik, platform: this });
+    this.admission = new AdmissionGuardRails(this, 'Admission', {
+      mode: this.admissionMode,
+      externalSecrets: props.externalSecrets !== undefined,
+      gatewayRoutes: api === RoutingApi.GATEWAY,
+    });
     if (props.gitops) {
       this.gitopsApp = new GitOpsApp(this, 'GitOps', {
         name: PLATFORM_GITOPS_NAME,
@@ -378,6 +462,15 @@ export class Platform extends Construct {
   /** Records that `tenant` serves `domain` (its TenantNamespace judged it first). @internal */
   public _claimDomain(domain: string, tenant: string): void {
     this.domainOwners.set(domain, tenant);
+  }
+
+  /**
+   * Whether `domain`'s listener uses the platform wildcard's certificate: `wildcardCertificate`
+   * is on and the wildcard names the host, or its parent zone as `*.zone`. @internal
+   */
+  public _servedByWildcard(domain: string): boolean {
+    const names = this.wildcardCertificate ? this._wildcard?.dnsNames ?? [] : [];
+    return names.some((n) => n === domain || (n.startsWith('*.') && domain.endsWith(n.slice(1)) && !domain.slice(0, -(n.length - 1)).includes('.')));
   }
 
   /** Records the platform's wildcard (it judged that it is the first). @internal */

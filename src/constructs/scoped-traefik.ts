@@ -1,18 +1,24 @@
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-29';
 import { Construct } from 'constructs';
 import { z } from 'zod';
+import { GatewayClass } from '../imports/gateway-api';
 import { DEFAULTS, withResourceDefaults } from '../defaults';
-import { LABELS, tenantNames } from '../model/names';
+import { LABELS, TRAEFIK_GATEWAY_CONTROLLER, tenantNames } from '../model/names';
 import * as fields from '../spec/schema';
-import { PolicyRule } from '../threats/detect/rbac-analysis';
-import { ClusterNetwork } from '../threats/network';
 import { checkResourceOrder, REQUESTS_WITHIN_LIMITS } from '../threats/resources';
 import { brand, isA } from './brand';
 import { tenantLabels } from './labels';
-import { apiServerEgressRule, dnsEgressRule, namespacePeer } from './network-rules';
-import { copyRules, traefikRules } from './rbac-rules';
+import { namespacePeer } from './network-rules';
+import { traefikGatewayClusterRules, traefikRules } from './rbac-rules';
 import { PropChecks } from './refuse';
 import type { ResourceQuantities, TenantNamespace } from './tenant-namespace';
+import {
+  baseArgs, crdProviderArgs, gatewayProviderArgs, grantClusterRole, grantRole, RoleSubject, traefikDeployment,
+  traefikDisruptionBudget, traefikNetworkPolicySpec, traefikPodLabels, traefikService, TraefikWorkload,
+} from './traefik-workload';
+
+export { TRAEFIK_PORTS } from './traefik-workload';
 
 /** Service type of a tenant Traefik's entry points. NodePort is not offered: it opens a port on every node. */
 export enum TraefikServiceType {
@@ -93,39 +99,28 @@ const MOVED = {
   image: 'the image is the platform\'s: pass `traefikImage` to the `Platform`',
 };
 
-/** Ports of the Traefik container. */
-export const TRAEFIK_PORTS = { web: 8000, websecure: 8443, traefik: 8080 } as const;
-
-/** Labels that select one tenant's Traefik pods (the tenant's NetworkPolicy reads them from `ScopedTraefik.podLabels`). */
-function traefikPodLabels(tenant: string): Record<string, string> {
-  return { [LABELS.name]: 'traefik', [LABELS.instance]: tenantNames(tenant).traefik };
-}
-
 /**
  * The static configuration of a tenant's Traefik, as command-line flags. Every option
  * here must be one Traefik v3.7 knows (it refuses to start otherwise); a test checks
  * them against the upstream option list.
+ *
+ * With IngressRoutes (`gateway` false), the CRD and Ingress providers watch the tenant's
+ * namespace. Through the Gateway API, the Gateway API provider watches the tenant's namespace
+ * (its routes) and the platform's (its Gateway), for the tenant's own GatewayClass; the CRD
+ * provider reads only the platform's TLS defaults, and there is no Ingress provider.
  */
-export function traefikArgs(tenant: string, platformNamespace: string, logLevel: string): string[] {
+export function traefikArgs(tenant: string, platformNamespace: string, logLevel: string, gateway = false): string[] {
   const names = tenantNames(tenant);
+  if (gateway) {
+    return [
+      ...baseArgs(logLevel),
+      ...crdProviderArgs([platformNamespace], platformNamespace),
+      ...gatewayProviderArgs([names.namespace, platformNamespace], names.traefik, platformNamespace),
+    ];
+  }
   return [
-    `--entryPoints.web.address=:${TRAEFIK_PORTS.web}/tcp`,
-    `--entryPoints.websecure.address=:${TRAEFIK_PORTS.websecure}/tcp`,
-    '--entryPoints.websecure.http.tls=true',
-    `--entryPoints.traefik.address=:${TRAEFIK_PORTS.traefik}/tcp`,
-    '--ping=true',
-    '--ping.entryPoint=traefik',
-    '--global.checkNewVersion=false',
-    '--global.sendAnonymousUsage=false',
-    `--log.level=${logLevel}`,
-    '--core.strictTLSOptions=true',
-    '--providers.kubernetescrd=true',
-    `--providers.kubernetescrd.namespaces=${names.namespace},${platformNamespace}`,
-    '--providers.kubernetescrd.allowCrossNamespace=false',
-    '--providers.kubernetescrd.allowExternalNameServices=false',
-    `--providers.kubernetescrd.crossProviderNamespaces=${platformNamespace}`,
-    `--providers.kubernetescrd.defaultTLSResourcesNamespace=${platformNamespace}`,
-    '--providers.kubernetescrd.disableClusterScopeResources=true',
+    ...baseArgs(logLevel),
+    ...crdProviderArgs([names.namespace, platformNamespace], platformNamespace),
     '--providers.kubernetesingress=true',
     `--providers.kubernetesingress.namespaces=${names.namespace}`,
     `--providers.kubernetesingress.ingressClass=${names.ingressClass}`,
@@ -158,6 +153,21 @@ export class ScopedTraefik extends Construct {
   public readonly namespaceName: string;
   /** The container image: its platform's `traefikImage`. */
   public readonly image: string;
+  /**
+   * The GatewayClass this Traefik serves, selected by its label: the tenant's Gateway names it.
+   * @default - none with IngressRoutes
+   */
+  public readonly gatewayClass?: ApiObject;
+  /**
+   * Through the Gateway API: what it needs cluster-wide (list Namespaces, read GatewayClasses, report its own class's status).
+   * @default - none with IngressRoutes: only namespaced roles
+   */
+  public readonly clusterRole?: k8s.KubeClusterRole;
+  /**
+   * Binds the ClusterRole to the ServiceAccount.
+   * @default - none with IngressRoutes
+   */
+  public readonly clusterRoleBinding?: k8s.KubeClusterRoleBinding;
   /** The ServiceAccount. */
   public readonly serviceAccount: k8s.KubeServiceAccount;
   /** The Deployment: add tolerations, node selectors or annotations here (`addJsonPatch`). */
@@ -185,7 +195,9 @@ export class ScopedTraefik extends Construct {
       ? 'is not a TenantNamespace — pass the TenantNamespace of the tenant this Traefik serves'
       : tenantNamespace.traefik
         ? `tenant \`${tenantNamespace.tenantName}\` already has a ScopedTraefik (\`${tenantNamespace.traefik.node.path}\`) — use that one: a second would serve the same ingress class`
-        : undefined);
+        : tenantNamespace.platform.sharedTraefik
+          ? `every tenant of this platform shares its Traefik (\`routing.traefik\` is \`TraefikTopology.SHARED\`), so a tenant has none of its own — give the TenantNamespace a \`TenantGateway\` instead`
+          : undefined);
     refusals.done();
     const T = DEFAULTS.tenant.traefik;
     const replicas = props.replicas ?? T.replicas;
@@ -208,138 +220,62 @@ export class ScopedTraefik extends Construct {
     const platform = tenantNamespace.platform;
     const namespace = platform.namespaceName;
     const names = tenantNames(tenant);
+    const gateway = platform.routingApi === 'gateway';
     this.tenantNamespace = tenantNamespace;
     this.name = names.traefik;
     this.ingressClass = names.ingressClass;
     this.namespaceName = namespace;
     this.image = platform.traefikImage;
-    const labels = { ...tenantLabels(tenant), ...traefikPodLabels(tenant), [LABELS.component]: 'ingress-controller' };
+    const podLabels = traefikPodLabels(names.traefik);
+    const labels = { ...tenantLabels(tenant), ...podLabels, [LABELS.component]: 'ingress-controller' };
     const meta = { name: names.traefik, namespace, labels };
+    const subject: RoleSubject = meta;
+    const workload: TraefikWorkload = {
+      ...meta,
+      podLabels,
+      image: this.image,
+      args: traefikArgs(tenant, namespace, props.logLevel ?? T.logLevel, gateway),
+      replicas,
+      serviceType: props.serviceType ?? T.serviceType,
+      resources,
+    };
 
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: meta, automountServiceAccountToken: false });
-    this.grant('TenantNamespace', names.namespace, traefikRules({ crd: true, ingress: true }), meta);
-    this.grant('PlatformNamespace', namespace, traefikRules({ crd: true, ingress: false }), meta);
-
-    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
-      metadata: meta,
-      spec: {
-        replicas,
-        selector: { matchLabels: traefikPodLabels(tenant) },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
-        template: {
-          metadata: { labels },
-          spec: {
-            serviceAccountName: names.traefik,
-            automountServiceAccountToken: true,
-            terminationGracePeriodSeconds: 60,
-            securityContext: {
-              runAsNonRoot: true,
-              runAsUser: 65532,
-              runAsGroup: 65532,
-              seccompProfile: { type: 'RuntimeDefault' },
-            },
-            containers: [{
-              name: 'traefik',
-              image: this.image,
-              imagePullPolicy: 'IfNotPresent',
-              args: traefikArgs(tenant, namespace, props.logLevel ?? T.logLevel),
-              ports: Object.entries(TRAEFIK_PORTS).map(([name, containerPort]) => ({ name, containerPort, protocol: 'TCP' })),
-              resources: {
-                requests: { cpu: k8s.Quantity.fromString(resources.requests.cpu), memory: k8s.Quantity.fromString(resources.requests.memory) },
-                limits: { cpu: k8s.Quantity.fromString(resources.limits.cpu), memory: k8s.Quantity.fromString(resources.limits.memory) },
-              },
-              readinessProbe: pingProbe(1),
-              livenessProbe: pingProbe(3),
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                privileged: false,
-                readOnlyRootFilesystem: true,
-                runAsNonRoot: true,
-                capabilities: { drop: ['ALL'] },
-                seccompProfile: { type: 'RuntimeDefault' },
-              },
-              volumeMounts: [{ name: 'data', mountPath: '/data' }, { name: 'tmp', mountPath: '/tmp' }],
-            }],
-            volumes: [{ name: 'data', emptyDir: {} }, { name: 'tmp', emptyDir: {} }],
-          },
-        },
-      },
-    });
-
-    this.service = new k8s.KubeService(this, 'Service', {
-      metadata: meta,
-      spec: {
-        type: props.serviceType ?? T.serviceType,
-        selector: traefikPodLabels(tenant),
-        ports: [
-          { name: 'web', port: 80, targetPort: k8s.IntOrString.fromString('web'), protocol: 'TCP' },
-          { name: 'websecure', port: 443, targetPort: k8s.IntOrString.fromString('websecure'), protocol: 'TCP' },
-        ],
-      },
-    });
-
+    if (gateway) {
+      ({ role: this.clusterRole, binding: this.clusterRoleBinding } = grantClusterRole(this, traefikGatewayClusterRules(names.gatewayClass), subject));
+      grantRole(this, 'TenantNamespace', names.namespace, traefikRules({ crd: false, ingress: false, gateway: { routes: true } }), subject);
+      grantRole(this, 'PlatformNamespace', namespace, traefikRules({ crd: true, ingress: false, gateway: { routes: false, gateways: [names.gateway] } }), subject);
+    } else {
+      grantRole(this, 'TenantNamespace', names.namespace, traefikRules({ crd: true, ingress: true }), subject);
+      grantRole(this, 'PlatformNamespace', namespace, traefikRules({ crd: true, ingress: false }), subject);
+    }
+    this.deployment = traefikDeployment(this, workload);
+    this.service = traefikService(this, workload);
     this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
       metadata: meta,
-      spec: traefikNetworkPolicySpec(tenant, tenantNamespace.namespaceName, platform._clusterNetwork),
+      spec: traefikNetworkPolicySpec(podLabels, [namespacePeer(tenantNamespace.namespaceName)], platform._clusterNetwork),
     });
-
-    if (replicas > 1) {
-      this.podDisruptionBudget = new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
-        metadata: meta,
-        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: traefikPodLabels(tenant) } },
+    this.podDisruptionBudget = traefikDisruptionBudget(this, workload);
+    if (gateway) {
+      this.gatewayClass = new GatewayClass(this, 'GatewayClass', {
+        metadata: { name: names.gatewayClass, labels: { ...tenantLabels(tenant), [LABELS.traefik]: names.traefik } },
+        spec: { controllerName: TRAEFIK_GATEWAY_CONTROLLER, description: 'One tenant\'s own Traefik: see the tenancy.cdk8s.io/tenant label.' },
       });
     }
 
     tenantNamespace._attachTraefik(this);
   }
 
+  /**
+   * The GatewayClass the tenant's Gateway names.
+   * @default - none with IngressRoutes
+   */
+  public get gatewayClassName(): string | undefined {
+    return this.gatewayClass?.name;
+  }
+
   /** Labels that select this Traefik's pods (a copy): the tenant's NetworkPolicy lets exactly these in. */
   public get podLabels(): Record<string, string> {
-    return traefikPodLabels(this.tenantNamespace.tenantName);
+    return traefikPodLabels(this.name);
   }
-
-  /** A Role in `roleNamespace` with `rules`, bound to this Traefik's ServiceAccount (named and placed by `serviceAccount`). */
-  private grant(
-    id: string,
-    roleNamespace: string,
-    rules: PolicyRule[],
-    serviceAccount: { name: string; namespace: string; labels: Record<string, string> },
-  ): void {
-    const roleMeta = { name: serviceAccount.name, namespace: roleNamespace, labels: serviceAccount.labels };
-    new k8s.KubeRole(this, `${id}Role`, { metadata: roleMeta, rules: copyRules(rules) });
-    new k8s.KubeRoleBinding(this, `${id}RoleBinding`, {
-      metadata: roleMeta,
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: serviceAccount.name },
-      subjects: [{ kind: 'ServiceAccount', name: serviceAccount.name, namespace: serviceAccount.namespace }],
-    });
-  }
-}
-
-/**
- * The Traefik's own NetworkPolicy: its entry points and the probe port from anywhere; out, only
- * to its tenant's namespace, DNS and the API server — so no route, Middleware or plugin can make
- * it call the metadata endpoint, other tenants or the platform's other services. The API server
- * is `apiServerCIDRs` when known, else any address on its usual ports but the metadata services'
- * and the cluster's own ranges.
- */
-function traefikNetworkPolicySpec(tenant: string, tenantNamespace: string, network: ClusterNetwork): k8s.NetworkPolicySpec {
-  const ports = (...numbers: number[]) => numbers.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) }));
-  const apiServer = apiServerEgressRule(network);
-  return {
-    podSelector: { matchLabels: traefikPodLabels(tenant) },
-    policyTypes: ['Ingress', 'Egress'],
-    ingress: [{ ports: ports(...Object.values(TRAEFIK_PORTS)) }],
-    egress: [{ to: [namespacePeer(tenantNamespace)] }, dnsEgressRule(), apiServer],
-  };
-}
-
-function pingProbe(failureThreshold: number): k8s.Probe {
-  return {
-    httpGet: { path: '/ping', port: k8s.IntOrString.fromString('traefik'), scheme: 'HTTP' },
-    initialDelaySeconds: 2,
-    periodSeconds: 10,
-    timeoutSeconds: 2,
-    successThreshold: 1,
-    failureThreshold,
-  };
 }

@@ -7,6 +7,7 @@ import { ANNOTATIONS, LABELS, PLATFORM_NAMES, tenantNames, virtualClusterNames }
 import * as fields from '../spec/schema';
 import { checkAllowedZone, DOMAIN_WITHIN_ALLOWED_ZONES, duplicateDomainRefusal, ONE_HOST_ONE_TENANT } from '../threats/certificates';
 import { GITOPS_NAMESPACE, tenantIsGitOpsNamespaceRefusal } from '../threats/gitops';
+import { checkGatewayHosts, GATEWAY_LISTENER_LIMIT } from '../threats/gateway';
 import { checkTenantName, RESERVED_NAMESPACE } from '../threats/namespaces';
 import { excepted, parseCidr } from '../threats/cidrs';
 import { checkEgressToCluster, EGRESS_TO_CLUSTER, egressExceptions } from '../threats/network';
@@ -22,6 +23,7 @@ import type { Platform } from './platform';
 import { copyRules, ownerRules, virtualClusterOwnerRules } from './rbac-rules';
 import { PropChecks } from './refuse';
 import type { ScopedTraefik } from './scoped-traefik';
+import type { TenantGateway } from './tenant-gateway';
 import type { TenantIssuer } from './tenant-issuer';
 import type { TenantVirtualCluster } from './tenant-virtual-cluster';
 
@@ -293,6 +295,7 @@ export class TenantNamespace extends Construct {
   private readonly egressSlot: Construct;
   private _egressPolicy?: k8s.KubeNetworkPolicy;
   private _traefik?: ScopedTraefik;
+  private _gateway?: TenantGateway;
   private _issuer?: TenantIssuer;
   private _virtualCluster?: TenantVirtualCluster;
   private _externalSecrets = false;
@@ -356,9 +359,15 @@ export class TenantNamespace extends Construct {
           ...(props.environment ? { [LABELS.environment]: props.environment } : {}),
           ...podSecurityLabels(this.podSecurity),
         },
-        // The admission policies read the tenant's hosts here (tenants cannot edit Namespaces).
+        // The admission policies read the tenant's hosts here (tenants cannot edit Namespaces),
+        // and through the Gateway API the one Gateway its routes may name.
         ...(platform.admissionMode !== AdmissionMode.NONE
-          ? { annotations: { [ANNOTATIONS.domains]: lazy(() => this._domains.join(',')) } }
+          ? {
+            annotations: {
+              [ANNOTATIONS.domains]: lazy(() => this._domains.join(',')),
+              ...(platform.routingApi === 'gateway' ? { [ANNOTATIONS.gateway]: `${platform.namespaceName}/${tenantNames(props.name).gateway}` } : {}),
+            },
+          }
           : {}),
       },
     });
@@ -403,7 +412,10 @@ export class TenantNamespace extends Construct {
       metadata: this.meta(role),
       rules: lazy(() => copyRules(this._virtualCluster
         ? virtualClusterOwnerRules({ kubeconfigSecret: this._virtualCluster.kubeconfigSecretName, controlPlanePod: virtualClusterNames(this.tenantName).controlPlanePod })
-        : ownerRules(this.secrets, { externalSecrets: this._externalSecrets }))),
+        : ownerRules(this.secrets, {
+          externalSecrets: this._externalSecrets,
+          ...(platform.routingApi === 'gateway' ? { routing: 'gateway' as const } : {}),
+        }))),
     });
     this.ownerRoleBinding = new k8s.KubeRoleBinding(this, 'OwnerRoleBinding', {
       metadata: this.meta(role),
@@ -442,6 +454,14 @@ export class TenantNamespace extends Construct {
    */
   public get traefik(): ScopedTraefik | undefined {
     return this._traefik;
+  }
+
+  /**
+   * The tenant's Gateway, once a `TenantGateway` was given this namespace (Gateway API routing).
+   * @default - none yet
+   */
+  public get gateway(): TenantGateway | undefined {
+    return this._gateway;
   }
 
   /**
@@ -500,7 +520,22 @@ export class TenantNamespace extends Construct {
     this._traefik = traefik;
     // The tenant's own Traefik (and nothing else outside the namespace) may reach its pods,
     // including cert-manager's HTTP-01 solver pods on 8089.
-    this.addNetworkPolicy(this.fromTraefikSlot, 'Resource', 'allow-from-own-traefik', {
+    this.allowFromTraefik('allow-from-own-traefik', traefik);
+  }
+
+  /**
+   * Records the tenant's Gateway; with a shared Traefik (`traefik`), lets its pods reach the
+   * tenant's pods (the `allow-from-shared-traefik` policy). Called by the TenantGateway given
+   * this namespace. @internal
+   */
+  public _attachGateway(gateway: TenantGateway, sharedTraefik?: { readonly namespaceName: string; readonly podLabels: Record<string, string> }): void {
+    this._gateway = gateway;
+    if (sharedTraefik) this.allowFromTraefik('allow-from-shared-traefik', sharedTraefik);
+  }
+
+  /** The NetworkPolicy `name` that lets the pods of one Traefik (and nothing else outside the namespace) in. */
+  private allowFromTraefik(name: string, traefik: { readonly namespaceName: string; readonly podLabels: Record<string, string> }): void {
+    this.addNetworkPolicy(this.fromTraefikSlot, 'Resource', name, {
       podSelector: {},
       policyTypes: ['Ingress'],
       ingress: [{
@@ -566,12 +601,15 @@ export class TenantNamespace extends Construct {
       : other !== undefined ? duplicateDomainRefusal(domain, other) : undefined, ONE_HOST_ONE_TENANT);
     const allowed = this.platform.allowedDomains;
     if (allowed.length > 0) refusals.check(prop, checkAllowedZone(domain, allowed), DOMAIN_WITHIN_ALLOWED_ZONES);
+    // A Gateway already built for this tenant takes one listener pair more.
+    if (this._gateway && refusals.count === before) refusals.check(prop, checkGatewayHosts(taken.length + 1), GATEWAY_LISTENER_LIMIT);
     return refusals.count > before ? undefined : domain;
   }
 
   private claimDomain(domain: string): void {
     this.platform._claimDomain(domain, this.tenantName);
     this._domains.push(domain);
+    this._gateway?._addHost(domain);
     this._issuer?._addCertificate(domain);
   }
 
@@ -593,7 +631,10 @@ export class TenantNamespace extends Construct {
   }
 
   private validateWiring(): string[] {
-    if (this._domains.length === 0 || this._traefik) return [];
+    if (this._domains.length === 0 || this._traefik || this._gateway) return [];
+    if (this.platform.sharedTraefik) {
+      return [`tenant \`${this.tenantName}\` serves ${this._domains.map((d) => `\`${d}\``).join(', ')} but no Gateway routes to it — add \`new TenantGateway(scope, id, { tenantNamespace })\` with this TenantNamespace, or build the whole tenant with \`platform.addTenant()\``];
+    }
     return [`tenant \`${this.tenantName}\` serves ${this._domains.map((d) => `\`${d}\``).join(', ')} but no ScopedTraefik routes to it — add \`new ScopedTraefik(scope, id, { tenantNamespace })\` with this TenantNamespace, or build the whole tenant with \`platform.addTenant()\``];
   }
 }

@@ -164,6 +164,7 @@ export class WildcardTlsStore extends Construct {
   /** The TLSStore `default`. */
   public readonly tlsStore: ApiObject;
   private readonly _syncNamespaces: string[];
+  private readonly _dnsNames: string[];
 
   constructor(scope: Construct, id: string, props: WildcardTlsStoreProps) {
     super(scope, id);
@@ -199,6 +200,7 @@ export class WildcardTlsStore extends Construct {
     this.platform = platform;
     this.secretName = secretName;
     this._syncNamespaces = [...(syncTo?.namespaces ?? [])];
+    this._dnsNames = [...dnsNames];
     const labels = platformLabels();
 
     this.issuerObject = new Issuer(this, 'Issuer', {
@@ -228,6 +230,11 @@ export class WildcardTlsStore extends Construct {
       spec: { defaultCertificate: { secretName } },
     });
     platform._attachWildcard(this);
+  }
+
+  /** The names on the certificate, lower-cased (a copy). */
+  public get dnsNames(): string[] {
+    return [...this._dnsNames];
   }
 
   /** The namespaces the Secret is copied into (a copy). */

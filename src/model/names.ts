@@ -15,6 +15,12 @@ export const LABELS = {
   instance: 'app.kubernetes.io/instance',
   component: 'app.kubernetes.io/component',
   partOf: 'app.kubernetes.io/part-of',
+  /**
+   * On a GatewayClass: the Traefik that serves it. Every Traefik shares the controller name
+   * `traefik.io/gateway-controller`, so each selects its own class by this label
+   * (`--providers.kubernetesgateway.labelSelector`).
+   */
+  traefik: 'tenancy.cdk8s.io/traefik',
 } as const;
 
 /** Value of `app.kubernetes.io/managed-by` on everything this tool writes. */
@@ -34,6 +40,10 @@ export interface TenantNames {
   readonly issuer: string;
   /** Secret holding the tenant's ACME account key. */
   readonly acmeAccountKey: string;
+  /** The tenant's Gateway (`platform.routing.api: gateway`), in the platform namespace: the tenant's name. */
+  readonly gateway: string;
+  /** The GatewayClass of the tenant's own Traefik (`api: gateway`, `traefik: per-tenant`): its Traefik's name. */
+  readonly gatewayClass: string;
 }
 
 export function tenantNames(tenant: string): TenantNames {
@@ -44,7 +54,27 @@ export function tenantNames(tenant: string): TenantNames {
     ownerRole: 'tenant-owner',
     issuer: 'tenant-issuer',
     acmeAccountKey: 'tenant-issuer-acme-account',
+    gateway: tenant,
+    gatewayClass: `traefik-${tenant}`,
   };
+}
+
+/** The controller name every Traefik reports for the Gateway API; it cannot be changed. */
+export const TRAEFIK_GATEWAY_CONTROLLER = 'traefik.io/gateway-controller';
+
+/**
+ * Names of a Gateway's two listeners for one host: HTTP and HTTPS. Named after the host (not
+ * its position), so that adding or removing another host renames no listener a route names in
+ * `sectionName`; a host longer than 63 characters is shortened as its Certificate's name is.
+ */
+export function listenerNames(host: string): { readonly http: string; readonly https: string } {
+  const base = certificateName(host);
+  return { http: `http-${base}`, https: `https-${base}` };
+}
+
+/** The ReferenceGrant that lets the platform's Gateway use one Secret of a tenant: named after the Secret. */
+export function referenceGrantName(secretName: string): string {
+  return `gateway-${secretName}`;
 }
 
 /**
@@ -76,6 +106,10 @@ export const PLATFORM_NAMES = {
   defaultDeny: 'default-deny',
   /** The ClusterIssuer of the platform's shared CA (`platform.ca`), gated per tenant by approver-policy. */
   caIssuer: 'platform-ca',
+  /** The Traefik every tenant shares (`platform.routing.traefik: shared`): Deployment, Service, ServiceAccount, roles. */
+  sharedTraefik: 'traefik-shared',
+  /** The GatewayClass of the shared Traefik. */
+  sharedGatewayClass: 'traefik-shared',
 } as const;
 
 /** Helm chart of the platform's shared objects (`--format helm`). */
@@ -115,6 +149,11 @@ export const ANNOTATIONS = {
    * for a tenant with `issuer: { platformCA: {} }`); the admission policies read it.
    */
   clusterIssuer: 'tenancy.cdk8s.io/cluster-issuer',
+  /**
+   * On a tenant's Namespace (`platform.routing.api: gateway`): its Gateway, `<namespace>/<name>`,
+   * the only parent its routes may name; the admission policies read it.
+   */
+  gateway: 'tenancy.cdk8s.io/gateway',
 } as const;
 
 /** The approver-policy CertificateRequestPolicy (and its Role) that lets one tenant use the platform CA for its own domains. */
@@ -133,6 +172,7 @@ export const ADMISSION_POLICY_NAMES = {
   middlewares: 'tenancy-middlewares',
   disruptionBudgets: 'tenancy-disruption-budgets',
   externalSecrets: 'tenancy-external-secrets',
+  gatewayRoutes: 'tenancy-gateway-routes',
 } as const;
 
 /** Names of a tenant's External Secrets objects, in the tenant's namespace. */

@@ -149,6 +149,18 @@ export interface FluxModel {
 
 export type GitOpsModel = { readonly argocd: ArgoCdModel } | { readonly flux: FluxModel };
 
+/** `platform.routing`: how tenants' traffic reaches them. */
+export interface RoutingModel {
+  /** Traefik IngressRoutes (and Ingresses), or Gateway API routes through a Gateway per tenant. @default 'ingressroute' */
+  readonly api?: 'ingressroute' | 'gateway';
+  /** One Traefik per tenant, or one every tenant shares (Gateway API only). @default 'per-tenant' */
+  readonly traefik?: 'per-tenant' | 'shared';
+  /** Hosts under `platform.wildcard` use its certificate on their listeners (no Certificate of their own). @default false */
+  readonly wildcardCertificate?: boolean;
+  /** The shared Traefik's size. @default DEFAULTS.platform.sharedTraefik */
+  readonly sharedTraefik?: TraefikModel;
+}
+
 /** How the output is written: YAML files, or Helm charts (`synth --format helm`). GitOps apps point at one or the other. */
 export type OutputFormat = 'yaml' | 'helm';
 
@@ -173,6 +185,8 @@ export interface PlatformModel {
   readonly externalSecrets?: ExternalSecretsModel;
   /** @default - no Application or Kustomization: apply the files yourself */
   readonly gitops?: GitOpsModel;
+  /** @default - IngressRoutes, one Traefik per tenant */
+  readonly routing?: RoutingModel;
 }
 
 export interface TenancyModel {
@@ -205,6 +219,7 @@ export function resolveTenancy(spec: SpecInput): TenancyModel {
       priorityClasses: p.priorityClasses,
       externalSecrets: p.externalSecrets && { vault: definedOnly({ ...p.externalSecrets.vault }) },
       gitops: p.gitops && resolveGitOps(p.gitops),
+      routing: p.routing && definedOnly({ ...p.routing, sharedTraefik: p.routing.sharedTraefik && definedOnly({ ...p.routing.sharedTraefik }) }),
     }),
     tenants: (spec.tenants ?? []).map((t) => resolveTenant(t, p.defaults ?? {})),
   };

@@ -18,7 +18,8 @@ import { admissionPolicies } from '../admission/policies';
 import { DEFAULTS } from '../defaults';
 import { PlatformModel, TenancyModel, TenantModel } from '../model/tenancy-model';
 import {
-  certificateSecretName, CHART_VIRTUAL_CLUSTER_VALUES_FILE, PLATFORM_CHART, PLATFORM_NAMES, tenantChartName, tenantNames, tenantReleaseName, virtualClusterNames,
+  certificateSecretName, CHART_VIRTUAL_CLUSTER_VALUES_FILE, listenerNames, PLATFORM_CHART, PLATFORM_NAMES, tenantChartName, tenantNames, tenantReleaseName,
+  virtualClusterNames,
 } from '../model/names';
 import { THREATS } from '../threats';
 import { QUANTITY_PATTERN } from '../threats/quantity';
@@ -154,6 +155,10 @@ function tenantChart(group: ObjectGroup, tenant: TenantModel, model: TenancyMode
   const name = tenantChartName(tenant.name);
   const names = tenantNames(tenant.name);
   const platformNamespace = model.platform.namespace;
+  const routing = model.platform.routing ?? {};
+  const shared = routing.traefik === 'shared';
+  // A tenant on the shared Traefik has no Traefik of its own, so its chart has no values.
+  if (shared) return sharedTraefikTenantChart(group, tenant, model, options);
   const isTraefik = (o: KubeObject, kind: string) => o.kind === kind && o.metadata.name === names.traefik && o.metadata.namespace === platformNamespace;
   const deployment = group.objects.find((o) => isTraefik(o, 'Deployment'));
   if (!deployment) throw new Error(`${group.file} holds no Deployment ${platformNamespace}/${names.traefik}`);
@@ -169,32 +174,10 @@ function tenantChart(group: ObjectGroup, tenant: TenantModel, model: TenancyMode
     return { object, text };
   });
 
-  const description = `Tenant ${tenant.name}: its namespace and guard rails, its own Traefik, its cert-manager Issuer and Certificates.`;
-  const domains = tenant.domains.map((d) => ({ name: d, secretName: certificateSecretName(d) }));
+  const description = `Tenant ${tenant.name}: its namespace and guard rails, its own Traefik, ${routing.api === 'gateway' ? 'its Gateway, ' : ''}its cert-manager Issuer and Certificates.`;
   // The notes say what was rendered: the settings in force, read from the objects.
-  const find = (kind: string, objectName: string, namespace: string) => group.objects.find((o) => o.kind === kind && o.metadata.name === objectName && o.metadata.namespace === namespace) as any;
-  const serviceType: string = find('Service', names.traefik, platformNamespace).spec.type;
-  const issuerObject: KubeObject | undefined = find('Issuer', names.issuer, names.namespace);
-  const notes = hbs().tenantNotes(helmLiteral({
-    chart: name,
-    tenant: tenant.name,
-    namespace: names.namespace,
-    podSecurity: (group.objects.find((o) => o.kind === 'Namespace') as any).metadata.labels['pod-security.kubernetes.io/enforce'],
-    owners: [...tenant.owners.groups.map((g) => `group \`${g}\``), ...tenant.owners.users.map((u) => `user \`${u}\``)].join(', '),
-    ownerRole: names.ownerRole,
-    traefik: names.traefik,
-    platformNamespace,
-    serviceType,
-    loadBalancer: serviceType === 'LoadBalancer',
-    ingressClass: names.ingressClass,
-    issuer: issuerObject ? names.issuer : `${PLATFORM_NAMES.caIssuer} (the platform CA's ClusterIssuer)`,
-    issuerKind: issuerKind(issuerObject),
-    domains,
-    example: domains[0],
-    secretStore: secretStoreNotes(group.objects.find((o) => o.kind === 'SecretStore')),
-    issuerRefKind: issuerObject ? 'Issuer' : 'ClusterIssuer',
-    virtualCluster: tenant.isolation === 'vcluster' ? virtualClusterNotes(tenant.name, group.objects) : null,
-  }));
+  const serviceType: string = findIn(group, 'Service', names.traefik, platformNamespace).spec.type;
+  const notes = hbs().tenantNotes(helmLiteral({ ...tenantNotesContext(group, tenant, model, names.traefik, serviceType), dnsTarget: 'the tenant\'s Traefik', sharedTraefik: false }));
   const defaults = flatten({ traefik: values });
   const files = chartFolder(name, description, options, templates, notes, {
     values: tenantValuesYaml(values),
@@ -205,6 +188,69 @@ function tenantChart(group: ObjectGroup, tenant: TenantModel, model: TenancyMode
   // Not a template: the virtual cluster's values for `vcluster create --values`, travelling with the chart.
   if (group.vclusterValues !== undefined) files.set(CHART_VIRTUAL_CLUSTER_VALUES_FILE, group.vclusterValues);
   return { name, files };
+}
+
+/** The chart of a tenant on the platform's shared Traefik: its objects as they are, no values. */
+function sharedTraefikTenantChart(group: ObjectGroup, tenant: TenantModel, model: TenancyModel, options: HelmOptions): HelmChart {
+  const name = tenantChartName(tenant.name);
+  const serviceType = model.platform.routing?.sharedTraefik?.serviceType ?? DEFAULTS.platform.sharedTraefik.serviceType;
+  const description = `Tenant ${tenant.name}: its namespace and guard rails, its Gateway on the shared Traefik, its cert-manager Issuer and Certificates.`;
+  const notes = hbs().tenantNotes(helmLiteral({
+    ...tenantNotesContext(group, tenant, model, PLATFORM_NAMES.sharedTraefik, serviceType), dnsTarget: 'the shared Traefik', sharedTraefik: true,
+  }));
+  const templates = group.objects.map((object) => ({ object, text: escapeForHelm(toYamlDocument(object)) }));
+  return {
+    name,
+    files: chartFolder(name, description, options, templates, notes, {
+      values: '# This tenant shares the platform\'s Traefik: its chart has no values; everything in it comes from the tenancy spec.\n{}\n',
+      schema: valuesSchema(name, {}, []),
+      readme: readme(name, tenantReleaseName(tenant.name), description, options, model.platform, true, []),
+      kubeVersion: KUBE_VERSION,
+    }),
+  };
+}
+
+/** The object of `kind` named `name` in `namespace` of a group. */
+function findIn(group: ObjectGroup, kind: string, name: string, namespace: string): any {
+  return group.objects.find((o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === namespace);
+}
+
+/** What a tenant chart's NOTES.txt says of the tenant, read from its rendered objects; `traefik` is the Traefik that routes to it. */
+function tenantNotesContext(group: ObjectGroup, tenant: TenantModel, model: TenancyModel, traefik: string, serviceType: string) {
+  const names = tenantNames(tenant.name);
+  const platformNamespace = model.platform.namespace;
+  const issuerObject: KubeObject | undefined = findIn(group, 'Issuer', names.issuer, names.namespace);
+  const gateway = findIn(group, 'Gateway', names.gateway, platformNamespace);
+  const domains = tenant.domains.map((d) => ({ name: d, secretName: listenerSecret(gateway, d) ?? certificateSecretName(d) }));
+  return {
+    chart: tenantChartName(tenant.name),
+    tenant: tenant.name,
+    namespace: names.namespace,
+    podSecurity: (group.objects.find((o) => o.kind === 'Namespace') as any).metadata.labels['pod-security.kubernetes.io/enforce'],
+    owners: [...tenant.owners.groups.map((g) => `group \`${g}\``), ...tenant.owners.users.map((u) => `user \`${u}\``)].join(', '),
+    ownerRole: names.ownerRole,
+    traefik,
+    platformNamespace,
+    serviceType,
+    loadBalancer: serviceType === 'LoadBalancer',
+    ingressClass: names.ingressClass,
+    gateway: gateway ? { name: gateway.metadata.name, className: gateway.spec.gatewayClassName, http: listenerNames(tenant.domains[0]).http, https: listenerNames(tenant.domains[0]).https } : null,
+    issuer: issuerObject ? names.issuer : `${PLATFORM_NAMES.caIssuer} (the platform CA's ClusterIssuer)`,
+    issuerKind: issuerKind(issuerObject),
+    domains,
+    example: domains[0],
+    secretStore: secretStoreNotes(group.objects.find((o) => o.kind === 'SecretStore')),
+    issuerRefKind: issuerObject ? 'Issuer' : 'ClusterIssuer',
+    virtualCluster: tenant.isolation === 'vcluster' ? virtualClusterNotes(tenant.name, group.objects) : null,
+  };
+}
+
+/** The Secret a Gateway's HTTPS listener for `domain` serves, as `namespace/name`; undefined without a Gateway. */
+function listenerSecret(gateway: any, domain: string): string | undefined {
+  const listener = gateway?.spec.listeners.find((l: any) => l.name === listenerNames(domain).https);
+  const ref = listener?.tls.certificateRefs[0];
+  if (!ref) return undefined;
+  return ref.namespace === undefined ? `${ref.name} (the platform wildcard's, in ${gateway.metadata.namespace})` : ref.name;
 }
 
 function platformChart(group: ObjectGroup, model: TenancyModel, options: HelmOptions): HelmChart {
@@ -228,7 +274,10 @@ function platformChart(group: ObjectGroup, model: TenancyModel, options: HelmOpt
       }
       : null,
     admission: engine
-      ? { kind: engine.objects, names: admissionPolicies({ externalSecrets: p.externalSecrets !== undefined }).map((r) => r.name).join(', ') }
+      ? { kind: engine.objects, names: admissionPolicies({ externalSecrets: p.externalSecrets !== undefined, gateway: p.routing?.api === 'gateway' }).map((r) => r.name).join(', ') }
+      : null,
+    sharedTraefik: p.routing?.traefik === 'shared'
+      ? { name: PLATFORM_NAMES.sharedTraefik, gatewayClass: PLATFORM_NAMES.sharedGatewayClass, serviceType: p.routing.sharedTraefik?.serviceType ?? DEFAULTS.platform.sharedTraefik.serviceType }
       : null,
   }));
   const documents = toYamlDocuments(group.objects);
@@ -488,6 +537,7 @@ function readme(
 /** What must run in the cluster before a chart installs, as one phrase. */
 function clusterRequirements(platform: PlatformModel, tenant: boolean): string {
   const needs = ['cert-manager', 'the Traefik v3 CRDs'];
+  if (platform.routing?.api === 'gateway') needs.push('the Gateway API CRDs v1.5.1 (Standard channel)', 'cert-manager\'s Gateway API support (`--enable-gateway-api`)');
   // Tenant charts hold the SecretStores; Kyverno refuses the platform's ExternalSecret policy without the CRDs.
   const mode = platform.admission ?? DEFAULTS.platform.admission;
   const engine = admissionEngine(mode);

@@ -48,12 +48,13 @@ export function* eachGroup(model: TenancyModel, format: OutputFormat = 'yaml'): 
   let platform!: Platform;
   yield {
     file: PLATFORM_OUTPUT_FILE,
-    objects: synthesize((chart) => (platform = new Platform(chart, 'Platform', platformPropsOf(model.platform, format)))),
+    objects: synthesize((chart) => (platform = new Platform(chart, 'Platform', platformPropsOf(model.platform, format, model.tenants)))),
   };
+  const shared = platform.sharedTraefik !== undefined;
   // Each tenant refers to the platform in the first App: it reads the platform's settings only.
   for (const tenant of model.tenants) {
     let built!: Tenant;
-    const objects = synthesize((chart) => (built = new Tenant(chart, 'Tenant', { ...tenantOptionsOf(tenant), platform })));
+    const objects = synthesize((chart) => (built = new Tenant(chart, 'Tenant', { ...tenantOptionsOf(tenant, shared), platform })));
     yield {
       file: tenantOutputFile(tenant.name),
       tenant: tenant.name,

@@ -49,6 +49,8 @@ export interface SynthStep {
   readonly command: string;
   /** Files it adds for the tenant, e.g. `dist/tenants/payments.yaml`. */
   readonly outputs: readonly string[];
+  /** Files it changes for the tenant: the platform's, where a shared Traefik watches the new namespace; empty otherwise. */
+  readonly changed: readonly string[];
 }
 
 /** The fields of the next-steps template. */
@@ -61,7 +63,9 @@ export interface NextStepsContext {
   /** Why `renders` is empty, and what to run instead; null otherwise. */
   readonly noRender: string | null;
   readonly platformNamespace: string;
-  /** The tenant's Traefik Service, which the domains must point at. */
+  /** The Traefik the domains must point at, in words: `the tenant's Traefik`, or `the shared Traefik`. */
+  readonly dnsTarget: string;
+  /** That Traefik's Service. */
   readonly service: string;
   readonly loadBalancer: boolean;
   readonly domains: readonly string[];

@@ -111,6 +111,7 @@ function tightenPlatform(platform: JsonSchema): void {
   Object.assign(at(platform, 'allowedDomains', 'items'), { pattern: HOST_NAME.source });
   Object.assign(at(platform, 'wildcard', 'dnsNames', 'items'), { pattern: WILDCARD_NAME.source });
   Object.assign(at(platform, 'traefik', 'image'), valueSchema(TRAEFIK_IMAGE_VERSION));
+  Object.assign(at(platform, 'routing', 'sharedTraefik', 'replicas'), valueSchema(TRAEFIK_REPLICAS));
   exactlyOne(at(platform, 'wildcard', 'acme', 'dns01'));
   Object.assign(at(platform, 'wildcard', 'acme', 'http01'), {
     description: 'Not used: a wildcard certificate can only be issued through a DNS-01 challenge — set `dns01`.',
@@ -222,6 +223,15 @@ const PLATFORM_DESCRIPTIONS: Record<string, Doc> = {
   'ca.secretName': 'The CA\'s key pair Secret, in cert-manager\'s cluster resource namespace.',
   ceilings: 'The most one tenant may claim (quota, Traefik replicas and resources, domains): tenant files may be edited by tenants, so the platform caps them. Built-in ceilings apply where none is written.',
   priorityClasses: 'The PriorityClasses tenant pods may use (a quota of zero pods holds every other class); the system classes are refused.',
+  routing: 'How tenants\' traffic reaches them: Traefik IngressRoutes or the Gateway API, one Traefik per tenant or one shared (Gateway API only).',
+  'routing.api': ['`ingressroute`: tenants write IngressRoutes and Ingresses. `gateway`: tenants write HTTPRoutes and GRPCRoutes, attached to one Gateway per tenant that the platform owns (needs the Gateway API CRDs v1.5.1).', P.routing.api],
+  'routing.traefik': ['`per-tenant`: each tenant has its own Traefik and load balancer. `shared`: one Traefik and one load balancer for all tenants — only with `api: gateway`.', P.routing.traefik],
+  'routing.wildcardCertificate': ['Hosts under `platform.wildcard` use its certificate on their Gateway listeners, instead of one ACME certificate each (`api: gateway` only).', P.routing.wildcardCertificate],
+  'routing.sharedTraefik': ['The size of the shared Traefik (`traefik: shared` only).', P.sharedTraefik],
+  'routing.sharedTraefik.replicas': ['Pods; a PodDisruptionBudget is added when more than one.', P.sharedTraefik.replicas],
+  'routing.sharedTraefik.serviceType': ['Service type of the entry points: the one address of every tenant\'s hosts.', P.sharedTraefik.serviceType],
+  'routing.sharedTraefik.logLevel': ['Traefik\'s `--log.level`.', P.sharedTraefik.logLevel],
+  'routing.sharedTraefik.resources': ['Container requests and limits.', P.sharedTraefik.resources],
 };
 
 const SETTINGS_DESCRIPTIONS: Record<string, Doc> = {

@@ -36,6 +36,9 @@ import {
   checkSyncNamespace, checkSyncVia, checkVaultField, duplicateSyncNamespaceRefusal, EMPTY_SYNC_LIST_REFUSAL, KUBED_RETIRED,
   SECRET_SYNC_INTO_TENANTS, tenantInSyncToRefusal, VaultField, vaultThreat,
 } from '../threats/secrets';
+import {
+  checkGatewayHosts, checkRoutingTopology, GATEWAY_LISTENER_LIMIT, SHARED_TRAEFIK_NEEDS_GATEWAY,
+} from '../threats/gateway';
 import { Threat } from '../threats/threat';
 import {
   checkAllowCrossNamespace, checkTraefikImage, checkTraefikReplicas, TRAEFIK_IMAGE_VERSION, TRAEFIK_NO_CROSS_NAMESPACE, TRAEFIK_REPLICAS,
@@ -91,12 +94,34 @@ export const traefikImage = z.string().superRefine(refusedBy(checkTraefikImage, 
 export const allowCrossNamespace = z.boolean().superRefine(refusedBy(checkAllowCrossNamespace, TRAEFIK_NO_CROSS_NAMESPACE));
 export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL', 'PANIC'] as const;
 
-const traefik = z.strictObject({
+const traefikSettings = {
   replicas: replicas.optional(),
-  allowCrossNamespace: allowCrossNamespace.optional(),
   serviceType: z.enum(['LoadBalancer', 'ClusterIP']).optional(),
   logLevel: z.preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), z.enum(LOG_LEVELS)).optional(),
   resources: z.strictObject({ requests: cpuMemory.optional(), limits: cpuMemory.optional() }).optional(),
+};
+const traefik = z.strictObject({
+  replicas: traefikSettings.replicas,
+  allowCrossNamespace: allowCrossNamespace.optional(),
+  serviceType: traefikSettings.serviceType,
+  logLevel: traefikSettings.logLevel,
+  resources: traefikSettings.resources,
+});
+
+export const ROUTING_APIS = ['ingressroute', 'gateway'] as const;
+export const TRAEFIK_TOPOLOGIES = ['per-tenant', 'shared'] as const;
+
+/**
+ * `platform.routing`: how tenants' traffic reaches them. `api`: Traefik IngressRoutes (and
+ * Ingresses), or Gateway API routes through a Gateway per tenant that the platform owns.
+ * `traefik`: one per tenant, or one every tenant shares (Gateway API only). The pairing is
+ * judged in `checkSpec`, which sees both fields and where each was written.
+ */
+export const routing = z.strictObject({
+  api: z.enum(ROUTING_APIS).optional(),
+  traefik: z.enum(TRAEFIK_TOPOLOGIES).optional(),
+  wildcardCertificate: z.boolean().optional(),
+  sharedTraefik: z.strictObject(traefikSettings).optional(),
 });
 
 export const podSecurity = z.string().superRefine(refusedBy(checkPodSecurity, POD_SECURITY_LEVEL));
@@ -275,6 +300,7 @@ const platform = z.strictObject({
   priorityClasses: priorityClasses.optional(),
   externalSecrets: externalSecrets.optional(),
   gitops: gitops.optional(),
+  routing: routing.optional(),
 });
 
 export const specSchema = z
@@ -375,6 +401,7 @@ function checkSpec(input: unknown, ctx: z.RefinementCtx): void {
     checkVirtualCluster(tenant, defaults, at, reported, ctx);
   });
   checkEgressInCluster(asRecord(defaults.egress), networkInput, (j) => ['platform', 'defaults', 'egress', 'cidrs', j], ctx);
+  checkRouting(platformInput, tenants, ctx);
 
   if (asRecord(defaults.issuer).ca !== undefined) refusal(ctx, ['platform', 'defaults', 'issuer', 'ca'], SHARED_CA_REFUSAL, SHARED_CA_KEY);
   if (asRecord(defaults.issuer).platformCA !== undefined && platformInput.ca === undefined) {
@@ -445,6 +472,58 @@ function checkTenantCeilings(
   const message = checkDomainCount(domains, typeof certificates === 'number' ? certificates : Infinity, limitsOfPlatform);
   if (message) report(at('domains'), message);
 }
+
+/**
+ * `platform.routing`: a shared Traefik needs the Gateway API; the wildcard certificate and the
+ * shared Traefik's settings need what they choose between; no tenant sizes a Traefik it does not
+ * have; and in gateway mode each tenant's Gateway must hold a listener pair per domain.
+ */
+function checkRouting(platformInput: Record<string, unknown>, tenants: readonly unknown[], ctx: z.RefinementCtx): void {
+  const input = asRecord(platformInput.routing);
+  const api = isString(input.api) ? input.api : DEFAULTS.platform.routing.api;
+  const traefik = isString(input.traefik) ? input.traefik : DEFAULTS.platform.routing.traefik;
+  const at = (...rest: PropertyKey[]) => ['platform', 'routing', ...rest];
+  const topology = checkRoutingTopology(api, traefik);
+  if (topology) refusal(ctx, at('traefik'), topology, SHARED_TRAEFIK_NEEDS_GATEWAY);
+  if (input.wildcardCertificate === true) {
+    if (api !== 'gateway') refusal(ctx, at('wildcardCertificate'), WILDCARD_CERTIFICATE_NEEDS_GATEWAY);
+    else if (platformInput.wildcard === undefined) refusal(ctx, at('wildcardCertificate'), WILDCARD_CERTIFICATE_NEEDS_WILDCARD);
+  }
+  if (input.sharedTraefik !== undefined && traefik !== 'shared') refusal(ctx, at('sharedTraefik'), SHARED_TRAEFIK_SETTINGS_UNUSED);
+  if (traefik === 'shared') {
+    if (asRecord(platformInput.defaults).traefik !== undefined) refusal(ctx, ['platform', 'defaults', 'traefik'], NO_OWN_TRAEFIK);
+    tenants.forEach((t, i) => {
+      if (asRecord(t).traefik !== undefined) refusal(ctx, ['tenants', i, 'traefik'], NO_OWN_TRAEFIK);
+    });
+  }
+  if (api !== 'gateway') return;
+  const defaultIsolation = asRecord(platformInput.defaults).isolation;
+  let defaultReported = false;
+  tenants.forEach((t, i) => {
+    const own = asRecord(t).isolation;
+    if ((own ?? defaultIsolation) === 'vcluster') {
+      if (own !== undefined) refusal(ctx, ['tenants', i, 'isolation'], VCLUSTER_NEEDS_INGRESS);
+      else if (!defaultReported) refusal(ctx, ['platform', 'defaults', 'isolation'], VCLUSTER_NEEDS_INGRESS);
+      defaultReported ||= own === undefined;
+    }
+  });
+  tenants.forEach((t, i) => {
+    const domains = asRecord(t).domains;
+    const message = Array.isArray(domains) ? checkGatewayHosts(domains.length) : undefined;
+    if (message) refusal(ctx, ['tenants', i, 'domains'], message, GATEWAY_LISTENER_LIMIT);
+  });
+}
+
+/** The refusal of `wildcardCertificate` with IngressRoutes. */
+export const WILDCARD_CERTIFICATE_NEEDS_GATEWAY = 'chooses the certificate of each Gateway listener, and IngressRoutes have none: there the wildcard is already every Traefik\'s default certificate — set `api: gateway`, or remove the field';
+/** The refusal of `wildcardCertificate` without a wildcard. */
+export const WILDCARD_CERTIFICATE_NEEDS_WILDCARD = 'there is no platform wildcard to use — set `platform.wildcard`, or remove the field';
+/** The refusal of `sharedTraefik` settings without a shared Traefik. */
+export const SHARED_TRAEFIK_SETTINGS_UNUSED = 'sizes the shared Traefik, and `traefik` is not `shared` — set `traefik: shared`, or size each tenant\'s Traefik under its `traefik`';
+/** The refusal of a virtual cluster when tenants route through the Gateway API. */
+export const VCLUSTER_NEEDS_INGRESS = 'a virtual cluster\'s Ingresses reach the host as Ingresses, and with `platform.routing.api: gateway` no Traefik serves Ingresses — keep this tenant on `isolation: namespace`, or route with `api: ingressroute`';
+/** The refusal of a tenant's `traefik` settings when every tenant shares the platform's Traefik. */
+export const NO_OWN_TRAEFIK = 'this tenant has no Traefik of its own: every tenant shares the platform\'s (`platform.routing.traefik: shared`) — remove the field, and size the shared Traefik with `platform.routing.sharedTraefik`';
 
 /** Egress CIDRs written at `egress` may not lie in the cluster's pod or Service ranges. */
 function checkEgressInCluster(egressInput: Record<string, unknown>, networkInput: { podCIDRs?: unknown; serviceCIDRs?: unknown }, at: (j: number) => PropertyKey[], ctx: z.RefinementCtx): void {

@@ -19,6 +19,7 @@ const FAMILY_NAMES: Record<ThreatFamily, string> = {
   pods: 'Pods',
   network: 'Network',
   traefik: 'Traefik',
+  gateway: 'Gateway API',
   secrets: 'Secrets',
   certificates: 'Hosts and certificates',
   gitops: 'GitOps delivery',

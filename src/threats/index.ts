@@ -6,6 +6,7 @@
  */
 import { CheckContext, CheckResult, Finding, KubeObjectLike, runDetectors } from './detect/engine';
 import { CERTIFICATE_THREATS } from './certificates';
+import { GATEWAY_THREATS } from './gateway';
 import { GITOPS_THREATS } from './gitops';
 import { NAMESPACE_THREATS } from './namespaces';
 import { NETWORK_THREATS } from './network';
@@ -27,6 +28,7 @@ export const THREATS: readonly Threat[] = [
   ...POD_THREATS,
   ...NETWORK_THREATS,
   ...TRAEFIK_THREATS,
+  ...GATEWAY_THREATS,
   ...SECRET_THREATS,
   ...CERTIFICATE_THREATS,
   ...GITOPS_THREATS,

@@ -26,7 +26,7 @@ export function atLeast(severity: Severity, threshold: Severity): boolean {
 }
 
 /** The families, one file each under src/threats/. */
-export type ThreatFamily = 'namespaces' | 'rbac' | 'pods' | 'network' | 'traefik' | 'certificates' | 'secrets' | 'gitops' | 'resources' | 'vcluster';
+export type ThreatFamily = 'namespaces' | 'rbac' | 'pods' | 'network' | 'traefik' | 'gateway' | 'certificates' | 'secrets' | 'gitops' | 'resources' | 'vcluster';
 
 /** A layer that does not enforce the threat, and why (e.g. "not a chart value"). */
 export interface NoEnforcer {

@@ -103,6 +103,30 @@ Next steps:
 `);
   });
 
+  test('on a shared Traefik (Gateway API): adds the tenant\'s file with its Gateway, changes the platform\'s only in the namespaces the shared Traefik watches, and says so', () => {
+    fs.cpSync(path.join(REPO, 'examples/gateway-shared.yaml'), config);
+    expect(runCli(['synth', '--config', config, '--out', path.join(dir, 'before')], dir).status).toBe(0);
+    const result = onboard(...shop);
+    expect(result.stderr).toBe('');
+    // `before` is the spec's output folder (its marker says so).
+    expect(result.stdout).toContain(`     New files:
+       before/tenants/shop.yaml
+     Changed (the shared Traefik watches the new namespace):
+       before/platform.yaml
+     (every other file stays as it was).
+  3. Apply them (or let Argo CD / Flux do it), then point DNS at the shared Traefik,
+     Service \`traefik-shared\` in namespace \`traefik\`:`);
+    expect(runCli(['synth', '--config', config, '--out', path.join(dir, 'after')], dir).status).toBe(0);
+    const before = tree(path.join(dir, 'before'));
+    const after = tree(path.join(dir, 'after'));
+    expect([...after.keys()].filter((f) => !before.has(f))).toEqual([path.join('tenants', 'shop.yaml')]);
+    const changed = [...before].filter(([file, content]) => !after.get(file)!.equals(content)).map(([file]) => file);
+    expect(changed).toEqual(['platform.yaml']);
+    const lines = (file: Map<string, Buffer>) => file.get('platform.yaml')!.toString().split('\n');
+    expect(lines(after).filter((line, i) => line !== lines(before)[i])).toEqual(['            - --providers.kubernetesgateway.namespaces=traefik,payments,search,shop']);
+    expect(after.get(path.join('tenants', 'shop.yaml'))!.toString()).toContain('kind: Gateway\nmetadata:\n  labels:\n    app.kubernetes.io/managed-by: cdk8s-tenancy\n    tenancy.cdk8s.io/tenant: shop\n  name: shop\n  namespace: traefik\n');
+  });
+
   test('names the output folder of $CDK8S_OUTDIR, as synth uses it', () => {
     const result = runCli(['onboard', '--config', config, ...shop], dir, { CDK8S_OUTDIR: 'manifests' });
     expect(result.stdout).toContain(`npm run synth -- --config ${config} --out manifests\n`);

@@ -21,8 +21,9 @@ const key = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.meta
 test('the package root exports the constructs, their enums and variant classes, Tenancy and the errors; nothing internal', () => {
   expect(Object.keys(library).sort()).toEqual([
     'AdmissionGuardRails', 'AdmissionMode', 'Dns01Solver', 'GitOps', 'GitOpsApp', 'OutputFormat', 'Platform', 'PlatformCaIssuer', 'PodSecurityLevel', 'RefusedPropError',
-    'ScopedTraefik', 'SecretSyncTool', 'SecretsAccess', 'SpecError', 'Tenancy', 'Tenant', 'TenantCertificatePolicy', 'TenantIsolation', 'TenantIssuer', 'TenantIssuerSource',
-    'TenantNamespace', 'TenantOwner', 'TenantSecretStore', 'TenantVirtualCluster', 'TlsVersion', 'TraefikLogLevel', 'TraefikServiceType', 'VaultKvVersion', 'WildcardTlsStore',
+    'RoutingApi', 'ScopedTraefik', 'SecretSyncTool', 'SecretsAccess', 'SharedTraefik', 'SpecError', 'Tenancy', 'Tenant', 'TenantCertificatePolicy', 'TenantGateway',
+    'TenantIsolation', 'TenantIssuer', 'TenantIssuerSource', 'TenantNamespace', 'TenantOwner', 'TenantSecretStore', 'TenantVirtualCluster', 'TlsVersion', 'TraefikLogLevel',
+    'TraefikServiceType', 'TraefikTopology', 'VaultKvVersion', 'WildcardTlsStore',
   ]);
 });
 

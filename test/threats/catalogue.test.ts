@@ -10,9 +10,10 @@ import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { GitOps } from '../../src/constructs/gitops-app';
-import { Platform, PlatformProps } from '../../src/constructs/platform';
+import { Platform, PlatformProps, RoutingApi, TraefikTopology } from '../../src/constructs/platform';
 import { RefusedPropError } from '../../src/constructs/refuse';
 import { ScopedTraefik, ScopedTraefikOptions } from '../../src/constructs/scoped-traefik';
+import { TenantGateway } from '../../src/constructs/tenant-gateway';
 import { TenantIssuer, TenantIssuerSource } from '../../src/constructs/tenant-issuer';
 import { PodSecurityLevel, TenantNamespace, TenantNamespaceOptions } from '../../src/constructs/tenant-namespace';
 import { TenantVirtualCluster } from '../../src/constructs/tenant-virtual-cluster';
@@ -26,7 +27,7 @@ import { CheckContext, KubeObjectLike } from '../../src/threats/detect/engine';
 import { isEnforced, LAYERS, Threat } from '../../src/threats/threat';
 import { modelOf, oneTenantSpec } from '../helpers';
 import { chartRender, writeFiles } from '../output/chart-render';
-import { admit, paymentsNs } from '../support/admission-engines';
+import { admit, gatewayPaymentsNs, paymentsNs } from '../support/admission-engines';
 import { AdmissionRequest } from '../support/cel-admission';
 
 interface Examples {
@@ -159,6 +160,44 @@ spec:
     spec:
       containers: [${container}]
 `;
+/** Gateway API pieces: a tenant's Gateway with `domains` hosts, routes, Gateways and grants as foreign manifests. */
+const gatewayRouting = { routing: { api: RoutingApi.GATEWAY } };
+const hosts = (n: number) => Array.from({ length: n }, (_, i) => `h${i}.pay.example.com`);
+const tenantGateway = (domains: number) => (c: Chart) => {
+  const n = new TenantNamespace(c, 'n', { platform: platform(c, gatewayRouting), name: 'payments', owners, domains: hosts(domains) });
+  return new TenantGateway(c, 'g', { tenantNamespace: n, traefik: new ScopedTraefik(c, 't', { tenantNamespace: n }) });
+};
+const gatewaySpec = (domains: number) => oneTenantSpec('', '  routing: { api: gateway }\n').replace('domains: [pay.example.com]', `domains: [${hosts(domains).join(', ')}]`);
+const httpRoute = (spec: object) => ({
+  object: {
+    apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r', namespace: 'payments' },
+    spec: { parentRefs: [{ name: 'payments', namespace: 'traefik' }], hostnames: ['pay.example.com'], rules: [{ backendRefs: [{ name: 'app', port: 80 }] }], ...spec },
+  },
+  get namespaceObject() { return gatewayPaymentsNs(); },
+});
+const gateway = (namespace: string, listener: string) => `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: shop, namespace: ${namespace} }
+spec: { gatewayClassName: traefik-shop, listeners: [{ name: web, port: 8000, protocol: HTTP, ${listener} }] }
+`;
+const onlyShop = 'allowedRoutes: { namespaces: { from: Selector, selector: { matchLabels: { kubernetes.io/metadata.name: shop } } } }';
+const route = (namespace: string, spec: string) => `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: r, namespace: ${namespace} }
+spec: ${spec}
+`;
+const referenceGrant = (to: string) => `apiVersion: gateway.networking.k8s.io/v1
+kind: ReferenceGrant
+metadata: { name: g, namespace: shop }
+spec: { from: [{ group: gateway.networking.k8s.io, kind: Gateway, namespace: traefik }], to: [${to}] }
+`;
+const traefikGatewayClass = (name: string) => `apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata: { name: ${name}, labels: { tenancy.cdk8s.io/traefik: ${name} } }
+spec: { controllerName: traefik.io/gateway-controller }
+`;
+const twoGatewayTraefiks = (selector: (name: string) => string[]) => ['traefik-shop', 'traefik-blog'].map((name) =>
+  `${traefikArgs('--providers.kubernetesgateway.namespaces=shop,traefik', ...selector(name)).replace('name: app', `name: ${name}`)}---\n${traefikGatewayClass(name)}`).join('---\n');
 
 // ── The table ───────────────────────────────────────────────────────────────────────────
 
@@ -555,6 +594,46 @@ const EXAMPLES: Record<string, Examples> = {
     audit: {
       bad: workload('{ name: controller, image: "registry.k8s.io/ingress-nginx/controller:v1.11.2", args: ["--default-ssl-certificate=shop/wildcard-tls"] }', '', 'ingress-nginx'),
       good: workload('{ name: controller, image: "registry.k8s.io/ingress-nginx/controller:v1.11.2", args: ["--default-ssl-certificate=ingress-nginx/wildcard-tls"] }', '', 'ingress-nginx'),
+    },
+  },
+  'shared-traefik-needs-gateway': {
+    spec: { bad: oneTenantSpec('', '  routing: { traefik: shared }\n'), path: 'platform.routing.traefik', good: oneTenantSpec('', '  routing: { api: gateway, traefik: shared }\n') },
+    construct: {
+      bad: (c) => platform(c, { routing: { traefik: TraefikTopology.SHARED } }), prop: 'routing.traefik',
+      good: (c) => platform(c, { routing: { api: RoutingApi.GATEWAY, traefik: TraefikTopology.SHARED } }),
+    },
+  },
+  'gateway-listener-limit': {
+    spec: { bad: gatewaySpec(33), path: 'tenants[0].domains', good: gatewaySpec(32) },
+    construct: { bad: tenantGateway(33), prop: 'tenantNamespace', good: tenantGateway(32) },
+  },
+  'gateway-listener-one-tenant': {
+    audit: { bad: gateway('traefik', 'allowedRoutes: { namespaces: { from: All } }'), good: gateway('traefik', onlyShop) },
+  },
+  'gateway-route-hostnames': {
+    admission: { policy: 'tenancy-gateway-routes', bad: httpRoute({ hostnames: undefined }), good: httpRoute({}) },
+    audit: {
+      bad: `${gateway('traefik', onlyShop)}---\n${route('shop', '{ parentRefs: [{ name: shop, namespace: traefik }] }')}`,
+      good: `${gateway('traefik', onlyShop)}---\n${route('shop', '{ parentRefs: [{ name: shop, namespace: traefik }], hostnames: [shop.example.com] }')}`,
+    },
+  },
+  'gateway-parent-refs': {
+    admission: { policy: 'tenancy-gateway-routes', bad: httpRoute({ parentRefs: [{ name: 'search', namespace: 'traefik' }] }), good: httpRoute({}) },
+    audit: {
+      bad: route('shop', '{ parentRefs: [{ name: g, namespace: blog }], hostnames: [shop.example.com] }'),
+      good: route('shop', '{ parentRefs: [{ name: shop, namespace: traefik }], hostnames: [shop.example.com] }'),
+    },
+  },
+  'reference-grant-names-one': {
+    audit: { bad: referenceGrant('{ group: "", kind: Secret }'), good: referenceGrant('{ group: "", kind: Secret, name: shop.example.com-tls }') },
+  },
+  'gateway-in-tenant-namespace': {
+    audit: { bad: gateway('shop', onlyShop), good: gateway('traefik', onlyShop) },
+  },
+  'gateway-class-scope': {
+    audit: {
+      bad: twoGatewayTraefiks(() => []),
+      good: twoGatewayTraefiks((name) => [`--providers.kubernetesgateway.labelSelector=tenancy.cdk8s.io/traefik=${name}`]),
     },
   },
   'requests-within-limits': {
