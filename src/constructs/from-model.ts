@@ -7,7 +7,9 @@ import { PlatformModel, TenantModel } from '../model/tenancy-model';
 import { AdmissionMode } from './admission-guard-rails';
 import { GitOps } from './gitops-app';
 import { OutputFormat, PlatformProps } from './platform';
-import { TraefikLogLevel, TraefikServiceType } from './scoped-traefik';
+import { TraefikLogLevel } from './scoped-traefik';
+import { TaintEffect, TolerationOperator, TraefikSpread } from './traefik-scheduling';
+import { ExternalTrafficPolicy, TraefikServiceType } from './traefik-service';
 import { TenantOptions } from './tenant';
 import { TenantIssuerSource } from './tenant-issuer';
 import { PodSecurityLevel, SecretsAccess } from './tenant-namespace';
@@ -41,6 +43,7 @@ export function platformPropsOf(p: PlatformModel, outputFormat: string = OutputF
       apiServerCidrs: p.network.apiServerCIDRs && [...p.network.apiServerCIDRs],
     },
     priorityClasses: p.priorityClasses && [...p.priorityClasses],
+    monitoring: p.monitoring && { namespace: p.monitoring.namespace, serviceMonitorLabels: p.monitoring.serviceMonitorLabels && { ...p.monitoring.serviceMonitorLabels } },
     ca: p.ca && { secretName: p.ca.secretName, certManager: p.ca.certManager && { ...p.ca.certManager } },
     admission: p.admission as AdmissionMode | undefined,
     externalSecrets: p.externalSecrets && { vault: { ...p.externalSecrets.vault, version: p.externalSecrets.vault.version as VaultKvVersion | undefined } },
@@ -64,13 +67,33 @@ export function tenantOptionsOf(t: TenantModel): TenantOptions {
     quota: t.quota,
     limits: t.limits,
     egress: (t.egress.cidrs ?? []).length > 0 ? { cidrs: [...t.egress.cidrs!], ports: t.egress.ports && [...t.egress.ports] } : undefined,
-    traefik: {
-      replicas: t.traefik.replicas,
-      serviceType: t.traefik.serviceType as TraefikServiceType | undefined,
-      logLevel: t.traefik.logLevel as TraefikLogLevel | undefined,
-      resources: t.traefik.resources,
-    },
+    traefik: traefikOptionsOf(t.traefik),
     issuer: issuerSourceOf(t.issuer),
+  };
+}
+
+function traefikOptionsOf(f: TenantModel['traefik']): TenantOptions['traefik'] {
+  const service = f.service;
+  return {
+    replicas: f.replicas,
+    serviceType: f.serviceType as TraefikServiceType | undefined,
+    service: service && {
+      annotations: service.annotations && { ...service.annotations },
+      externalTrafficPolicy: service.externalTrafficPolicy as ExternalTrafficPolicy | undefined,
+      loadBalancerClass: service.loadBalancerClass,
+      loadBalancerSourceRanges: service.loadBalancerSourceRanges && [...service.loadBalancerSourceRanges],
+      nodePorts: service.nodePorts && { ...service.nodePorts },
+    },
+    logLevel: f.logLevel as TraefikLogLevel | undefined,
+    resources: f.resources,
+    spread: f.spread as TraefikSpread | undefined,
+    nodeSelector: f.nodeSelector && { ...f.nodeSelector },
+    tolerations: f.tolerations?.map((t) => ({ ...t, operator: t.operator as TolerationOperator | undefined, effect: t.effect as TaintEffect | undefined })),
+    priorityClassName: f.priorityClassName,
+    metrics: f.metrics,
+    serviceMonitor: f.serviceMonitor,
+    accessLog: f.accessLog,
+    redirectToHttps: f.redirectToHttps,
   };
 }
 

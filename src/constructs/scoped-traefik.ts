@@ -1,27 +1,24 @@
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-29';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { DEFAULTS, withResourceDefaults } from '../defaults';
-import { LABELS, tenantNames } from '../model/names';
+import { LABELS, tenantNames, traefikMetricsName } from '../model/names';
 import * as fields from '../spec/schema';
 import { PolicyRule } from '../threats/detect/rbac-analysis';
 import { excepted, parseCidr } from '../threats/cidrs';
-import { ClusterNetwork, egressExceptions } from '../threats/network';
+import { ClusterNetwork, egressExceptions, NODE_PORT_NAMES, nodePortTakenRefusal, ONE_NODE_PORT_ONE_TENANT } from '../threats/network';
+import { checkTraefikPriorityClass, PRIORITY_PREEMPTION } from '../threats/pods';
 import { checkResourceOrder, REQUESTS_WITHIN_LIMITS } from '../threats/resources';
+import { checkServiceSetting, SERVICE_SETTING_TYPES, TypedServiceSetting } from '../threats/service-settings';
 import { brand, isA } from './brand';
 import { tenantLabels } from './labels';
 import { dnsEgressRule, namespacePeer } from './network-rules';
 import { copyRules, traefikRules } from './rbac-rules';
 import { PropChecks } from './refuse';
 import type { ResourceQuantities, TenantNamespace } from './tenant-namespace';
-
-/** Service type of a tenant Traefik's entry points. NodePort is not offered: it opens a port on every node. */
-export enum TraefikServiceType {
-  /** A cloud load balancer in front of the Traefik. */
-  LOAD_BALANCER = 'LoadBalancer',
-  /** Reachable inside the cluster only (put your own load balancer or ingress in front). */
-  CLUSTER_IP = 'ClusterIP',
-}
+import { podTolerations, spreadConstraints, TraefikSpread, TraefikToleration } from './traefik-scheduling';
+import { TraefikServiceOptions, TraefikServiceType, traefikServiceSpec } from './traefik-service';
 
 /** Traefik's `--log.level`. */
 export enum TraefikLogLevel {
@@ -61,6 +58,52 @@ export interface ScopedTraefikOptions {
    */
   readonly serviceType?: TraefikServiceType;
   /**
+   * The Service's annotations, traffic policy, load balancer class, source ranges and node ports.
+   * @default - none of them
+   */
+  readonly service?: TraefikServiceOptions;
+  /**
+   * With more than one replica, how the replicas are spread (preferred, never blocking).
+   * @default TraefikSpread.NODE
+   */
+  readonly spread?: TraefikSpread;
+  /**
+   * Labels of the nodes the Traefik may run on; never the control plane's.
+   * @default - any node
+   */
+  readonly nodeSelector?: Record<string, string>;
+  /**
+   * Taints the Traefik's pods tolerate; never the control plane's, nor every taint.
+   * @default - none
+   */
+  readonly tolerations?: TraefikToleration[];
+  /**
+   * The pods' PriorityClass: one of the platform's `priorityClasses` when it lists them, never a system class.
+   * @default - none (priority 0, or the cluster's global default)
+   */
+  readonly priorityClassName?: string;
+  /**
+   * Prometheus metrics on an entry point `metrics` (port 9100), which only the platform's
+   * `monitoring` namespace may reach. Needs the platform's `monitoring`.
+   * @default false
+   */
+  readonly metrics?: boolean;
+  /**
+   * A ServiceMonitor (Prometheus Operator) for the metrics, and the ClusterIP Service it selects. Needs `metrics`.
+   * @default false
+   */
+  readonly serviceMonitor?: boolean;
+  /**
+   * Traefik's access log (`--accesslog`), to standard output.
+   * @default false
+   */
+  readonly accessLog?: boolean;
+  /**
+   * Redirect every request on the `web` entry point (80) to HTTPS on port 443, permanently.
+   * @default false
+   */
+  readonly redirectToHttps?: boolean;
+  /**
    * Traefik's `--log.level`.
    * @default TraefikLogLevel.INFO
    */
@@ -97,6 +140,37 @@ const MOVED = {
 /** Ports of the Traefik container. */
 export const TRAEFIK_PORTS = { web: 8000, websecure: 8443, traefik: 8080 } as const;
 
+/** Port of the `metrics` entry point, with `metrics` (the port the Traefik Helm chart uses). */
+export const METRICS_PORT = 9100;
+
+/** Flags of the access log, with `accessLog`. */
+export const ACCESS_LOG_ARGS: readonly string[] = ['--accesslog=true'];
+
+/**
+ * Flags that redirect the `web` entry point to HTTPS, with `redirectToHttps`. The target is the
+ * Service's port `:443`, not the entry point's container port (8443); Let's Encrypt follows such
+ * a redirect, so HTTP-01 challenges still pass.
+ */
+export const REDIRECT_ARGS: readonly string[] = [
+  '--entryPoints.web.http.redirections.entryPoint.to=:443',
+  '--entryPoints.web.http.redirections.entryPoint.scheme=https',
+  '--entryPoints.web.http.redirections.entryPoint.permanent=true',
+];
+
+/** Flags of the Prometheus metrics on their own entry point, with `metrics`. */
+export const METRICS_ARGS: readonly string[] = [
+  `--entryPoints.metrics.address=:${METRICS_PORT}/tcp`,
+  '--metrics.prometheus=true',
+  '--metrics.prometheus.entryPoint=metrics',
+];
+
+/** The optional features of a tenant's Traefik that add flags. */
+export interface TraefikFeatures {
+  readonly accessLog?: boolean;
+  readonly redirectToHttps?: boolean;
+  readonly metrics?: boolean;
+}
+
 /** Ports the API server listens on in most clusters (behind `kubernetes.default.svc`, and on the nodes). */
 export const API_SERVER_PORTS = [443, 6443] as const;
 
@@ -110,7 +184,17 @@ function traefikPodLabels(tenant: string): Record<string, string> {
  * here must be one Traefik v3.7 knows (it refuses to start otherwise); a test checks
  * them against the upstream option list.
  */
-export function traefikArgs(tenant: string, platformNamespace: string, logLevel: string): string[] {
+export function traefikArgs(tenant: string, platformNamespace: string, logLevel: string, features: TraefikFeatures = {}): string[] {
+  return [
+    ...baseTraefikArgs(tenant, platformNamespace, logLevel),
+    ...(features.accessLog ? ACCESS_LOG_ARGS : []),
+    ...(features.redirectToHttps ? REDIRECT_ARGS : []),
+    ...(features.metrics ? METRICS_ARGS : []),
+  ];
+}
+
+/** The flags every tenant's Traefik gets. */
+function baseTraefikArgs(tenant: string, platformNamespace: string, logLevel: string): string[] {
   const names = tenantNames(tenant);
   return [
     `--entryPoints.web.address=:${TRAEFIK_PORTS.web}/tcp`,
@@ -178,6 +262,16 @@ export class ScopedTraefik extends Construct {
    * @default - none with one replica
    */
   public readonly podDisruptionBudget?: k8s.KubePodDisruptionBudget;
+  /**
+   * The ClusterIP Service of the metrics, which the ServiceMonitor selects.
+   * @default - none without `serviceMonitor`
+   */
+  public readonly metricsService?: k8s.KubeService;
+  /**
+   * The ServiceMonitor of the metrics (`monitoring.coreos.com/v1`).
+   * @default - none without `serviceMonitor`
+   */
+  public readonly serviceMonitor?: ApiObject;
 
   constructor(scope: Construct, id: string, props: ScopedTraefikProps) {
     super(scope, id);
@@ -199,17 +293,32 @@ export class ScopedTraefik extends Construct {
     };
     if (props.replicas !== undefined) refusals.parse('replicas', fields.replicas, props.replicas);
     if (props.allowCrossNamespace !== undefined) refusals.parse('allowCrossNamespace', fields.allowCrossNamespace, props.allowCrossNamespace);
-    if (props.serviceType !== undefined) refusals.parse('serviceType', z.enum(['LoadBalancer', 'ClusterIP']), props.serviceType);
+    if (props.serviceType !== undefined) refusals.parse('serviceType', fields.serviceType, props.serviceType);
     if (props.logLevel !== undefined) refusals.parse('logLevel', z.enum(fields.LOG_LEVELS), props.logLevel);
     if (props.resources !== undefined) refusals.parse('resources', z.strictObject({ requests: fields.cpuMemory.optional(), limits: fields.cpuMemory.optional() }), props.resources);
     for (const res of ['cpu', 'memory'] as const) {
       refusals.check(`resources.requests.${res}`, checkResourceOrder(
         `traefik.resources.requests.${res}`, { value: resources.requests[res] }, `traefik.resources.limits.${res}`, { value: resources.limits[res] }), REQUESTS_WITHIN_LIMITS);
     }
+    const platform = tenantNamespace.platform;
+    const serviceType = props.serviceType ?? T.serviceType;
+    judgeService(refusals, props.service, serviceType, tenantNamespace);
+    if (props.spread !== undefined) refusals.parse('spread', z.enum(Object.values(TraefikSpread)), props.spread);
+    if (props.nodeSelector !== undefined) refusals.parse('nodeSelector', fields.nodeSelector, props.nodeSelector);
+    if (props.tolerations !== undefined) refusals.parse('tolerations', z.array(fields.toleration), props.tolerations);
+    if (props.priorityClassName !== undefined && refusals.parse('priorityClassName', fields.objectName('ingress-high'), props.priorityClassName) === props.priorityClassName) {
+      refusals.check('priorityClassName', checkTraefikPriorityClass(props.priorityClassName, platform.priorityClasses), PRIORITY_PREEMPTION);
+    }
+    for (const flag of ['metrics', 'serviceMonitor', 'accessLog', 'redirectToHttps'] as const) {
+      if (props[flag] !== undefined) refusals.parse(flag, z.boolean(), props[flag]);
+    }
+    if (props.metrics && !platform.monitoring) {
+      refusals.check('metrics', 'no namespace may scrape the metrics: the platform namespace denies all traffic but what is allowed — give the Platform `monitoring` (Prometheus\'s namespace)');
+    }
+    if (props.serviceMonitor && !props.metrics) refusals.check('serviceMonitor', 'has no metrics to scrape — set `metrics: true` as well');
     refusals.done();
 
     const tenant = tenantNamespace.tenantName;
-    const platform = tenantNamespace.platform;
     const namespace = platform.namespaceName;
     const names = tenantNames(tenant);
     this.tenantNamespace = tenantNamespace;
@@ -236,6 +345,10 @@ export class ScopedTraefik extends Construct {
             serviceAccountName: names.traefik,
             automountServiceAccountToken: true,
             terminationGracePeriodSeconds: 60,
+            ...(replicas > 1 ? { topologySpreadConstraints: spreadConstraints(props.spread ?? T.spread, traefikPodLabels(tenant)) } : {}),
+            ...(props.nodeSelector && Object.keys(props.nodeSelector).length > 0 ? { nodeSelector: { ...props.nodeSelector } } : {}),
+            ...(props.tolerations?.length ? { tolerations: podTolerations(props.tolerations) } : {}),
+            ...(props.priorityClassName ? { priorityClassName: props.priorityClassName } : {}),
             securityContext: {
               runAsNonRoot: true,
               runAsUser: 65532,
@@ -246,8 +359,11 @@ export class ScopedTraefik extends Construct {
               name: 'traefik',
               image: this.image,
               imagePullPolicy: 'IfNotPresent',
-              args: traefikArgs(tenant, namespace, props.logLevel ?? T.logLevel),
-              ports: Object.entries(TRAEFIK_PORTS).map(([name, containerPort]) => ({ name, containerPort, protocol: 'TCP' })),
+              args: traefikArgs(tenant, namespace, props.logLevel ?? T.logLevel, { accessLog: props.accessLog, redirectToHttps: props.redirectToHttps, metrics: props.metrics }),
+              ports: [
+                ...Object.entries(TRAEFIK_PORTS).map(([name, containerPort]) => ({ name, containerPort, protocol: 'TCP' })),
+                ...(props.metrics ? [{ name: 'metrics', containerPort: METRICS_PORT, protocol: 'TCP' }] : []),
+              ],
               resources: {
                 requests: { cpu: k8s.Quantity.fromString(resources.requests.cpu), memory: k8s.Quantity.fromString(resources.requests.memory) },
                 limits: { cpu: k8s.Quantity.fromString(resources.limits.cpu), memory: k8s.Quantity.fromString(resources.limits.memory) },
@@ -270,27 +386,48 @@ export class ScopedTraefik extends Construct {
       },
     });
 
+    const annotations = props.service?.annotations ?? {};
     this.service = new k8s.KubeService(this, 'Service', {
-      metadata: meta,
-      spec: {
-        type: props.serviceType ?? T.serviceType,
-        selector: traefikPodLabels(tenant),
-        ports: [
-          { name: 'web', port: 80, targetPort: k8s.IntOrString.fromString('web'), protocol: 'TCP' },
-          { name: 'websecure', port: 443, targetPort: k8s.IntOrString.fromString('websecure'), protocol: 'TCP' },
-        ],
-      },
+      metadata: Object.keys(annotations).length > 0 ? { ...meta, annotations: { ...annotations } } : meta,
+      spec: traefikServiceSpec(serviceType, traefikPodLabels(tenant), props.service),
     });
+    for (const port of NODE_PORT_NAMES) {
+      const nodePort = props.service?.nodePorts?.[port];
+      if (nodePort !== undefined) platform._claimNodePort(nodePort, `tenant \`${tenant}\` (${port})`);
+    }
 
     this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
       metadata: meta,
-      spec: traefikNetworkPolicySpec(tenant, tenantNamespace.namespaceName, platform._clusterNetwork),
+      spec: traefikNetworkPolicySpec(tenant, tenantNamespace.namespaceName, platform._clusterNetwork, props.metrics ? platform.monitoring?.namespace : undefined),
     });
 
     if (replicas > 1) {
       this.podDisruptionBudget = new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
         metadata: meta,
         spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: traefikPodLabels(tenant) } },
+      });
+    }
+
+    if (props.serviceMonitor) {
+      const metricsName = traefikMetricsName(tenant);
+      const metricsLabels = { [LABELS.instance]: names.traefik, [LABELS.component]: 'metrics' };
+      this.metricsService = new k8s.KubeService(this, 'MetricsService', {
+        metadata: { name: metricsName, namespace, labels: { ...labels, ...metricsLabels } },
+        spec: {
+          type: 'ClusterIP',
+          selector: traefikPodLabels(tenant),
+          ports: [{ name: 'metrics', port: METRICS_PORT, targetPort: k8s.IntOrString.fromString('metrics'), protocol: 'TCP' }],
+        },
+      });
+      this.serviceMonitor = new ApiObject(this, 'ServiceMonitor', {
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'ServiceMonitor',
+        metadata: { name: metricsName, namespace, labels: { ...labels, ...platform.monitoring?.serviceMonitorLabels } },
+        spec: {
+          selector: { matchLabels: metricsLabels },
+          namespaceSelector: { matchNames: [namespace] },
+          endpoints: [{ port: 'metrics', path: '/metrics' }],
+        },
       });
     }
 
@@ -319,6 +456,25 @@ export class ScopedTraefik extends Construct {
   }
 }
 
+/** Judges the Service settings: their shapes, the Service type they need, node ports the platform's tenants claimed. */
+function judgeService(refusals: PropChecks, service: TraefikServiceOptions | undefined, serviceType: string, tenantNamespace: TenantNamespace): void {
+  if (service === undefined) return;
+  const before = refusals.count;
+  refusals.parse('service', fields.traefikService, service);
+  if (refusals.count > before) return;
+  for (const setting of Object.keys(SERVICE_SETTING_TYPES) as TypedServiceSetting[]) {
+    if (service[setting] !== undefined) refusals.check(`service.${setting}`, checkServiceSetting(setting, serviceType));
+  }
+  const own = new Map<number, string>();
+  for (const port of NODE_PORT_NAMES) {
+    const nodePort = service.nodePorts?.[port];
+    if (nodePort === undefined) continue;
+    const first = own.get(nodePort) ?? tenantNamespace.platform._nodePortOwner(nodePort);
+    refusals.check(`service.nodePorts.${port}`, first !== undefined ? nodePortTakenRefusal(nodePort, first) : undefined, ONE_NODE_PORT_ONE_TENANT);
+    own.set(nodePort, `tenant \`${tenantNamespace.tenantName}\` (${port})`);
+  }
+}
+
 /**
  * The Traefik's own NetworkPolicy: its entry points and the probe port from anywhere; out, only
  * to its tenant's namespace, DNS and the API server — so no route, Middleware or plugin can make
@@ -326,7 +482,7 @@ export class ScopedTraefik extends Construct {
  * is `apiServerCIDRs` when known, else any address on its usual ports but the metadata services'
  * and the cluster's own ranges.
  */
-function traefikNetworkPolicySpec(tenant: string, tenantNamespace: string, network: ClusterNetwork): k8s.NetworkPolicySpec {
+function traefikNetworkPolicySpec(tenant: string, tenantNamespace: string, network: ClusterNetwork, monitoringNamespace?: string): k8s.NetworkPolicySpec {
   const ports = (...numbers: number[]) => numbers.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) }));
   const apiServer: k8s.NetworkPolicyEgressRule = network.apiServerCIDRs?.length
     ? { to: network.apiServerCIDRs.map((cidr) => ({ ipBlock: { cidr } })) }
@@ -337,7 +493,11 @@ function traefikNetworkPolicySpec(tenant: string, tenantNamespace: string, netwo
   return {
     podSelector: { matchLabels: traefikPodLabels(tenant) },
     policyTypes: ['Ingress', 'Egress'],
-    ingress: [{ ports: ports(...Object.values(TRAEFIK_PORTS)) }],
+    ingress: [
+      { ports: ports(...Object.values(TRAEFIK_PORTS)) },
+      // The metrics, from the monitoring namespace only (by the name label Kubernetes sets).
+      ...(monitoringNamespace !== undefined ? [{ from: [namespacePeer(monitoringNamespace)], ports: ports(METRICS_PORT) }] : []),
+    ],
     egress: [{ to: [namespacePeer(tenantNamespace)] }, dnsEgressRule(), apiServer],
   };
 }

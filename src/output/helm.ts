@@ -18,14 +18,17 @@ import { admissionPolicies } from '../admission/policies';
 import { DEFAULTS } from '../defaults';
 import { PlatformModel, TenancyModel, TenantModel } from '../model/tenancy-model';
 import { certificateSecretName, PLATFORM_CHART, PLATFORM_NAMES, tenantChartName, tenantNames, tenantReleaseName } from '../model/names';
-import { THREATS } from '../threats';
-import { QUANTITY_PATTERN } from '../threats/quantity';
-import { isEnforced } from '../threats/threat';
-import { MAX_TRAEFIK_REPLICAS } from '../threats/traefik';
-import { Ceilings, resolveCeilings } from '../threats/resources';
+import { resolveCeilings } from '../threats/resources';
+import { deploymentTemplate, escapeForHelm, serviceTemplate } from './helm-templates';
+import { tenantValuesSchema, tenantValuesYaml, TENANT_VALUES, traefikValuesOf, VALUE_RULES, valuesSchema } from './helm-values';
 import { KubeObject, ObjectGroup } from './render';
 import { DEFAULT_TEMPLATES_DIR } from './tenant-file';
+import { renderRoutingGuide, routingGuideContext } from './routing-guide';
+import { TRAEFIK_SERVICE_TYPES } from '../threats/service-settings';
 import { toYamlDocument } from './yaml';
+
+export { escapeForHelm } from './helm-templates';
+export { TENANT_VALUES } from './helm-values';
 
 /** Content of an output file: text, or bytes for an archive. */
 export type FileContent = string | Buffer;
@@ -63,21 +66,6 @@ export function archiveName(chart: string, version: string): string {
   return `${chart}-${version}.tgz`;
 }
 
-/** The values of a tenant chart, documented in its README and in docs/helm.md. */
-export const TENANT_VALUES: ReadonlyArray<{ readonly key: string; readonly description: string }> = [
-  { key: 'traefik.image', description: 'Container image of the tenant\'s Traefik: a Traefik v3 that knows every flag the chart passes.' },
-  { key: 'traefik.replicas', description: `Pods of the Traefik Deployment, 1 to ${MAX_TRAEFIK_REPLICAS}. At 1 the PodDisruptionBudget (present when the spec asks for more than one) is left out.` },
-  { key: 'traefik.resources.requests.cpu', description: 'CPU the Traefik container requests.' },
-  { key: 'traefik.resources.requests.memory', description: 'Memory the Traefik container requests.' },
-  { key: 'traefik.resources.limits.cpu', description: 'CPU limit of the Traefik container.' },
-  { key: 'traefik.resources.limits.memory', description: 'Memory limit of the Traefik container.' },
-];
-
-/** Every `{{` of `text` escaped, so that Helm prints the text as it is. */
-export function escapeForHelm(text: string): string {
-  return text.replace(/\{\{/g, '{{ "{{" }}');
-}
-
 /** Every chart, then (unless `package` is false) every archive, keyed by path relative to the output folder. */
 export function toHelmFiles(groups: readonly ObjectGroup[], model: TenancyModel, options: HelmOptions): Map<string, FileContent> {
   const files = new Map<string, FileContent>();
@@ -103,17 +91,6 @@ export function toCharts(groups: readonly ObjectGroup[], model: TenancyModel, op
 // ---------------------------------------------------------------------------------------
 // Tenant and platform charts
 
-interface CpuMemoryValues {
-  readonly cpu: string;
-  readonly memory: string;
-}
-
-interface TraefikValues {
-  readonly image: string;
-  readonly replicas: number;
-  readonly resources: { readonly requests: CpuMemoryValues; readonly limits: CpuMemoryValues };
-}
-
 function tenantChart(group: ObjectGroup, tenant: TenantModel, model: TenancyModel, options: HelmOptions): HelmChart {
   const name = tenantChartName(tenant.name);
   const names = tenantNames(tenant.name);
@@ -121,11 +98,13 @@ function tenantChart(group: ObjectGroup, tenant: TenantModel, model: TenancyMode
   const isTraefik = (o: KubeObject, kind: string) => o.kind === kind && o.metadata.name === names.traefik && o.metadata.namespace === platformNamespace;
   const deployment = group.objects.find((o) => isTraefik(o, 'Deployment'));
   if (!deployment) throw new Error(`${group.file} holds no Deployment ${platformNamespace}/${names.traefik}`);
-  const values = traefikValuesOf(deployment);
+  const values = traefikValuesOf(deployment, tenant);
   const ceilings = resolveCeilings(model.platform.ceilings);
 
   const templates = group.objects.map((object) => {
-    if (object === deployment) return { object, text: deploymentTemplate(object, ceilings) };
+    // The values the schema cannot judge are judged by the catalogue's template guards, with its words.
+    if (object === deployment) return { object, text: deploymentTemplate(object, VALUE_RULES.map((rule) => rule.template?.(ceilings) ?? '').join('')) };
+    if (isTraefik(object, 'Service')) return { object, text: serviceTemplate(object) };
     const text = escapeForHelm(toYamlDocument(object));
     // One pod needs no disruption budget; more keep the one the spec's replicas brought.
     if (isTraefik(object, 'PodDisruptionBudget')) return { object, text: `{{- if gt (int .Values.traefik.replicas) 1 }}\n${text}{{- end }}\n` };
@@ -136,9 +115,12 @@ function tenantChart(group: ObjectGroup, tenant: TenantModel, model: TenancyMode
   const domains = tenant.domains.map((d) => ({ name: d, secretName: certificateSecretName(d) }));
   // The notes say what was rendered: the settings in force, read from the objects.
   const find = (kind: string, objectName: string, namespace: string) => group.objects.find((o) => o.kind === kind && o.metadata.name === objectName && o.metadata.namespace === namespace) as any;
-  const serviceType: string = find('Service', names.traefik, platformNamespace).spec.type;
   const issuerObject: KubeObject | undefined = find('Issuer', names.issuer, names.namespace);
-  const notes = hbs().tenantNotes(helmLiteral({
+  // How to route, for the Service type the values choose at install (Helm's syntax: outside helmLiteral).
+  const routing = serviceTypeSwitch((type) => renderRoutingGuide(helmLiteral(routingGuideContext(tenant, platformNamespace, type))));
+  const notes = hbs().tenantNotes({
+    routing,
+    ...helmLiteral({
     chart: name,
     tenant: tenant.name,
     namespace: names.namespace,
@@ -147,22 +129,23 @@ function tenantChart(group: ObjectGroup, tenant: TenantModel, model: TenancyMode
     ownerRole: names.ownerRole,
     traefik: names.traefik,
     platformNamespace,
-    serviceType,
-    loadBalancer: serviceType === 'LoadBalancer',
     ingressClass: names.ingressClass,
     issuer: issuerObject ? names.issuer : `${PLATFORM_NAMES.caIssuer} (the platform CA's ClusterIssuer)`,
     issuerKind: issuerKind(issuerObject),
     domains,
-    example: domains[0],
     secretStore: secretStoreNotes(group.objects.find((o) => o.kind === 'SecretStore')),
-  }));
-  const defaults = flatten({ traefik: values });
+    }),
+  });
+  const defaultOf = (key: string) => {
+    const value = key.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], { traefik: values });
+    return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+  };
   return {
     name,
     files: chartFolder(name, description, options, templates, notes, {
       values: tenantValuesYaml(values),
-      schema: tenantValuesSchema(name, ceilings),
-      readme: readme(name, tenantReleaseName(tenant.name), description, options, model.platform, true, TENANT_VALUES.map((v) => ({ ...v, default: defaults.get(v.key) }))),
+      schema: tenantValuesSchema(name, ceilings, { priorityClasses: model.platform.priorityClasses }),
+      readme: readme(name, tenantReleaseName(tenant.name), description, options, model.platform, tenant, TENANT_VALUES.map((v) => ({ ...v, default: defaultOf(v.key) }))),
       kubeVersion: KUBE_VERSION,
     }),
   };
@@ -198,7 +181,7 @@ function platformChart(group: ObjectGroup, model: TenancyModel, options: HelmOpt
     files: chartFolder(PLATFORM_CHART, description, options, templates, notes, {
       values: '# The platform chart has no values: everything in it comes from the tenancy spec.\n{}\n',
       schema: valuesSchema(PLATFORM_CHART, {}, []),
-      readme: readme(PLATFORM_CHART, PLATFORM_CHART, description, options, p, false, []),
+      readme: readme(PLATFORM_CHART, PLATFORM_CHART, description, options, p, undefined, []),
       kubeVersion: engine?.kubeVersion ?? KUBE_VERSION,
     }),
   };
@@ -263,130 +246,16 @@ const HELMIGNORE = `# Generated by cdk8s-tenancy: files helm package leaves out.
 .vscode/
 `;
 
-// ---------------------------------------------------------------------------------------
-// Values: the Traefik Deployment is the only template that reads them.
-
-function traefikValuesOf(deployment: KubeObject): TraefikValues {
-  const d = deployment as any;
-  const container = traefikContainer(deployment);
-  const cpuMemory = (v: any): CpuMemoryValues => {
-    if (typeof v?.cpu !== 'string' || typeof v?.memory !== 'string') throw new Error(`Traefik resources are not quantities: ${JSON.stringify(v)}`);
-    return { cpu: v.cpu, memory: v.memory };
-  };
-  return {
-    image: container.image,
-    replicas: d.spec.replicas,
-    resources: { requests: cpuMemory(container.resources?.requests), limits: cpuMemory(container.resources?.limits) },
-  };
-}
-
-function traefikContainer(deployment: KubeObject): any {
-  const container = (deployment as any).spec?.template?.spec?.containers?.find((c: any) => c.name === 'traefik');
-  if (!container) throw new Error(`Deployment ${deployment.metadata.name} has no container named traefik`);
-  return container;
-}
-
 /**
- * The Deployment's template: the object's YAML with `{{` escaped, then the wired fields
- * replaced by Helm expressions. The fields first hold placeholder words, which must each
- * occur once in the text (a spec could contain one; then the next words are tried).
+ * The routing guide for each Service type, chosen by Helm at install: `render` gives the text for
+ * one type, and Helm prints the one of `.Values.traefik.serviceType`.
  */
-function deploymentTemplate(deployment: KubeObject, ceilings: Ceilings): string {
-  for (let nonce = 0; ; nonce++) {
-    const holes: Array<[token: string, expression: string]> = [];
-    const hole = (expression: string) => {
-      const token = `helm-value-${nonce}-${holes.length}`;
-      holes.push([token, expression]);
-      return token;
-    };
-    const copy = structuredClone(deployment) as any;
-    copy.spec.replicas = hole('{{ int .Values.traefik.replicas }}');
-    const container = traefikContainer(copy);
-    container.image = hole('{{ .Values.traefik.image | quote }}');
-    for (const bound of ['requests', 'limits'] as const) {
-      for (const resource of ['cpu', 'memory'] as const) {
-        container.resources[bound][resource] = hole(`{{ .Values.traefik.resources.${bound}.${resource} | quote }}`);
-      }
-    }
-    let text = escapeForHelm(toYamlDocument(copy));
-    if (holes.some(([token]) => text.split(token).length !== 2)) continue;
-    for (const [token, expression] of holes) text = text.replace(token, () => expression);
-    // The values the schema cannot judge are judged here, with the catalogue's words (after the
-    // object, so that its lines stay where the rendered object has them).
-    return text + VALUE_RULES.map((rule) => rule.template?.(ceilings) ?? '').join('');
-  }
-}
-
-function tenantValuesYaml(v: TraefikValues): string {
-  const q = (s: string) => JSON.stringify(s);
-  return `# Install-time settings of this tenant's Traefik. Isolation is not among them: the namespaces
-# it watches, its RBAC and the refusal of cross-namespace references come from the spec.
-traefik:
-  # Container image: a Traefik v3 that knows every flag the chart passes.
-  image: ${q(v.image)}
-  # Pods of the Deployment (1 to ${MAX_TRAEFIK_REPLICAS}).
-  replicas: ${v.replicas}
-  # Requests and limits of the Traefik container (Kubernetes quantities).
-  resources:
-    requests:
-      cpu: ${q(v.resources.requests.cpu)}
-      memory: ${q(v.resources.requests.memory)}
-    limits:
-      cpu: ${q(v.resources.limits.cpu)}
-      memory: ${q(v.resources.limits.memory)}
-`;
-}
-
-/** The catalogue's refusals of chart values (JSON Schema fragments and template guards), by dotted key. */
-const VALUE_RULES = THREATS.flatMap((t) => (isEnforced(t.values) ? t.values : []));
-
-function tenantValuesSchema(chart: string, ceilings: Ceilings): string {
-  const quantity = (description: string) => ({ description, type: ['string', 'number'], pattern: QUANTITY_PATTERN, minimum: 0 });
-  const cpuMemory = (what: string) => object({ cpu: quantity(`CPU ${what}, e.g. 500m or 1.`), memory: quantity(`Memory ${what}, e.g. 512Mi.`) });
-  const properties = {
-    traefik: object({
-      image: { description: 'Container image of the tenant\'s Traefik (a Traefik v3).', type: 'string', minLength: 1 },
-      replicas: { description: 'Pods of the Traefik Deployment.', type: 'integer' },
-      resources: object({ requests: cpuMemory('requested'), limits: cpuMemory('limit') }),
-    }),
-  };
-  for (const rule of VALUE_RULES) if (rule.schema) Object.assign(schemaAt(properties, rule.key), rule.schema(ceilings));
-  return valuesSchema(chart, properties, ['traefik']);
-}
-
-/** The schema of the value at a dotted `key` inside `properties`. */
-function schemaAt(properties: Record<string, unknown>, key: string): Record<string, unknown> {
-  const [first, ...rest] = key.split('.');
-  let node = properties[first] as Record<string, unknown> | undefined;
-  for (const part of rest) node = (node?.properties as Record<string, Record<string, unknown>> | undefined)?.[part];
-  if (!node) throw new Error(`values.schema.json has no \`${key}\`: a threat's values enforcer names a value the chart does not have`);
-  return node;
-}
-
-function object(properties: Record<string, unknown>): Record<string, unknown> {
-  return { type: 'object', additionalProperties: false, required: Object.keys(properties), properties };
-}
-
-function valuesSchema(chart: string, properties: Record<string, unknown>, required: string[]): string {
-  const schema = {
-    $schema: 'http://json-schema.org/draft-07/schema#',
-    title: `Values of the ${chart} chart`,
-    type: 'object',
-    additionalProperties: false,
-    ...(required.length > 0 ? { required } : {}),
-    properties,
-  };
-  return `${JSON.stringify(schema, null, 2)}\n`;
-}
-
-/** `{ a: { b: 1 } }` → `a.b` → `1`, for the README's table of defaults. */
-function flatten(value: unknown, prefix = '', out = new Map<string, string>()): Map<string, string> {
-  if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
-  } else {
-    out.set(prefix, String(value));
-  }
-  return out;
+function serviceTypeSwitch(render: (serviceType: string) => string): string {
+  const [first, ...rest] = TRAEFIK_SERVICE_TYPES;
+  const last = rest.pop()!;
+  return `{{ if eq .Values.traefik.serviceType "${first}" }}${render(first)}`
+    + rest.map((type) => `{{ else if eq .Values.traefik.serviceType "${type}" }}${render(type)}`).join('')
+    + `{{ else }}${render(last)}{{ end }}`;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -426,7 +295,7 @@ function readme(
   description: string,
   options: HelmOptions,
   platform: PlatformModel,
-  tenant: boolean,
+  tenant: TenantModel | undefined,
   values: ReadonlyArray<{ key: string; description: string; default: string | undefined }>,
 ): string {
   return hbs().readme({
@@ -436,7 +305,7 @@ function readme(
     generatorVersion: options.generatorVersion,
     regenerate: options.regenerate,
     version: options.chartVersion,
-    tenant,
+    tenant: tenant !== undefined,
     platformChart: PLATFORM_CHART,
     platformNamespace: platform.namespace,
     requirements: clusterRequirements(platform, tenant),
@@ -445,9 +314,11 @@ function readme(
   });
 }
 
-/** What must run in the cluster before a chart installs, as one phrase. */
-function clusterRequirements(platform: PlatformModel, tenant: boolean): string {
+/** What must run in the cluster before a chart (a tenant's, or the platform's) installs, as one phrase. */
+function clusterRequirements(platform: PlatformModel, tenantModel: TenantModel | undefined): string {
+  const tenant = tenantModel !== undefined;
   const needs = ['cert-manager', 'the Traefik v3 CRDs'];
+  if (tenantModel?.traefik.serviceMonitor) needs.push('the Prometheus Operator CRDs (monitoring.coreos.com/v1)');
   // Tenant charts hold the SecretStores; Kyverno refuses the platform's ExternalSecret policy without the CRDs.
   const mode = platform.admission ?? DEFAULTS.platform.admission;
   const engine = admissionEngine(mode);

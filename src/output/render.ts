@@ -12,6 +12,7 @@ import { Platform } from '../constructs/platform';
 import { Tenant } from '../constructs/tenant';
 import { PLATFORM_OUTPUT_FILE, tenantOutputFile } from '../model/names';
 import { OutputFormat, TenancyModel } from '../model/tenancy-model';
+import { routingComment } from './routing-guide';
 
 /** A Kubernetes object as plain JSON. */
 export type KubeObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [k: string]: unknown }; [k: string]: unknown };
@@ -23,6 +24,8 @@ export interface ObjectGroup {
   /** The tenant the file belongs to; absent for the platform file. */
   readonly tenant?: string;
   readonly objects: readonly KubeObject[];
+  /** Comment lines (each `# …`) for the head of the YAML file: how the tenant routes to its Traefik. @default - none */
+  readonly comment?: string;
 }
 
 /**
@@ -41,6 +44,7 @@ export function renderGroups(model: TenancyModel, format: OutputFormat = 'yaml')
       file: tenantOutputFile(tenant.name),
       tenant: tenant.name,
       objects: synthesize((chart) => new Tenant(chart, 'Tenant', { ...tenantOptionsOf(tenant), platform })),
+      comment: routingComment(tenant, model.platform.namespace),
     });
   }
   return groups;
