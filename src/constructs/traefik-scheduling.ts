@@ -36,9 +36,11 @@ export interface TraefikToleration {
    * @default - required unless the operator is `EXISTS` (and then refused: it would tolerate every taint)
    */
   readonly key?: string;
+  // jsii warns that `operator` is a keyword in C#: C# capitalizes property names, so it is none there.
   /**
    * How the value is matched.
    * @default TolerationOperator.EQUAL
+   * @jsii suppress JSII5018
    */
   readonly operator?: TolerationOperator;
   /**

@@ -36,19 +36,17 @@ class Holes {
   }
 
   /**
-   * Sets `key` of `target` to a hole (last among its keys, so that it never opens a list item)
-   * that renders `key: <value>` when the value at `path` (a `.Values` path) is set, and nothing
-   * otherwise. `value` is the text after `key: `, with `.` the value.
+   * Sets `key` of `target` to a hole that renders `key: <value>` when the value at `path` (a
+   * `.Values` path) is set, and nothing otherwise. `value` is the text after `key: `, with `.`
+   * the value. The key takes its place in the object's sorted keys, as in the YAML output.
    */
   optionalField(target: Record<string, unknown>, key: string, path: string, value = '{{ toJson . }}'): void {
-    delete target[key];
-    target[key] = this.add({ line: (head) => `\n{{- with ${path} }}\n${head}${value}\n{{- end }}` });
+    setSorted(target, key, this.add({ line: (head) => `\n{{- with ${path} }}\n${head}${value}\n{{- end }}` }));
   }
 
   /** Like `optionalField`, with a guard of its own (`if …`) and the value text given whole. */
   guardedField(target: Record<string, unknown>, key: string, guard: string, value: string): void {
-    delete target[key];
-    target[key] = this.add({ line: (head) => `\n{{- ${guard} }}\n${head}${value}\n{{- end }}` });
+    setSorted(target, key, this.add({ line: (head) => `\n{{- ${guard} }}\n${head}${value}\n{{- end }}` }));
   }
 
   /** A list item that renders as `items` (quoted strings) when the value at `path` is true, and as nothing otherwise. */
@@ -68,7 +66,10 @@ class Holes {
       }
       const lineStart = parts[0].lastIndexOf('\n');
       if (!parts[1].startsWith('\n')) return undefined;
-      text = parts[0].slice(0, lineStart) + fill.line(parts[0].slice(lineStart + 1)) + parts[1];
+      const head = parts[0].slice(lineStart + 1);
+      // The line would take its list item's `- ` with it.
+      if (/^\s*- [^-]/.test(head) && !/^\s*- $/.test(head)) throw new Error(`a hole opens a list item: \`${head.trim()}\``);
+      text = parts[0].slice(0, lineStart) + fill.line(head) + parts[1];
     }
     return text;
   }
@@ -79,6 +80,21 @@ class Holes {
     this.fills.push([token, fill]);
     return token;
   }
+}
+
+/** Sets `key` of `target` to `value`, and puts the keys in sorted order (cdk8s writes objects with sorted keys). */
+function setSorted(target: Record<string, unknown>, key: string, value: unknown): void {
+  target[key] = value;
+  const entries = Object.entries(target).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [k] of entries) delete target[k];
+  for (const [k, v] of entries) target[k] = v;
+}
+
+/** JSON with the keys of every object sorted, as Helm's `toJson` and cdk8s write them. */
+export function sortedJson(value: unknown): string {
+  return JSON.stringify(value, (_, v) => (v !== null && typeof v === 'object' && !Array.isArray(v)
+    ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    : v));
 }
 
 /** The object's template, with holes made by `wire` in a copy of it (with fresh tokens until they are unique in the text). */
@@ -125,7 +141,7 @@ export function deploymentTemplate(deployment: KubeObject, guards: string): stri
       holes.optionalItems('.Values.traefik.redirectToHttps', REDIRECT_ARGS));
     container.args = args;
     const labels = copy.spec.selector.matchLabels;
-    const spread = (s: TraefikSpread) => escapeForHelm(JSON.stringify(spreadConstraints(s, labels)));
+    const spread = (s: TraefikSpread) => escapeForHelm(sortedJson(spreadConstraints(s, labels)));
     holes.guardedField(pod, 'topologySpreadConstraints', 'if gt (int .Values.traefik.replicas) 1',
       `{{ if eq .Values.traefik.spread "${TraefikSpread.ZONE}" }}${spread(TraefikSpread.ZONE)}{{ else }}${spread(TraefikSpread.NODE)}{{ end }}`);
     holes.optionalField(pod, 'nodeSelector', '.Values.traefik.nodeSelector');

@@ -172,7 +172,7 @@ export function tenantValuesSchema(chart: string, ceilings: Ceilings, platform: 
       nodePorts: { type: 'object', additionalProperties: false, properties: { web: nodePort('web'), websecure: nodePort('websecure') } },
     }),
     spread: { description: 'How the replicas are spread.', enum: Object.values(TraefikSpread) },
-    nodeSelector: labels('Labels of the nodes the Traefik may run on.', { type: 'string', pattern: LABEL_VALUE.source }),
+    nodeSelector: labels('Labels of the nodes the Traefik may run on.', { type: 'string', anyOf: [{ const: '' }, { pattern: LABEL_VALUE.source }] }),
     tolerations: {
       description: 'Taints the Traefik tolerates.',
       type: 'array',

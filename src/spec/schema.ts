@@ -124,9 +124,23 @@ export const cidr = z.string().superRefine(refusedBy(checkCidr));
 export const nodePort = z.number().superRefine(refusedBy(checkNodePort));
 export const serviceType = z.enum(TRAEFIK_SERVICE_TYPES);
 
+/**
+ * A map whose keys are Kubernetes keys (labels, annotations, node selectors), each judged by
+ * `checkQualifiedName` and `check` at its own path (zod would only say "Invalid key in record").
+ */
+export function keyedRecord<V extends z.ZodType>(values: V, check?: (key: string) => string | undefined, threat?: Threat) {
+  return z.record(z.string(), values).superRefine((record, ctx) => {
+    for (const key of Object.keys(record)) {
+      const format = checkQualifiedName(key);
+      const message = format ?? check?.(key);
+      if (message) refusal(ctx, [key], message, format ? undefined : threat);
+    }
+  }).meta({ propertyNames: { pattern: QUALIFIED_NAME.source } });
+}
+
 /** The Traefik Service's settings beyond its type (`traefik.service`). */
 export const traefikService = z.strictObject({
-  annotations: z.record(qualifiedName, z.string()).optional(),
+  annotations: keyedRecord(z.string()).optional(),
   externalTrafficPolicy: z.enum(['Cluster', 'Local']).optional(),
   loadBalancerClass: qualifiedName.optional(),
   loadBalancerSourceRanges: z.array(cidr).optional(),
@@ -150,7 +164,7 @@ export const toleration = z
   .superRefine(refusedBy(checkToleration, CONTROL_PLANE_TOLERATION));
 
 /** The Traefik's node selector: label keys and values, never one that picks control-plane nodes. */
-export const nodeSelector = z.record(qualifiedName.superRefine(refusedBy(checkNodeSelectorKey, CONTROL_PLANE_TOLERATION)), labelValue);
+export const nodeSelector = keyedRecord(z.string().superRefine(refusedBy((v: string) => (v === '' ? undefined : checkLabelValue(v)))), checkNodeSelectorKey, CONTROL_PLANE_TOLERATION);
 
 const traefik = z.strictObject({
   replicas: replicas.optional(),
@@ -326,7 +340,7 @@ export const platformCA = z.strictObject({
 /** `platform.monitoring`: the namespace whose Prometheus may scrape tenant pods and each Traefik's metrics. */
 export const monitoring = z.strictObject({
   namespace: dnsLabel('monitoring'),
-  serviceMonitorLabels: z.record(qualifiedName, labelValue).optional(),
+  serviceMonitorLabels: keyedRecord(labelValue).optional(),
 });
 
 const platform = z.strictObject({

@@ -20,9 +20,10 @@ const key = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.meta
 
 test('the package root exports the constructs, their enums and variant classes, Tenancy and the errors; nothing internal', () => {
   expect(Object.keys(library).sort()).toEqual([
-    'AdmissionGuardRails', 'AdmissionMode', 'Dns01Solver', 'GitOps', 'GitOpsApp', 'OutputFormat', 'Platform', 'PlatformCaIssuer', 'PodSecurityLevel', 'RefusedPropError',
-    'ScopedTraefik', 'SecretSyncTool', 'SecretsAccess', 'SpecError', 'Tenancy', 'Tenant', 'TenantCertificatePolicy', 'TenantIssuer', 'TenantIssuerSource', 'TenantNamespace',
-    'TenantOwner', 'TenantSecretStore', 'TlsVersion', 'TraefikLogLevel', 'TraefikServiceType', 'VaultKvVersion', 'WildcardTlsStore',
+    'AdmissionGuardRails', 'AdmissionMode', 'Dns01Solver', 'ExternalTrafficPolicy', 'GitOps', 'GitOpsApp', 'OutputFormat', 'Platform', 'PlatformCaIssuer', 'PodSecurityLevel',
+    'RefusedPropError', 'ScopedTraefik', 'SecretSyncTool', 'SecretsAccess', 'SpecError', 'TaintEffect', 'Tenancy', 'Tenant', 'TenantCertificatePolicy', 'TenantIssuer',
+    'TenantIssuerSource', 'TenantNamespace', 'TenantOwner', 'TenantSecretStore', 'TlsVersion', 'TolerationOperator', 'TraefikLogLevel', 'TraefikServiceType', 'TraefikSpread',
+    'VaultKvVersion', 'WildcardTlsStore',
   ]);
 });
 
