@@ -115,6 +115,7 @@ export function runOnboard(options: OnboardOptions, print: (text: string) => voi
     platformNamespace: model.platform.namespace,
     service: tenantNames(tenant.name).traefik,
     loadBalancer: (traefikService?.spec as { type?: string } | undefined)?.type === 'LoadBalancer',
+    nodePort: (traefikService?.spec as { type?: string } | undefined)?.type === 'NodePort',
     domains: tenant.domains,
   }, options.templates));
   return 0;

@@ -168,6 +168,7 @@ function platformChart(group: ObjectGroup, model: TenancyModel, options: HelmOpt
         secretName: p.wildcard.secretName ?? DEFAULTS.platform.wildcardSecretName,
         issuer: PLATFORM_NAMES.wildcardIssuer,
         provider: p.wildcard.acme.dns01.cloudflare ? 'Cloudflare' : 'Route 53',
+        route53: p.wildcard.acme.dns01.route53 !== undefined,
         syncTo: p.wildcard.syncTo ? { via: p.wildcard.syncTo.via, namespaces: p.wildcard.syncTo.namespaces.join(', ') } : null,
       }
       : null,

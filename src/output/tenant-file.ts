@@ -62,6 +62,8 @@ export interface NextStepsContext {
   /** The tenant's Traefik Service, which the domains must point at. */
   readonly service: string;
   readonly loadBalancer: boolean;
+  /** Whether the Service is of type NodePort (a port on every node). */
+  readonly nodePort: boolean;
   readonly domains: readonly string[];
 }
 

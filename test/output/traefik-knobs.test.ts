@@ -7,10 +7,14 @@
  * refused, in the spec's words.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
-import { parse } from 'yaml';
-import { allObjects, find, oneTenantSpec, refusals, render } from '../helpers';
+import { parse, parseAllDocuments } from 'yaml';
+import { allObjects, find, modelOf, oneTenantSpec, refusals, render } from '../helpers';
+import { chartRender, writeFiles } from './chart-render';
+import { toCharts, toHelmFiles } from '../../src/output/helm';
+import { renderGroups } from '../../src/output/render';
 import { Platform } from '../../src/constructs/platform';
 import { RefusedPropError } from '../../src/constructs/refuse';
 import { ACCESS_LOG_ARGS, METRICS_ARGS, REDIRECT_ARGS, ScopedTraefik } from '../../src/constructs/scoped-traefik';
@@ -265,5 +269,96 @@ describe('routing guidance in the YAML output', () => {
     const text = toYamlFiles(render(oneTenantSpec('    traefik: { serviceType: NodePort, service: { nodePorts: { web: 30080, websecure: 30443 } } }\n'))).get('tenants/payments.yaml')!;
     expect(text).toContain('at the node port of `web` and 443 at that of `websecure` (web 30080, websecure 30443):');
     expect(text).toContain("# DNS: point each domain at the tenant's Traefik, Service traefik/traefik-payments (NodePort).\n");
+  });
+});
+
+describe('the tenant chart takes the same settings as values', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenancy-knobs-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** The tenant-payments chart of `text`, written to `dir`. */
+  const chartOf = (text: string) => {
+    const model = modelOf(text);
+    writeFiles(dir, toHelmFiles(renderGroups(model, 'helm'), model, { chartVersion: '0.1.0', generatorVersion: '0.1.0', regenerate: 'npm run synth', package: false }));
+    return path.join(dir, 'tenant-payments');
+  };
+  const yamlOf = (text: string) => parseAllDocuments(toYamlFiles(render(text)).get('tenants/payments.yaml')!).map((d) => d.toJS()).filter((o) => o !== null);
+  const specWith = (traefik: object) => oneTenantSpec(`    traefik: ${JSON.stringify(traefik)}\n`);
+
+  const nodePortKnobs = {
+    serviceType: 'NodePort',
+    service: { annotations: { 'metallb.universe.tf/address-pool': 'ingress' }, externalTrafficPolicy: 'Local', nodePorts: { web: 30080, websecure: 30443 } },
+    spread: 'zone',
+    nodeSelector: { 'node-role.example.com/ingress': 'true' },
+    tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'ingress', effect: 'NoSchedule' }],
+    priorityClassName: 'ingress-high',
+    accessLog: true,
+    redirectToHttps: true,
+  };
+  const loadBalancerKnobs = { replicas: 1, service: { loadBalancerClass: 'service.k8s.aws/nlb', loadBalancerSourceRanges: ['203.0.113.0/24'] } };
+
+  test.each([
+    ['NodePort, scheduling, access log and redirect', nodePortKnobs],
+    ['a load balancer class and source ranges, one replica', loadBalancerKnobs],
+  ])('%s: a plain spec\'s chart installed with them as values renders what the spec with them renders', (_, knobs) => {
+    const installed = chartRender(chartOf(oneTenantSpec()), { values: JSON.stringify({ traefik: knobs }) });
+    expect({ status: installed.status, stderr: installed.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(installed.objects).toEqual(yamlOf(specWith(knobs)));
+  });
+
+  test('the chart of a spec with every knob, metrics included, renders its YAML with the default values', () => {
+    const text = oneTenantSpec(`    traefik: ${JSON.stringify({ ...nodePortKnobs, metrics: true, serviceMonitor: true })}\n`, '  monitoring: { namespace: monitoring }\n');
+    const rendered = chartRender(chartOf(text));
+    expect({ status: rendered.status, stderr: rendered.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(rendered.objects).toEqual(yamlOf(text));
+    expectValidManifests(rendered.objects);
+    // The values hold the spec's settings, so that an upgrade keeps them.
+    expect(parse(fs.readFileSync(path.join(dir, 'tenant-payments/values.yaml'), 'utf8')).traefik).toMatchObject(nodePortKnobs);
+  });
+
+  test.each([
+    ['a load balancer class on a NodePort Service', { serviceType: 'NodePort', service: { loadBalancerClass: 'service.k8s.aws/nlb' } }, 'traefik'],
+    ['node ports on a ClusterIP Service', { serviceType: 'ClusterIP', service: { nodePorts: { web: 30080 } } }, 'traefik'],
+    ['a source range that is not a CIDR', { service: { loadBalancerSourceRanges: ['203.0.113.0'] } }, 'traefik.service.loadBalancerSourceRanges.0'],
+    ['a node port outside 30000-32767', { serviceType: 'NodePort', service: { nodePorts: { web: 8080 } } }, 'traefik.service.nodePorts.web'],
+    ['an unknown spread', { spread: 'rack' }, 'traefik.spread'],
+  ])('the schema refuses %s', (_, traefik, at) => {
+    const refused = chartRender(chartOf(oneTenantSpec()), { values: JSON.stringify({ traefik }) });
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(`values do not match values.schema.json: ${at}`);
+  });
+
+  test('NOTES.txt routes for the Service type the values choose', () => {
+    const chart = chartOf(oneTenantSpec());
+    fs.writeFileSync(path.join(chart, 'templates/zz-notes.yaml'), [
+      'apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: notes', 'data:',
+      '  notes: {{ include "tenant-payments/templates/NOTES.txt" . | toJson }}', '',
+    ].join('\n'));
+    const notes = (traefik: object) => chartRender(chart, { values: JSON.stringify({ traefik }) }).objects.at(-1).data.notes as string;
+    expect(notes({})).toContain("kubectl -n traefik get service traefik-payments -o jsonpath='{.status.loadBalancer.ingress[0]}'");
+    expect(notes({ serviceType: 'NodePort' })).toContain("kubectl -n traefik get service traefik-payments -o jsonpath='{.spec.ports[*].nodePort}'");
+    expect(notes({ serviceType: 'NodePort' })).toContain('Service type NodePort');
+    expect(notes({ serviceType: 'ClusterIP' })).toContain('The Service is of type ClusterIP');
+  });
+});
+
+describe('Route 53 with ambient credentials', () => {
+  const wildcard = (dns01: string) => oneTenantSpec('', `  wildcard:\n    dnsNames: ["*.apps.example.com"]\n    acme: { email: ops@example.com, dns01: ${dns01} }\n`);
+  const platformNotes = (text: string) => toCharts(render(text), modelOf(text), { chartVersion: '0.1.0', generatorVersion: '0.1.0', regenerate: 'npm run synth' })[0].files.get('templates/NOTES.txt')!;
+
+  test('the platform chart\'s NOTES.txt says the namespaced Issuer needs --issuer-ambient-credentials, and what to do instead', () => {
+    const notes = platformNotes(wildcard('{ route53: { region: eu-west-1 } }'));
+    expect(notes).toContain('Issuer traefik/platform-wildcard is namespaced: cert-manager lets it use its\n             pod\'s cloud identity (IRSA, EKS Pod Identity) only when it runs with\n             --issuer-ambient-credentials');
+    expect(notes).toContain('a ClusterIssuer of your own');
+    expect(notes).toContain('an access key Secret in traefik');
+    expect(platformNotes(wildcard('{ cloudflare: { apiTokenSecretRef: { name: cf, key: token } } }'))).not.toContain('--issuer-ambient-credentials');
+  });
+
+  test('the wildcard\'s issuer is indeed a namespaced Issuer with the route53 solver and no credentials', () => {
+    const issuer = find(objectsOf(wildcard('{ route53: { region: eu-west-1 } }')), 'Issuer', 'platform-wildcard', 'traefik');
+    expect(issuer.spec.acme.solvers).toEqual([{ dns01: { route53: { region: 'eu-west-1' } } }]);
   });
 });
