@@ -1,8 +1,9 @@
 /**
  * Helm charts of the rendered objects (`synth --format helm`): one chart per tenant and one
  * for the platform. With its default values, every chart renders to exactly the objects of
- * the YAML output, in the same order; the few values an operator may change at install time
- * (the tenant's Traefik image, replicas and resources) are wired into the Deployment, and
+ * the YAML output, in the same order; the values an operator may change at install time
+ * (the tenant's Traefik image, replicas, resources, scheduling, flags and Service settings, see
+ * helm-values.ts) are wired into the Traefik's Deployment and Service (helm-templates.ts), and
  * nothing that isolates tenants is a value.
  *
  * Pure: groups in, files out (chart folders, and their archives unless asked not to). The

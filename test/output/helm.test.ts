@@ -172,6 +172,7 @@ describe('chart-render accepts every chart and renders exactly the YAML output',
     ['the example', exampleSpec],
     ['a spec with every kind of tenant', () => richSpec],
     ['a spec with Kyverno admission, external secrets and secret sync', addOnsSpec],
+    ['examples/production.yaml: every Traefik knob, metrics and a ServiceMonitor', () => fs.readFileSync(path.join(REPO, 'examples/production.yaml'), 'utf8')],
   ])('%s: folders and archives, object for object', (_, spec) => {
     const text = spec();
     writeCharts(text);

@@ -11,7 +11,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { parse, parseAllDocuments } from 'yaml';
-import { allObjects, find, modelOf, oneTenantSpec, refusals, render } from '../helpers';
+import { allObjects, find, modelOf, oneTenantSpec, REPO, refusals, render } from '../helpers';
+import { resolveTenancy } from '../../src/model/tenancy-model';
+import { readSpec } from '../../src/spec/read-spec';
 import { chartRender, writeFiles } from './chart-render';
 import { toCharts, toHelmFiles } from '../../src/output/helm';
 import { renderGroups } from '../../src/output/render';
@@ -250,6 +252,12 @@ describe('observability and the HTTPS redirect', () => {
     ]);
     expect(refusals(oneTenantSpec('', '  monitoring: { namespace: traefik }\n'))[0]).toContain('platform.monitoring.namespace: `traefik` is the platform namespace');
   });
+});
+
+test('examples/production.yaml (every knob, Route 53, monitoring) renders objects valid against their upstream schemas', () => {
+  const objects = allObjects(renderGroups(resolveTenancy(readSpec(path.join(REPO, 'examples/production.yaml')).spec)));
+  expect(objects.filter((o) => o.kind === 'ServiceMonitor').map((o) => o.metadata.name)).toEqual(['traefik-shop-metrics', 'traefik-lab-metrics']);
+  expectValidManifests(objects);
 });
 
 describe('routing guidance in the YAML output', () => {
