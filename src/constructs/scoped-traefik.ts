@@ -16,6 +16,7 @@ import { tenantLabels } from './labels';
 import { dnsEgressRule, namespacePeer } from './network-rules';
 import { copyRules, traefikRules } from './rbac-rules';
 import { PropChecks } from './refuse';
+import type { Platform } from './platform';
 import type { ResourceQuantities, TenantNamespace } from './tenant-namespace';
 import { podTolerations, spreadConstraints, TraefikSpread, TraefikToleration } from './traefik-scheduling';
 import { TraefikServiceOptions, TraefikServiceType, traefikServiceSpec } from './traefik-service';
@@ -303,19 +304,8 @@ export class ScopedTraefik extends Construct {
     const platform = tenantNamespace.platform;
     const serviceType = props.serviceType ?? T.serviceType;
     judgeService(refusals, props.service, serviceType, tenantNamespace);
-    if (props.spread !== undefined) refusals.parse('spread', z.enum(Object.values(TraefikSpread)), props.spread);
-    if (props.nodeSelector !== undefined) refusals.parse('nodeSelector', fields.nodeSelector, props.nodeSelector);
-    if (props.tolerations !== undefined) refusals.parse('tolerations', z.array(fields.toleration), props.tolerations);
-    if (props.priorityClassName !== undefined && refusals.parse('priorityClassName', fields.objectName('ingress-high'), props.priorityClassName) === props.priorityClassName) {
-      refusals.check('priorityClassName', checkTraefikPriorityClass(props.priorityClassName, platform.priorityClasses), PRIORITY_PREEMPTION);
-    }
-    for (const flag of ['metrics', 'serviceMonitor', 'accessLog', 'redirectToHttps'] as const) {
-      if (props[flag] !== undefined) refusals.parse(flag, z.boolean(), props[flag]);
-    }
-    if (props.metrics && !platform.monitoring) {
-      refusals.check('metrics', 'no namespace may scrape the metrics: the platform namespace denies all traffic but what is allowed — give the Platform `monitoring` (Prometheus\'s namespace)');
-    }
-    if (props.serviceMonitor && !props.metrics) refusals.check('serviceMonitor', 'has no metrics to scrape — set `metrics: true` as well');
+    judgeScheduling(refusals, props, platform);
+    judgeObservability(refusals, props, platform);
     refusals.done();
 
     const tenant = tenantNamespace.tenantName;
@@ -454,6 +444,27 @@ export class ScopedTraefik extends Construct {
       subjects: [{ kind: 'ServiceAccount', name: serviceAccount.name, namespace: serviceAccount.namespace }],
     });
   }
+}
+
+/** Judges where the pods run: spread, node selector and tolerations (never the control plane), a PriorityClass the platform allows. */
+function judgeScheduling(refusals: PropChecks, props: ScopedTraefikOptions, platform: Platform): void {
+  if (props.spread !== undefined) refusals.parse('spread', z.enum(Object.values(TraefikSpread)), props.spread);
+  if (props.nodeSelector !== undefined) refusals.parse('nodeSelector', fields.nodeSelector, props.nodeSelector);
+  if (props.tolerations !== undefined) refusals.parse('tolerations', z.array(fields.toleration), props.tolerations);
+  if (props.priorityClassName !== undefined && refusals.parse('priorityClassName', fields.objectName('ingress-high'), props.priorityClassName) === props.priorityClassName) {
+    refusals.check('priorityClassName', checkTraefikPriorityClass(props.priorityClassName, platform.priorityClasses), PRIORITY_PREEMPTION);
+  }
+}
+
+/** Judges the flags: metrics need a namespace that may scrape them, a ServiceMonitor needs metrics. */
+function judgeObservability(refusals: PropChecks, props: ScopedTraefikOptions, platform: Platform): void {
+  for (const flag of ['metrics', 'serviceMonitor', 'accessLog', 'redirectToHttps'] as const) {
+    if (props[flag] !== undefined) refusals.parse(flag, z.boolean(), props[flag]);
+  }
+  if (props.metrics && !platform.monitoring) {
+    refusals.check('metrics', 'no namespace may scrape the metrics: the platform namespace denies all traffic but what is allowed — give the Platform `monitoring` (Prometheus\'s namespace)');
+  }
+  if (props.serviceMonitor && !props.metrics) refusals.check('serviceMonitor', 'has no metrics to scrape — set `metrics: true` as well');
 }
 
 /** Judges the Service settings: their shapes, the Service type they need, node ports the platform's tenants claimed. */

@@ -260,6 +260,33 @@ test('examples/production.yaml (every knob, Route 53, monitoring) renders object
   expectValidManifests(objects);
 });
 
+describe('the constructs, built by hand', () => {
+  const build = (monitoring?: { namespace: string }) => {
+    const chart = new Chart(Testing.app(), 'test');
+    const platform = new Platform(chart, 'p', { monitoring });
+    const tenantNamespace = new TenantNamespace(chart, 'n', { platform, name: 'payments', owners: { groups: ['leads'] } });
+    return { tenantNamespace, traefik: () => new ScopedTraefik(chart, 't', { tenantNamespace, metrics: true, serviceMonitor: true }) };
+  };
+
+  test('refuse metrics on a platform without monitoring', () => {
+    expect(() => build().traefik()).toThrow('ScopedTraefik: metrics: no namespace may scrape the metrics: the platform namespace denies all traffic but what is allowed — give the Platform `monitoring` (Prometheus\'s namespace)');
+  });
+
+  test('expose the metrics Service, the ServiceMonitor and the monitoring allowance', () => {
+    const { tenantNamespace, traefik } = build({ namespace: 'monitoring' });
+    const t = traefik();
+    expect(t.metricsService?.metadata.name).toBe('traefik-payments-metrics');
+    expect(t.serviceMonitor?.kind).toBe('ServiceMonitor');
+    expect(tenantNamespace.networkPolicies.map((p) => p.metadata.name)).toContain('allow-from-monitoring');
+  });
+
+  test('refuse a tenant named like the monitoring namespace', () => {
+    const chart = new Chart(Testing.app(), 'test');
+    const platform = new Platform(chart, 'p', { monitoring: { namespace: 'observability' } });
+    expect(() => new TenantNamespace(chart, 'n', { platform, name: 'observability', owners: { groups: ['leads'] } })).toThrow(/TenantNamespace: name: `observability` is also the monitoring namespace/);
+  });
+});
+
 describe('routing guidance in the YAML output', () => {
   test('each tenant file opens with how to route: DNS, an IngressRoute with the tenant\'s certificate, the ingress class', () => {
     const text = toYamlFiles(render(oneTenantSpec())).get('tenants/payments.yaml')!;
