@@ -82,6 +82,13 @@ export const DEFAULTS = {
       allowCrossNamespace: false,
       serviceType: 'LoadBalancer',
       logLevel: 'INFO',
+      /** With more than one replica, prefer one per node (`zone`: one per zone, then per node). */
+      spread: 'node',
+      /** Prometheus metrics on a `metrics` entry point (they need `platform.monitoring`). */
+      metrics: false,
+      serviceMonitor: false,
+      accessLog: false,
+      redirectToHttps: false,
       resources: {
         requests: { cpu: '100m', memory: '128Mi' },
         limits: { cpu: '1', memory: '512Mi' },

@@ -134,6 +134,7 @@ export function runOnboard(options: OnboardOptions, print: (text: string) => voi
     dnsTarget: shared ? 'the shared Traefik' : 'the tenant\'s Traefik',
     service,
     loadBalancer: (traefikService?.spec as { type?: string } | undefined)?.type === 'LoadBalancer',
+    nodePort: (traefikService?.spec as { type?: string } | undefined)?.type === 'NodePort',
     domains: tenant.domains,
     virtualCluster: isolation === 'vcluster',
   }, options.templates));

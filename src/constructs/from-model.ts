@@ -7,8 +7,10 @@ import { PlatformModel, TenantModel } from '../model/tenancy-model';
 import { AdmissionMode } from './admission-guard-rails';
 import { GitOps } from './gitops-app';
 import { OutputFormat, PlatformProps, RoutingApi, TraefikTopology } from './platform';
-import { TraefikLogLevel, TraefikServiceType } from './scoped-traefik';
+import { TraefikLogLevel } from './scoped-traefik';
 import { TenantIsolation, TenantOptions } from './tenant';
+import { TaintEffect, TolerationOperator, TraefikSpread } from './traefik-scheduling';
+import { ExternalTrafficPolicy, TraefikServiceType } from './traefik-service';
 import { TenantIssuerSource } from './tenant-issuer';
 import { PodSecurityLevel, SecretsAccess } from './tenant-namespace';
 import { VaultKvVersion } from './tenant-secret-store';
@@ -44,6 +46,7 @@ export function platformPropsOf(p: PlatformModel, outputFormat: string = OutputF
       apiServerCidrs: p.network.apiServerCIDRs && [...p.network.apiServerCIDRs],
     },
     priorityClasses: p.priorityClasses && [...p.priorityClasses],
+    monitoring: p.monitoring && { namespace: p.monitoring.namespace, serviceMonitorLabels: p.monitoring.serviceMonitorLabels && { ...p.monitoring.serviceMonitorLabels } },
     ca: p.ca && { secretName: p.ca.secretName, certManager: p.ca.certManager && { ...p.ca.certManager } },
     admission: p.admission as AdmissionMode | undefined,
     externalSecrets: p.externalSecrets && { vault: { ...p.externalSecrets.vault, version: p.externalSecrets.vault.version as VaultKvVersion | undefined } },
@@ -57,14 +60,14 @@ export function platformPropsOf(p: PlatformModel, outputFormat: string = OutputF
       wildcardCertificate: p.routing.wildcardCertificate,
       // The shared Traefik watches the tenants rendered after the platform, in Apps of their own.
       sharedTraefik: p.routing.traefik === 'shared' && tenants.length > 0
-        ? { ...(p.routing.sharedTraefik && traefikOptionsOf(p.routing.sharedTraefik)), tenants: tenants.map((t) => t.name) }
-        : p.routing.sharedTraefik && traefikOptionsOf(p.routing.sharedTraefik),
+        ? { ...(p.routing.sharedTraefik && sharedTraefikOptionsOf(p.routing.sharedTraefik)), tenants: tenants.map((t) => t.name) }
+        : p.routing.sharedTraefik && sharedTraefikOptionsOf(p.routing.sharedTraefik),
     },
   };
 }
 
-/** A Traefik's settings as the constructs take them. */
-function traefikOptionsOf(t: TenantModel['traefik']) {
+/** The shared Traefik's size as the constructs take it. */
+function sharedTraefikOptionsOf(t: NonNullable<NonNullable<PlatformModel['routing']>['sharedTraefik']>) {
   return {
     replicas: t.replicas,
     serviceType: t.serviceType as TraefikServiceType | undefined,
@@ -91,6 +94,32 @@ export function tenantOptionsOf(t: TenantModel, sharedTraefik = false): TenantOp
     issuer: issuerSourceOf(t.issuer),
     isolation: t.isolation as TenantIsolation | undefined,
     virtualCluster: t.vcluster && { values: structuredClone(t.vcluster) as Record<string, unknown> },
+  };
+}
+
+/** A tenant's Traefik settings as the constructs take them. */
+function traefikOptionsOf(f: TenantModel['traefik']): TenantOptions['traefik'] {
+  const service = f.service;
+  return {
+    replicas: f.replicas,
+    serviceType: f.serviceType as TraefikServiceType | undefined,
+    service: service && {
+      annotations: service.annotations && { ...service.annotations },
+      externalTrafficPolicy: service.externalTrafficPolicy as ExternalTrafficPolicy | undefined,
+      loadBalancerClass: service.loadBalancerClass,
+      loadBalancerSourceRanges: service.loadBalancerSourceRanges && [...service.loadBalancerSourceRanges],
+      nodePorts: service.nodePorts && { ...service.nodePorts },
+    },
+    logLevel: f.logLevel as TraefikLogLevel | undefined,
+    resources: f.resources,
+    spread: f.spread as TraefikSpread | undefined,
+    nodeSelector: f.nodeSelector && { ...f.nodeSelector },
+    tolerations: f.tolerations?.map((t) => ({ ...t, operator: t.operator as TolerationOperator | undefined, effect: t.effect as TaintEffect | undefined })),
+    priorityClassName: f.priorityClassName,
+    metrics: f.metrics,
+    serviceMonitor: f.serviceMonitor,
+    accessLog: f.accessLog,
+    redirectToHttps: f.redirectToHttps,
   };
 }
 

@@ -7,10 +7,11 @@ import { DEFAULTS } from '../defaults';
 import { PLATFORM_CHART, PLATFORM_GITOPS_NAME, PLATFORM_NAMES, PLATFORM_OUTPUT_FILE } from '../model/names';
 import * as fields from '../spec/schema';
 import { SHARED_TRAEFIK_SETTINGS_UNUSED, WILDCARD_CERTIFICATE_NEEDS_GATEWAY, WILDCARD_CERTIFICATE_NEEDS_WILDCARD } from '../spec/schema';
+import { wildcardCovers } from '../threats/certificates';
 import { checkGitOpsNamespace, GITOPS_NAMESPACE } from '../threats/gitops';
 import { checkRoutingTopology, SHARED_TRAEFIK_NEEDS_GATEWAY } from '../threats/gateway';
 import { checkPlatformNamespace, PLATFORM_NAMESPACE } from '../threats/namespaces';
-import { ClusterNetwork } from '../threats/network';
+import { checkMonitoringNamespace, ClusterNetwork, MONITORING_NAMESPACE } from '../threats/network';
 import { VaultField } from '../threats/secrets';
 import { AdmissionGuardRails, AdmissionMode } from './admission-guard-rails';
 import { brand, isA } from './brand';
@@ -133,6 +134,23 @@ export interface PlatformCaOptions {
   readonly certManager?: CertManagerOptions;
 }
 
+/** Where Prometheus runs, for `Platform.monitoring`: it may scrape every tenant's pods and each Traefik's metrics. */
+export interface MonitoringOptions {
+  // jsii warns that `namespace` is a keyword in C#: C# capitalizes property names, so it is none there.
+  /**
+   * Prometheus's namespace: never a tenant's, nor the platform's. Each tenant namespace admits
+   * it on every port (`allow-from-monitoring`), and each Traefik with `metrics` on its metrics port.
+   * @jsii suppress JSII5018
+   */
+  readonly namespace: string;
+  /**
+   * Labels of the tenants' ServiceMonitors, for Prometheus's `serviceMonitorSelector`
+   * (kube-prometheus-stack selects `release: <its release>`).
+   * @default - none
+   */
+  readonly serviceMonitorLabels?: Record<string, string>;
+}
+
 /** Props of `Platform`: the settings every tenant of the platform reads. */
 export interface PlatformProps {
   // jsii warns that `namespace` is a keyword in C#: C# capitalizes property names, so it is none there.
@@ -175,6 +193,11 @@ export interface PlatformProps {
    * @default - any class but `system-node-critical` and `system-cluster-critical`
    */
   readonly priorityClasses?: string[];
+  /**
+   * The namespace whose Prometheus scrapes tenant pods and the Traefiks' metrics (see `MonitoringOptions`).
+   * @default - none: the default deny keeps every scraper out
+   */
+  readonly monitoring?: MonitoringOptions;
   /**
    * A CA the tenants that opt in share, behind a ClusterIssuer (a `PlatformCaIssuer`); each such
    * tenant may only have its own domains signed.
@@ -268,6 +291,11 @@ export class Platform extends Construct {
    */
   public readonly priorityClasses?: string[];
   /**
+   * Where Prometheus runs.
+   * @default - none
+   */
+  public readonly monitoring?: MonitoringOptions;
+  /**
    * The platform CA's ClusterIssuer.
    * @default - none without `ca`
    */
@@ -303,6 +331,8 @@ export class Platform extends Construct {
   private readonly tenants = new Map<string, string>();
   /** Domain → the tenant that serves it. */
   private readonly domainOwners = new Map<string, string>();
+  /** Node port → who claimed it: `tenant \`a\` (web)`. */
+  private readonly nodePortOwners = new Map<number, string>();
 
   constructor(scope: Construct, id: string, props: PlatformProps = {}) {
     super(scope, id);
@@ -321,6 +351,11 @@ export class Platform extends Construct {
       refusals.parse('network', z.strictObject({ podCidrs: cidrs, serviceCidrs: cidrs, apiServerCidrs: cidrs }), props.network);
     }
     if (props.priorityClasses !== undefined) refusals.parse('priorityClasses', fields.priorityClasses, props.priorityClasses);
+    if (props.monitoring !== undefined) {
+      const before = refusals.count;
+      refusals.parse('monitoring', fields.monitoring, props.monitoring);
+      if (refusals.count === before) refusals.check('monitoring.namespace', checkMonitoringNamespace(props.monitoring.namespace, namespace), MONITORING_NAMESPACE);
+    }
     if (props.ca !== undefined) refusals.parse('ca', fields.platformCA, props.ca);
     if (props.externalSecrets !== undefined) {
       const vault = props.externalSecrets.vault ?? {};
@@ -364,6 +399,7 @@ export class Platform extends Construct {
     this._reservedNamespaces = [...reserved];
     this.network = props.network;
     this.priorityClasses = props.priorityClasses && [...props.priorityClasses];
+    this.monitoring = props.monitoring && { namespace: props.monitoring.namespace, serviceMonitorLabels: props.monitoring.serviceMonitorLabels && { ...props.monitoring.serviceMonitorLabels } };
 
     const labels = platformLabels();
     this.namespaceObject = new k8s.KubeNamespace(this, 'Namespace', {
@@ -469,8 +505,17 @@ export class Platform extends Construct {
    * is on and the wildcard names the host, or its parent zone as `*.zone`. @internal
    */
   public _servedByWildcard(domain: string): boolean {
-    const names = this.wildcardCertificate ? this._wildcard?.dnsNames ?? [] : [];
-    return names.some((n) => n === domain || (n.startsWith('*.') && domain.endsWith(n.slice(1)) && !domain.slice(0, -(n.length - 1)).includes('.')));
+    return this.wildcardCertificate && wildcardCovers(this._wildcard?.dnsNames ?? [], domain);
+  }
+
+  /** Who claimed `port` as a fixed node port, if anyone. @internal */
+  public _nodePortOwner(port: number): string | undefined {
+    return this.nodePortOwners.get(port);
+  }
+
+  /** Records that `owner` (`tenant \`a\` (web)`) claims node port `port` (its ScopedTraefik judged it first). @internal */
+  public _claimNodePort(port: number, owner: string): void {
+    this.nodePortOwners.set(port, owner);
   }
 
   /** Records the platform's wildcard (it judged that it is the first). @internal */

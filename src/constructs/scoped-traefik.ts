@@ -4,29 +4,27 @@ import { Construct } from 'constructs';
 import { z } from 'zod';
 import { GatewayClass } from '../imports/gateway-api';
 import { DEFAULTS, withResourceDefaults } from '../defaults';
-import { LABELS, TRAEFIK_GATEWAY_CONTROLLER, tenantNames } from '../model/names';
+import { LABELS, TRAEFIK_GATEWAY_CONTROLLER, tenantNames, traefikMetricsName } from '../model/names';
 import * as fields from '../spec/schema';
+import { NODE_PORT_NAMES, nodePortTakenRefusal, ONE_NODE_PORT_ONE_TENANT } from '../threats/network';
+import { checkTraefikPriorityClass, PRIORITY_PREEMPTION } from '../threats/pods';
 import { checkResourceOrder, REQUESTS_WITHIN_LIMITS } from '../threats/resources';
+import { checkServiceSetting, SERVICE_SETTING_TYPES, TypedServiceSetting } from '../threats/service-settings';
 import { brand, isA } from './brand';
 import { tenantLabels } from './labels';
 import { namespacePeer } from './network-rules';
 import { traefikGatewayClusterRules, traefikRules } from './rbac-rules';
 import { PropChecks } from './refuse';
+import type { Platform } from './platform';
 import type { ResourceQuantities, TenantNamespace } from './tenant-namespace';
 import {
   baseArgs, crdProviderArgs, gatewayProviderArgs, grantClusterRole, grantRole, RoleSubject, traefikDeployment,
   traefikDisruptionBudget, traefikNetworkPolicySpec, traefikPodLabels, traefikService, TraefikWorkload,
 } from './traefik-workload';
+import { podTolerations, spreadConstraints, TraefikSpread, TraefikToleration } from './traefik-scheduling';
+import { TraefikServiceOptions, TraefikServiceType, traefikServiceSpec } from './traefik-service';
 
 export { TRAEFIK_PORTS } from './traefik-workload';
-
-/** Service type of a tenant Traefik's entry points. NodePort is not offered: it opens a port on every node. */
-export enum TraefikServiceType {
-  /** A cloud load balancer in front of the Traefik. */
-  LOAD_BALANCER = 'LoadBalancer',
-  /** Reachable inside the cluster only (put your own load balancer or ingress in front). */
-  CLUSTER_IP = 'ClusterIP',
-}
 
 /** Traefik's `--log.level`. */
 export enum TraefikLogLevel {
@@ -66,6 +64,52 @@ export interface ScopedTraefikOptions {
    */
   readonly serviceType?: TraefikServiceType;
   /**
+   * The Service's annotations, traffic policy, load balancer class, source ranges and node ports.
+   * @default - none of them
+   */
+  readonly service?: TraefikServiceOptions;
+  /**
+   * With more than one replica, how the replicas are spread (preferred, never blocking).
+   * @default TraefikSpread.NODE
+   */
+  readonly spread?: TraefikSpread;
+  /**
+   * Labels of the nodes the Traefik may run on; never the control plane's.
+   * @default - any node
+   */
+  readonly nodeSelector?: Record<string, string>;
+  /**
+   * Taints the Traefik's pods tolerate; never the control plane's, nor every taint.
+   * @default - none
+   */
+  readonly tolerations?: TraefikToleration[];
+  /**
+   * The pods' PriorityClass: one of the platform's `priorityClasses` when it lists them, never a system class.
+   * @default - none (priority 0, or the cluster's global default)
+   */
+  readonly priorityClassName?: string;
+  /**
+   * Prometheus metrics on an entry point `metrics` (port 9100), which only the platform's
+   * `monitoring` namespace may reach. Needs the platform's `monitoring`.
+   * @default false
+   */
+  readonly metrics?: boolean;
+  /**
+   * A ServiceMonitor (Prometheus Operator) for the metrics, and the ClusterIP Service it selects. Needs `metrics`.
+   * @default false
+   */
+  readonly serviceMonitor?: boolean;
+  /**
+   * Traefik's access log (`--accesslog`), to standard output.
+   * @default false
+   */
+  readonly accessLog?: boolean;
+  /**
+   * Redirect every request on the `web` entry point (80) to HTTPS on port 443, permanently.
+   * @default false
+   */
+  readonly redirectToHttps?: boolean;
+  /**
    * Traefik's `--log.level`.
    * @default TraefikLogLevel.INFO
    */
@@ -99,6 +143,39 @@ const MOVED = {
   image: 'the image is the platform\'s: pass `traefikImage` to the `Platform`',
 };
 
+/** Port of the `metrics` entry point, with `metrics` (the port the Traefik Helm chart uses). */
+export const METRICS_PORT = 9100;
+
+/** Flags of the access log, with `accessLog`. */
+export const ACCESS_LOG_ARGS: readonly string[] = ['--accesslog=true'];
+
+/**
+ * Flags that redirect the `web` entry point to HTTPS, with `redirectToHttps`. The target is the
+ * Service's port `:443`, not the entry point's container port (8443); Let's Encrypt follows such
+ * a redirect, so HTTP-01 challenges still pass.
+ */
+export const REDIRECT_ARGS: readonly string[] = [
+  '--entryPoints.web.http.redirections.entryPoint.to=:443',
+  '--entryPoints.web.http.redirections.entryPoint.scheme=https',
+  '--entryPoints.web.http.redirections.entryPoint.permanent=true',
+];
+
+/** Flags of the Prometheus metrics on their own entry point, with `metrics`. */
+export const METRICS_ARGS: readonly string[] = [
+  `--entryPoints.metrics.address=:${METRICS_PORT}/tcp`,
+  '--metrics.prometheus=true',
+  '--metrics.prometheus.entryPoint=metrics',
+];
+
+/** The optional features of a tenant's Traefik that add flags. */
+export interface TraefikFeatures {
+  /** Through the Gateway API (the tenant's Gateway) instead of IngressRoutes and Ingresses. */
+  readonly gateway?: boolean;
+  readonly accessLog?: boolean;
+  readonly redirectToHttps?: boolean;
+  readonly metrics?: boolean;
+}
+
 /**
  * The static configuration of a tenant's Traefik, as command-line flags. Every option
  * here must be one Traefik v3.7 knows (it refuses to start otherwise); a test checks
@@ -109,7 +186,17 @@ const MOVED = {
  * (its routes) and the platform's (its Gateway), for the tenant's own GatewayClass; the CRD
  * provider reads only the platform's TLS defaults, and there is no Ingress provider.
  */
-export function traefikArgs(tenant: string, platformNamespace: string, logLevel: string, gateway = false): string[] {
+export function traefikArgs(tenant: string, platformNamespace: string, logLevel: string, features: TraefikFeatures = {}): string[] {
+  return [
+    ...providerArgs(tenant, platformNamespace, logLevel, features.gateway ?? false),
+    ...(features.accessLog ? ACCESS_LOG_ARGS : []),
+    ...(features.redirectToHttps ? REDIRECT_ARGS : []),
+    ...(features.metrics ? METRICS_ARGS : []),
+  ];
+}
+
+/** The flags every tenant's Traefik gets: the common ones and its providers. */
+function providerArgs(tenant: string, platformNamespace: string, logLevel: string, gateway: boolean): string[] {
   const names = tenantNames(tenant);
   if (gateway) {
     return [
@@ -184,6 +271,16 @@ export class ScopedTraefik extends Construct {
    * @default - none with one replica
    */
   public readonly podDisruptionBudget?: k8s.KubePodDisruptionBudget;
+  /**
+   * The ClusterIP Service of the metrics, which the ServiceMonitor selects.
+   * @default - none without `serviceMonitor`
+   */
+  public readonly metricsService?: k8s.KubeService;
+  /**
+   * The ServiceMonitor of the metrics (`monitoring.coreos.com/v1`).
+   * @default - none without `serviceMonitor`
+   */
+  public readonly serviceMonitor?: ApiObject;
 
   constructor(scope: Construct, id: string, props: ScopedTraefikProps) {
     super(scope, id);
@@ -207,17 +304,21 @@ export class ScopedTraefik extends Construct {
     };
     if (props.replicas !== undefined) refusals.parse('replicas', fields.replicas, props.replicas);
     if (props.allowCrossNamespace !== undefined) refusals.parse('allowCrossNamespace', fields.allowCrossNamespace, props.allowCrossNamespace);
-    if (props.serviceType !== undefined) refusals.parse('serviceType', z.enum(['LoadBalancer', 'ClusterIP']), props.serviceType);
+    if (props.serviceType !== undefined) refusals.parse('serviceType', fields.serviceType, props.serviceType);
     if (props.logLevel !== undefined) refusals.parse('logLevel', z.enum(fields.LOG_LEVELS), props.logLevel);
     if (props.resources !== undefined) refusals.parse('resources', z.strictObject({ requests: fields.cpuMemory.optional(), limits: fields.cpuMemory.optional() }), props.resources);
     for (const res of ['cpu', 'memory'] as const) {
       refusals.check(`resources.requests.${res}`, checkResourceOrder(
         `traefik.resources.requests.${res}`, { value: resources.requests[res] }, `traefik.resources.limits.${res}`, { value: resources.limits[res] }), REQUESTS_WITHIN_LIMITS);
     }
+    const platform = tenantNamespace.platform;
+    const serviceType = props.serviceType ?? T.serviceType;
+    judgeService(refusals, props.service, serviceType, tenantNamespace);
+    judgeScheduling(refusals, props, platform);
+    judgeObservability(refusals, props, platform);
     refusals.done();
 
     const tenant = tenantNamespace.tenantName;
-    const platform = tenantNamespace.platform;
     const namespace = platform.namespaceName;
     const names = tenantNames(tenant);
     const gateway = platform.routingApi === 'gateway';
@@ -234,10 +335,18 @@ export class ScopedTraefik extends Construct {
       ...meta,
       podLabels,
       image: this.image,
-      args: traefikArgs(tenant, namespace, props.logLevel ?? T.logLevel, gateway),
+      args: traefikArgs(tenant, namespace, props.logLevel ?? T.logLevel, { gateway, accessLog: props.accessLog, redirectToHttps: props.redirectToHttps, metrics: props.metrics }),
       replicas,
-      serviceType: props.serviceType ?? T.serviceType,
+      serviceType,
       resources,
+      scheduling: {
+        ...(replicas > 1 ? { topologySpreadConstraints: spreadConstraints(props.spread ?? T.spread, podLabels) } : {}),
+        ...(props.nodeSelector && Object.keys(props.nodeSelector).length > 0 ? { nodeSelector: { ...props.nodeSelector } } : {}),
+        ...(props.tolerations?.length ? { tolerations: podTolerations(props.tolerations) } : {}),
+        ...(props.priorityClassName ? { priorityClassName: props.priorityClassName } : {}),
+      },
+      extraPorts: props.metrics ? [{ name: 'metrics', containerPort: METRICS_PORT }] : [],
+      service: { spec: traefikServiceSpec(serviceType, podLabels, props.service), annotations: props.service?.annotations },
     };
 
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: meta, automountServiceAccountToken: false });
@@ -251,15 +360,44 @@ export class ScopedTraefik extends Construct {
     }
     this.deployment = traefikDeployment(this, workload);
     this.service = traefikService(this, workload);
+    for (const port of NODE_PORT_NAMES) {
+      const nodePort = props.service?.nodePorts?.[port];
+      if (nodePort !== undefined) platform._claimNodePort(nodePort, `tenant \`${tenant}\` (${port})`);
+    }
+    const monitoring = props.metrics ? platform.monitoring?.namespace : undefined;
     this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
       metadata: meta,
-      spec: traefikNetworkPolicySpec(podLabels, [namespacePeer(tenantNamespace.namespaceName)], platform._clusterNetwork),
+      spec: traefikNetworkPolicySpec(podLabels, [namespacePeer(tenantNamespace.namespaceName)], platform._clusterNetwork,
+        monitoring !== undefined ? { from: namespacePeer(monitoring), port: METRICS_PORT } : undefined),
     });
     this.podDisruptionBudget = traefikDisruptionBudget(this, workload);
     if (gateway) {
       this.gatewayClass = new GatewayClass(this, 'GatewayClass', {
         metadata: { name: names.gatewayClass, labels: { ...tenantLabels(tenant), [LABELS.traefik]: names.traefik } },
         spec: { controllerName: TRAEFIK_GATEWAY_CONTROLLER, description: 'One tenant\'s own Traefik: see the tenancy.cdk8s.io/tenant label.' },
+      });
+    }
+
+    if (props.serviceMonitor) {
+      const metricsName = traefikMetricsName(tenant);
+      const metricsLabels = { [LABELS.instance]: names.traefik, [LABELS.component]: 'metrics' };
+      this.metricsService = new k8s.KubeService(this, 'MetricsService', {
+        metadata: { name: metricsName, namespace, labels: { ...labels, ...metricsLabels } },
+        spec: {
+          type: 'ClusterIP',
+          selector: podLabels,
+          ports: [{ name: 'metrics', port: METRICS_PORT, targetPort: k8s.IntOrString.fromString('metrics'), protocol: 'TCP' }],
+        },
+      });
+      this.serviceMonitor = new ApiObject(this, 'ServiceMonitor', {
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'ServiceMonitor',
+        metadata: { name: metricsName, namespace, labels: { ...labels, ...platform.monitoring?.serviceMonitorLabels } },
+        spec: {
+          selector: { matchLabels: metricsLabels },
+          namespaceSelector: { matchNames: [namespace] },
+          endpoints: [{ port: 'metrics', path: '/metrics' }],
+        },
       });
     }
 
@@ -279,3 +417,44 @@ export class ScopedTraefik extends Construct {
     return traefikPodLabels(this.name);
   }
 }
+
+/** Judges where the pods run: spread, node selector and tolerations (never the control plane), a PriorityClass the platform allows. */
+function judgeScheduling(refusals: PropChecks, props: ScopedTraefikOptions, platform: Platform): void {
+  if (props.spread !== undefined) refusals.parse('spread', z.enum(Object.values(TraefikSpread)), props.spread);
+  if (props.nodeSelector !== undefined) refusals.parse('nodeSelector', fields.nodeSelector, props.nodeSelector);
+  if (props.tolerations !== undefined) refusals.parse('tolerations', z.array(fields.toleration), props.tolerations);
+  if (props.priorityClassName !== undefined && refusals.parse('priorityClassName', fields.objectName('ingress-high'), props.priorityClassName) === props.priorityClassName) {
+    refusals.check('priorityClassName', checkTraefikPriorityClass(props.priorityClassName, platform.priorityClasses), PRIORITY_PREEMPTION);
+  }
+}
+
+/** Judges the flags: metrics need a namespace that may scrape them, a ServiceMonitor needs metrics. */
+function judgeObservability(refusals: PropChecks, props: ScopedTraefikOptions, platform: Platform): void {
+  for (const flag of ['metrics', 'serviceMonitor', 'accessLog', 'redirectToHttps'] as const) {
+    if (props[flag] !== undefined) refusals.parse(flag, z.boolean(), props[flag]);
+  }
+  if (props.metrics && !platform.monitoring) {
+    refusals.check('metrics', 'no namespace may scrape the metrics: the platform namespace denies all traffic but what is allowed — give the Platform `monitoring` (Prometheus\'s namespace)');
+  }
+  if (props.serviceMonitor && !props.metrics) refusals.check('serviceMonitor', 'has no metrics to scrape — set `metrics: true` as well');
+}
+
+/** Judges the Service settings: their shapes, the Service type they need, node ports the platform's tenants claimed. */
+function judgeService(refusals: PropChecks, service: TraefikServiceOptions | undefined, serviceType: string, tenantNamespace: TenantNamespace): void {
+  if (service === undefined) return;
+  const before = refusals.count;
+  refusals.parse('service', fields.traefikService, service);
+  if (refusals.count > before) return;
+  for (const setting of Object.keys(SERVICE_SETTING_TYPES) as TypedServiceSetting[]) {
+    if (service[setting] !== undefined) refusals.check(`service.${setting}`, checkServiceSetting(setting, serviceType));
+  }
+  const own = new Map<number, string>();
+  for (const port of NODE_PORT_NAMES) {
+    const nodePort = service.nodePorts?.[port];
+    if (nodePort === undefined) continue;
+    const first = own.get(nodePort) ?? tenantNamespace.platform._nodePortOwner(nodePort);
+    refusals.check(`service.nodePorts.${port}`, first !== undefined ? nodePortTakenRefusal(nodePort, first) : undefined, ONE_NODE_PORT_ONE_TENANT);
+    own.set(nodePort, `tenant \`${tenantNamespace.tenantName}\` (${port})`);
+  }
+}
+

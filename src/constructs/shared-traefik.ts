@@ -12,7 +12,8 @@ import { platformLabels } from './labels';
 import type { Platform } from './platform';
 import { traefikGatewayClusterRules, traefikRules } from './rbac-rules';
 import { PropChecks } from './refuse';
-import type { ContainerResources, TraefikLogLevel, TraefikServiceType } from './scoped-traefik';
+import type { ContainerResources, TraefikLogLevel } from './scoped-traefik';
+import type { TraefikServiceType } from './traefik-service';
 import {
   baseArgs, crdProviderArgs, gatewayProviderArgs, grantClusterRole, grantRole, RoleSubject, traefikDeployment, traefikDisruptionBudget,
   traefikNetworkPolicySpec, traefikPodLabels, traefikService, TraefikWorkload,

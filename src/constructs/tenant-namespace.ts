@@ -10,7 +10,7 @@ import { GITOPS_NAMESPACE, tenantIsGitOpsNamespaceRefusal } from '../threats/git
 import { checkGatewayHosts, GATEWAY_LISTENER_LIMIT } from '../threats/gateway';
 import { checkTenantName, RESERVED_NAMESPACE } from '../threats/namespaces';
 import { excepted, parseCidr } from '../threats/cidrs';
-import { checkEgressToCluster, EGRESS_TO_CLUSTER, egressExceptions } from '../threats/network';
+import { checkEgressToCluster, EGRESS_TO_CLUSTER, egressExceptions, MONITORING_NAMESPACE, tenantIsMonitoringNamespaceRefusal } from '../threats/network';
 import { SYSTEM_PRIORITY_CLASSES } from '../threats/pods';
 import { checkResourceOrder, ORDERED_RESOURCE_PAIRS, REQUESTS_WITHIN_LIMITS, RESOURCES_OF } from '../threats/resources';
 import { SECRET_SYNC_INTO_TENANTS, tenantInSyncToRefusal } from '../threats/secrets';
@@ -18,7 +18,7 @@ import { AdmissionMode } from './admission-guard-rails';
 import { brand, isA } from './brand';
 import { refuseChartNamespace } from './chart-namespace';
 import { podSecurityLabels, tenantLabels } from './labels';
-import { defaultDenySpec, dnsEgressRule } from './network-rules';
+import { defaultDenySpec, dnsEgressRule, namespacePeer } from './network-rules';
 import type { Platform } from './platform';
 import { copyRules, ownerRules, virtualClusterOwnerRules } from './rbac-rules';
 import { PropChecks } from './refuse';
@@ -322,6 +322,7 @@ export class TenantNamespace extends Construct {
     refusals.check('name', platform.wildcard?.syncNamespaces.includes(props.name) ? tenantInSyncToRefusal(props.name) : undefined, SECRET_SYNC_INTO_TENANTS);
     const gitops = platform._gitopsNamespace;
     refusals.check('name', props.name === gitops?.namespace ? tenantIsGitOpsNamespaceRefusal(props.name, gitops.prop) : undefined, GITOPS_NAMESPACE);
+    refusals.check('name', props.name === platform.monitoring?.namespace ? tenantIsMonitoringNamespaceRefusal(props.name) : undefined, MONITORING_NAMESPACE);
     if (props.team !== undefined) refusals.parse('team', fields.labelValue, props.team);
     if (props.environment !== undefined) refusals.parse('environment', fields.labelValue, props.environment);
     if (props.podSecurity !== undefined) refusals.parse('podSecurity', fields.podSecurity, props.podSecurity);
@@ -402,6 +403,15 @@ export class TenantNamespace extends Construct {
       egress: [{ to: [{ podSelector: {} }] }],
     });
     this.addNetworkPolicy(this, 'AllowDns', 'allow-dns', { podSelector: {}, policyTypes: ['Egress'], egress: [dnsEgressRule()] });
+    if (platform.monitoring) {
+      // Prometheus scrapes the tenant's pods on whatever port they serve metrics; the peer is its
+      // namespace by the name label Kubernetes sets, which no tenant can set on a namespace of its own.
+      this.addNetworkPolicy(this, 'AllowFromMonitoring', 'allow-from-monitoring', {
+        podSelector: {},
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [namespacePeer(platform.monitoring.namespace)] }],
+      });
+    }
     // Filled when a ScopedTraefik is given this namespace, and by `addEgress`: the slots keep
     // the policies in their place among the namespace's objects.
     this.fromTraefikSlot = new Construct(this, 'AllowFromTraefik');

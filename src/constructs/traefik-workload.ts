@@ -76,6 +76,12 @@ export interface TraefikWorkload {
   readonly replicas: number;
   readonly serviceType: string;
   readonly resources: { readonly requests: { readonly cpu: string; readonly memory: string }; readonly limits: { readonly cpu: string; readonly memory: string } };
+  /** Where its pods run (fields of the pod spec: spread, node selector, tolerations, PriorityClass). @default - anywhere */
+  readonly scheduling?: Pick<k8s.PodSpec, 'topologySpreadConstraints' | 'nodeSelector' | 'tolerations' | 'priorityClassName'>;
+  /** Container ports beyond the entry points (the metrics'). @default - none */
+  readonly extraPorts?: ReadonlyArray<{ readonly name: string; readonly containerPort: number }>;
+  /** The Service's spec and annotations. @default - `serviceType` with the two entry points, no annotations */
+  readonly service?: { readonly spec: k8s.ServiceSpec; readonly annotations?: Record<string, string> };
 }
 
 /** The hardened Deployment of a Traefik: non-root, read-only root, no capabilities, seccomp, rolling one pod at a time. */
@@ -92,6 +98,7 @@ export function traefikDeployment(scope: Construct, w: TraefikWorkload): k8s.Kub
           serviceAccountName: w.name,
           automountServiceAccountToken: true,
           terminationGracePeriodSeconds: 60,
+          ...w.scheduling,
           securityContext: {
             runAsNonRoot: true,
             runAsUser: 65532,
@@ -103,7 +110,8 @@ export function traefikDeployment(scope: Construct, w: TraefikWorkload): k8s.Kub
             image: w.image,
             imagePullPolicy: 'IfNotPresent',
             args: w.args,
-            ports: Object.entries(TRAEFIK_PORTS).map(([name, containerPort]) => ({ name, containerPort, protocol: 'TCP' })),
+            ports: [...Object.entries(TRAEFIK_PORTS).map(([name, containerPort]) => ({ name, containerPort })), ...(w.extraPorts ?? [])]
+              .map(({ name, containerPort }) => ({ name, containerPort, protocol: 'TCP' })),
             resources: {
               requests: { cpu: k8s.Quantity.fromString(w.resources.requests.cpu), memory: k8s.Quantity.fromString(w.resources.requests.memory) },
               limits: { cpu: k8s.Quantity.fromString(w.resources.limits.cpu), memory: k8s.Quantity.fromString(w.resources.limits.memory) },
@@ -129,9 +137,10 @@ export function traefikDeployment(scope: Construct, w: TraefikWorkload): k8s.Kub
 
 /** The Service of the entry points `web` (80) and `websecure` (443). */
 export function traefikService(scope: Construct, w: TraefikWorkload): k8s.KubeService {
+  const annotations = w.service?.annotations ?? {};
   return new k8s.KubeService(scope, 'Service', {
-    metadata: { name: w.name, namespace: w.namespace, labels: w.labels },
-    spec: {
+    metadata: { name: w.name, namespace: w.namespace, labels: w.labels, ...(Object.keys(annotations).length > 0 ? { annotations: { ...annotations } } : {}) },
+    spec: w.service?.spec ?? {
       type: w.serviceType,
       selector: w.podLabels,
       ports: [
@@ -158,13 +167,19 @@ export function traefikDisruptionBudget(scope: Construct, w: TraefikWorkload): k
  * services. The API server is `apiServerCIDRs` when known, else any address on its usual ports
  * but the metadata services' and the cluster's own ranges.
  */
-export function traefikNetworkPolicySpec(podLabels: Record<string, string>, routesTo: k8s.NetworkPolicyPeer[], network: ClusterNetwork): k8s.NetworkPolicySpec {
+export function traefikNetworkPolicySpec(
+  podLabels: Record<string, string>, routesTo: k8s.NetworkPolicyPeer[], network: ClusterNetwork, metrics?: { readonly from: k8s.NetworkPolicyPeer; readonly port: number },
+): k8s.NetworkPolicySpec {
   const ports = (...numbers: number[]) => numbers.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) }));
   const apiServer = apiServerEgressRule(network);
   return {
     podSelector: { matchLabels: podLabels },
     policyTypes: ['Ingress', 'Egress'],
-    ingress: [{ ports: ports(...Object.values(TRAEFIK_PORTS)) }],
+    ingress: [
+      { ports: ports(...Object.values(TRAEFIK_PORTS)) },
+      // The metrics, from the monitoring namespace only.
+      ...(metrics ? [{ from: [metrics.from], ports: ports(metrics.port) }] : []),
+    ],
     egress: [{ to: routesTo }, dnsEgressRule(), apiServer],
   };
 }

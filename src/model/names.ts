@@ -88,6 +88,18 @@ export function certificateName(domain: string): string {
   return `${domain.slice(0, 54).replace(/[.-]+$/, '')}-${hash}`;
 }
 
+/**
+ * The ClusterIP Service (and ServiceMonitor) of a tenant Traefik's metrics: `traefik-<tenant>-metrics`
+ * when that fits a Service name's 63 characters; otherwise shortened, with a hash, so two long
+ * tenant names never share one.
+ */
+export function traefikMetricsName(tenant: string): string {
+  const name = `${tenantNames(tenant).traefik}-metrics`;
+  if (name.length <= 63) return name;
+  const hash = createHash('sha256').update(tenant).digest('hex').slice(0, 8);
+  return `${name.slice(0, 63 - '-metrics'.length - hash.length - 1).replace(/-+$/, '')}-${hash}-metrics`;
+}
+
 /** Secret that receives the certificate of one domain. */
 export function certificateSecretName(domain: string): string {
   return `${certificateName(domain)}-tls`;

@@ -49,11 +49,47 @@ export interface CeilingsModel {
   readonly domains?: number;
 }
 
+/** `traefik.service`: the Traefik Service's settings beyond its type. */
+export interface TraefikServiceModel {
+  readonly annotations?: Readonly<Record<string, string>>;
+  readonly externalTrafficPolicy?: 'Cluster' | 'Local';
+  readonly loadBalancerClass?: string;
+  readonly loadBalancerSourceRanges?: readonly string[];
+  readonly nodePorts?: { readonly web?: number; readonly websecure?: number };
+}
+
+export interface TolerationModel {
+  readonly key?: string;
+  readonly operator?: 'Equal' | 'Exists';
+  readonly value?: string;
+  readonly effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  readonly tolerationSeconds?: number;
+}
+
 export interface TraefikModel {
   readonly replicas?: number;
-  readonly serviceType?: 'LoadBalancer' | 'ClusterIP';
+  readonly serviceType?: 'LoadBalancer' | 'ClusterIP' | 'NodePort';
+  readonly service?: TraefikServiceModel;
   readonly logLevel?: string;
   readonly resources?: { readonly requests?: CpuMemory; readonly limits?: CpuMemory };
+  /** Spread the replicas across nodes (default) or zones. */
+  readonly spread?: 'node' | 'zone';
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  readonly tolerations?: readonly TolerationModel[];
+  readonly priorityClassName?: string;
+  /** Prometheus metrics on the `metrics` entry point, scraped from `platform.monitoring.namespace`. */
+  readonly metrics?: boolean;
+  /** A ServiceMonitor (and a ClusterIP Service) for the metrics. */
+  readonly serviceMonitor?: boolean;
+  readonly accessLog?: boolean;
+  readonly redirectToHttps?: boolean;
+}
+
+/** `platform.monitoring`: the namespace whose Prometheus scrapes tenant pods and each Traefik's metrics. */
+export interface MonitoringModel {
+  readonly namespace: string;
+  /** Labels of the ServiceMonitors, for Prometheus's `serviceMonitorSelector`. */
+  readonly serviceMonitorLabels?: Readonly<Record<string, string>>;
 }
 
 export type IssuerModel =
@@ -181,6 +217,8 @@ export interface PlatformModel {
   readonly reservedNamespaces?: readonly string[];
   /** PriorityClasses tenant pods may use. @default - any but the system classes */
   readonly priorityClasses?: readonly string[];
+  /** The monitoring namespace. @default - none: nothing outside a tenant scrapes it */
+  readonly monitoring?: MonitoringModel;
   /** @default - no SecretStore, owners get no ExternalSecret rights */
   readonly externalSecrets?: ExternalSecretsModel;
   /** @default - no Application or Kustomization: apply the files yourself */
@@ -217,6 +255,7 @@ export function resolveTenancy(spec: SpecInput): TenancyModel {
       ceilings: p.ceilings,
       reservedNamespaces: p.reservedNamespaces,
       priorityClasses: p.priorityClasses,
+      monitoring: p.monitoring,
       externalSecrets: p.externalSecrets && { vault: definedOnly({ ...p.externalSecrets.vault }) },
       gitops: p.gitops && resolveGitOps(p.gitops),
       routing: p.routing && definedOnly({ ...p.routing, sharedTraefik: p.routing.sharedTraefik && definedOnly({ ...p.routing.sharedTraefik }) }),
@@ -255,6 +294,7 @@ function resolveTenant(t: TenantInput, d: TenantSettings): TenantModel {
     traefik: definedOnly({
       replicas: t.traefik?.replicas ?? d.traefik?.replicas,
       serviceType: t.traefik?.serviceType ?? d.traefik?.serviceType,
+      service: resolveService(t.traefik?.service, d.traefik?.service),
       logLevel: t.traefik?.logLevel ?? d.traefik?.logLevel,
       resources: t.traefik?.resources || d.traefik?.resources
         ? definedOnly({
@@ -262,6 +302,14 @@ function resolveTenant(t: TenantInput, d: TenantSettings): TenantModel {
           limits: cpuMemory(t.traefik?.resources?.limits, d.traefik?.resources?.limits),
         })
         : undefined,
+      spread: t.traefik?.spread ?? d.traefik?.spread,
+      nodeSelector: t.traefik?.nodeSelector ?? d.traefik?.nodeSelector,
+      tolerations: (t.traefik?.tolerations ?? d.traefik?.tolerations)?.map((tol) => definedOnly({ ...tol })),
+      priorityClassName: t.traefik?.priorityClassName ?? d.traefik?.priorityClassName,
+      metrics: t.traefik?.metrics ?? d.traefik?.metrics,
+      serviceMonitor: t.traefik?.serviceMonitor ?? d.traefik?.serviceMonitor,
+      accessLog: t.traefik?.accessLog ?? d.traefik?.accessLog,
+      redirectToHttps: t.traefik?.redirectToHttps ?? d.traefik?.redirectToHttps,
     }),
     // The schema refuses a tenant without an issuer here or in the defaults.
     issuer: resolveIssuer((t.issuer ?? d.issuer)!),
@@ -272,6 +320,20 @@ function resolveTenant(t: TenantInput, d: TenantSettings): TenantModel {
     isolation: t.isolation ?? d.isolation,
     vcluster: (t.isolation ?? d.isolation) === 'vcluster' && (t.vcluster || d.vcluster) ? mergeValues(d.vcluster ?? {}, t.vcluster ?? {}) : undefined,
   }) as TenantModel;
+}
+
+type ServiceInput = NonNullable<NonNullable<TenantSettings['traefik']>['service']>;
+
+/** The tenant's Service settings over the defaults', field by field (a map or list replaces the default's whole). */
+function resolveService(own: ServiceInput | undefined, preset: ServiceInput | undefined): TraefikServiceModel | undefined {
+  if (!own && !preset) return undefined;
+  return definedOnly({
+    annotations: own?.annotations ?? preset?.annotations,
+    externalTrafficPolicy: own?.externalTrafficPolicy ?? preset?.externalTrafficPolicy,
+    loadBalancerClass: own?.loadBalancerClass ?? preset?.loadBalancerClass,
+    loadBalancerSourceRanges: own?.loadBalancerSourceRanges ?? preset?.loadBalancerSourceRanges,
+    nodePorts: own?.nodePorts ?? preset?.nodePorts,
+  });
 }
 
 function resolveGitOps(g: NonNullable<NonNullable<SpecInput['platform']>['gitops']>): GitOpsModel {

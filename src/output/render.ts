@@ -12,6 +12,7 @@ import { Platform } from '../constructs/platform';
 import { Tenant } from '../constructs/tenant';
 import { PLATFORM_OUTPUT_FILE, tenantOutputFile } from '../model/names';
 import { OutputFormat, TenancyModel } from '../model/tenancy-model';
+import { routingComment } from './routing-guide';
 
 /** A Kubernetes object as plain JSON. */
 export type KubeObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [k: string]: unknown }; [k: string]: unknown };
@@ -29,6 +30,8 @@ export interface ObjectGroup {
    * @default - none: the tenant has no virtual cluster
    */
   readonly vclusterValues?: string;
+  /** Comment lines (each `# …`) for the head of the YAML file: how the tenant routes to its Traefik. @default - none */
+  readonly comment?: string;
 }
 
 /**
@@ -59,6 +62,7 @@ export function* eachGroup(model: TenancyModel, format: OutputFormat = 'yaml'): 
       file: tenantOutputFile(tenant.name),
       tenant: tenant.name,
       objects,
+      comment: routingComment(tenant, model.platform),
       ...(built.virtualCluster ? { vclusterValues: built.virtualCluster.valuesYaml } : {}),
     };
   }

@@ -68,6 +68,8 @@ export interface NextStepsContext {
   /** That Traefik's Service. */
   readonly service: string;
   readonly loadBalancer: boolean;
+  /** Whether the Service is of type NodePort (a port on every node). */
+  readonly nodePort: boolean;
   readonly domains: readonly string[];
   /** The tenant has a virtual cluster, which its owners connect to. */
   readonly virtualCluster: boolean;

@@ -16,7 +16,7 @@ import {
   NO_TENANT_WILDCARD, ONE_HOST_ONE_TENANT, PLATFORM_CA_MISSING, sameCaSecretRefusal, SHARED_CA_KEY, SHARED_CA_REFUSAL, TENANT_NAMESPACED_ISSUER, WILDCARD_DNS01, WILDCARD_HTTP01_UNUSED, WILDCARD_NEEDS_DNS01,
   WILDCARD_TOKEN_SECRET,
 } from '../threats/certificates';
-import { checkCidr, checkLabelValue, checkWildcardDnsName, HOST_LABEL, LABEL_VALUE } from '../threats/formats';
+import { checkCidr, checkLabelValue, checkQualifiedName, checkWildcardDnsName, HOST_LABEL, LABEL_VALUE, QUALIFIED_NAME } from '../threats/formats';
 import {
   checkArgoServer, checkFluxInterval, checkFluxSecretRef, checkGitOpsNamespace, checkGitUrl, checkRepoPath, FLUX_INTERVAL, FLUX_SSH_DEPLOY_KEY,
   GITOPS_NAMESPACE, GITOPS_REPOSITORY_PATH, GITOPS_URL, GO_DURATION, tenantIsGitOpsNamespaceRefusal,
@@ -24,9 +24,14 @@ import {
 import {
   checkPlatformNamespace, checkPodSecurity, checkReservedPattern, checkTenantName, PLATFORM_NAMESPACE, POD_SECURITY_LEVEL, RESERVED_NAMESPACE,
 } from '../threats/namespaces';
-import { checkEgressToCluster, checkEgressToMetadata, EGRESS_TO_CLUSTER, EGRESS_TO_METADATA } from '../threats/network';
+import {
+  checkEgressToCluster, checkEgressToMetadata, checkMonitoringNamespace, checkNodePort, EGRESS_TO_CLUSTER, EGRESS_TO_METADATA, MONITORING_NAMESPACE, NODE_PORT_NAMES,
+  nodePortTakenRefusal, ONE_NODE_PORT_ONE_TENANT, tenantIsMonitoringNamespaceRefusal,
+} from '../threats/network';
 import { compareQuantities, isQuantity } from '../threats/quantity';
-import { checkPriorityClass, PRIORITY_PREEMPTION } from '../threats/pods';
+import {
+  checkNodeSelectorKey, checkPriorityClass, checkToleration, checkTraefikPriorityClass, CONTROL_PLANE_TOLERATION, PRIORITY_PREEMPTION,
+} from '../threats/pods';
 import { checkOwnerSubject, NO_BROAD_SUBJECTS, NO_OWNER_REFUSAL } from '../threats/rbac';
 import {
   CEILING_KEYS, Ceilings, checkCeiling, checkDomainCount, checkResourceOrder, ORDERED_RESOURCE_PAIRS, REQUESTS_WITHIN_LIMITS, resolveCeilings, RESOURCES_OF,
@@ -39,6 +44,7 @@ import {
 import {
   checkGatewayHosts, checkRoutingTopology, GATEWAY_LISTENER_LIMIT, SHARED_TRAEFIK_NEEDS_GATEWAY,
 } from '../threats/gateway';
+import { checkServiceSetting, SERVICE_SETTING_TYPES, TRAEFIK_SERVICE_TYPES, TypedServiceSetting } from '../threats/service-settings';
 import { Threat } from '../threats/threat';
 import {
   checkAllowCrossNamespace, checkTraefikImage, checkTraefikReplicas, TRAEFIK_IMAGE_VERSION, TRAEFIK_NO_CROSS_NAMESPACE, TRAEFIK_REPLICAS,
@@ -94,19 +100,79 @@ export const traefikImage = z.string().superRefine(refusedBy(checkTraefikImage, 
 export const allowCrossNamespace = z.boolean().superRefine(refusedBy(checkAllowCrossNamespace, TRAEFIK_NO_CROSS_NAMESPACE));
 export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL', 'PANIC'] as const;
 
-const traefikSettings = {
+/** A label or annotation key, a taint key, a load balancer class: `example.com/name` or `name`. */
+export const qualifiedName = z.string().superRefine(refusedBy(checkQualifiedName)).meta({ pattern: QUALIFIED_NAME.source });
+export const cidr = z.string().superRefine(refusedBy(checkCidr));
+export const nodePort = z.number().superRefine(refusedBy(checkNodePort));
+export const serviceType = z.enum(TRAEFIK_SERVICE_TYPES);
+
+/**
+ * A map whose keys are Kubernetes keys (labels, annotations, node selectors), each judged by
+ * `checkQualifiedName` and `check` at its own path (zod would only say "Invalid key in record").
+ */
+export function keyedRecord<V extends z.ZodType>(values: V, check?: (key: string) => string | undefined, threat?: Threat) {
+  return z.record(z.string(), values).superRefine((record, ctx) => {
+    for (const key of Object.keys(record)) {
+      const format = checkQualifiedName(key);
+      const message = format ?? check?.(key);
+      if (message) refusal(ctx, [key], message, format ? undefined : threat);
+    }
+  }).meta({ propertyNames: { pattern: QUALIFIED_NAME.source } });
+}
+
+/** The Traefik Service's settings beyond its type (`traefik.service`). */
+export const traefikService = z.strictObject({
+  annotations: keyedRecord(z.string()).optional(),
+  externalTrafficPolicy: z.enum(['Cluster', 'Local']).optional(),
+  loadBalancerClass: qualifiedName.optional(),
+  loadBalancerSourceRanges: z.array(cidr).optional(),
+  nodePorts: z.strictObject({ web: nodePort.optional(), websecure: nodePort.optional() }).optional(),
+});
+
+/** A toleration of the Traefik's pods; never of the control plane's taint, nor of every taint. */
+export const toleration = z
+  .strictObject({
+    key: qualifiedName.optional(),
+    operator: z.enum(['Equal', 'Exists']).optional(),
+    value: labelValue.optional(),
+    effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional(),
+    tolerationSeconds: z.int().min(0).optional(),
+  })
+  .superRefine((t, ctx) => {
+    if (t.operator === 'Exists' && t.value !== undefined) refusal(ctx, ['value'], 'is set with `operator: Exists`, which matches any value — remove it, or use `operator: Equal`');
+    if (t.tolerationSeconds !== undefined && t.effect !== 'NoExecute') refusal(ctx, ['tolerationSeconds'], 'applies to `effect: NoExecute` only — remove it, or set that effect');
+    if (t.operator !== 'Exists' && t.key === undefined) refusal(ctx, [], 'names no `key` — name the taint to tolerate (e.g. `dedicated`)');
+  })
+  .superRefine(refusedBy(checkToleration, CONTROL_PLANE_TOLERATION));
+
+/** The Traefik's node selector: label keys and values, never one that picks control-plane nodes. */
+export const nodeSelector = keyedRecord(z.string().superRefine(refusedBy((v: string) => (v === '' ? undefined : checkLabelValue(v)))), checkNodeSelectorKey, CONTROL_PLANE_TOLERATION);
+
+const traefik = z.strictObject({
+  replicas: replicas.optional(),
+  allowCrossNamespace: allowCrossNamespace.optional(),
+  serviceType: serviceType.optional(),
+  service: traefikService.optional(),
+  logLevel: z.preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), z.enum(LOG_LEVELS)).optional(),
+  resources: z.strictObject({ requests: cpuMemory.optional(), limits: cpuMemory.optional() }).optional(),
+  spread: z.enum(['node', 'zone']).optional(),
+  nodeSelector: nodeSelector.optional(),
+  tolerations: z.array(toleration).optional(),
+  // Judged against `platform.priorityClasses` in `checkSpec`.
+  priorityClassName: objectName('ingress-high').optional(),
+  metrics: z.boolean().optional(),
+  serviceMonitor: z.boolean().optional(),
+  accessLog: z.boolean().optional(),
+  redirectToHttps: z.boolean().optional(),
+});
+
+/** The settings of the Traefik every tenant shares (`platform.routing.sharedTraefik`): its size, nothing of a tenant's. */
+const sharedTraefikSettings = {
   replicas: replicas.optional(),
   serviceType: z.enum(['LoadBalancer', 'ClusterIP']).optional(),
   logLevel: z.preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), z.enum(LOG_LEVELS)).optional(),
   resources: z.strictObject({ requests: cpuMemory.optional(), limits: cpuMemory.optional() }).optional(),
 };
-const traefik = z.strictObject({
-  replicas: traefikSettings.replicas,
-  allowCrossNamespace: allowCrossNamespace.optional(),
-  serviceType: traefikSettings.serviceType,
-  logLevel: traefikSettings.logLevel,
-  resources: traefikSettings.resources,
-});
 
 export const ROUTING_APIS = ['ingressroute', 'gateway'] as const;
 export const TRAEFIK_TOPOLOGIES = ['per-tenant', 'shared'] as const;
@@ -121,11 +187,10 @@ export const routing = z.strictObject({
   api: z.enum(ROUTING_APIS).optional(),
   traefik: z.enum(TRAEFIK_TOPOLOGIES).optional(),
   wildcardCertificate: z.boolean().optional(),
-  sharedTraefik: z.strictObject(traefikSettings).optional(),
+  sharedTraefik: z.strictObject(sharedTraefikSettings).optional(),
 });
 
 export const podSecurity = z.string().superRefine(refusedBy(checkPodSecurity, POD_SECURITY_LEVEL));
-export const cidr = z.string().superRefine(refusedBy(checkCidr));
 export const egressCidr = cidr.superRefine(refusedBy(checkEgressToMetadata, EGRESS_TO_METADATA));
 export const port = z.int().min(1).max(65535);
 
@@ -284,6 +349,12 @@ export const platformCA = z.strictObject({
   certManager: z.strictObject({ namespace: dnsLabel('cert-manager').optional(), serviceAccount: objectName('cert-manager').optional() }).optional(),
 });
 
+/** `platform.monitoring`: the namespace whose Prometheus may scrape tenant pods and each Traefik's metrics. */
+export const monitoring = z.strictObject({
+  namespace: dnsLabel('monitoring'),
+  serviceMonitorLabels: keyedRecord(labelValue).optional(),
+});
+
 const platform = z.strictObject({
   traefik: z.strictObject({
     namespace: dnsLabel('traefik').optional(),
@@ -298,6 +369,7 @@ const platform = z.strictObject({
   ca: platformCA.optional(),
   ceilings: ceilings.optional(),
   priorityClasses: priorityClasses.optional(),
+  monitoring: monitoring.optional(),
   externalSecrets: externalSecrets.optional(),
   gitops: gitops.optional(),
   routing: routing.optional(),
@@ -345,8 +417,20 @@ function checkSpec(input: unknown, ctx: z.RefinementCtx): void {
   const engineNamespace = engine && asRecord(gitopsInput[engine]).namespace;
   const gitopsNamespace = engine && (isString(engineNamespace) ? engineNamespace : DEFAULTS.platform[engine].namespace);
 
+  const monitoringInput = asRecord(platformInput.monitoring).namespace;
+  const monitoringNamespace = isString(monitoringInput) ? monitoringInput : undefined;
+  const allowedClasses = Array.isArray(platformInput.priorityClasses) ? platformInput.priorityClasses.filter(isString) : undefined;
+  const traefikContext: TraefikContext = { defaults: asRecord(defaults.traefik), monitoring: monitoringNamespace !== undefined, priorityClasses: allowedClasses, nodePortOwners: new Map(), reported };
+
   const platformRefusal = checkPlatformNamespace(platformNamespace);
   if (platformRefusal) refusal(ctx, ['platform', 'traefik', 'namespace'], platformRefusal, PLATFORM_NAMESPACE);
+  const monitoringRefusal = monitoringNamespace !== undefined ? checkMonitoringNamespace(monitoringNamespace, platformNamespace) : undefined;
+  if (monitoringRefusal) refusal(ctx, ['platform', 'monitoring', 'namespace'], monitoringRefusal, MONITORING_NAMESPACE);
+  NODE_PORT_NAMES.forEach((port) => {
+    if (asRecord(asRecord(traefikContext.defaults.service).nodePorts)[port] !== undefined) {
+      refusal(ctx, ['platform', 'defaults', 'traefik', 'service', 'nodePorts', port], 'a fixed node port in `platform.defaults` would be every tenant\'s, and a node port opens for one Service only — set node ports per tenant', ONE_NODE_PORT_ONE_TENANT);
+    }
+  });
   if (tenants.length === 0 && spec.tenants === undefined) {
     refusal(ctx, ['tenants'], 'the spec defines no tenant — add one under `tenants`, or a file under `tenantsDir`');
   }
@@ -360,6 +444,7 @@ function checkSpec(input: unknown, ctx: z.RefinementCtx): void {
       if (nameRefusal) refusal(ctx, at('name'), nameRefusal, RESERVED_NAMESPACE);
       else if (syncNamespaces.includes(name)) refusal(ctx, at('name'), tenantInSyncToRefusal(name), SECRET_SYNC_INTO_TENANTS);
       else if (name === gitopsNamespace) refusal(ctx, at('name'), tenantIsGitOpsNamespaceRefusal(name, `platform.gitops.${engine}.namespace`), GITOPS_NAMESPACE);
+      else if (name === monitoringNamespace) refusal(ctx, at('name'), tenantIsMonitoringNamespaceRefusal(name), MONITORING_NAMESPACE);
       const first = nameOwner.get(name);
       if (first !== undefined) {
         refusal(ctx, at('name'), `tenant \`${name}\` is defined twice (first as tenants[${first}]) — rename one or merge them`);
@@ -399,6 +484,7 @@ function checkSpec(input: unknown, ctx: z.RefinementCtx): void {
     checkTenantCeilings(tenant, defaults, limitsOfPlatform, at, reported, ctx);
     checkEgressInCluster(asRecord(tenant.egress), networkInput, (j) => at('egress', 'cidrs', j), ctx);
     checkVirtualCluster(tenant, defaults, at, reported, ctx);
+    checkTenantTraefik(asRecord(tenant.traefik), name ?? `tenants[${i}]`, (...rest) => at('traefik', ...rest), traefikContext, ctx);
   });
   checkEgressInCluster(asRecord(defaults.egress), networkInput, (j) => ['platform', 'defaults', 'egress', 'cidrs', j], ctx);
   checkRouting(platformInput, tenants, ctx);
@@ -524,6 +610,78 @@ export const SHARED_TRAEFIK_SETTINGS_UNUSED = 'sizes the shared Traefik, and `tr
 export const VCLUSTER_NEEDS_INGRESS = 'a virtual cluster\'s Ingresses reach the host as Ingresses, and with `platform.routing.api: gateway` no Traefik serves Ingresses — keep this tenant on `isolation: namespace`, or route with `api: ingressroute`';
 /** The refusal of a tenant's `traefik` settings when every tenant shares the platform's Traefik. */
 export const NO_OWN_TRAEFIK = 'this tenant has no Traefik of its own: every tenant shares the platform\'s (`platform.routing.traefik: shared`) — remove the field, and size the shared Traefik with `platform.routing.sharedTraefik`';
+
+/** What the checks of each tenant's `traefik` read beside the tenant: the platform's settings, and what earlier tenants claimed. */
+interface TraefikContext {
+  /** `platform.defaults.traefik`. */
+  readonly defaults: Record<string, unknown>;
+  /** Whether `platform.monitoring` names a namespace that may scrape. */
+  readonly monitoring: boolean;
+  /** `platform.priorityClasses`, when listed. */
+  readonly priorityClasses?: readonly string[];
+  /** Node port → who claimed it first: `tenant \`a\` (web)`. */
+  readonly nodePortOwners: Map<number, string>;
+  /** Paths already refused (a value of `platform.defaults` is reported once, not per tenant). */
+  readonly reported: Set<string>;
+}
+
+/**
+ * The Traefik settings that need more than their own field, merged over `platform.defaults`:
+ * Service settings that do not go with the Service type, node ports claimed twice, metrics no
+ * namespace may scrape, a PriorityClass the platform does not list. A value from
+ * `platform.defaults` is reported at the defaults, once.
+ */
+function checkTenantTraefik(
+  own: Record<string, unknown>,
+  tenant: string,
+  at: (...rest: PropertyKey[]) => PropertyKey[],
+  c: TraefikContext,
+  ctx: z.RefinementCtx,
+): void {
+  /** The value in force at `path` (inside `traefik`) and where it was written; undefined when nobody wrote it. */
+  const pick = (...path: string[]): { value: unknown; at: PropertyKey[] } | undefined => {
+    const read = (root: Record<string, unknown>) => path.reduce<unknown>((node, part) => asRecord(node)[part], root);
+    if (read(own) !== undefined) return { value: read(own), at: at(...path) };
+    const preset = read(c.defaults);
+    return preset === undefined ? undefined : { value: preset, at: ['platform', 'defaults', 'traefik', ...path] };
+  };
+  const report = (where: PropertyKey[], message: string, threat?: Threat) => {
+    const id = where.join('.');
+    if (where[0] === 'platform' && c.reported.has(id)) return;
+    c.reported.add(id);
+    refusal(ctx, where, message, threat);
+  };
+
+  const type = pick('serviceType');
+  const serviceType = isString(type?.value) ? type.value : DEFAULTS.tenant.traefik.serviceType;
+  const typeFrom = type === undefined ? 'the built-in default' : type.at[0] === 'platform' ? '`platform.defaults`' : undefined;
+  for (const setting of Object.keys(SERVICE_SETTING_TYPES) as TypedServiceSetting[]) {
+    const written = pick('service', setting);
+    const message = written && checkServiceSetting(setting, serviceType, typeFrom);
+    if (written && message) report(written.at, message);
+  }
+
+  for (const port of NODE_PORT_NAMES) {
+    const written = asRecord(asRecord(own.service).nodePorts)[port];
+    if (typeof written !== 'number' || checkNodePort(written) !== undefined) continue;
+    const first = c.nodePortOwners.get(written);
+    if (first !== undefined) refusal(ctx, at('service', 'nodePorts', port), nodePortTakenRefusal(written, first), ONE_NODE_PORT_ONE_TENANT);
+    else c.nodePortOwners.set(written, `tenant \`${tenant}\` (${port})`);
+  }
+
+  const metrics = pick('metrics');
+  if (metrics?.value === true && !c.monitoring) {
+    report(metrics.at, 'no namespace may scrape the metrics: the platform namespace denies all traffic but what is allowed — name Prometheus\'s namespace in `platform.monitoring.namespace`');
+  }
+  const serviceMonitor = pick('serviceMonitor');
+  if (serviceMonitor?.value === true && metrics?.value !== true) {
+    report(serviceMonitor.at, 'has no metrics to scrape — set `metrics: true` as well');
+  }
+
+  const priorityClass = pick('priorityClassName');
+  const classRefusal = isString(priorityClass?.value) ? checkTraefikPriorityClass(priorityClass.value, c.priorityClasses) : undefined;
+  if (priorityClass && classRefusal) report(priorityClass.at, classRefusal, PRIORITY_PREEMPTION);
+}
 
 /** Egress CIDRs written at `egress` may not lie in the cluster's pod or Service ranges. */
 function checkEgressInCluster(egressInput: Record<string, unknown>, networkInput: { podCIDRs?: unknown; serviceCIDRs?: unknown }, at: (j: number) => PropertyKey[], ctx: z.RefinementCtx): void {

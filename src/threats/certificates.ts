@@ -500,6 +500,11 @@ export const SHARED_CA_KEY: Threat = {
 
 /** The refusal for a `ca` issuer in `platform.defaults`: every tenant would hold the same CA key. */
 export const SHARED_CA_REFUSAL = 'a CA issuer here gives every tenant the same CA key, in each tenant\'s own namespace, so any tenant could sign for another tenant\'s hosts — share a CA through `platform.ca` (tenants opt in with `issuer: { platformCA: {} }`), or give each tenant a CA of its own';
+/** Whether a certificate for `names` serves `host`: one of them is the host, or `*.zone` with the host one label below `zone`. */
+export function wildcardCovers(names: readonly string[], host: string): boolean {
+  return names.some((n) => n === host || (n.startsWith('*.') && host.endsWith(n.slice(1)) && !host.slice(0, -(n.length - 1)).includes('.')));
+}
+
 /** The refusal for a tenant whose CA Secret has the name of another tenant's (a copy of one CA, most likely). */
 export function sameCaSecretRefusal(secret: string, firstTenant: string): string {
   return `tenant \`${firstTenant}\`'s CA issuer reads a Secret named \`${secret}\` too: if both hold one CA, each tenant could sign for the other's hosts — give each tenant a CA of its own under its own Secret name, or share one CA through \`platform.ca\` (tenants opt in with \`issuer: { platformCA: {} }\`)`;

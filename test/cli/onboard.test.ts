@@ -127,6 +127,13 @@ Next steps:
     expect(after.get(path.join('tenants', 'shop.yaml'))!.toString()).toContain('kind: Gateway\nmetadata:\n  labels:\n    app.kubernetes.io/managed-by: cdk8s-tenancy\n    tenancy.cdk8s.io/tenant: shop\n  name: shop\n  namespace: traefik\n');
   });
 
+  test('a platform whose tenants default to NodePort is told where the node ports are', () => {
+    fs.writeFileSync(config, fs.readFileSync(config, 'utf8').replace('  defaults:\n', '  defaults:\n    traefik: { serviceType: NodePort }\n'));
+    const result = onboard(...shop);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain("It is of type NodePort: point your load balancer (or DNS) at the nodes, port 80 at the node\n     port of `web` and 443 at that of `websecure`:\n\n       kubectl -n traefik get service traefik-shop -o jsonpath='{.spec.ports[*].nodePort}'\n");
+  });
+
   test('names the output folder of $CDK8S_OUTDIR, as synth uses it', () => {
     const result = runCli(['onboard', '--config', config, ...shop], dir, { CDK8S_OUTDIR: 'manifests' });
     expect(result.stdout).toContain(`npm run synth -- --config ${config} --out manifests\n`);

@@ -16,7 +16,7 @@
  *   `openAPIV3Schema` we make strict (`closeStructuralSchema`) and compile with
  *   ajv. Their `metadata` is checked as an ObjectMeta, like built-in kinds.
  * - Custom resources whose CRDs are not in `shared/crds/` (external-secrets,
- *   Argo CD, Flux) are checked with the validators that kubernetes-models'
+ *   Argo CD, Flux, the Prometheus Operator's ServiceMonitor) are checked with the validators that kubernetes-models'
  *   packages generated from those projects' upstream CRDs, the same way as
  *   built-in kinds: see `CRD_MODEL_PACKAGES` (and why external-secrets.io/v1 is
  *   checked with the v1beta1 schema).
@@ -357,6 +357,8 @@ const CRD_MODEL_PACKAGES: Record<string, { name: string; checkedAs?: Record<stri
   // without its deprecated fields: the v2 HelmRelease is checked with the v2beta2 schema.
   'helm.toolkit.fluxcd.io': { name: '@kubernetes-models/flux-cd', checkedAs: { 'helm.toolkit.fluxcd.io/v2': 'helm.toolkit.fluxcd.io/v2beta2' } },
   'external-secrets.io': { name: '@kubernetes-models/external-secrets', checkedAs: { 'external-secrets.io/v1': 'external-secrets.io/v1beta1' } },
+  // No monitoring.coreos.com CRD in shared/crds: 4.4.4 is the last release for Node 20 (and kubernetes-models' base 5).
+  'monitoring.coreos.com': { name: '@kubernetes-models/prometheus-operator' },
 };
 
 function modelPackageCheck(apiVersion: string, kind: string): Check | undefined {

@@ -14,6 +14,7 @@ import { Platform, PlatformProps, RoutingApi, TraefikTopology } from '../../src/
 import { RefusedPropError } from '../../src/constructs/refuse';
 import { ScopedTraefik, ScopedTraefikOptions } from '../../src/constructs/scoped-traefik';
 import { TenantGateway } from '../../src/constructs/tenant-gateway';
+import { TraefikServiceType } from '../../src/constructs/traefik-service';
 import { TenantIssuer, TenantIssuerSource } from '../../src/constructs/tenant-issuer';
 import { PodSecurityLevel, TenantNamespace, TenantNamespaceOptions } from '../../src/constructs/tenant-namespace';
 import { TenantVirtualCluster } from '../../src/constructs/tenant-virtual-cluster';
@@ -63,6 +64,17 @@ const tenantNamespace = (c: Chart, props: Partial<TenantNamespaceOptions> = {}, 
 const traefik = (c: Chart, props: ScopedTraefikOptions = {}) => new ScopedTraefik(c, 't', { tenantNamespace: tenantNamespace(c), ...props });
 const tenantIssuer = (c: Chart, issuer: TenantIssuerSource) => new TenantIssuer(c, 'i', { traefik: traefik(c), issuer });
 const wildcard = (c: Chart, props: Partial<WildcardTlsStoreOptions> = {}) => new WildcardTlsStore(c, 'w', { platform: platform(c), ...wildcardProps, ...props });
+/** The Traefiks of two tenants of one platform, `payments` and `shop`, with fixed `web` node ports. */
+const nodePortTenants = (c: Chart, first: number, second: number) => {
+  const p = platform(c);
+  const nodePort = (name: string, web: number) => new ScopedTraefik(c, `t-${name}`, {
+    tenantNamespace: new TenantNamespace(c, `n-${name}`, { platform: p, name, owners }),
+    serviceType: TraefikServiceType.NODE_PORT,
+    service: { nodePorts: { web } },
+  });
+  nodePort('payments', first);
+  return nodePort('shop', second);
+};
 /** Two tenants of one platform; the second serves `domain`. */
 const twoTenants = (domain: string) => (c: Chart) => {
   const p = platform(c);
@@ -526,8 +538,24 @@ const EXAMPLES: Record<string, Examples> = {
       bad: (c) => platform(c, { priorityClasses: ['system-node-critical'] }), prop: 'priorityClasses[0]',
       good: (c) => platform(c, { priorityClasses: ['tenant-high'] }),
     },
+    values: { bad: 'traefik: { priorityClassName: system-node-critical }\n', good: 'traefik: { priorityClassName: ingress-high }\n' },
     admission: { policy: 'tenancy-pod-security', bad: pod({ priorityClassName: 'system-node-critical' }), good: pod({ priorityClassName: 'tenant-high' }) },
     audit: { bad: workload('{ name: a, image: a }', '      priorityClassName: system-cluster-critical\n'), good: workload('{ name: a, image: a }', '      priorityClassName: tenant-high\n') },
+  },
+  'control-plane-toleration': {
+    spec: {
+      bad: oneTenantSpec('    traefik: { tolerations: [{ key: node-role.kubernetes.io/control-plane, effect: NoSchedule }] }\n'), path: 'tenants[0].traefik.tolerations[0]',
+      good: oneTenantSpec('    traefik: { tolerations: [{ key: dedicated, value: ingress, effect: NoSchedule }] }\n'),
+    },
+    construct: {
+      bad: (c) => traefik(c, { tolerations: [{ key: 'node-role.kubernetes.io/control-plane' }] }), prop: 'tolerations[0]',
+      good: (c) => traefik(c, { tolerations: [{ key: 'dedicated', value: 'ingress' }] }),
+    },
+    values: { bad: 'traefik: { tolerations: [{ operator: Exists }] }\n', good: 'traefik: { tolerations: [{ key: dedicated, operator: Exists }] }\n' },
+    audit: {
+      bad: workload('{ name: a, image: a }', '      tolerations: [{ key: node-role.kubernetes.io/master, operator: Exists }]\n'),
+      good: workload('{ name: a, image: a }', '      tolerations: [{ key: dedicated, operator: Exists }]\n'),
+    },
   },
   'disruption-budget-blocks-drains': {
     admission: {
@@ -552,6 +580,28 @@ const EXAMPLES: Record<string, Examples> = {
     audit: {
       bad: 'apiVersion: cert-manager.io/v1\nkind: Issuer\nmetadata: { name: ca, namespace: shop }\nspec: { ca: { secretName: corp-ca } }\n---\napiVersion: cert-manager.io/v1\nkind: Issuer\nmetadata: { name: ca, namespace: blog }\nspec: { ca: { secretName: corp-ca } }\n',
       good: 'apiVersion: cert-manager.io/v1\nkind: Issuer\nmetadata: { name: ca, namespace: shop }\nspec: { ca: { secretName: shop-ca } }\n---\napiVersion: cert-manager.io/v1\nkind: Issuer\nmetadata: { name: ca, namespace: blog }\nspec: { ca: { secretName: blog-ca } }\n',
+    },
+  },
+  'one-node-port-one-tenant': {
+    spec: {
+      bad: `${oneTenantSpec('    traefik: { serviceType: NodePort, service: { nodePorts: { web: 30080 } } }\n')}  - name: shop\n    domains: [shop.example.com]\n    owners: { users: [bob] }\n    issuer: { selfSigned: {} }\n    traefik: { serviceType: NodePort, service: { nodePorts: { web: 30080 } } }\n`,
+      path: 'tenants[1].traefik.service.nodePorts.web',
+      good: `${oneTenantSpec('    traefik: { serviceType: NodePort, service: { nodePorts: { web: 30080 } } }\n')}  - name: shop\n    domains: [shop.example.com]\n    owners: { users: [bob] }\n    issuer: { selfSigned: {} }\n    traefik: { serviceType: NodePort, service: { nodePorts: { web: 30081 } } }\n`,
+    },
+    construct: {
+      bad: (c) => nodePortTenants(c, 30080, 30080), prop: 'service.nodePorts.web',
+      good: (c) => nodePortTenants(c, 30080, 30081),
+    },
+    audit: {
+      bad: 'apiVersion: v1\nkind: Service\nmetadata: { name: a, namespace: traefik }\nspec: { type: NodePort, ports: [{ port: 80, nodePort: 30080 }] }\n---\napiVersion: v1\nkind: Service\nmetadata: { name: b, namespace: traefik }\nspec: { type: NodePort, ports: [{ port: 80, nodePort: 30080 }] }\n',
+      good: 'apiVersion: v1\nkind: Service\nmetadata: { name: a, namespace: traefik }\nspec: { type: NodePort, ports: [{ port: 80, nodePort: 30080 }] }\n---\napiVersion: v1\nkind: Service\nmetadata: { name: b, namespace: traefik }\nspec: { type: NodePort, ports: [{ port: 80, nodePort: 30081 }] }\n',
+    },
+  },
+  'monitoring-namespace': {
+    spec: { bad: oneTenantSpec('', '  monitoring: { namespace: traefik }\n'), path: 'platform.monitoring.namespace', good: oneTenantSpec('', '  monitoring: { namespace: monitoring }\n') },
+    construct: {
+      bad: (c) => platform(c, { monitoring: { namespace: 'traefik' } }), prop: 'monitoring.namespace',
+      good: (c) => platform(c, { monitoring: { namespace: 'monitoring' } }),
     },
   },
   'no-cross-tenant-bindings': {
