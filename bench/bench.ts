@@ -17,14 +17,19 @@
  *
  * Prints Markdown and writes it to bench/results.md. Targets are reported, never asserted.
  *
+ * - Routing modes: the same tenants routed three ways (`platform.routing`: IngressRoutes with a
+ *   Traefik per tenant, the Gateway API with a Traefik per tenant, or one shared Traefik): objects,
+ *   Traefik Deployments and load balancers in the output, and the cold synth's cost.
+ *
  * - Fleets: the same tenants across clusters (`clusters:`, one `cluster:` each, round robin) with
  *   Argo CD delivery, so that every tenant also gets its management file: `npm run synth` cold,
  *   YAML, at 1,000 to 10,000 tenants on 50 clusters; CPU time per tenant says whether the cost is
  *   linear, peak RSS whether memory grows with the fleet.
  *
- *   npm run bench                         sizes 1000, 10000, 20000; fleets 1000x50, 5000x50, 10000x50
+ *   npm run bench                         sizes 1000, 10000, 20000; routing modes at 1000; fleets 1000x50, 5000x50, 10000x50
  *   npm run bench -- --sizes 1000,10000   some sizes
  *   npm run bench -- --fleets 1000x50     some fleets (tenants x clusters); `--fleets none` for none
+ *   npm run bench -- --routing-sizes 100,1000   the routing comparison at these sizes (`''` skips it)
  *   npm run bench -- --no-write-results
  */
 import { spawnSync } from 'child_process';
@@ -35,6 +40,8 @@ import * as path from 'path';
 const REPO = path.resolve(__dirname, '..');
 const DEFAULT_SIZES = [1000, 10000, 20000];
 const DEFAULT_FLEETS = ['1000x50', '5000x50', '10000x50'];
+/** Sizes of the routing comparison (`--routing-sizes`; an empty list skips it). */
+const DEFAULT_ROUTING_SIZES = [1000];
 const MiB = 1024 * 1024;
 /** Sizes up to this one run `yaml.stringify` too (it takes about 2.5 s per 1,000 tenants). */
 const SLOW_WRITER_MAX = 10000;
@@ -43,9 +50,19 @@ const SLOW_WRITER_MAX = 10000;
 // The spec
 // ---------------------------------------------------------------------------
 
-const PLATFORM = [
+/** How a benchmarked spec routes: the default, or the Gateway API with one Traefik per tenant or one shared. */
+export type RoutingMode = 'ingressroute' | 'gateway-per-tenant' | 'gateway-shared';
+export const ROUTING_MODES: readonly RoutingMode[] = ['ingressroute', 'gateway-per-tenant', 'gateway-shared'];
+const ROUTING_LINES: Record<RoutingMode, string[]> = {
+  'ingressroute': [],
+  'gateway-per-tenant': ['  routing: { api: gateway, traefik: per-tenant }'],
+  'gateway-shared': ['  routing: { api: gateway, traefik: shared }'],
+};
+
+const platformLines = (routing?: RoutingMode) => [
   'platform:',
   '  traefik: { namespace: traefik, image: "traefik:v3.7.11" }',
+  ...(routing ? ROUTING_LINES[routing] : []),
   '  allowedDomains: [example.com]',
   '  wildcard:',
   '    dnsNames: ["*.apps.example.com"]',
@@ -56,8 +73,13 @@ const PLATFORM = [
   '    issuer: { acme: { email: platform@example.com } }',
 ];
 
-/** Tenant `i`: two domains, owners (a group and a user), a quota; every 4th manages Secrets with egress, every 5th is self-signed with one ClusterIP replica. */
-function tenantLines(i: number): string[] {
+/**
+ * Tenant `i`: two domains, owners (a group and a user), a quota; every 4th manages Secrets with
+ * egress, every 5th is self-signed with one ClusterIP replica — but with `routing` set (the routing
+ * comparison) no tenant sizes its own Traefik (a shared one refuses it), so every per-tenant
+ * Traefik is a LoadBalancer.
+ */
+function tenantLines(i: number, routing?: RoutingMode): string[] {
   const name = `tenant-${String(i).padStart(5, '0')}`;
   return [
     `name: ${name}`,
@@ -72,28 +94,28 @@ function tenantLines(i: number): string[] {
     '  limits: { cpu: "4", memory: 8Gi }',
     '  pods: 30',
     ...(i % 4 === 0 ? ['secrets: manage', 'egress: { cidrs: [10.0.0.0/8], ports: [5432] }'] : []),
-    ...(i % 5 === 0 ? ['issuer: { selfSigned: {} }', 'traefik: { replicas: 1, serviceType: ClusterIP }'] : []),
+    ...(i % 5 === 0 ? ['issuer: { selfSigned: {} }', ...(routing ? [] : ['traefik: { replicas: 1, serviceType: ClusterIP }'])] : []),
   ];
 }
 
 /** A spec of `n` inline tenants (one text): for tests that want a large spec in memory. */
-export function generateSpec(n: number): string {
-  const lines = [...PLATFORM, 'tenants:'];
-  for (let i = 0; i < n; i++) lines.push(...tenantLines(i).map((l, k) => `${k === 0 ? '  - ' : '    '}${l}`));
+export function generateSpec(n: number, routing?: RoutingMode): string {
+  const lines = [...platformLines(routing), 'tenants:'];
+  for (let i = 0; i < n; i++) lines.push(...tenantLines(i, routing).map((l, k) => `${k === 0 ? '  - ' : '    '}${l}`));
   return `${lines.join('\n')}\n`;
 }
 
 /** `dir/tenancy.yaml` and `n` tenant files under `dir/tenants/`, as `npm run onboard` lays them out. */
-export function generateSpecDir(dir: string, n: number): string {
+export function generateSpecDir(dir: string, n: number, routing?: RoutingMode): string {
   fs.mkdirSync(path.join(dir, 'tenants'), { recursive: true });
   const config = path.join(dir, 'tenancy.yaml');
-  fs.writeFileSync(config, `${[...PLATFORM, 'tenantsDir: tenants'].join('\n')}\n`);
-  for (let i = 0; i < n; i++) fs.writeFileSync(path.join(dir, 'tenants', `tenant-${String(i).padStart(5, '0')}.yaml`), `${tenantLines(i).join('\n')}\n`);
+  fs.writeFileSync(config, `${[...platformLines(routing), 'tenantsDir: tenants'].join('\n')}\n`);
+  for (let i = 0; i < n; i++) fs.writeFileSync(path.join(dir, 'tenants', `tenant-${String(i).padStart(5, '0')}.yaml`), `${tenantLines(i, routing).join('\n')}\n`);
   return config;
 }
 
 /** The platform of a fleet: the single cluster's, with Argo CD delivery. */
-const FLEET_PLATFORM = [...PLATFORM, '  gitops: { argocd: { repoURL: "https://git.example.com/platform/fleet.git", path: out } }'];
+const FLEET_PLATFORM = [...platformLines(), '  gitops: { argocd: { repoURL: "https://git.example.com/platform/fleet.git", path: out } }'];
 
 /**
  * A fleet: `dir/tenancy.yaml` declaring `clusters` clusters (each reached by its API server), and
@@ -216,7 +238,7 @@ interface SynthRun {
 }
 
 /** `npm run synth` in a fresh process, cold; its peak RSS and CPU from bench/peak-rss.js. */
-function coldSynth(config: string, format: 'yaml' | 'helm'): SynthRun {
+function coldSynth(config: string, format: 'yaml' | 'helm', inspect?: (out: string) => void): SynthRun {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tenancy-bench-synth-'));
   const report = path.join(tmp, 'usage.jsonl');
   try {
@@ -232,6 +254,7 @@ function coldSynth(config: string, format: 'yaml' | 'helm'): SynthRun {
     const usage = fs.readFileSync(report, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { argv: string[]; maxRss: number; cpuMs: number })
       .find((u) => u.argv.some((a) => a.endsWith('tenancy.js')));
     if (!usage) throw new Error('bench/peak-rss.js did not report the synth process');
+    inspect?.(path.join(tmp, 'out'));
     return { wall, cpu: usage.cpuMs, peakRss: usage.maxRss, files: result.stdout.trim() };
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -296,7 +319,49 @@ function fleetReport(fleets: readonly FleetResult[]): string[] {
   return lines;
 }
 
-function report(results: SizeResult[], fleets: readonly FleetResult[], start: number, command: string, loadAtStart: number[], rebuildMs: number | undefined): string {
+/** The same tenants routed one way: what the output holds, and what the cold synth cost. */
+interface RoutingResult {
+  tenants: number;
+  mode: RoutingMode;
+  synth: SynthRun;
+  objects: number;
+  /** Traefik Deployments, and Services of type LoadBalancer (each one a cloud load balancer). */
+  traefiks: number;
+  loadBalancers: number;
+}
+
+/** Counts the objects of a YAML output folder: all, Traefik Deployments, LoadBalancer Services. */
+function countOutput(out: string): Pick<RoutingResult, 'objects' | 'traefiks' | 'loadBalancers'> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parseAllDocuments } = require('yaml') as typeof import('yaml');
+  const counts = { objects: 0, traefiks: 0, loadBalancers: 0 };
+  const files = [path.join(out, 'platform.yaml'), ...fs.readdirSync(path.join(out, 'tenants')).filter((f) => /^[^.]+\.yaml$/.test(f)).map((f) => path.join(out, 'tenants', f))];
+  for (const file of files) {
+    for (const doc of parseAllDocuments(fs.readFileSync(file, 'utf8')) as Array<{ toJS(): any }>) {
+      const o = doc.toJS();
+      if (!o) continue;
+      counts.objects++;
+      if (o.kind === 'Deployment' && o.metadata?.labels?.['app.kubernetes.io/name'] === 'traefik') counts.traefiks++;
+      if (o.kind === 'Service' && o.spec?.type === 'LoadBalancer') counts.loadBalancers++;
+    }
+  }
+  return counts;
+}
+
+function routingSection(routing: RoutingResult[]): string[] {
+  if (routing.length === 0) return [];
+  const names: Record<RoutingMode, string> = { 'ingressroute': 'IngressRoutes, Traefik per tenant', 'gateway-per-tenant': 'Gateway API, Traefik per tenant', 'gateway-shared': 'Gateway API, one shared Traefik' };
+  const lines = ['## Routing modes', ''];
+  lines.push('The same tenants (`generateSpecDir(dir, n, mode)`: no tenant sizes its own Traefik, so every per-tenant Traefik is a LoadBalancer), routed three ways (`platform.routing`); one cold `npm run synth` each. Load balancers = Services of type LoadBalancer in the output: what the cloud bills.', '');
+  lines.push('| tenants | routing | objects | Traefik Deployments | load balancers | synth (s) | CPU (s) | peak RSS (MiB) |', '|---:|---|---:|---:|---:|---:|---:|---:|');
+  for (const r of routing) {
+    lines.push(`| ${int(r.tenants)} | ${names[r.mode]} | ${int(r.objects)} | ${int(r.traefiks)} | ${int(r.loadBalancers)} | ${s(r.synth.wall)} | ${s(r.synth.cpu)} | ${mib(r.synth.peakRss)} |`);
+  }
+  lines.push('');
+  return lines;
+}
+
+function report(results: SizeResult[], start: number, command: string, loadAtStart: number[], rebuildMs: number | undefined, routing: RoutingResult[], fleets: readonly FleetResult[]): string {
   const lines: string[] = [];
   lines.push('# Benchmark results', '');
   lines.push(`- Date: ${new Date().toISOString()}; the run took ${s(now() - start)} s.`);
@@ -338,6 +403,7 @@ function report(results: SizeResult[], fleets: readonly FleetResult[], start: nu
   }
   lines.push('');
 
+  lines.push(...routingSection(routing));
   lines.push(...fleetReport(fleets));
 
   lines.push('## Targets', '');
@@ -371,8 +437,12 @@ function main(argv: string[]): void {
     return;
   }
   const start = now();
-  const sizesAt = argv.indexOf('--sizes');
-  const sizes = sizesAt >= 0 ? argv[sizesAt + 1].split(',').map(Number) : DEFAULT_SIZES;
+  const listOf = (flag: string, fallback: number[]) => {
+    const at = argv.indexOf(flag);
+    return at < 0 ? fallback : argv[at + 1].split(',').filter(Boolean).map(Number);
+  };
+  const sizes = listOf('--sizes', DEFAULT_SIZES);
+  const routingSizes = listOf('--routing-sizes', DEFAULT_ROUTING_SIZES);
   const loadAtStart = os.loadavg();
   // bin/tenancy.js recompiles lib/ when src/ is newer: do that once, so that every timed run is a cold start of an up-to-date CLI.
   const main = path.join(REPO, 'lib/cli/main.js');
@@ -385,6 +455,7 @@ function main(argv: string[]): void {
   const fleetSizes = fleetsAt < 0 ? DEFAULT_FLEETS : argv[fleetsAt + 1] === 'none' ? [] : argv[fleetsAt + 1].split(',');
   const results: SizeResult[] = [];
   const fleets: FleetResult[] = [];
+  const routing: RoutingResult[] = [];
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tenancy-bench-'));
   try {
     for (const size of fleetSizes) {
@@ -406,11 +477,21 @@ function main(argv: string[]): void {
       results.push({ tenants: n, nodeStart: nodeStart(), yaml, helm, breakdown: b });
       fs.rmSync(path.join(work, String(n)), { recursive: true, force: true });
     }
+    for (const n of routingSizes) {
+      for (const mode of ROUTING_MODES) {
+        process.stderr.write(`bench: ${n} tenants, routing ${mode}…\n`);
+        const dir = path.join(work, `${n}-${mode}`);
+        let counts = { objects: 0, traefiks: 0, loadBalancers: 0 };
+        const synth = coldSynth(generateSpecDir(dir, n, mode), 'yaml', (out) => (counts = countOutput(out)));
+        routing.push({ tenants: n, mode, synth, ...counts });
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
   const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
-  const text = report(results, fleets, start, command, loadAtStart, rebuildMs);
+  const text = report(results, start, command, loadAtStart, rebuildMs, routing, fleets);
   process.stdout.write(text);
   if (!argv.includes('--no-write-results')) fs.writeFileSync(path.join(__dirname, 'results.md'), text);
 }

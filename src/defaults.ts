@@ -33,6 +33,21 @@ export const DEFAULTS = {
       path: 'dist',
       server: 'https://kubernetes.default.svc',
     },
+    /**
+     * `platform.routing`: how tenants' traffic is routed. IngressRoutes through one Traefik per
+     * tenant unless the spec says otherwise; a shared Traefik needs the Gateway API.
+     */
+    routing: { api: 'ingressroute', traefik: 'per-tenant', wildcardCertificate: false },
+    /** `platform.routing.sharedTraefik`: the one Traefik every tenant shares (`traefik: shared`), sized for many tenants. */
+    sharedTraefik: {
+      replicas: 3,
+      serviceType: 'LoadBalancer',
+      logLevel: 'INFO',
+      resources: {
+        requests: { cpu: '500m', memory: '512Mi' },
+        limits: { cpu: '2', memory: '2Gi' },
+      },
+    },
     /** `platform.gitops.flux`: one GitRepository and Kustomization per tenant file. */
     flux: {
       namespace: 'flux-system',
@@ -50,7 +65,7 @@ export const DEFAULTS = {
     },
   },
   tenant: {
-    /** Namespace tenancy: guard rails in a namespace of a shared cluster. */
+    /** `namespace`: the tenant's guard rails only; `vcluster`: the same, and a virtual cluster of its own inside them; `cluster`: a Cluster API cluster of its own (in a fleet). */
     isolation: 'namespace',
     secrets: 'read-only',
     podSecurity: 'restricted',
@@ -75,6 +90,13 @@ export const DEFAULTS = {
       allowCrossNamespace: false,
       serviceType: 'LoadBalancer',
       logLevel: 'INFO',
+      /** With more than one replica, prefer one per node (`zone`: one per zone, then per node). */
+      spread: 'node',
+      /** Prometheus metrics on a `metrics` entry point (they need `platform.monitoring`). */
+      metrics: false,
+      serviceMonitor: false,
+      accessLog: false,
+      redirectToHttps: false,
       resources: {
         requests: { cpu: '100m', memory: '128Mi' },
         limits: { cpu: '1', memory: '512Mi' },
@@ -106,6 +128,34 @@ export const DEFAULTS = {
       },
     },
     domains: 50,
+  },
+  /**
+   * `isolation: vcluster`: the chart the tenant's virtual cluster is installed from, pinned, and
+   * what its control plane runs as and asks for (each capped by the tenant's `limits.max`).
+   */
+  vcluster: {
+    chart: 'vcluster',
+    version: '0.36.1',
+    repository: 'https://charts.loft.sh',
+    /** The open-source build: the chart's default (`vcluster-pro`) carries licensed modules. */
+    image: { registry: 'ghcr.io', repository: 'loft-sh/vcluster-oss' },
+    /** The control plane's user, group and volume group: never root (the chart's default is root). */
+    user: 12345,
+    /** CoreDNS's user inside the virtual cluster (vCluster's own default). */
+    corednsUser: 1001,
+    controlPlane: {
+      requests: { cpu: '200m', memory: '256Mi', ephemeralStorage: '1Gi' },
+      limits: { cpu: '1', memory: '2Gi', ephemeralStorage: '4Gi' },
+    },
+    /** The init container that copies the Kubernetes binaries into the control plane's volume. */
+    distroInit: {
+      requests: { cpu: '40m', memory: '64Mi', ephemeralStorage: '100Mi' },
+      limits: { cpu: '100m', memory: '256Mi', ephemeralStorage: '1Gi' },
+    },
+    coredns: {
+      requests: { cpu: '20m', memory: '64Mi', ephemeralStorage: '100Mi' },
+      limits: { cpu: '500m', memory: '170Mi', ephemeralStorage: '1Gi' },
+    },
   },
   /** PriorityClasses no tenant pod may use (`platform.priorityClasses` allows others by name): they preempt every other pod. */
   systemPriorityClasses: ['system-node-critical', 'system-cluster-critical'],

@@ -2,20 +2,30 @@
 // see it: the constructs, their props, enums and variant classes, and the errors they throw.
 // Only re-exports. The spec reader and JSON Schema are at `cdk8s-tenancy/spec`, the audit and
 // the threat catalogue at `cdk8s-tenancy/audit`; everything else is internal.
-export { Platform, TlsVersion, OutputFormat } from './constructs/platform';
-export type { PlatformProps, ClusterNetworkOptions, PlatformCaOptions, CertManagerOptions } from './constructs/platform';
+export { Platform, TlsVersion, OutputFormat, RoutingApi, TraefikTopology } from './constructs/platform';
+export type { PlatformProps, ClusterNetworkOptions, PlatformCaOptions, CertManagerOptions, RoutingOptions, MonitoringOptions } from './constructs/platform';
 export { PlatformCaIssuer } from './constructs/platform-ca-issuer';
 export type { PlatformCaIssuerProps } from './constructs/platform-ca-issuer';
 export { TenantCertificatePolicy } from './constructs/tenant-certificate-policy';
 export type { TenantCertificatePolicyProps } from './constructs/tenant-certificate-policy';
-export { Tenant } from './constructs/tenant';
+export { Tenant, TenantIsolation } from './constructs/tenant';
 export type { TenantProps, TenantOptions } from './constructs/tenant';
 export { TenantNamespace, TenantOwner, PodSecurityLevel, SecretsAccess } from './constructs/tenant-namespace';
 export type {
   TenantNamespaceProps, TenantNamespaceOptions, TenantOwners, TenantQuota, TenantLimitRange, ResourceQuantities, EgressRule,
 } from './constructs/tenant-namespace';
-export { ScopedTraefik, TraefikServiceType, TraefikLogLevel } from './constructs/scoped-traefik';
+export { ScopedTraefik, TraefikLogLevel } from './constructs/scoped-traefik';
 export type { ScopedTraefikProps, ScopedTraefikOptions, ContainerResources } from './constructs/scoped-traefik';
+export { TenantVirtualCluster } from './constructs/tenant-virtual-cluster';
+export type { TenantVirtualClusterProps, TenantVirtualClusterOptions } from './constructs/tenant-virtual-cluster';
+export { SharedTraefik } from './constructs/shared-traefik';
+export type { SharedTraefikProps, SharedTraefikOptions } from './constructs/shared-traefik';
+export { TenantGateway } from './constructs/tenant-gateway';
+export type { TenantGatewayProps } from './constructs/tenant-gateway';
+export { TraefikServiceType, ExternalTrafficPolicy } from './constructs/traefik-service';
+export type { TraefikServiceOptions, TraefikNodePorts } from './constructs/traefik-service';
+export { TraefikSpread, TolerationOperator, TaintEffect } from './constructs/traefik-scheduling';
+export type { TraefikToleration } from './constructs/traefik-scheduling';
 export { TenantIssuer, TenantIssuerSource } from './constructs/tenant-issuer';
 export type { TenantIssuerProps, AcmeIssuerOptions, CaIssuerOptions } from './constructs/tenant-issuer';
 export { WildcardTlsStore, Dns01Solver, SecretSyncTool } from './constructs/wildcard-tls-store';

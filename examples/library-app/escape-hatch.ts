@@ -23,12 +23,12 @@ export class EscapeHatchChart extends Chart {
       issuer: TenantIssuerSource.acme({ email: 'shop-ops@example.com' }),
     });
 
-    const deployment = shop.traefik.deployment;
+    const deployment = shop.traefik!.deployment;
     deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/nodeSelector', { 'node-role.example.com/ingress': 'true' }));
     deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/tolerations', [
       { key: 'dedicated', operator: 'Equal', value: 'ingress', effect: 'NoSchedule' },
     ]));
-    shop.traefik.service.metadata.addAnnotation('service.beta.kubernetes.io/aws-load-balancer-type', 'nlb');
+    shop.traefik!.service.metadata.addAnnotation('service.beta.kubernetes.io/aws-load-balancer-type', 'nlb');
   }
 }
 

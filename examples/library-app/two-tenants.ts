@@ -53,7 +53,7 @@ export class TwoTenantsChart extends Chart {
       metadata: {
         name: 'storefront',
         namespace: shop.namespace.namespaceName,
-        annotations: { 'kubernetes.io/ingress.class': shop.traefik.ingressClass },
+        annotations: { 'kubernetes.io/ingress.class': shop.traefik!.ingressClass },
       },
       spec: {
         tls: [{ hosts: [host], secretName: shop.issuer.certificateSecretName(host) }],

@@ -1,6 +1,7 @@
 /**
  * The shared admission policies: what RBAC cannot say. A tenant may create Certificates,
- * Ingresses, IngressRoutes, Pods and Services, but not every Certificate, host or pod is safe.
+ * Ingresses, IngressRoutes, Gateway API routes, Pods and Services, but not every Certificate,
+ * host or pod is safe.
  *
  * Each policy here is a frame — the objects it judges and the CEL variables it binds — filled
  * with the validations the threat catalogue gives it, in catalogue order. The engines
@@ -14,6 +15,7 @@
  */
 import { ADMISSION_POLICY_NAMES, LABELS } from '../model/names';
 import { CLUSTER_ISSUER_VARIABLE, DOMAIN_VARIABLES } from '../threats/certificates';
+import { GATEWAY_VARIABLE } from '../threats/gateway';
 import { THREATS } from '../threats';
 import { AdmissionValidation, isEnforced } from '../threats/threat';
 
@@ -38,11 +40,13 @@ interface PolicyFrame {
   /** What a tenant could do without it. */
   readonly threat: string;
   readonly resources: readonly AdmissionResources[];
-  /** The same objects as kinds, `group/version/Kind` (core kinds without group and version; `Kind/subresource`). */
+  /** The same objects as kinds, `group/version/Kind` (version `*` for every one; core kinds without group and version; `Kind/subresource`). */
   readonly kinds: readonly string[];
   readonly variables: readonly AdmissionVariable[];
   /** Only where the External Secrets Operator is in use: Kyverno refuses a policy for a kind it does not know. */
   readonly externalSecretsOnly?: boolean;
+  /** Only where tenants route through the Gateway API (whose CRDs the cluster then has). */
+  readonly gatewayOnly?: boolean;
 }
 
 /** A policy with its validations. */
@@ -81,6 +85,16 @@ const FRAMES: readonly PolicyFrame[] = [
     resources: [{ apiGroups: ['traefik.io'], apiVersions: ['*'], resources: ['ingressroutes', 'ingressroutetcps'] }],
     kinds: ['traefik.io/v1alpha1/IngressRoute', 'traefik.io/v1alpha1/IngressRouteTCP'],
     variables: [...DOMAIN_VARIABLES, { name: 'isTcp', expression: "object.kind == 'IngressRouteTCP'" }],
+  },
+  {
+    name: N.gatewayRoutes,
+    title: 'Gateway API routes name the tenant\'s own hosts and attach to the tenant\'s own Gateway only',
+    threat: 'a route without hostnames, or naming another tenant\'s host, or attached to another tenant\'s Gateway, would answer for names that are not the tenant\'s',
+    resources: [{ apiGroups: ['gateway.networking.k8s.io'], apiVersions: ['*'], resources: ['httproutes', 'grpcroutes', 'tlsroutes'] }],
+    // Every served version (HTTPRoute is also served as v1beta1): Kyverno matches kinds by version.
+    kinds: ['gateway.networking.k8s.io/*/HTTPRoute', 'gateway.networking.k8s.io/*/GRPCRoute', 'gateway.networking.k8s.io/*/TLSRoute'],
+    variables: [...DOMAIN_VARIABLES, GATEWAY_VARIABLE],
+    gatewayOnly: true,
   },
   {
     name: N.podSecurity,
@@ -163,10 +177,13 @@ const VALIDATIONS = (() => {
   return byPolicy;
 })();
 
-/** The policies, in the order they are rendered; `externalSecrets` adds the ExternalSecret policy. */
-export function admissionPolicies(options: { readonly externalSecrets: boolean }): AdmissionPolicy[] {
+/**
+ * The policies, in the order they are rendered; `externalSecrets` adds the ExternalSecret
+ * policy, `gateway` the Gateway API routes' policy.
+ */
+export function admissionPolicies(options: { readonly externalSecrets: boolean; readonly gateway?: boolean }): AdmissionPolicy[] {
   return FRAMES
-    .filter((f) => !f.externalSecretsOnly || options.externalSecrets)
+    .filter((f) => (!f.externalSecretsOnly || options.externalSecrets) && (!f.gatewayOnly || options.gateway))
     .map((f) => ({ ...f, validations: VALIDATIONS.get(f.name)! }));
 }
 

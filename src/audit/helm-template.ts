@@ -7,12 +7,13 @@
  * - text, comments (`{{/* … *\/}}`), and the trim markers `{{-` and `-}}`;
  * - `{{ PIPELINE }}` where a pipeline is string and number literals, `true`/`false`,
  *   `.Values.a.b`, and the functions `int`, `quote`, `squote`, `default`, `not`, `eq`, `ne`,
- *   `lt`, `le`, `gt`, `ge`, with parentheses and `|`; and those the value guards of the threat
- *   catalogue use (`toString`, `regexFind`, `trimPrefix`, `float64`, `mulf`, `dict`, `get`,
+ *   `lt`, `le`, `gt`, `ge`, `toJson`, with parentheses and `|`; and those the value guards of the
+ *   threat catalogue use (`toString`, `regexFind`, `trimPrefix`, `float64`, `mulf`, `dict`, `get`,
  *   `printf` with `%v`, `fail`);
- * - `{{ if P }} … {{ else if P }} … {{ else }} … {{ end }}`.
+ * - `{{ if P }} … {{ else if P }} … {{ else }} … {{ end }}`, and `{{ with P }} … {{ end }}`
+ *   (`.` is then P's value, and a field is read from it).
  *
- * Anything else (`include`, `range`, `with`, `define`, `tpl`, `toYaml`, `.Release`, a value
+ * Anything else (`include`, `range`, `define`, `tpl`, `toYaml`, `.Release`, `$`, a value
  * that values.yaml does not set printed, …) throws `UnsupportedTemplate`.
  */
 
@@ -85,7 +86,7 @@ function findClose(text: string, from: number): number {
 type Node =
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'output'; readonly pipeline: Expr; readonly source: string }
-  | { readonly kind: 'if'; readonly branches: ReadonlyArray<{ readonly condition?: Expr; readonly body: Node[] }> };
+  | { readonly kind: 'if'; readonly branches: ReadonlyArray<{ readonly condition?: Expr; readonly body: Node[] }>; readonly with?: boolean };
 
 /** Nodes from `items[start]` up to an `else…` or `end` (named in `stop`), or the end. */
 function parseNodes(items: readonly Segment[], start: number, tree: Node[]): { tree: Node[]; items: readonly Segment[]; next: number; stop?: string } {
@@ -99,9 +100,9 @@ function parseNodes(items: readonly Segment[], start: number, tree: Node[]): { t
     }
     const word = /^[a-z]+/.exec(item.action)?.[0];
     if (word === 'end' || word === 'else') return { tree, items, next: i, stop: item.action };
-    if (word === 'if') {
+    if (word === 'if' || word === 'with') {
       const branches: Array<{ condition?: Expr; body: Node[] }> = [];
-      let condition: Expr | undefined = parseExpression(item.action.slice(2));
+      let condition: Expr | undefined = parseExpression(item.action.slice(word.length));
       i++;
       for (;;) {
         const body = parseNodes(items, i, []);
@@ -111,11 +112,12 @@ function parseNodes(items: readonly Segment[], start: number, tree: Node[]): { t
         if (body.stop === 'end') break;
         if (branches[branches.length - 1].condition === undefined) throw new UnsupportedTemplate('`{{ else }}` after `{{ else }}`');
         const elseIf = /^else\s+if\s(.*)$/s.exec(body.stop);
+        if (elseIf && word === 'with') throw new UnsupportedTemplate('`{{ else if }}` in a `{{ with }}` is not supported');
         if (elseIf) condition = parseExpression(elseIf[1]);
         else if (body.stop === 'else') condition = undefined;
         else throw new UnsupportedTemplate(`\`{{ ${body.stop} }}\` is not supported`);
       }
-      tree.push({ kind: 'if', branches });
+      tree.push({ kind: 'if', branches, with: word === 'with' });
       continue;
     }
     if (word !== undefined && KEYWORDS.has(word)) throw new UnsupportedTemplate(`\`{{ ${word} }}\` is not supported`);
@@ -125,9 +127,10 @@ function parseNodes(items: readonly Segment[], start: number, tree: Node[]): { t
   return { tree, items, next: i };
 }
 
-const KEYWORDS = new Set(['range', 'with', 'define', 'template', 'block', 'break', 'continue', 'include']);
+const KEYWORDS = new Set(['range', 'define', 'template', 'block', 'break', 'continue', 'include']);
 
-function renderNodes(nodes: readonly Node[], scope: Record<string, unknown>): string {
+/** `scope` is the dot: the root (`{ Values }`), or inside a `with` the value it tested. */
+function renderNodes(nodes: readonly Node[], scope: unknown): string {
   let out = '';
   for (const node of nodes) {
     if (node.kind === 'text') out += node.text;
@@ -136,7 +139,11 @@ function renderNodes(nodes: readonly Node[], scope: Record<string, unknown>): st
       if (value === undefined || value === null) throw new UnsupportedTemplate(`\`{{ ${node.source} }}\` prints a value values.yaml does not set (Helm prints \`<no value>\`)`);
       out += print(value);
     }
-    else {
+    else if (node.with) {
+      const value = evaluate(node.branches[0].condition!, scope);
+      if (truthy(value)) out += renderNodes(node.branches[0].body, value);
+      else if (node.branches[1]) out += renderNodes(node.branches[1].body, scope);
+    } else {
       const branch = node.branches.find((b) => b.condition === undefined || truthy(evaluate(b.condition, scope)));
       if (branch) out += renderNodes(branch.body, scope);
     }
@@ -151,7 +158,7 @@ type Expr =
   | { readonly kind: 'field'; readonly path: readonly string[] }
   | { readonly kind: 'call'; readonly name: string; readonly args: readonly Expr[] };
 
-const TOKEN = /\s*(?:("(?:[^"\\]|\\.)*")|(`[^`]*`)|(-?\d+(?:\.\d+)?)|(\.[A-Za-z_][\w.]*)|([A-Za-z_]\w*)|([()|]))/y;
+const TOKEN = /\s*(?:("(?:[^"\\]|\\.)*")|(`[^`]*`)|(-?\d+(?:\.\d+)?)|(\.[A-Za-z_][\w.]*)|(\.)(?![\w.])|([A-Za-z_]\w*)|([()|]))/y;
 
 function tokenize(source: string): string[] {
   const tokens: string[] = [];
@@ -197,6 +204,7 @@ function parseExpression(source: string): Expr {
     if (token.startsWith('`')) return { kind: 'literal', value: token.slice(1, -1) };
     if (/^-?\d/.test(token)) return { kind: 'literal', value: Number(token) };
     if (token === 'true' || token === 'false') return { kind: 'literal', value: token === 'true' };
+    if (token === '.') return { kind: 'field', path: [] };
     if (token.startsWith('.')) return { kind: 'field', path: token.slice(1).split('.') };
     if (/^[A-Za-z_]/.test(token)) return { kind: 'call', name: token, args: [] };
     throw new UnsupportedTemplate(`\`${token}\` in \`${source.trim()}\` is not understood`);
@@ -206,14 +214,16 @@ function parseExpression(source: string): Expr {
   return expr;
 }
 
-function evaluate(expr: Expr, scope: Record<string, unknown>): unknown {
+function evaluate(expr: Expr, scope: unknown): unknown {
   if (expr.kind === 'literal') return expr.value;
   if (expr.kind === 'field') {
     const [root, ...rest] = expr.path;
-    if (root !== 'Values') throw new UnsupportedTemplate(`\`.${expr.path.join('.')}\` is not supported (only \`.Values\`)`);
+    if (root === undefined) return scope;
+    const inWith = scope === null || typeof scope !== 'object' || !('Values' in scope);
+    if (root !== 'Values' && !inWith) throw new UnsupportedTemplate(`\`.${expr.path.join('.')}\` is not supported (only \`.Values\`)`);
     // A missing last key is nil (`default` may replace it); a missing key above it is an error in Helm too.
-    let value: unknown = scope.Values;
-    for (const key of rest) {
+    let value: unknown = inWith ? scope : (scope as Record<string, unknown>).Values;
+    for (const key of inWith ? expr.path : rest) {
       if (value === null || typeof value !== 'object') throw new UnsupportedTemplate(`\`.${expr.path.join('.')}\`: values.yaml does not set what is above \`${key}\``);
       value = Object.prototype.hasOwnProperty.call(value, key) ? (value as Record<string, unknown>)[key] : undefined;
     }
@@ -254,6 +264,10 @@ const FUNCTIONS: Record<string, (...args: unknown[]) => unknown> = {
   get: (map, key) => (map !== null && typeof map === 'object' ? (map as Record<string, unknown>)[String(key)] ?? '' : ''),
   printf: (format, ...vs) => { let i = 0; return String(format).replace(/%v/g, () => print(vs[i++])); },
   fail: (text) => { throw new UnsupportedTemplate(`the chart refuses its values: ${String(text)}`); },
+  // Go's encoding/json writes map keys sorted.
+  toJson: (v) => JSON.stringify(v ?? null, (_, x) => (x !== null && typeof x === 'object' && !Array.isArray(x)
+    ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    : x)),
 };
 
 /** Go templates' truth: false, 0, nil and empty strings and collections are false. */

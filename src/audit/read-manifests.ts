@@ -13,6 +13,7 @@ import { gunzipSync } from 'zlib';
 import { isMap, isPair, isScalar, isSeq, LineCounter, Node, parseAllDocuments, parseDocument } from 'yaml';
 import { KubeObjectLike } from '../threats/detect/engine';
 import { asArray, asRecord, FieldPath } from '../threats/detect/values';
+import { VALUES_FILE_API_VERSION, VALUES_FILE_KIND, VCLUSTER_VALUES_KEYS } from '../threats/detect/vcluster-installs';
 import { renderHelmTemplate, UnsupportedTemplate } from './helm-template';
 
 /** Aliases one document may expand; YAML "billion laughs" bombs exceed it at once. */
@@ -319,6 +320,15 @@ export function parseManifests(file: string, text: string): { objects: ManifestO
   function accept(data: unknown, node: Node | undefined, what: string): void {
     const location = at(node?.range?.[0]);
     const reason = notAnObject(data);
+    if (reason && isVclusterValuesFile(data)) {
+      // A values file of the vcluster chart (`vcluster create --values`): judged as one install's values.
+      objects.push({
+        object: { apiVersion: VALUES_FILE_API_VERSION, kind: VALUES_FILE_KIND, metadata: { name: path.basename(file) }, values: data },
+        source: location,
+        locate: (fieldPath) => at(offsetOf(node, fieldPath[0] === 'values' ? fieldPath.slice(1) : [])),
+      });
+      return;
+    }
     if (reason) {
       skipped.push({ ...location, reason: `${what} is not a Kubernetes object: ${reason}` });
       return;
@@ -329,6 +339,13 @@ export function parseManifests(file: string, text: string): { objects: ManifestO
       locate: (fieldPath) => at(offsetOf(node, fieldPath)),
     });
   }
+}
+
+/** Whether a document that is no Kubernetes object is a values file of the vcluster chart: a mapping of its top-level keys only. */
+function isVclusterValuesFile(data: unknown): boolean {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return false;
+  const keys = Object.keys(data);
+  return keys.length > 0 && keys.every((k) => VCLUSTER_VALUES_KEYS.has(k));
 }
 
 /** Why a value is not a Kubernetes object, or undefined when it is one. */

@@ -5,15 +5,19 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { resolveTenancy, TenantModel } from '../model/tenancy-model';
-import { clusterFolder, managementTenantFile, tenantChartName, tenantNames, tenantOutputFile } from '../model/names';
+import { DEFAULTS } from '../defaults';
+import {
+  clusterFolder, managementTenantFile, PLATFORM_CHART, PLATFORM_NAMES, PLATFORM_OUTPUT_FILE, tenantChartName, tenantNames, tenantOutputFile, tenantVirtualClusterValuesFile,
+} from '../model/names';
 import { archiveName } from '../output/helm';
 import { renderGroups } from '../output/render';
 import { assertIsolated } from '../output/self-check';
-import { DEFAULT_TEMPLATES_DIR, renderNextSteps, renderTenantFile, SynthStep } from '../output/tenant-file';
+import { DEFAULT_TEMPLATES_DIR, renderNextSteps, renderTenantFile, SynthStep, TemplateError, TENANT_FILE_TEMPLATE } from '../output/tenant-file';
 import { OUTPUT_MARKER, OutputError } from '../output/write';
 import { TENANT_SCHEMA_FILE } from '../spec/json-schema';
 import { loadSourceFile } from '../spec/load';
 import { readSpec, tenantFilePath } from '../spec/read-spec';
+import { ISOLATION_TIERS } from '../spec/schema';
 import { findOutputFolders, OutputOrigin, readOrigin, sameFile } from './output-folder';
 import { configFlag, packageVersion, synthCommand } from './synth';
 import { InputError, parseFlags, UsageError } from './usage';
@@ -28,6 +32,8 @@ export interface OnboardOptions {
   readonly ownerUsers: readonly string[];
   readonly team?: string;
   readonly environment?: string;
+  /** `--isolation`: `namespace` or `vcluster`; absent, the tenant file says nothing (the spec's default holds). */
+  readonly isolation?: 'namespace' | 'vcluster';
   readonly config: string;
   readonly templates: string;
   /** `--out`: the spec's output folder, named in the next steps; found through the output folders' markers when absent. */
@@ -47,6 +53,7 @@ export function parseOnboardArgs(argv: string[], env: NodeJS.ProcessEnv): Onboar
       'owner-user': { type: 'string', multiple: true },
       team: { type: 'string' },
       environment: { type: 'string' },
+      isolation: { type: 'string' },
       config: { type: 'string' },
       templates: { type: 'string' },
       out: { type: 'string' },
@@ -60,8 +67,13 @@ export function parseOnboardArgs(argv: string[], env: NodeJS.ProcessEnv): Onboar
   if (!values['owner-group']?.length && !values['owner-user']?.length) {
     throw new UsageError('no owner — name who administers the tenant with --owner-group GROUP or --owner-user USER (both may repeat)');
   }
-  for (const flag of ['team', 'environment', 'config', 'templates', 'out'] as const) {
+  for (const flag of ['team', 'environment', 'isolation', 'config', 'templates', 'out'] as const) {
     if (values[flag] === '') throw new UsageError(`--${flag} is empty — give it a value, or drop it`);
+  }
+  const isolation = values.isolation;
+  if (isolation !== undefined && !(ISOLATION_TIERS as readonly string[]).includes(isolation)) {
+    const tiers = ISOLATION_TIERS.map((t) => `\`${t}\``);
+    throw new UsageError(`--isolation \`${isolation}\` is not an isolation tier — use ${tiers.slice(0, -1).join(', ')} or ${tiers[tiers.length - 1]}`);
   }
   return {
     name: values.name,
@@ -70,6 +82,7 @@ export function parseOnboardArgs(argv: string[], env: NodeJS.ProcessEnv): Onboar
     ownerUsers: values['owner-user'] ?? [],
     team: values.team,
     environment: values.environment,
+    isolation: isolation as OnboardOptions['isolation'],
     config: configFlag(values.config),
     templates: values.templates === undefined ? DEFAULT_TEMPLATES_DIR : templatesFlag(values.templates),
     out: values.out,
@@ -91,6 +104,7 @@ export function runOnboard(options: OnboardOptions, print: (text: string) => voi
     name: options.name,
     team: options.team ?? null,
     environment: options.environment ?? null,
+    isolation: options.isolation ?? null,
     domains: options.domains,
     owners: { groups: options.ownerGroups, users: options.ownerUsers },
     schema: toPosix(path.relative(path.dirname(path.resolve(target)), path.join(PACKAGE_ROOT, TENANT_SCHEMA_FILE))),
@@ -100,24 +114,35 @@ export function runOnboard(options: OnboardOptions, print: (text: string) => voi
   // The same checks as synth, with the new file read as if it were already written.
   const model = resolveTenancy(readSpec(options.config, [{ file: target, text }], config).spec);
   const tenant = model.tenants[model.tenants.length - 1];
+  const isolation = tenant.isolation ?? DEFAULTS.tenant.isolation;
+  if (options.isolation !== undefined && isolation !== options.isolation) {
+    throw new TemplateError(path.join(options.templates, TENANT_FILE_TEMPLATE), `it writes no \`isolation: ${options.isolation}\`, so the tenant would be a \`${isolation}\` tenant although --isolation ${options.isolation} was given — write \`{{#if isolation}}isolation: {{json isolation}}{{/if}}\` in it`);
+  }
   // In a fleet, the tenant as its cluster has it: on that cluster's platform.
   const cluster = model.fleet?.clusters.find((c) => c.name === tenant.cluster);
-  const onlyNew = { platform: cluster?.platform ?? model.platform, tenants: [{ ...tenant, cluster: undefined }] };
+  const platform = cluster?.platform ?? model.platform;
+  const onlyNew = { platform, tenants: [{ ...tenant, cluster: undefined }] };
   const groups = renderGroups(onlyNew);
   assertIsolated(groups, onlyNew);
-  const traefikService = groups[1].objects.find((o) => o.kind === 'Service' && o.metadata.name === tenantNames(tenant.name).traefik);
+  // The domains point at the tenant's own Traefik, or at the one every tenant shares (in the platform's file).
+  const shared = platform.routing?.traefik === 'shared';
+  const service = shared ? PLATFORM_NAMES.sharedTraefik : tenantNames(tenant.name).traefik;
+  const traefikService = groups[shared ? 0 : 1].objects.find((o) => o.kind === 'Service' && o.metadata.name === service);
 
   writeNewFile(target, text);
   print(renderNextSteps({
     name: tenant.name,
     tenantFile: target,
     config: options.config,
-    renders: render.targets.map((t) => synthStep(options.config, t, tenant, model.fleet !== undefined && (model.platform.gitops !== undefined || tenant.clusterApi !== undefined))),
+    renders: render.targets.map((t) => synthStep(options.config, t, tenant, shared, isolation === 'vcluster', model.fleet !== undefined && (model.platform.gitops !== undefined || tenant.clusterApi !== undefined))),
     noRender: render.why === undefined ? null : wrap(render.why, 90, '\n     '),
-    platformNamespace: onlyNew.platform.namespace,
-    service: tenantNames(tenant.name).traefik,
+    platformNamespace: platform.namespace,
+    dnsTarget: shared ? 'the shared Traefik' : 'the tenant\'s Traefik',
+    service,
     loadBalancer: (traefikService?.spec as { type?: string } | undefined)?.type === 'LoadBalancer',
+    nodePort: (traefikService?.spec as { type?: string } | undefined)?.type === 'NodePort',
     domains: tenant.domains,
+    virtualCluster: isolation === 'vcluster',
   }, options.templates));
   return 0;
 }
@@ -178,17 +203,33 @@ function renderTargets(options: OnboardOptions): { targets: Array<Pick<OutputOri
   };
 }
 
-/** The command that renders the spec into one of its output folders, and the files the new tenant adds there. */
-function synthStep(config: string, target: Pick<OutputOrigin, 'dir' | 'format' | 'chartVersion' | 'package'>, tenant: TenantModel, management: boolean): SynthStep {
+/**
+ * The command that renders the spec into one of its output folders, and the files the new tenant
+ * adds there (and changes: the platform's, where a shared Traefik lists the namespaces it watches).
+ * In a fleet, the tenant's files are in its cluster's folder (`management`: and its management file).
+ */
+function synthStep(
+  config: string,
+  target: Pick<OutputOrigin, 'dir' | 'format' | 'chartVersion' | 'package'>,
+  tenant: TenantModel,
+  shared: boolean,
+  virtualCluster: boolean,
+  management: boolean,
+): SynthStep {
   const chartVersion = target.chartVersion ?? packageVersion();
   const command = synthCommand({ config, out: target.dir, format: target.format, chartVersion, package: target.package ?? true });
-  // In a fleet, the tenant's files are in its cluster's folder, and the management cluster's in `management/`.
   const folder = tenant.cluster === undefined ? target.dir : path.join(target.dir, clusterFolder(tenant.cluster));
-  const chart = tenant.cluster === undefined ? tenantChartName(tenant.name) : path.join('tenants', tenantChartName(tenant.name));
-  const outputs = target.format === 'helm'
+  const files = (chart: string, file: string) => (target.format === 'helm'
     ? [`${path.join(folder, chart)}/`, ...(target.package === false ? [] : [path.join(folder, archiveName(chart, chartVersion))])]
-    : [path.join(folder, tenantOutputFile(tenant.name))];
-  return { command, outputs: management ? [...outputs, path.join(target.dir, managementTenantFile(tenant.name))] : outputs };
+    : [path.join(folder, file)]);
+  const tenantChart = tenant.cluster === undefined ? tenantChartName(tenant.name) : path.join('tenants', tenantChartName(tenant.name));
+  const valuesFile = virtualCluster && target.format !== 'helm' ? [path.join(folder, tenantVirtualClusterValuesFile(tenant.name))] : [];
+  const managementFile = management ? [path.join(target.dir, managementTenantFile(tenant.name))] : [];
+  return {
+    command,
+    outputs: [...files(tenantChart, tenantOutputFile(tenant.name)), ...valuesFile, ...managementFile],
+    changed: shared ? files(PLATFORM_CHART, PLATFORM_OUTPUT_FILE) : [],
+  };
 }
 
 /** A path as printed: relative to the current folder when it is below it, as given otherwise. */

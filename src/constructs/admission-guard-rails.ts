@@ -32,6 +32,12 @@ export interface AdmissionGuardRailsProps {
    * @default false
    */
   readonly externalSecrets?: boolean;
+  /**
+   * Add the policy that keeps Gateway API routes on the tenant's own hosts and Gateway. Only
+   * where tenants route through the Gateway API: Kyverno refuses a policy for a kind it does not know.
+   * @default false
+   */
+  readonly gatewayRoutes?: boolean;
 }
 
 /**
@@ -55,7 +61,7 @@ export class AdmissionGuardRails extends Construct {
     const engine = admissionEngine(mode);
     if (!engine) return;
     const labels = platformLabels();
-    for (const policy of admissionPolicies({ externalSecrets: props.externalSecrets ?? false })) {
+    for (const policy of admissionPolicies({ externalSecrets: props.externalSecrets ?? false, gateway: props.gatewayRoutes ?? false })) {
       for (const { id: objectId, ...object } of engine.render(policy, labels)) {
         this.apiObjects.push(new ApiObject(this, objectId, object));
       }

@@ -7,16 +7,21 @@ import { clusterApiKubeconfigSecret } from '../model/names';
 import { FleetClusterModel, GitOpsModel, PlatformModel, TenantModel } from '../model/tenancy-model';
 import { AdmissionMode } from './admission-guard-rails';
 import { GitOps, GitOpsCluster } from './gitops-app';
-import { OutputFormat, PlatformProps } from './platform';
-import { TraefikLogLevel, TraefikServiceType } from './scoped-traefik';
-import { TenantOptions } from './tenant';
+import { OutputFormat, PlatformProps, RoutingApi, TraefikTopology } from './platform';
+import { TraefikLogLevel } from './scoped-traefik';
+import { TenantIsolation, TenantOptions } from './tenant';
+import { TaintEffect, TolerationOperator, TraefikSpread } from './traefik-scheduling';
+import { ExternalTrafficPolicy, TraefikServiceType } from './traefik-service';
 import { TenantIssuerSource } from './tenant-issuer';
 import { PodSecurityLevel, SecretsAccess } from './tenant-namespace';
 import { VaultKvVersion } from './tenant-secret-store';
 import { Dns01Solver, SecretSyncTool } from './wildcard-tls-store';
 
-/** The props of the platform of a resolved Tenancy, its GitOps apps pointing at `outputFormat`. */
-export function platformPropsOf(p: PlatformModel, outputFormat: string = OutputFormat.YAML): PlatformProps {
+/**
+ * The props of the platform of a resolved Tenancy, its GitOps apps pointing at `outputFormat`.
+ * `tenants`: the tenants rendered after it, in Apps of their own, which a shared Traefik watches.
+ */
+export function platformPropsOf(p: PlatformModel, outputFormat: string = OutputFormat.YAML, tenants: readonly TenantModel[] = []): PlatformProps {
   const w = p.wildcard;
   const g = p.gitops;
   return {
@@ -42,11 +47,21 @@ export function platformPropsOf(p: PlatformModel, outputFormat: string = OutputF
       apiServerCidrs: p.network.apiServerCIDRs && [...p.network.apiServerCIDRs],
     },
     priorityClasses: p.priorityClasses && [...p.priorityClasses],
+    monitoring: p.monitoring && { namespace: p.monitoring.namespace, serviceMonitorLabels: p.monitoring.serviceMonitorLabels && { ...p.monitoring.serviceMonitorLabels } },
     ca: p.ca && { secretName: p.ca.secretName, certManager: p.ca.certManager && { ...p.ca.certManager } },
     admission: p.admission as AdmissionMode | undefined,
     externalSecrets: p.externalSecrets && { vault: { ...p.externalSecrets.vault, version: p.externalSecrets.vault.version as VaultKvVersion | undefined } },
     gitops: g && gitOpsOf(g),
     outputFormat: outputFormat as OutputFormat,
+    routing: p.routing && {
+      api: p.routing.api as RoutingApi | undefined,
+      traefik: p.routing.traefik as TraefikTopology | undefined,
+      wildcardCertificate: p.routing.wildcardCertificate,
+      // The shared Traefik watches the tenants rendered after the platform, in Apps of their own.
+      sharedTraefik: p.routing.traefik === 'shared' && tenants.length > 0
+        ? { ...(p.routing.sharedTraefik && sharedTraefikOptionsOf(p.routing.sharedTraefik)), tenants: tenants.map((t) => t.name) }
+        : p.routing.sharedTraefik && sharedTraefikOptionsOf(p.routing.sharedTraefik),
+    },
   };
 }
 
@@ -73,8 +88,19 @@ function definedOnly<T extends object>(obj: T): T {
   return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
 }
 
-/** The options of one tenant of a resolved Tenancy. */
-export function tenantOptionsOf(t: TenantModel): TenantOptions {
+
+/** The shared Traefik's size as the constructs take it. */
+function sharedTraefikOptionsOf(t: NonNullable<NonNullable<PlatformModel['routing']>['sharedTraefik']>) {
+  return {
+    replicas: t.replicas,
+    serviceType: t.serviceType as TraefikServiceType | undefined,
+    logLevel: t.logLevel as TraefikLogLevel | undefined,
+    resources: t.resources,
+  };
+}
+
+/** The options of one tenant of a resolved Tenancy (whose Traefik the platform may share). */
+export function tenantOptionsOf(t: TenantModel, sharedTraefik = false): TenantOptions {
   return {
     name: t.name,
     team: t.team,
@@ -86,13 +112,37 @@ export function tenantOptionsOf(t: TenantModel): TenantOptions {
     quota: t.quota,
     limits: t.limits,
     egress: (t.egress.cidrs ?? []).length > 0 ? { cidrs: [...t.egress.cidrs!], ports: t.egress.ports && [...t.egress.ports] } : undefined,
-    traefik: {
-      replicas: t.traefik.replicas,
-      serviceType: t.traefik.serviceType as TraefikServiceType | undefined,
-      logLevel: t.traefik.logLevel as TraefikLogLevel | undefined,
-      resources: t.traefik.resources,
-    },
+    // A tenant on a shared Traefik has no settings of its own (the spec refuses them).
+    traefik: sharedTraefik ? undefined : traefikOptionsOf(t.traefik),
     issuer: issuerSourceOf(t.issuer),
+    isolation: t.isolation as TenantIsolation | undefined,
+    virtualCluster: t.vcluster && { values: structuredClone(t.vcluster) as Record<string, unknown> },
+  };
+}
+
+/** A tenant's Traefik settings as the constructs take them. */
+function traefikOptionsOf(f: TenantModel['traefik']): TenantOptions['traefik'] {
+  const service = f.service;
+  return {
+    replicas: f.replicas,
+    serviceType: f.serviceType as TraefikServiceType | undefined,
+    service: service && {
+      annotations: service.annotations && { ...service.annotations },
+      externalTrafficPolicy: service.externalTrafficPolicy as ExternalTrafficPolicy | undefined,
+      loadBalancerClass: service.loadBalancerClass,
+      loadBalancerSourceRanges: service.loadBalancerSourceRanges && [...service.loadBalancerSourceRanges],
+      nodePorts: service.nodePorts && { ...service.nodePorts },
+    },
+    logLevel: f.logLevel as TraefikLogLevel | undefined,
+    resources: f.resources,
+    spread: f.spread as TraefikSpread | undefined,
+    nodeSelector: f.nodeSelector && { ...f.nodeSelector },
+    tolerations: f.tolerations?.map((t) => ({ ...t, operator: t.operator as TolerationOperator | undefined, effect: t.effect as TaintEffect | undefined })),
+    priorityClassName: f.priorityClassName,
+    metrics: f.metrics,
+    serviceMonitor: f.serviceMonitor,
+    accessLog: f.accessLog,
+    redirectToHttps: f.redirectToHttps,
   };
 }
 

@@ -6,9 +6,12 @@ import { TlsOption } from '../imports/traefik-tlsoption';
 import { DEFAULTS } from '../defaults';
 import { PLATFORM_CHART, PLATFORM_GITOPS_NAME, PLATFORM_NAMES, PLATFORM_OUTPUT_FILE } from '../model/names';
 import * as fields from '../spec/schema';
+import { SHARED_TRAEFIK_SETTINGS_UNUSED, WILDCARD_CERTIFICATE_NEEDS_GATEWAY, WILDCARD_CERTIFICATE_NEEDS_WILDCARD } from '../spec/schema';
+import { wildcardCovers } from '../threats/certificates';
 import { checkGitOpsNamespace, GITOPS_NAMESPACE } from '../threats/gitops';
+import { checkRoutingTopology, SHARED_TRAEFIK_NEEDS_GATEWAY } from '../threats/gateway';
 import { checkPlatformNamespace, PLATFORM_NAMESPACE } from '../threats/namespaces';
-import { ClusterNetwork } from '../threats/network';
+import { checkMonitoringNamespace, ClusterNetwork, MONITORING_NAMESPACE } from '../threats/network';
 import { VaultField } from '../threats/secrets';
 import { AdmissionGuardRails, AdmissionMode } from './admission-guard-rails';
 import { brand, isA } from './brand';
@@ -18,6 +21,7 @@ import { platformLabels, podSecurityLabels } from './labels';
 import { defaultDenySpec } from './network-rules';
 import { PlatformCaIssuer } from './platform-ca-issuer';
 import { PropChecks } from './refuse';
+import { SharedTraefik, SharedTraefikOptions } from './shared-traefik';
 import { Tenant, TenantOptions } from './tenant';
 import { ExternalSecretsOptions } from './tenant-secret-store';
 import { WildcardTlsStore, WildcardTlsStoreOptions } from './wildcard-tls-store';
@@ -36,6 +40,51 @@ export enum OutputFormat {
   YAML = 'yaml',
   /** Helm charts: `tenancy-platform` and `tenant-<name>` (Argo CD only). */
   HELM = 'helm',
+}
+
+/** How tenants route their traffic, for `RoutingOptions.api`. */
+export enum RoutingApi {
+  /** Traefik IngressRoutes and Ingresses, each tenant's through its own Traefik. */
+  INGRESS_ROUTE = 'ingressroute',
+  /**
+   * Gateway API HTTPRoutes and GRPCRoutes, through one Gateway per tenant that the platform owns:
+   * its listeners admit the tenant's namespace, for the tenant's hosts, and no one else.
+   */
+  GATEWAY = 'gateway',
+}
+
+/** Who runs the Traefik a tenant's traffic goes through, for `RoutingOptions.traefik`. */
+export enum TraefikTopology {
+  /** One Traefik per tenant (a `ScopedTraefik`), behind a load balancer of its own. */
+  PER_TENANT = 'per-tenant',
+  /** One Traefik all tenants share (a `SharedTraefik`), behind one load balancer: Gateway API only. */
+  SHARED = 'shared',
+}
+
+/** How tenants' traffic reaches them, for `Platform.routing`. */
+export interface RoutingOptions {
+  /**
+   * IngressRoutes, or the Gateway API.
+   * @default RoutingApi.INGRESS_ROUTE
+   */
+  readonly api?: RoutingApi;
+  /**
+   * One Traefik per tenant, or one shared by all (refused with `RoutingApi.INGRESS_ROUTE`).
+   * @default TraefikTopology.PER_TENANT
+   */
+  readonly traefik?: TraefikTopology;
+  /**
+   * Tenant hosts under the platform wildcard use its certificate on their HTTPS listeners,
+   * instead of one ACME certificate each (fewer orders on the ACME account tenants share, no
+   * ReferenceGrant). Gateway API only, and only with a `wildcard`.
+   * @default false
+   */
+  readonly wildcardCertificate?: boolean;
+  /**
+   * The size of the shared Traefik (`TraefikTopology.SHARED` only).
+   * @default - 3 replicas behind a LoadBalancer Service, log level INFO, requests 500m / 512Mi, limits 2 CPU / 2Gi
+   */
+  readonly sharedTraefik?: SharedTraefikOptions;
 }
 
 /** The cluster's address ranges, for `Platform.network`. */
@@ -85,6 +134,23 @@ export interface PlatformCaOptions {
   readonly certManager?: CertManagerOptions;
 }
 
+/** Where Prometheus runs, for `Platform.monitoring`: it may scrape every tenant's pods and each Traefik's metrics. */
+export interface MonitoringOptions {
+  // jsii warns that `namespace` is a keyword in C#: C# capitalizes property names, so it is none there.
+  /**
+   * Prometheus's namespace: never a tenant's, nor the platform's. Each tenant namespace admits
+   * it on every port (`allow-from-monitoring`), and each Traefik with `metrics` on its metrics port.
+   * @jsii suppress JSII5018
+   */
+  readonly namespace: string;
+  /**
+   * Labels of the tenants' ServiceMonitors, for Prometheus's `serviceMonitorSelector`
+   * (kube-prometheus-stack selects `release: <its release>`).
+   * @default - none
+   */
+  readonly serviceMonitorLabels?: Record<string, string>;
+}
+
 /** Props of `Platform`: the settings every tenant of the platform reads. */
 export interface PlatformProps {
   // jsii warns that `namespace` is a keyword in C#: C# capitalizes property names, so it is none there.
@@ -128,6 +194,11 @@ export interface PlatformProps {
    */
   readonly priorityClasses?: string[];
   /**
+   * The namespace whose Prometheus scrapes tenant pods and the Traefiks' metrics (see `MonitoringOptions`).
+   * @default - none: the default deny keeps every scraper out
+   */
+  readonly monitoring?: MonitoringOptions;
+  /**
    * A CA the tenants that opt in share, behind a ClusterIssuer (a `PlatformCaIssuer`); each such
    * tenant may only have its own domains signed.
    * @default - none
@@ -160,6 +231,12 @@ export interface PlatformProps {
    * @default OutputFormat.YAML
    */
   readonly outputFormat?: OutputFormat;
+  /**
+   * How tenants' traffic reaches them: IngressRoutes or the Gateway API, one Traefik per tenant
+   * or one shared (a `SharedTraefik`, Gateway API only).
+   * @default - IngressRoutes, one Traefik per tenant
+   */
+  readonly routing?: RoutingOptions;
 }
 
 /** A list of CIDRs, as the spec's `platform.network` lists them. */
@@ -214,10 +291,26 @@ export class Platform extends Construct {
    */
   public readonly priorityClasses?: string[];
   /**
+   * Where Prometheus runs.
+   * @default - none
+   */
+  public readonly monitoring?: MonitoringOptions;
+  /**
    * The platform CA's ClusterIssuer.
    * @default - none without `ca`
    */
   public readonly caIssuer?: PlatformCaIssuer;
+  /** How tenants route: IngressRoutes, or the Gateway API. */
+  public readonly routingApi: RoutingApi;
+  /** One Traefik per tenant, or one shared. */
+  public readonly traefikTopology: TraefikTopology;
+  /** Whether tenant hosts under the wildcard use its certificate on their Gateway listeners. */
+  public readonly wildcardCertificate: boolean;
+  /**
+   * The Traefik every tenant shares.
+   * @default - none unless `routing.traefik` is `TraefikTopology.SHARED`
+   */
+  public readonly sharedTraefik?: SharedTraefik;
   /** The platform Namespace. */
   public readonly namespaceObject: k8s.KubeNamespace;
   /** The NetworkPolicy that denies all traffic in the platform namespace but what each Traefik's own allows. */
@@ -238,6 +331,8 @@ export class Platform extends Construct {
   private readonly tenants = new Map<string, string>();
   /** Domain → the tenant that serves it. */
   private readonly domainOwners = new Map<string, string>();
+  /** Node port → who claimed it: `tenant \`a\` (web)`. */
+  private readonly nodePortOwners = new Map<number, string>();
 
   constructor(scope: Construct, id: string, props: PlatformProps = {}) {
     super(scope, id);
@@ -256,6 +351,11 @@ export class Platform extends Construct {
       refusals.parse('network', z.strictObject({ podCidrs: cidrs, serviceCidrs: cidrs, apiServerCidrs: cidrs }), props.network);
     }
     if (props.priorityClasses !== undefined) refusals.parse('priorityClasses', fields.priorityClasses, props.priorityClasses);
+    if (props.monitoring !== undefined) {
+      const before = refusals.count;
+      refusals.parse('monitoring', fields.monitoring, props.monitoring);
+      if (refusals.count === before) refusals.check('monitoring.namespace', checkMonitoringNamespace(props.monitoring.namespace, namespace), MONITORING_NAMESPACE);
+    }
     if (props.ca !== undefined) refusals.parse('ca', fields.platformCA, props.ca);
     if (props.externalSecrets !== undefined) {
       const vault = props.externalSecrets.vault ?? {};
@@ -274,8 +374,22 @@ export class Platform extends Construct {
         if (written !== undefined) refusals.check(`gitops.${props.gitops.engine}.namespace`, checkGitOpsNamespace(written, namespace, engineDefault), GITOPS_NAMESPACE);
       }
     }
+    const routing = props.routing ?? {};
+    const api = routing.api ?? DEFAULTS.platform.routing.api as RoutingApi;
+    const topology = routing.traefik ?? DEFAULTS.platform.routing.traefik as TraefikTopology;
+    if (routing.api !== undefined) refusals.parse('routing.api', z.enum(Object.values(RoutingApi)), routing.api);
+    if (routing.traefik !== undefined) refusals.parse('routing.traefik', z.enum(Object.values(TraefikTopology)), routing.traefik);
+    refusals.check('routing.traefik', checkRoutingTopology(api, topology), SHARED_TRAEFIK_NEEDS_GATEWAY);
+    if (routing.wildcardCertificate === true) {
+      refusals.check('routing.wildcardCertificate', api !== RoutingApi.GATEWAY ? WILDCARD_CERTIFICATE_NEEDS_GATEWAY
+        : props.wildcard === undefined ? WILDCARD_CERTIFICATE_NEEDS_WILDCARD.replace('`platform.wildcard`', '`wildcard`') : undefined);
+    }
+    if (routing.sharedTraefik !== undefined && topology !== TraefikTopology.SHARED) refusals.check('routing.sharedTraefik', SHARED_TRAEFIK_SETTINGS_UNUSED);
     refusals.done();
     this.namespaceName = namespace;
+    this.routingApi = api;
+    this.traefikTopology = topology;
+    this.wildcardCertificate = routing.wildcardCertificate === true;
     this.traefikImage = props.traefikImage ?? DEFAULTS.platform.traefikImage;
     this.admissionMode = props.admission ?? DEFAULTS.platform.admission as AdmissionMode;
     this.outputFormat = props.outputFormat ?? OutputFormat.YAML;
@@ -285,6 +399,7 @@ export class Platform extends Construct {
     this._reservedNamespaces = [...reserved];
     this.network = props.network;
     this.priorityClasses = props.priorityClasses && [...props.priorityClasses];
+    this.monitoring = props.monitoring && { namespace: props.monitoring.namespace, serviceMonitorLabels: props.monitoring.serviceMonitorLabels && { ...props.monitoring.serviceMonitorLabels } };
 
     const labels = platformLabels();
     this.namespaceObject = new k8s.KubeNamespace(this, 'Namespace', {
@@ -309,7 +424,12 @@ export class Platform extends Construct {
     if (props.wildcard) {
       new WildcardTlsStore(this, 'Wildcard', { ...props.wildcard, platform: this });
     }
-    this.admission = new AdmissionGuardRails(this, 'Admission', { mode: this.admissionMode, externalSecrets: props.externalSecrets !== undefined });
+    if (topology === TraefikTopology.SHARED) this.sharedTraefik = new SharedTraefik(this, 'SharedTraefik', { ...routing.sharedTraefik, platform: this });
+    this.admission = new AdmissionGuardRails(this, 'Admission', {
+      mode: this.admissionMode,
+      externalSecrets: props.externalSecrets !== undefined,
+      gatewayRoutes: api === RoutingApi.GATEWAY,
+    });
     if (props.gitops) {
       this.gitopsApp = new GitOpsApp(this, 'GitOps', {
         name: PLATFORM_GITOPS_NAME,
@@ -378,6 +498,24 @@ export class Platform extends Construct {
   /** Records that `tenant` serves `domain` (its TenantNamespace judged it first). @internal */
   public _claimDomain(domain: string, tenant: string): void {
     this.domainOwners.set(domain, tenant);
+  }
+
+  /**
+   * Whether `domain`'s listener uses the platform wildcard's certificate: `wildcardCertificate`
+   * is on and the wildcard names the host, or its parent zone as `*.zone`. @internal
+   */
+  public _servedByWildcard(domain: string): boolean {
+    return this.wildcardCertificate && wildcardCovers(this._wildcard?.dnsNames ?? [], domain);
+  }
+
+  /** Who claimed `port` as a fixed node port, if anyone. @internal */
+  public _nodePortOwner(port: number): string | undefined {
+    return this.nodePortOwners.get(port);
+  }
+
+  /** Records that `owner` (`tenant \`a\` (web)`) claims node port `port` (its ScopedTraefik judged it first). @internal */
+  public _claimNodePort(port: number, owner: string): void {
+    this.nodePortOwners.set(port, owner);
   }
 
   /** Records the platform's wildcard (it judged that it is the first). @internal */

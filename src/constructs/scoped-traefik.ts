@@ -1,27 +1,30 @@
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-29';
 import { Construct } from 'constructs';
 import { z } from 'zod';
+import { GatewayClass } from '../imports/gateway-api';
 import { DEFAULTS, withResourceDefaults } from '../defaults';
-import { LABELS, tenantNames } from '../model/names';
+import { LABELS, TRAEFIK_GATEWAY_CONTROLLER, tenantNames, traefikMetricsName } from '../model/names';
 import * as fields from '../spec/schema';
-import { PolicyRule } from '../threats/detect/rbac-analysis';
-import { excepted, parseCidr } from '../threats/cidrs';
-import { ClusterNetwork, egressExceptions } from '../threats/network';
+import { NODE_PORT_NAMES, nodePortTakenRefusal, ONE_NODE_PORT_ONE_TENANT } from '../threats/network';
+import { checkTraefikPriorityClass, PRIORITY_PREEMPTION } from '../threats/pods';
 import { checkResourceOrder, REQUESTS_WITHIN_LIMITS } from '../threats/resources';
+import { checkServiceSetting, SERVICE_SETTING_TYPES, TypedServiceSetting } from '../threats/service-settings';
 import { brand, isA } from './brand';
 import { tenantLabels } from './labels';
-import { dnsEgressRule, namespacePeer } from './network-rules';
-import { copyRules, traefikRules } from './rbac-rules';
+import { namespacePeer } from './network-rules';
+import { traefikGatewayClusterRules, traefikRules } from './rbac-rules';
 import { PropChecks } from './refuse';
+import type { Platform } from './platform';
 import type { ResourceQuantities, TenantNamespace } from './tenant-namespace';
+import {
+  baseArgs, crdProviderArgs, gatewayProviderArgs, grantClusterRole, grantRole, RoleSubject, traefikDeployment,
+  traefikDisruptionBudget, traefikNetworkPolicySpec, traefikPodLabels, traefikService, TraefikWorkload,
+} from './traefik-workload';
+import { podTolerations, spreadConstraints, TraefikSpread, TraefikToleration } from './traefik-scheduling';
+import { TraefikServiceOptions, TraefikServiceType, traefikServiceSpec } from './traefik-service';
 
-/** Service type of a tenant Traefik's entry points. NodePort is not offered: it opens a port on every node. */
-export enum TraefikServiceType {
-  /** A cloud load balancer in front of the Traefik. */
-  LOAD_BALANCER = 'LoadBalancer',
-  /** Reachable inside the cluster only (put your own load balancer or ingress in front). */
-  CLUSTER_IP = 'ClusterIP',
-}
+export { TRAEFIK_PORTS } from './traefik-workload';
 
 /** Traefik's `--log.level`. */
 export enum TraefikLogLevel {
@@ -61,6 +64,52 @@ export interface ScopedTraefikOptions {
    */
   readonly serviceType?: TraefikServiceType;
   /**
+   * The Service's annotations, traffic policy, load balancer class, source ranges and node ports.
+   * @default - none of them
+   */
+  readonly service?: TraefikServiceOptions;
+  /**
+   * With more than one replica, how the replicas are spread (preferred, never blocking).
+   * @default TraefikSpread.NODE
+   */
+  readonly spread?: TraefikSpread;
+  /**
+   * Labels of the nodes the Traefik may run on; never the control plane's.
+   * @default - any node
+   */
+  readonly nodeSelector?: Record<string, string>;
+  /**
+   * Taints the Traefik's pods tolerate; never the control plane's, nor every taint.
+   * @default - none
+   */
+  readonly tolerations?: TraefikToleration[];
+  /**
+   * The pods' PriorityClass: one of the platform's `priorityClasses` when it lists them, never a system class.
+   * @default - none (priority 0, or the cluster's global default)
+   */
+  readonly priorityClassName?: string;
+  /**
+   * Prometheus metrics on an entry point `metrics` (port 9100), which only the platform's
+   * `monitoring` namespace may reach. Needs the platform's `monitoring`.
+   * @default false
+   */
+  readonly metrics?: boolean;
+  /**
+   * A ServiceMonitor (Prometheus Operator) for the metrics, and the ClusterIP Service it selects. Needs `metrics`.
+   * @default false
+   */
+  readonly serviceMonitor?: boolean;
+  /**
+   * Traefik's access log (`--accesslog`), to standard output.
+   * @default false
+   */
+  readonly accessLog?: boolean;
+  /**
+   * Redirect every request on the `web` entry point (80) to HTTPS on port 443, permanently.
+   * @default false
+   */
+  readonly redirectToHttps?: boolean;
+  /**
    * Traefik's `--log.level`.
    * @default TraefikLogLevel.INFO
    */
@@ -94,42 +143,71 @@ const MOVED = {
   image: 'the image is the platform\'s: pass `traefikImage` to the `Platform`',
 };
 
-/** Ports of the Traefik container. */
-export const TRAEFIK_PORTS = { web: 8000, websecure: 8443, traefik: 8080 } as const;
+/** Port of the `metrics` entry point, with `metrics` (the port the Traefik Helm chart uses). */
+export const METRICS_PORT = 9100;
 
-/** Ports the API server listens on in most clusters (behind `kubernetes.default.svc`, and on the nodes). */
-export const API_SERVER_PORTS = [443, 6443] as const;
+/** Flags of the access log, with `accessLog`. */
+export const ACCESS_LOG_ARGS: readonly string[] = ['--accesslog=true'];
 
-/** Labels that select one tenant's Traefik pods (the tenant's NetworkPolicy reads them from `ScopedTraefik.podLabels`). */
-function traefikPodLabels(tenant: string): Record<string, string> {
-  return { [LABELS.name]: 'traefik', [LABELS.instance]: tenantNames(tenant).traefik };
+/**
+ * Flags that redirect the `web` entry point to HTTPS, with `redirectToHttps`. The target is the
+ * Service's port `:443`, not the entry point's container port (8443); Let's Encrypt follows such
+ * a redirect, so HTTP-01 challenges still pass.
+ */
+export const REDIRECT_ARGS: readonly string[] = [
+  '--entryPoints.web.http.redirections.entryPoint.to=:443',
+  '--entryPoints.web.http.redirections.entryPoint.scheme=https',
+  '--entryPoints.web.http.redirections.entryPoint.permanent=true',
+];
+
+/** Flags of the Prometheus metrics on their own entry point, with `metrics`. */
+export const METRICS_ARGS: readonly string[] = [
+  `--entryPoints.metrics.address=:${METRICS_PORT}/tcp`,
+  '--metrics.prometheus=true',
+  '--metrics.prometheus.entryPoint=metrics',
+];
+
+/** The optional features of a tenant's Traefik that add flags. */
+export interface TraefikFeatures {
+  /** Through the Gateway API (the tenant's Gateway) instead of IngressRoutes and Ingresses. */
+  readonly gateway?: boolean;
+  readonly accessLog?: boolean;
+  readonly redirectToHttps?: boolean;
+  readonly metrics?: boolean;
 }
 
 /**
  * The static configuration of a tenant's Traefik, as command-line flags. Every option
  * here must be one Traefik v3.7 knows (it refuses to start otherwise); a test checks
  * them against the upstream option list.
+ *
+ * With IngressRoutes (`gateway` false), the CRD and Ingress providers watch the tenant's
+ * namespace. Through the Gateway API, the Gateway API provider watches the tenant's namespace
+ * (its routes) and the platform's (its Gateway), for the tenant's own GatewayClass; the CRD
+ * provider reads only the platform's TLS defaults, and there is no Ingress provider.
  */
-export function traefikArgs(tenant: string, platformNamespace: string, logLevel: string): string[] {
-  const names = tenantNames(tenant);
+export function traefikArgs(tenant: string, platformNamespace: string, logLevel: string, features: TraefikFeatures = {}): string[] {
   return [
-    `--entryPoints.web.address=:${TRAEFIK_PORTS.web}/tcp`,
-    `--entryPoints.websecure.address=:${TRAEFIK_PORTS.websecure}/tcp`,
-    '--entryPoints.websecure.http.tls=true',
-    `--entryPoints.traefik.address=:${TRAEFIK_PORTS.traefik}/tcp`,
-    '--ping=true',
-    '--ping.entryPoint=traefik',
-    '--global.checkNewVersion=false',
-    '--global.sendAnonymousUsage=false',
-    `--log.level=${logLevel}`,
-    '--core.strictTLSOptions=true',
-    '--providers.kubernetescrd=true',
-    `--providers.kubernetescrd.namespaces=${names.namespace},${platformNamespace}`,
-    '--providers.kubernetescrd.allowCrossNamespace=false',
-    '--providers.kubernetescrd.allowExternalNameServices=false',
-    `--providers.kubernetescrd.crossProviderNamespaces=${platformNamespace}`,
-    `--providers.kubernetescrd.defaultTLSResourcesNamespace=${platformNamespace}`,
-    '--providers.kubernetescrd.disableClusterScopeResources=true',
+    ...providerArgs(tenant, platformNamespace, logLevel, features.gateway ?? false),
+    ...(features.accessLog ? ACCESS_LOG_ARGS : []),
+    ...(features.redirectToHttps ? REDIRECT_ARGS : []),
+    ...(features.metrics ? METRICS_ARGS : []),
+  ];
+}
+
+/** The flags every tenant's Traefik gets: the common ones and its providers. */
+function providerArgs(tenant: string, platformNamespace: string, logLevel: string, gateway: boolean): string[] {
+  const names = tenantNames(tenant);
+  if (gateway) {
+    return [
+      ...baseArgs(logLevel),
+      ...crdProviderArgs([platformNamespace], platformNamespace),
+      ...gatewayProviderArgs([names.namespace, platformNamespace], names.traefik, platformNamespace),
+    ];
+  }
+  return [
+    ...baseArgs(logLevel),
+    ...crdProviderArgs([names.namespace, platformNamespace], platformNamespace),
     '--providers.kubernetesingress=true',
     `--providers.kubernetesingress.namespaces=${names.namespace}`,
     `--providers.kubernetesingress.ingressClass=${names.ingressClass}`,
@@ -162,6 +240,21 @@ export class ScopedTraefik extends Construct {
   public readonly namespaceName: string;
   /** The container image: its platform's `traefikImage`. */
   public readonly image: string;
+  /**
+   * The GatewayClass this Traefik serves, selected by its label: the tenant's Gateway names it.
+   * @default - none with IngressRoutes
+   */
+  public readonly gatewayClass?: ApiObject;
+  /**
+   * Through the Gateway API: what it needs cluster-wide (list Namespaces, read GatewayClasses, report its own class's status).
+   * @default - none with IngressRoutes: only namespaced roles
+   */
+  public readonly clusterRole?: k8s.KubeClusterRole;
+  /**
+   * Binds the ClusterRole to the ServiceAccount.
+   * @default - none with IngressRoutes
+   */
+  public readonly clusterRoleBinding?: k8s.KubeClusterRoleBinding;
   /** The ServiceAccount. */
   public readonly serviceAccount: k8s.KubeServiceAccount;
   /** The Deployment: add tolerations, node selectors or annotations here (`addJsonPatch`). */
@@ -178,6 +271,16 @@ export class ScopedTraefik extends Construct {
    * @default - none with one replica
    */
   public readonly podDisruptionBudget?: k8s.KubePodDisruptionBudget;
+  /**
+   * The ClusterIP Service of the metrics, which the ServiceMonitor selects.
+   * @default - none without `serviceMonitor`
+   */
+  public readonly metricsService?: k8s.KubeService;
+  /**
+   * The ServiceMonitor of the metrics (`monitoring.coreos.com/v1`).
+   * @default - none without `serviceMonitor`
+   */
+  public readonly serviceMonitor?: ApiObject;
 
   constructor(scope: Construct, id: string, props: ScopedTraefikProps) {
     super(scope, id);
@@ -189,7 +292,9 @@ export class ScopedTraefik extends Construct {
       ? 'is not a TenantNamespace — pass the TenantNamespace of the tenant this Traefik serves'
       : tenantNamespace.traefik
         ? `tenant \`${tenantNamespace.tenantName}\` already has a ScopedTraefik (\`${tenantNamespace.traefik.node.path}\`) — use that one: a second would serve the same ingress class`
-        : undefined);
+        : tenantNamespace.platform.sharedTraefik
+          ? `every tenant of this platform shares its Traefik (\`routing.traefik\` is \`TraefikTopology.SHARED\`), so a tenant has none of its own — give the TenantNamespace a \`TenantGateway\` instead`
+          : undefined);
     refusals.done();
     const T = DEFAULTS.tenant.traefik;
     const replicas = props.replicas ?? T.replicas;
@@ -199,156 +304,157 @@ export class ScopedTraefik extends Construct {
     };
     if (props.replicas !== undefined) refusals.parse('replicas', fields.replicas, props.replicas);
     if (props.allowCrossNamespace !== undefined) refusals.parse('allowCrossNamespace', fields.allowCrossNamespace, props.allowCrossNamespace);
-    if (props.serviceType !== undefined) refusals.parse('serviceType', z.enum(['LoadBalancer', 'ClusterIP']), props.serviceType);
+    if (props.serviceType !== undefined) refusals.parse('serviceType', fields.serviceType, props.serviceType);
     if (props.logLevel !== undefined) refusals.parse('logLevel', z.enum(fields.LOG_LEVELS), props.logLevel);
     if (props.resources !== undefined) refusals.parse('resources', z.strictObject({ requests: fields.cpuMemory.optional(), limits: fields.cpuMemory.optional() }), props.resources);
     for (const res of ['cpu', 'memory'] as const) {
       refusals.check(`resources.requests.${res}`, checkResourceOrder(
         `traefik.resources.requests.${res}`, { value: resources.requests[res] }, `traefik.resources.limits.${res}`, { value: resources.limits[res] }), REQUESTS_WITHIN_LIMITS);
     }
+    const platform = tenantNamespace.platform;
+    const serviceType = props.serviceType ?? T.serviceType;
+    judgeService(refusals, props.service, serviceType, tenantNamespace);
+    judgeScheduling(refusals, props, platform);
+    judgeObservability(refusals, props, platform);
     refusals.done();
 
     const tenant = tenantNamespace.tenantName;
-    const platform = tenantNamespace.platform;
     const namespace = platform.namespaceName;
     const names = tenantNames(tenant);
+    const gateway = platform.routingApi === 'gateway';
     this.tenantNamespace = tenantNamespace;
     this.name = names.traefik;
     this.ingressClass = names.ingressClass;
     this.namespaceName = namespace;
     this.image = platform.traefikImage;
-    const labels = { ...tenantLabels(tenant), ...traefikPodLabels(tenant), [LABELS.component]: 'ingress-controller' };
+    const podLabels = traefikPodLabels(names.traefik);
+    const labels = { ...tenantLabels(tenant), ...podLabels, [LABELS.component]: 'ingress-controller' };
     const meta = { name: names.traefik, namespace, labels };
+    const subject: RoleSubject = meta;
+    const workload: TraefikWorkload = {
+      ...meta,
+      podLabels,
+      image: this.image,
+      args: traefikArgs(tenant, namespace, props.logLevel ?? T.logLevel, { gateway, accessLog: props.accessLog, redirectToHttps: props.redirectToHttps, metrics: props.metrics }),
+      replicas,
+      serviceType,
+      resources,
+      scheduling: {
+        ...(replicas > 1 ? { topologySpreadConstraints: spreadConstraints(props.spread ?? T.spread, podLabels) } : {}),
+        ...(props.nodeSelector && Object.keys(props.nodeSelector).length > 0 ? { nodeSelector: { ...props.nodeSelector } } : {}),
+        ...(props.tolerations?.length ? { tolerations: podTolerations(props.tolerations) } : {}),
+        ...(props.priorityClassName ? { priorityClassName: props.priorityClassName } : {}),
+      },
+      extraPorts: props.metrics ? [{ name: 'metrics', containerPort: METRICS_PORT }] : [],
+      service: { spec: traefikServiceSpec(serviceType, podLabels, props.service), annotations: props.service?.annotations },
+    };
 
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: meta, automountServiceAccountToken: false });
-    this.grant('TenantNamespace', names.namespace, traefikRules({ crd: true, ingress: true }), meta);
-    this.grant('PlatformNamespace', namespace, traefikRules({ crd: true, ingress: false }), meta);
-
-    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
-      metadata: meta,
-      spec: {
-        replicas,
-        selector: { matchLabels: traefikPodLabels(tenant) },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
-        template: {
-          metadata: { labels },
-          spec: {
-            serviceAccountName: names.traefik,
-            automountServiceAccountToken: true,
-            terminationGracePeriodSeconds: 60,
-            securityContext: {
-              runAsNonRoot: true,
-              runAsUser: 65532,
-              runAsGroup: 65532,
-              seccompProfile: { type: 'RuntimeDefault' },
-            },
-            containers: [{
-              name: 'traefik',
-              image: this.image,
-              imagePullPolicy: 'IfNotPresent',
-              args: traefikArgs(tenant, namespace, props.logLevel ?? T.logLevel),
-              ports: Object.entries(TRAEFIK_PORTS).map(([name, containerPort]) => ({ name, containerPort, protocol: 'TCP' })),
-              resources: {
-                requests: { cpu: k8s.Quantity.fromString(resources.requests.cpu), memory: k8s.Quantity.fromString(resources.requests.memory) },
-                limits: { cpu: k8s.Quantity.fromString(resources.limits.cpu), memory: k8s.Quantity.fromString(resources.limits.memory) },
-              },
-              readinessProbe: pingProbe(1),
-              livenessProbe: pingProbe(3),
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                privileged: false,
-                readOnlyRootFilesystem: true,
-                runAsNonRoot: true,
-                capabilities: { drop: ['ALL'] },
-                seccompProfile: { type: 'RuntimeDefault' },
-              },
-              volumeMounts: [{ name: 'data', mountPath: '/data' }, { name: 'tmp', mountPath: '/tmp' }],
-            }],
-            volumes: [{ name: 'data', emptyDir: {} }, { name: 'tmp', emptyDir: {} }],
-          },
-        },
-      },
-    });
-
-    this.service = new k8s.KubeService(this, 'Service', {
-      metadata: meta,
-      spec: {
-        type: props.serviceType ?? T.serviceType,
-        selector: traefikPodLabels(tenant),
-        ports: [
-          { name: 'web', port: 80, targetPort: k8s.IntOrString.fromString('web'), protocol: 'TCP' },
-          { name: 'websecure', port: 443, targetPort: k8s.IntOrString.fromString('websecure'), protocol: 'TCP' },
-        ],
-      },
-    });
-
+    if (gateway) {
+      ({ role: this.clusterRole, binding: this.clusterRoleBinding } = grantClusterRole(this, traefikGatewayClusterRules(names.gatewayClass), subject));
+      grantRole(this, 'TenantNamespace', names.namespace, traefikRules({ crd: false, ingress: false, gateway: { routes: true } }), subject);
+      grantRole(this, 'PlatformNamespace', namespace, traefikRules({ crd: true, ingress: false, gateway: { routes: false, gateways: [names.gateway] } }), subject);
+    } else {
+      grantRole(this, 'TenantNamespace', names.namespace, traefikRules({ crd: true, ingress: true }), subject);
+      grantRole(this, 'PlatformNamespace', namespace, traefikRules({ crd: true, ingress: false }), subject);
+    }
+    this.deployment = traefikDeployment(this, workload);
+    this.service = traefikService(this, workload);
+    for (const port of NODE_PORT_NAMES) {
+      const nodePort = props.service?.nodePorts?.[port];
+      if (nodePort !== undefined) platform._claimNodePort(nodePort, `tenant \`${tenant}\` (${port})`);
+    }
+    const monitoring = props.metrics ? platform.monitoring?.namespace : undefined;
     this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
       metadata: meta,
-      spec: traefikNetworkPolicySpec(tenant, tenantNamespace.namespaceName, platform._clusterNetwork),
+      spec: traefikNetworkPolicySpec(podLabels, [namespacePeer(tenantNamespace.namespaceName)], platform._clusterNetwork,
+        monitoring !== undefined ? { from: namespacePeer(monitoring), port: METRICS_PORT } : undefined),
     });
+    this.podDisruptionBudget = traefikDisruptionBudget(this, workload);
+    if (gateway) {
+      this.gatewayClass = new GatewayClass(this, 'GatewayClass', {
+        metadata: { name: names.gatewayClass, labels: { ...tenantLabels(tenant), [LABELS.traefik]: names.traefik } },
+        spec: { controllerName: TRAEFIK_GATEWAY_CONTROLLER, description: 'One tenant\'s own Traefik: see the tenancy.cdk8s.io/tenant label.' },
+      });
+    }
 
-    if (replicas > 1) {
-      this.podDisruptionBudget = new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
-        metadata: meta,
-        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: traefikPodLabels(tenant) } },
+    if (props.serviceMonitor) {
+      const metricsName = traefikMetricsName(tenant);
+      const metricsLabels = { [LABELS.instance]: names.traefik, [LABELS.component]: 'metrics' };
+      this.metricsService = new k8s.KubeService(this, 'MetricsService', {
+        metadata: { name: metricsName, namespace, labels: { ...labels, ...metricsLabels } },
+        spec: {
+          type: 'ClusterIP',
+          selector: podLabels,
+          ports: [{ name: 'metrics', port: METRICS_PORT, targetPort: k8s.IntOrString.fromString('metrics'), protocol: 'TCP' }],
+        },
+      });
+      this.serviceMonitor = new ApiObject(this, 'ServiceMonitor', {
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'ServiceMonitor',
+        metadata: { name: metricsName, namespace, labels: { ...labels, ...platform.monitoring?.serviceMonitorLabels } },
+        spec: {
+          selector: { matchLabels: metricsLabels },
+          namespaceSelector: { matchNames: [namespace] },
+          endpoints: [{ port: 'metrics', path: '/metrics' }],
+        },
       });
     }
 
     tenantNamespace._attachTraefik(this);
   }
 
+  /**
+   * The GatewayClass the tenant's Gateway names.
+   * @default - none with IngressRoutes
+   */
+  public get gatewayClassName(): string | undefined {
+    return this.gatewayClass?.name;
+  }
+
   /** Labels that select this Traefik's pods (a copy): the tenant's NetworkPolicy lets exactly these in. */
   public get podLabels(): Record<string, string> {
-    return traefikPodLabels(this.tenantNamespace.tenantName);
-  }
-
-  /** A Role in `roleNamespace` with `rules`, bound to this Traefik's ServiceAccount (named and placed by `serviceAccount`). */
-  private grant(
-    id: string,
-    roleNamespace: string,
-    rules: PolicyRule[],
-    serviceAccount: { name: string; namespace: string; labels: Record<string, string> },
-  ): void {
-    const roleMeta = { name: serviceAccount.name, namespace: roleNamespace, labels: serviceAccount.labels };
-    new k8s.KubeRole(this, `${id}Role`, { metadata: roleMeta, rules: copyRules(rules) });
-    new k8s.KubeRoleBinding(this, `${id}RoleBinding`, {
-      metadata: roleMeta,
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: serviceAccount.name },
-      subjects: [{ kind: 'ServiceAccount', name: serviceAccount.name, namespace: serviceAccount.namespace }],
-    });
+    return traefikPodLabels(this.name);
   }
 }
 
-/**
- * The Traefik's own NetworkPolicy: its entry points and the probe port from anywhere; out, only
- * to its tenant's namespace, DNS and the API server — so no route, Middleware or plugin can make
- * it call the metadata endpoint, other tenants or the platform's other services. The API server
- * is `apiServerCIDRs` when known, else any address on its usual ports but the metadata services'
- * and the cluster's own ranges.
- */
-function traefikNetworkPolicySpec(tenant: string, tenantNamespace: string, network: ClusterNetwork): k8s.NetworkPolicySpec {
-  const ports = (...numbers: number[]) => numbers.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) }));
-  const apiServer: k8s.NetworkPolicyEgressRule = network.apiServerCIDRs?.length
-    ? { to: network.apiServerCIDRs.map((cidr) => ({ ipBlock: { cidr } })) }
-    : {
-      to: ['0.0.0.0/0', '::/0'].map((cidr) => ({ ipBlock: { cidr, except: excepted(parseCidr(cidr)!, egressExceptions(network)) } })),
-      ports: ports(...API_SERVER_PORTS),
-    };
-  return {
-    podSelector: { matchLabels: traefikPodLabels(tenant) },
-    policyTypes: ['Ingress', 'Egress'],
-    ingress: [{ ports: ports(...Object.values(TRAEFIK_PORTS)) }],
-    egress: [{ to: [namespacePeer(tenantNamespace)] }, dnsEgressRule(), apiServer],
-  };
+/** Judges where the pods run: spread, node selector and tolerations (never the control plane), a PriorityClass the platform allows. */
+function judgeScheduling(refusals: PropChecks, props: ScopedTraefikOptions, platform: Platform): void {
+  if (props.spread !== undefined) refusals.parse('spread', z.enum(Object.values(TraefikSpread)), props.spread);
+  if (props.nodeSelector !== undefined) refusals.parse('nodeSelector', fields.nodeSelector, props.nodeSelector);
+  if (props.tolerations !== undefined) refusals.parse('tolerations', z.array(fields.toleration), props.tolerations);
+  if (props.priorityClassName !== undefined && refusals.parse('priorityClassName', fields.objectName('ingress-high'), props.priorityClassName) === props.priorityClassName) {
+    refusals.check('priorityClassName', checkTraefikPriorityClass(props.priorityClassName, platform.priorityClasses), PRIORITY_PREEMPTION);
+  }
 }
 
-function pingProbe(failureThreshold: number): k8s.Probe {
-  return {
-    httpGet: { path: '/ping', port: k8s.IntOrString.fromString('traefik'), scheme: 'HTTP' },
-    initialDelaySeconds: 2,
-    periodSeconds: 10,
-    timeoutSeconds: 2,
-    successThreshold: 1,
-    failureThreshold,
-  };
+/** Judges the flags: metrics need a namespace that may scrape them, a ServiceMonitor needs metrics. */
+function judgeObservability(refusals: PropChecks, props: ScopedTraefikOptions, platform: Platform): void {
+  for (const flag of ['metrics', 'serviceMonitor', 'accessLog', 'redirectToHttps'] as const) {
+    if (props[flag] !== undefined) refusals.parse(flag, z.boolean(), props[flag]);
+  }
+  if (props.metrics && !platform.monitoring) {
+    refusals.check('metrics', 'no namespace may scrape the metrics: the platform namespace denies all traffic but what is allowed — give the Platform `monitoring` (Prometheus\'s namespace)');
+  }
+  if (props.serviceMonitor && !props.metrics) refusals.check('serviceMonitor', 'has no metrics to scrape — set `metrics: true` as well');
 }
+
+/** Judges the Service settings: their shapes, the Service type they need, node ports the platform's tenants claimed. */
+function judgeService(refusals: PropChecks, service: TraefikServiceOptions | undefined, serviceType: string, tenantNamespace: TenantNamespace): void {
+  if (service === undefined) return;
+  const before = refusals.count;
+  refusals.parse('service', fields.traefikService, service);
+  if (refusals.count > before) return;
+  for (const setting of Object.keys(SERVICE_SETTING_TYPES) as TypedServiceSetting[]) {
+    if (service[setting] !== undefined) refusals.check(`service.${setting}`, checkServiceSetting(setting, serviceType));
+  }
+  const own = new Map<number, string>();
+  for (const port of NODE_PORT_NAMES) {
+    const nodePort = service.nodePorts?.[port];
+    if (nodePort === undefined) continue;
+    const first = own.get(nodePort) ?? tenantNamespace.platform._nodePortOwner(nodePort);
+    refusals.check(`service.nodePorts.${port}`, first !== undefined ? nodePortTakenRefusal(nodePort, first) : undefined, ONE_NODE_PORT_ONE_TENANT);
+    own.set(nodePort, `tenant \`${tenantNamespace.tenantName}\` (${port})`);
+  }
+}
+

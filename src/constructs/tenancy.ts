@@ -35,7 +35,7 @@ export class Tenancy extends Construct {
       }]);
     }
     this.platform = new Platform(this, 'Platform', platformPropsOf(model.platform));
-    this._tenants = model.tenants.map((t) => this.platform.addTenant(`Tenant-${t.name}`, tenantOptionsOf(t)));
+    this._tenants = model.tenants.map((t) => this.platform.addTenant(`Tenant-${t.name}`, tenantOptionsOf(t, this.platform.sharedTraefik !== undefined)));
   }
 
   /** The tenants of the spec, in its order (a copy). */

@@ -12,6 +12,7 @@ import { tenantLabels } from './labels';
 import { PropChecks } from './refuse';
 import { NO_PLATFORM_CA, TenantCertificatePolicy } from './tenant-certificate-policy';
 import type { ScopedTraefik } from './scoped-traefik';
+import type { TenantGateway } from './tenant-gateway';
 import type { TenantNamespace } from './tenant-namespace';
 
 /** The key of every Certificate this tool renders: ECDSA P-256, a new one on each renewal. */
@@ -85,10 +86,21 @@ export class TenantIssuerSource {
   }
 }
 
-/** Props of `TenantIssuer`. */
+/** Props of `TenantIssuer`: the tenant's Traefik or Gateway, and how its certificates are signed. */
 export interface TenantIssuerProps {
-  /** The Traefik of the tenant: the Issuer goes into its tenant's namespace, and ACME solves HTTP-01 through it. */
-  readonly traefik: ScopedTraefik;
+  /**
+   * The Traefik of a tenant that routes with IngressRoutes: the Issuer goes into its tenant's
+   * namespace, and ACME solves HTTP-01 through its ingress class.
+   * @default - none: give `gateway` instead
+   */
+  readonly traefik?: ScopedTraefik;
+  /**
+   * The Gateway of a tenant that routes through the Gateway API: the Issuer goes into its
+   * tenant's namespace, and ACME solves HTTP-01 with an HTTPRoute on it (cert-manager's
+   * `gatewayHTTPRoute` solver). Takes precedence over `traefik`.
+   * @default - none: give `traefik` instead
+   */
+  readonly gateway?: TenantGateway;
   /** How the tenant's certificates are signed. */
   readonly issuer: TenantIssuerSource;
 }
@@ -105,10 +117,22 @@ const MOVED = {
  * per domain of the tenant's namespace, each naming only that host: the domains the Namespace
  * lists for the admission policies, so its own Certificates are always admitted. A domain
  * added to the namespace later gets its Certificate too.
+ *
+ * A namespace with a `TenantVirtualCluster` gets the Issuer only: its Ingresses live in the
+ * virtual cluster and name Secrets there, so its Certificates are written there too, naming this
+ * Issuer, and are synced to the host and signed here (the admission policies judge them as any).
  */
 export class TenantIssuer extends Construct {
-  /** The Traefik it solves HTTP-01 challenges through. */
-  public readonly traefik: ScopedTraefik;
+  /**
+   * The Traefik it solves HTTP-01 challenges through (IngressRoutes).
+   * @default - none: it solves them through `gateway`
+   */
+  public readonly traefik?: ScopedTraefik;
+  /**
+   * The Gateway it solves HTTP-01 challenges through (Gateway API).
+   * @default - none: it solves them through `traefik`
+   */
+  public readonly gateway?: TenantGateway;
   /** The tenant's namespace, where the Issuer and its Certificates live. */
   public readonly tenantNamespace: TenantNamespace;
   /** Name of the issuer the tenant's own Certificates should reference. */
@@ -126,17 +150,28 @@ export class TenantIssuer extends Construct {
    */
   public readonly certificatePolicy?: TenantCertificatePolicy;
   private readonly _certificates: ApiObject[] = [];
+  /** Whether it issues a Certificate per domain (not with a virtual cluster, whose own Certificates it signs). */
+  private readonly perDomain: boolean;
 
   constructor(scope: Construct, id: string, props: TenantIssuerProps) {
     super(scope, id);
     const refusals = new PropChecks('TenantIssuer');
     refusals.moved(props, MOVED);
     const traefik = props.traefik;
-    refusals.check('traefik', !isA(traefik, 'ScopedTraefik')
-      ? 'is not a ScopedTraefik — pass the ScopedTraefik of the tenant (`tenant.traefik`)'
-      : traefik.tenantNamespace.issuer
-        ? `tenant \`${traefik.tenantNamespace.tenantName}\` already has a TenantIssuer (\`${traefik.tenantNamespace.issuer.node.path}\`) — use that one: both would be the Issuer \`tenant-issuer\``
-        : undefined);
+    const gateway = props.gateway;
+    const via: { tenantNamespace: TenantNamespace } | undefined = isA(gateway, 'TenantGateway') ? gateway : isA(traefik, 'ScopedTraefik') ? traefik : undefined;
+    if (gateway !== undefined && !isA(gateway, 'TenantGateway')) {
+      refusals.check('gateway', 'is not a TenantGateway — pass the TenantGateway of the tenant (`tenant.gateway`)');
+    } else if (gateway === undefined) {
+      refusals.check('traefik', !isA(traefik, 'ScopedTraefik')
+        ? 'is not a ScopedTraefik — pass the ScopedTraefik of the tenant (`tenant.traefik`)'
+        : (traefik as ScopedTraefik).tenantNamespace.platform.routingApi === 'gateway'
+          ? 'cannot solve HTTP-01 through an ingress class: the platform routes through the Gateway API — pass the tenant\'s `gateway` (a TenantGateway)'
+          : undefined);
+    }
+    refusals.check(gateway !== undefined ? 'gateway' : 'traefik', via?.tenantNamespace.issuer
+      ? `tenant \`${via.tenantNamespace.tenantName}\` already has a TenantIssuer (\`${via.tenantNamespace.issuer.node.path}\`) — use that one: both would be the Issuer \`tenant-issuer\``
+      : undefined);
     const issuer = props.issuer instanceof TenantIssuerSource ? props.issuer._spec : undefined;
     if (issuer === undefined) {
       // A caller that bypassed the types: the spec's words for what it passed, else how to pass one.
@@ -144,15 +179,16 @@ export class TenantIssuer extends Construct {
       refusals.parse('issuer', fields.issuer, props.issuer);
       if (refusals.count === before) refusals.check('issuer', 'is not a TenantIssuerSource — pass `TenantIssuerSource.acme({ email })`, `.ca({ secretName })`, `.platformCa()` or `.selfSigned()`');
     }
-    if (issuer !== undefined && 'platformCA' in issuer && isA(traefik, 'ScopedTraefik') && traefik.tenantNamespace.platform.caIssuer === undefined) {
+    if (issuer !== undefined && 'platformCA' in issuer && via !== undefined && via.tenantNamespace.platform.caIssuer === undefined) {
       refusals.check('issuer', NO_PLATFORM_CA);
     }
     refusals.done();
     brand(this, 'TenantIssuer');
 
-    const tenantNamespace = traefik.tenantNamespace;
+    const tenantNamespace = via!.tenantNamespace;
     const names = tenantNames(tenantNamespace.tenantName);
     this.traefik = traefik;
+    this.gateway = gateway;
     this.tenantNamespace = tenantNamespace;
     const platformCA = 'platformCA' in issuer!;
     // The platform CA's ClusterIssuer is the platform's; any other issuer is the tenant's own.
@@ -162,10 +198,11 @@ export class TenantIssuer extends Construct {
     if (!platformCA) {
       this.issuerObject = new Issuer(this, 'Issuer', {
         metadata: { name: names.issuer, namespace: tenantNamespace.namespaceName, labels: tenantLabels(tenantNamespace.tenantName) },
-        spec: issuerSpec(issuer!, traefik.ingressClass, names.acmeAccountKey),
+        spec: issuerSpec(issuer!, gateway ? gatewaySolver(gateway) : ingressSolver(traefik!.ingressClass), names.acmeAccountKey),
       });
     }
     tenantNamespace._attachIssuer(this);
+    this.perDomain = tenantNamespace.virtualCluster === undefined;
     for (const domain of tenantNamespace.domains) this._addCertificate(domain);
     if (platformCA) this.certificatePolicy = new TenantCertificatePolicy(this, 'CertificatePolicy', { tenantNamespace });
   }
@@ -176,8 +213,13 @@ export class TenantIssuer extends Construct {
    */
   public certificateSecretName(domain: string): string {
     const refusals = new PropChecks('TenantIssuer');
-    refusals.check('domain', this.tenantNamespace.domains.includes(domain.toLowerCase()) ? undefined
-      : `\`${domain}\` is not a domain of tenant \`${this.tenantNamespace.tenantName}\`, so it has no Certificate — add it with \`addDomain\` first`);
+    refusals.check('domain', !this.perDomain
+      ? `tenant \`${this.tenantNamespace.tenantName}\` has a virtual cluster, whose Ingresses name Secrets inside it: write a Certificate there naming \`issuerRef: { kind: ${this.issuerKind}, name: ${this.issuerName} }\` and use its \`secretName\``
+      : !this.tenantNamespace.domains.includes(domain.toLowerCase())
+        ? `\`${domain}\` is not a domain of tenant \`${this.tenantNamespace.tenantName}\`, so it has no Certificate — add it with \`addDomain\` first`
+        : this.gateway && this.tenantNamespace.platform._servedByWildcard(domain.toLowerCase())
+          ? `\`${domain}\` is served with the platform wildcard's certificate on the tenant's Gateway (\`routing.wildcardCertificate\`), so it has no Certificate of its own — its HTTPS listener needs no Secret from you`
+          : undefined);
     refusals.done();
     return certificateSecretName(domain.toLowerCase());
   }
@@ -187,8 +229,13 @@ export class TenantIssuer extends Construct {
     return [...this._certificates];
   }
 
-  /** Issues the Certificate of one more domain of the tenant's namespace (which judged it). @internal */
+  /**
+   * Issues the Certificate of one more domain of the tenant's namespace (which judged it), unless
+   * the platform wildcard's certificate serves it on the tenant's Gateway. @internal
+   */
   public _addCertificate(domain: string): void {
+    if (!this.perDomain) return;
+    if (this.gateway && this.tenantNamespace.platform._servedByWildcard(domain)) return;
     this._certificates.push(new Certificate(this, `Certificate-${domain}`, {
       metadata: { name: certificateName(domain), namespace: this.tenantNamespace.namespaceName, labels: tenantLabels(this.tenantNamespace.tenantName) },
       spec: {
@@ -201,17 +248,39 @@ export class TenantIssuer extends Construct {
   }
 }
 
-function issuerSpec(issuer: IssuerModel, ingressClass: string, accountKey: string) {
+/**
+ * HTTP-01 through the tenant's Traefik: the solver's Ingress names its class in `class` (not
+ * `ingressClassName`) — a Traefik with namespaced RBAC cannot read IngressClass objects and only
+ * matches the annotation. ClusterIP, because the tenant's quota allows no NodePort Service.
+ */
+function ingressSolver(ingressClass: string) {
+  return { http01: { ingress: { class: ingressClass, serviceType: 'ClusterIP' } } };
+}
+
+/**
+ * HTTP-01 through the tenant's Gateway: cert-manager (with its Gateway API support on) puts an
+ * HTTPRoute for the host in the tenant's namespace, attached to the tenant's own Gateway — the
+ * listener of that host admits it, and the admission policies do. ClusterIP, as above.
+ */
+function gatewaySolver(gateway: TenantGateway) {
+  return {
+    http01: {
+      gatewayHttpRoute: {
+        parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: gateway.gatewayName, namespace: gateway.namespaceName }],
+        serviceType: 'ClusterIP',
+      },
+    },
+  };
+}
+
+function issuerSpec(issuer: IssuerModel, solver: object, accountKey: string) {
   if ('acme' in issuer) {
     return {
       acme: {
         email: issuer.acme.email,
         server: issuer.acme.server ?? DEFAULTS.platform.acmeServer,
         privateKeySecretRef: { name: accountKey },
-        // `class` (not `ingressClassName`): a Traefik with namespaced RBAC cannot read
-        // IngressClass objects and only matches the annotation. ClusterIP, because the
-        // tenant's quota allows no NodePort Service.
-        solvers: [{ http01: { ingress: { class: ingressClass, serviceType: 'ClusterIP' } } }],
+        solvers: [solver],
       },
     };
   }

@@ -3,13 +3,14 @@ import { k8s } from 'cdk8s-plus-29';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { DEFAULTS, withDefaults, withResourceDefaults } from '../defaults';
-import { ANNOTATIONS, LABELS, PLATFORM_NAMES, tenantNames } from '../model/names';
+import { ANNOTATIONS, LABELS, PLATFORM_NAMES, tenantNames, virtualClusterNames } from '../model/names';
 import * as fields from '../spec/schema';
 import { checkAllowedZone, DOMAIN_WITHIN_ALLOWED_ZONES, duplicateDomainRefusal, ONE_HOST_ONE_TENANT } from '../threats/certificates';
 import { GITOPS_NAMESPACE, tenantIsGitOpsNamespaceRefusal } from '../threats/gitops';
+import { checkGatewayHosts, GATEWAY_LISTENER_LIMIT } from '../threats/gateway';
 import { checkTenantName, RESERVED_NAMESPACE } from '../threats/namespaces';
 import { excepted, parseCidr } from '../threats/cidrs';
-import { checkEgressToCluster, EGRESS_TO_CLUSTER, egressExceptions } from '../threats/network';
+import { checkEgressToCluster, EGRESS_TO_CLUSTER, egressExceptions, MONITORING_NAMESPACE, tenantIsMonitoringNamespaceRefusal } from '../threats/network';
 import { SYSTEM_PRIORITY_CLASSES } from '../threats/pods';
 import { checkResourceOrder, ORDERED_RESOURCE_PAIRS, REQUESTS_WITHIN_LIMITS, RESOURCES_OF } from '../threats/resources';
 import { SECRET_SYNC_INTO_TENANTS, tenantInSyncToRefusal } from '../threats/secrets';
@@ -17,12 +18,14 @@ import { AdmissionMode } from './admission-guard-rails';
 import { brand, isA } from './brand';
 import { refuseChartNamespace } from './chart-namespace';
 import { podSecurityLabels, tenantLabels } from './labels';
-import { defaultDenySpec, dnsEgressRule } from './network-rules';
+import { defaultDenySpec, dnsEgressRule, namespacePeer } from './network-rules';
 import type { Platform } from './platform';
-import { copyRules, ownerRules } from './rbac-rules';
+import { copyRules, ownerRules, virtualClusterOwnerRules } from './rbac-rules';
 import { PropChecks } from './refuse';
 import type { ScopedTraefik } from './scoped-traefik';
+import type { TenantGateway } from './tenant-gateway';
 import type { TenantIssuer } from './tenant-issuer';
+import type { TenantVirtualCluster } from './tenant-virtual-cluster';
 
 /** The Pod Security Standard a tenant namespace enforces. `privileged` is not offered: it lets pods take over their node. */
 export enum PodSecurityLevel {
@@ -292,8 +295,12 @@ export class TenantNamespace extends Construct {
   private readonly egressSlot: Construct;
   private _egressPolicy?: k8s.KubeNetworkPolicy;
   private _traefik?: ScopedTraefik;
+  private _gateway?: TenantGateway;
   private _issuer?: TenantIssuer;
+  private _virtualCluster?: TenantVirtualCluster;
   private _externalSecrets = false;
+  /** The most one container may ask for (the LimitRange's `max`), resolved. @internal */
+  public readonly _limitsMax: Amounts;
 
   constructor(scope: Construct, id: string, props: TenantNamespaceProps) {
     super(scope, id);
@@ -309,11 +316,13 @@ export class TenantNamespace extends Construct {
 
     const quota = withQuotaDefaults(props.quota);
     const limits = withLimitDefaults(props.limits);
+    this._limitsMax = limits.max;
     refusals.check('name', checkTenantName(props.name, platform.namespaceName, platform.reservedNamespaces), RESERVED_NAMESPACE);
     refusals.check('name', platform._tenantRefusal(props.name));
     refusals.check('name', platform.wildcard?.syncNamespaces.includes(props.name) ? tenantInSyncToRefusal(props.name) : undefined, SECRET_SYNC_INTO_TENANTS);
     const gitops = platform._gitopsNamespace;
     refusals.check('name', props.name === gitops?.namespace ? tenantIsGitOpsNamespaceRefusal(props.name, gitops.prop) : undefined, GITOPS_NAMESPACE);
+    refusals.check('name', props.name === platform.monitoring?.namespace ? tenantIsMonitoringNamespaceRefusal(props.name) : undefined, MONITORING_NAMESPACE);
     if (props.team !== undefined) refusals.parse('team', fields.labelValue, props.team);
     if (props.environment !== undefined) refusals.parse('environment', fields.labelValue, props.environment);
     if (props.podSecurity !== undefined) refusals.parse('podSecurity', fields.podSecurity, props.podSecurity);
@@ -351,9 +360,15 @@ export class TenantNamespace extends Construct {
           ...(props.environment ? { [LABELS.environment]: props.environment } : {}),
           ...podSecurityLabels(this.podSecurity),
         },
-        // The admission policies read the tenant's hosts here (tenants cannot edit Namespaces).
+        // The admission policies read the tenant's hosts here (tenants cannot edit Namespaces),
+        // and through the Gateway API the one Gateway its routes may name.
         ...(platform.admissionMode !== AdmissionMode.NONE
-          ? { annotations: { [ANNOTATIONS.domains]: lazy(() => this._domains.join(',')) } }
+          ? {
+            annotations: {
+              [ANNOTATIONS.domains]: lazy(() => this._domains.join(',')),
+              ...(platform.routingApi === 'gateway' ? { [ANNOTATIONS.gateway]: `${platform.namespaceName}/${tenantNames(props.name).gateway}` } : {}),
+            },
+          }
           : {}),
       },
     });
@@ -388,6 +403,15 @@ export class TenantNamespace extends Construct {
       egress: [{ to: [{ podSelector: {} }] }],
     });
     this.addNetworkPolicy(this, 'AllowDns', 'allow-dns', { podSelector: {}, policyTypes: ['Egress'], egress: [dnsEgressRule()] });
+    if (platform.monitoring) {
+      // Prometheus scrapes the tenant's pods on whatever port they serve metrics; the peer is its
+      // namespace by the name label Kubernetes sets, which no tenant can set on a namespace of its own.
+      this.addNetworkPolicy(this, 'AllowFromMonitoring', 'allow-from-monitoring', {
+        podSelector: {},
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [namespacePeer(platform.monitoring.namespace)] }],
+      });
+    }
     // Filled when a ScopedTraefik is given this namespace, and by `addEgress`: the slots keep
     // the policies in their place among the namespace's objects.
     this.fromTraefikSlot = new Construct(this, 'AllowFromTraefik');
@@ -396,7 +420,12 @@ export class TenantNamespace extends Construct {
     const role = tenantNames(props.name).ownerRole;
     this.ownerRole = new k8s.KubeRole(this, 'OwnerRole', {
       metadata: this.meta(role),
-      rules: lazy(() => copyRules(ownerRules(this.secrets, { externalSecrets: this._externalSecrets }))),
+      rules: lazy(() => copyRules(this._virtualCluster
+        ? virtualClusterOwnerRules({ kubeconfigSecret: this._virtualCluster.kubeconfigSecretName, controlPlanePod: virtualClusterNames(this.tenantName).controlPlanePod })
+        : ownerRules(this.secrets, {
+          externalSecrets: this._externalSecrets,
+          ...(platform.routingApi === 'gateway' ? { routing: 'gateway' as const } : {}),
+        }))),
     });
     this.ownerRoleBinding = new k8s.KubeRoleBinding(this, 'OwnerRoleBinding', {
       metadata: this.meta(role),
@@ -438,11 +467,28 @@ export class TenantNamespace extends Construct {
   }
 
   /**
+   * The tenant's Gateway, once a `TenantGateway` was given this namespace (Gateway API routing).
+   * @default - none yet
+   */
+  public get gateway(): TenantGateway | undefined {
+    return this._gateway;
+  }
+
+  /**
    * The tenant's Issuer, once a `TenantIssuer` was given this namespace's Traefik.
    * @default - none yet
    */
   public get issuer(): TenantIssuer | undefined {
     return this._issuer;
+  }
+
+  /**
+   * The tenant's virtual cluster, once a `TenantVirtualCluster` was given this namespace: its
+   * owners are then the virtual cluster's admins, and read-only here.
+   * @default - none: namespace isolation
+   */
+  public get virtualCluster(): TenantVirtualCluster | undefined {
+    return this._virtualCluster;
   }
 
   /**
@@ -484,7 +530,22 @@ export class TenantNamespace extends Construct {
     this._traefik = traefik;
     // The tenant's own Traefik (and nothing else outside the namespace) may reach its pods,
     // including cert-manager's HTTP-01 solver pods on 8089.
-    this.addNetworkPolicy(this.fromTraefikSlot, 'Resource', 'allow-from-own-traefik', {
+    this.allowFromTraefik('allow-from-own-traefik', traefik);
+  }
+
+  /**
+   * Records the tenant's Gateway; with a shared Traefik (`traefik`), lets its pods reach the
+   * tenant's pods (the `allow-from-shared-traefik` policy). Called by the TenantGateway given
+   * this namespace. @internal
+   */
+  public _attachGateway(gateway: TenantGateway, sharedTraefik?: { readonly namespaceName: string; readonly podLabels: Record<string, string> }): void {
+    this._gateway = gateway;
+    if (sharedTraefik) this.allowFromTraefik('allow-from-shared-traefik', sharedTraefik);
+  }
+
+  /** The NetworkPolicy `name` that lets the pods of one Traefik (and nothing else outside the namespace) in. */
+  private allowFromTraefik(name: string, traefik: { readonly namespaceName: string; readonly podLabels: Record<string, string> }): void {
+    this.addNetworkPolicy(this.fromTraefikSlot, 'Resource', name, {
       podSelector: {},
       policyTypes: ['Ingress'],
       ingress: [{
@@ -503,6 +564,16 @@ export class TenantNamespace extends Construct {
     if (issuer.issuerKind === 'ClusterIssuer' && this.platform.admissionMode !== AdmissionMode.NONE) {
       this.namespaceObject.metadata.addAnnotation(ANNOTATIONS.clusterIssuer, PLATFORM_NAMES.caIssuer);
     }
+  }
+
+  /**
+   * Called by the TenantVirtualCluster of this namespace: the owners' Role becomes read-only with
+   * the kubeconfig Secret and port-forwarding to the control plane, and its NetworkPolicy joins the namespace's.
+   * @internal
+   */
+  public _attachVirtualCluster(virtualCluster: TenantVirtualCluster): void {
+    this._virtualCluster = virtualCluster;
+    this._networkPolicies.push(virtualCluster.apiServerPolicy);
   }
 
   /** Called by the TenantSecretStore of this namespace: owners may write ExternalSecrets and read the store. @internal */
@@ -540,12 +611,15 @@ export class TenantNamespace extends Construct {
       : other !== undefined ? duplicateDomainRefusal(domain, other) : undefined, ONE_HOST_ONE_TENANT);
     const allowed = this.platform.allowedDomains;
     if (allowed.length > 0) refusals.check(prop, checkAllowedZone(domain, allowed), DOMAIN_WITHIN_ALLOWED_ZONES);
+    // A Gateway already built for this tenant takes one listener pair more.
+    if (this._gateway && refusals.count === before) refusals.check(prop, checkGatewayHosts(taken.length + 1), GATEWAY_LISTENER_LIMIT);
     return refusals.count > before ? undefined : domain;
   }
 
   private claimDomain(domain: string): void {
     this.platform._claimDomain(domain, this.tenantName);
     this._domains.push(domain);
+    this._gateway?._addHost(domain);
     this._issuer?._addCertificate(domain);
   }
 
@@ -567,7 +641,10 @@ export class TenantNamespace extends Construct {
   }
 
   private validateWiring(): string[] {
-    if (this._domains.length === 0 || this._traefik) return [];
+    if (this._domains.length === 0 || this._traefik || this._gateway) return [];
+    if (this.platform.sharedTraefik) {
+      return [`tenant \`${this.tenantName}\` serves ${this._domains.map((d) => `\`${d}\``).join(', ')} but no Gateway routes to it — add \`new TenantGateway(scope, id, { tenantNamespace })\` with this TenantNamespace, or build the whole tenant with \`platform.addTenant()\``];
+    }
     return [`tenant \`${this.tenantName}\` serves ${this._domains.map((d) => `\`${d}\``).join(', ')} but no ScopedTraefik routes to it — add \`new ScopedTraefik(scope, id, { tenantNamespace })\` with this TenantNamespace, or build the whole tenant with \`platform.addTenant()\``];
   }
 }

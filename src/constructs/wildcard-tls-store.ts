@@ -31,7 +31,12 @@ export interface CloudflareDns01Options {
   readonly apiTokenSecretRef: SecretKeyReference;
 }
 
-/** Route 53 DNS-01 with ambient credentials (IRSA or the node's role), for `Dns01Solver.route53`. */
+/**
+ * Route 53 DNS-01 with ambient credentials (IRSA or EKS Pod Identity of cert-manager's pod), for
+ * `Dns01Solver.route53`. The wildcard's Issuer is namespaced: cert-manager lets it use ambient
+ * credentials only when it runs with `--issuer-ambient-credentials` (see the README, "Route 53
+ * with ambient credentials", for the alternatives).
+ */
 export interface Route53Dns01Options {
   /** The AWS region. */
   readonly region: string;
@@ -53,7 +58,7 @@ export class Dns01Solver {
     return new Dns01Solver({ cloudflare: { apiTokenSecretRef: { name: ref.name, key: ref.key } } });
   }
 
-  /** Route 53, with ambient credentials: no DNS credential is kept in the platform namespace. */
+  /** Route 53, with ambient credentials: no DNS credential is kept in the platform namespace (cert-manager needs `--issuer-ambient-credentials`). */
   public static route53(options: Route53Dns01Options): Dns01Solver {
     const refusals = new PropChecks('Dns01Solver');
     refusals.parse('route53', z.strictObject({ region: z.string().min(1), hostedZoneId: z.string().min(1).optional() }), options);
@@ -164,6 +169,7 @@ export class WildcardTlsStore extends Construct {
   /** The TLSStore `default`. */
   public readonly tlsStore: ApiObject;
   private readonly _syncNamespaces: string[];
+  private readonly _dnsNames: string[];
 
   constructor(scope: Construct, id: string, props: WildcardTlsStoreProps) {
     super(scope, id);
@@ -199,6 +205,7 @@ export class WildcardTlsStore extends Construct {
     this.platform = platform;
     this.secretName = secretName;
     this._syncNamespaces = [...(syncTo?.namespaces ?? [])];
+    this._dnsNames = [...dnsNames];
     const labels = platformLabels();
 
     this.issuerObject = new Issuer(this, 'Issuer', {
@@ -228,6 +235,11 @@ export class WildcardTlsStore extends Construct {
       spec: { defaultCertificate: { secretName } },
     });
     platform._attachWildcard(this);
+  }
+
+  /** The names on the certificate, lower-cased (a copy). */
+  public get dnsNames(): string[] {
+    return [...this._dnsNames];
   }
 
   /** The namespaces the Secret is copied into (a copy). */

@@ -15,6 +15,12 @@ export const LABELS = {
   instance: 'app.kubernetes.io/instance',
   component: 'app.kubernetes.io/component',
   partOf: 'app.kubernetes.io/part-of',
+  /**
+   * On a GatewayClass: the Traefik that serves it. Every Traefik shares the controller name
+   * `traefik.io/gateway-controller`, so each selects its own class by this label
+   * (`--providers.kubernetesgateway.labelSelector`).
+   */
+  traefik: 'tenancy.cdk8s.io/traefik',
 } as const;
 
 /** Value of `app.kubernetes.io/managed-by` on everything this tool writes. */
@@ -34,6 +40,10 @@ export interface TenantNames {
   readonly issuer: string;
   /** Secret holding the tenant's ACME account key. */
   readonly acmeAccountKey: string;
+  /** The tenant's Gateway (`platform.routing.api: gateway`), in the platform namespace: the tenant's name. */
+  readonly gateway: string;
+  /** The GatewayClass of the tenant's own Traefik (`api: gateway`, `traefik: per-tenant`): its Traefik's name. */
+  readonly gatewayClass: string;
 }
 
 export function tenantNames(tenant: string): TenantNames {
@@ -44,7 +54,27 @@ export function tenantNames(tenant: string): TenantNames {
     ownerRole: 'tenant-owner',
     issuer: 'tenant-issuer',
     acmeAccountKey: 'tenant-issuer-acme-account',
+    gateway: tenant,
+    gatewayClass: `traefik-${tenant}`,
   };
+}
+
+/** The controller name every Traefik reports for the Gateway API; it cannot be changed. */
+export const TRAEFIK_GATEWAY_CONTROLLER = 'traefik.io/gateway-controller';
+
+/**
+ * Names of a Gateway's two listeners for one host: HTTP and HTTPS. Named after the host (not
+ * its position), so that adding or removing another host renames no listener a route names in
+ * `sectionName`; a host longer than 63 characters is shortened as its Certificate's name is.
+ */
+export function listenerNames(host: string): { readonly http: string; readonly https: string } {
+  const base = certificateName(host);
+  return { http: `http-${base}`, https: `https-${base}` };
+}
+
+/** The ReferenceGrant that lets the platform's Gateway use one Secret of a tenant: named after the Secret. */
+export function referenceGrantName(secretName: string): string {
+  return `gateway-${secretName}`;
 }
 
 /**
@@ -56,6 +86,18 @@ export function certificateName(domain: string): string {
   if (domain.length <= 63) return domain;
   const hash = createHash('sha256').update(domain).digest('hex').slice(0, 8);
   return `${domain.slice(0, 54).replace(/[.-]+$/, '')}-${hash}`;
+}
+
+/**
+ * The ClusterIP Service (and ServiceMonitor) of a tenant Traefik's metrics: `traefik-<tenant>-metrics`
+ * when that fits a Service name's 63 characters; otherwise shortened, with a hash, so two long
+ * tenant names never share one.
+ */
+export function traefikMetricsName(tenant: string): string {
+  const name = `${tenantNames(tenant).traefik}-metrics`;
+  if (name.length <= 63) return name;
+  const hash = createHash('sha256').update(tenant).digest('hex').slice(0, 8);
+  return `${name.slice(0, 63 - '-metrics'.length - hash.length - 1).replace(/-+$/, '')}-${hash}-metrics`;
 }
 
 /** Secret that receives the certificate of one domain. */
@@ -76,6 +118,10 @@ export const PLATFORM_NAMES = {
   defaultDeny: 'default-deny',
   /** The ClusterIssuer of the platform's shared CA (`platform.ca`), gated per tenant by approver-policy. */
   caIssuer: 'platform-ca',
+  /** The Traefik every tenant shares (`platform.routing.traefik: shared`): Deployment, Service, ServiceAccount, roles. */
+  sharedTraefik: 'traefik-shared',
+  /** The GatewayClass of the shared Traefik. */
+  sharedGatewayClass: 'traefik-shared',
 } as const;
 
 /** Helm chart of the platform's shared objects (`--format helm`). */
@@ -115,6 +161,11 @@ export const ANNOTATIONS = {
    * for a tenant with `issuer: { platformCA: {} }`); the admission policies read it.
    */
   clusterIssuer: 'tenancy.cdk8s.io/cluster-issuer',
+  /**
+   * On a tenant's Namespace (`platform.routing.api: gateway`): its Gateway, `<namespace>/<name>`,
+   * the only parent its routes may name; the admission policies read it.
+   */
+  gateway: 'tenancy.cdk8s.io/gateway',
 } as const;
 
 /** The approver-policy CertificateRequestPolicy (and its Role) that lets one tenant use the platform CA for its own domains. */
@@ -133,6 +184,7 @@ export const ADMISSION_POLICY_NAMES = {
   middlewares: 'tenancy-middlewares',
   disruptionBudgets: 'tenancy-disruption-budgets',
   externalSecrets: 'tenancy-external-secrets',
+  gatewayRoutes: 'tenancy-gateway-routes',
 } as const;
 
 /** Names of a tenant's External Secrets objects, in the tenant's namespace. */
@@ -158,6 +210,46 @@ export function tenantOutputFile(tenant: string): string {
 
 /** The file of the rendered output that holds the platform's shared objects. */
 export const PLATFORM_OUTPUT_FILE = 'platform.yaml';
+
+// Names of a tenant's virtual cluster (`isolation: vcluster`): the chart derives most of them from the release.
+
+/** Names of one tenant's virtual cluster, in its namespace (the chart's, from the release name). */
+export interface VirtualClusterNames {
+  /** The Helm release, which is also the StatefulSet and Service of the control plane: the tenant's name. */
+  readonly release: string;
+  /** The Secret the control plane writes the virtual cluster's admin kubeconfig to (`vc-<release>`). */
+  readonly kubeconfigSecret: string;
+  /** The control plane's one pod (`<release>-0`): owners may port-forward to it, never exec into it. */
+  readonly controlPlanePod: string;
+  /** The control plane's ServiceAccount (`vc-<release>`), bound to the chart's Role in the namespace. */
+  readonly serviceAccount: string;
+  /** Labels of the control plane's pods. */
+  readonly podLabels: Readonly<Record<string, string>>;
+  /** The NetworkPolicy that lets the control plane reach the API server. */
+  readonly apiServerPolicy: string;
+  /** The Flux HelmRepository and HelmRelease, or the Argo CD Application, that install the chart (in the engine's namespace; a label value: at most 63 characters). */
+  readonly delivery: string;
+}
+
+export function virtualClusterNames(tenant: string): VirtualClusterNames {
+  return {
+    release: tenant,
+    kubeconfigSecret: `vc-${tenant}`,
+    controlPlanePod: `${tenant}-0`,
+    serviceAccount: `vc-${tenant}`,
+    podLabels: { app: 'vcluster', release: tenant },
+    apiServerPolicy: 'allow-vcluster-api-server',
+    delivery: `vc-${tenant}`,
+  };
+}
+
+/** The plain values file of a tenant's virtual cluster (for `vcluster create --values`), beside its YAML file. */
+export function tenantVirtualClusterValuesFile(tenant: string): string {
+  return `tenants/${tenant}.vcluster.yaml`;
+}
+
+/** The same values file inside a tenant's chart folder (`--format helm`). */
+export const CHART_VIRTUAL_CLUSTER_VALUES_FILE = 'vcluster.yaml';
 
 // Names of a fleet (`clusters:`): its output files, GitOps objects and Cluster API clusters.
 

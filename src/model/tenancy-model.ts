@@ -50,11 +50,47 @@ export interface CeilingsModel {
   readonly domains?: number;
 }
 
+/** `traefik.service`: the Traefik Service's settings beyond its type. */
+export interface TraefikServiceModel {
+  readonly annotations?: Readonly<Record<string, string>>;
+  readonly externalTrafficPolicy?: 'Cluster' | 'Local';
+  readonly loadBalancerClass?: string;
+  readonly loadBalancerSourceRanges?: readonly string[];
+  readonly nodePorts?: { readonly web?: number; readonly websecure?: number };
+}
+
+export interface TolerationModel {
+  readonly key?: string;
+  readonly operator?: 'Equal' | 'Exists';
+  readonly value?: string;
+  readonly effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  readonly tolerationSeconds?: number;
+}
+
 export interface TraefikModel {
   readonly replicas?: number;
-  readonly serviceType?: 'LoadBalancer' | 'ClusterIP';
+  readonly serviceType?: 'LoadBalancer' | 'ClusterIP' | 'NodePort';
+  readonly service?: TraefikServiceModel;
   readonly logLevel?: string;
   readonly resources?: { readonly requests?: CpuMemory; readonly limits?: CpuMemory };
+  /** Spread the replicas across nodes (default) or zones. */
+  readonly spread?: 'node' | 'zone';
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  readonly tolerations?: readonly TolerationModel[];
+  readonly priorityClassName?: string;
+  /** Prometheus metrics on the `metrics` entry point, scraped from `platform.monitoring.namespace`. */
+  readonly metrics?: boolean;
+  /** A ServiceMonitor (and a ClusterIP Service) for the metrics. */
+  readonly serviceMonitor?: boolean;
+  readonly accessLog?: boolean;
+  readonly redirectToHttps?: boolean;
+}
+
+/** `platform.monitoring`: the namespace whose Prometheus scrapes tenant pods and each Traefik's metrics. */
+export interface MonitoringModel {
+  readonly namespace: string;
+  /** Labels of the ServiceMonitors, for Prometheus's `serviceMonitorSelector`. */
+  readonly serviceMonitorLabels?: Readonly<Record<string, string>>;
 }
 
 export type IssuerModel =
@@ -101,8 +137,6 @@ export interface TenantModel {
    * @default - no fleet: the one implicit cluster
    */
   readonly cluster?: string;
-  /** @default 'namespace' */
-  readonly isolation?: IsolationTier;
   /** A cluster tenant's Cluster API cluster. @default - none: not a cluster tenant */
   readonly clusterApi?: TenantClusterApiModel;
   readonly team?: string;
@@ -116,6 +150,13 @@ export interface TenantModel {
   readonly traefik: TraefikModel;
   readonly issuer: IssuerModel;
   readonly egress: EgressModel;
+  /**
+   * `namespace` (guard rails only), `vcluster` (a virtual cluster inside them) or `cluster` (a
+   * Cluster API cluster of its own, in a fleet). @default 'namespace'
+   */
+  readonly isolation?: IsolationTier;
+  /** Chart values of the tenant's virtual cluster: `platform.defaults.vcluster` with the tenant's own merged over it, as Helm merges. */
+  readonly vcluster?: Readonly<Record<string, unknown>>;
 }
 
 export interface Dns01Model {
@@ -172,6 +213,18 @@ export interface FluxModel {
 
 export type GitOpsModel = { readonly argocd: ArgoCdModel } | { readonly flux: FluxModel };
 
+/** `platform.routing`: how tenants' traffic reaches them. */
+export interface RoutingModel {
+  /** Traefik IngressRoutes (and Ingresses), or Gateway API routes through a Gateway per tenant. @default 'ingressroute' */
+  readonly api?: 'ingressroute' | 'gateway';
+  /** One Traefik per tenant, or one every tenant shares (Gateway API only). @default 'per-tenant' */
+  readonly traefik?: 'per-tenant' | 'shared';
+  /** Hosts under `platform.wildcard` use its certificate on their listeners (no Certificate of their own). @default false */
+  readonly wildcardCertificate?: boolean;
+  /** The shared Traefik's size. @default DEFAULTS.platform.sharedTraefik */
+  readonly sharedTraefik?: TraefikModel;
+}
+
 /** How the output is written: YAML files, or Helm charts (`synth --format helm`). GitOps apps point at one or the other. */
 export type OutputFormat = 'yaml' | 'helm';
 
@@ -192,10 +245,14 @@ export interface PlatformModel {
   readonly reservedNamespaces?: readonly string[];
   /** PriorityClasses tenant pods may use. @default - any but the system classes */
   readonly priorityClasses?: readonly string[];
+  /** The monitoring namespace. @default - none: nothing outside a tenant scrapes it */
+  readonly monitoring?: MonitoringModel;
   /** @default - no SecretStore, owners get no ExternalSecret rights */
   readonly externalSecrets?: ExternalSecretsModel;
   /** @default - no Application or Kustomization: apply the files yourself */
   readonly gitops?: GitOpsModel;
+  /** @default - IngressRoutes, one Traefik per tenant */
+  readonly routing?: RoutingModel;
 }
 
 /** One member cluster of a fleet: how GitOps reaches it, and its platform. */
@@ -252,8 +309,10 @@ function resolvePlatform(p: NonNullable<SpecInput['platform']>): PlatformModel {
     ceilings: p.ceilings,
     reservedNamespaces: p.reservedNamespaces,
     priorityClasses: p.priorityClasses,
+    monitoring: p.monitoring,
     externalSecrets: p.externalSecrets && { vault: definedOnly({ ...p.externalSecrets.vault }) },
     gitops: p.gitops && resolveGitOps(p.gitops),
+    routing: p.routing && definedOnly({ ...p.routing, sharedTraefik: p.routing.sharedTraefik && definedOnly({ ...p.routing.sharedTraefik }) }),
   });
 }
 
@@ -316,7 +375,6 @@ function resolveTenant(t: TenantInput, d: TenantSettings): TenantModel {
     own || preset ? definedOnly({ cpu: own?.cpu ?? preset?.cpu, memory: own?.memory ?? preset?.memory, ephemeralStorage: own?.ephemeralStorage ?? preset?.ephemeralStorage }) : undefined;
   return definedOnly({
     name: t.name,
-    isolation: t.isolation ?? d.isolation,
     team: t.team ?? d.team,
     environment: t.environment ?? d.environment,
     domains: t.domains,
@@ -342,6 +400,7 @@ function resolveTenant(t: TenantInput, d: TenantSettings): TenantModel {
     traefik: definedOnly({
       replicas: t.traefik?.replicas ?? d.traefik?.replicas,
       serviceType: t.traefik?.serviceType ?? d.traefik?.serviceType,
+      service: resolveService(t.traefik?.service, d.traefik?.service),
       logLevel: t.traefik?.logLevel ?? d.traefik?.logLevel,
       resources: t.traefik?.resources || d.traefik?.resources
         ? definedOnly({
@@ -349,6 +408,14 @@ function resolveTenant(t: TenantInput, d: TenantSettings): TenantModel {
           limits: cpuMemory(t.traefik?.resources?.limits, d.traefik?.resources?.limits),
         })
         : undefined,
+      spread: t.traefik?.spread ?? d.traefik?.spread,
+      nodeSelector: t.traefik?.nodeSelector ?? d.traefik?.nodeSelector,
+      tolerations: (t.traefik?.tolerations ?? d.traefik?.tolerations)?.map((tol) => definedOnly({ ...tol })),
+      priorityClassName: t.traefik?.priorityClassName ?? d.traefik?.priorityClassName,
+      metrics: t.traefik?.metrics ?? d.traefik?.metrics,
+      serviceMonitor: t.traefik?.serviceMonitor ?? d.traefik?.serviceMonitor,
+      accessLog: t.traefik?.accessLog ?? d.traefik?.accessLog,
+      redirectToHttps: t.traefik?.redirectToHttps ?? d.traefik?.redirectToHttps,
     }),
     // The schema refuses a tenant without an issuer here or in the defaults.
     issuer: resolveIssuer((t.issuer ?? d.issuer)!),
@@ -356,7 +423,23 @@ function resolveTenant(t: TenantInput, d: TenantSettings): TenantModel {
       cidrs: t.egress?.cidrs ?? d.egress?.cidrs,
       ports: t.egress?.ports ?? d.egress?.ports,
     }),
+    isolation: t.isolation ?? d.isolation,
+    vcluster: (t.isolation ?? d.isolation) === 'vcluster' && (t.vcluster || d.vcluster) ? mergeValues(d.vcluster ?? {}, t.vcluster ?? {}) : undefined,
   }) as TenantModel;
+}
+
+type ServiceInput = NonNullable<NonNullable<TenantSettings['traefik']>['service']>;
+
+/** The tenant's Service settings over the defaults', field by field (a map or list replaces the default's whole). */
+function resolveService(own: ServiceInput | undefined, preset: ServiceInput | undefined): TraefikServiceModel | undefined {
+  if (!own && !preset) return undefined;
+  return definedOnly({
+    annotations: own?.annotations ?? preset?.annotations,
+    externalTrafficPolicy: own?.externalTrafficPolicy ?? preset?.externalTrafficPolicy,
+    loadBalancerClass: own?.loadBalancerClass ?? preset?.loadBalancerClass,
+    loadBalancerSourceRanges: own?.loadBalancerSourceRanges ?? preset?.loadBalancerSourceRanges,
+    nodePorts: own?.nodePorts ?? preset?.nodePorts,
+  });
 }
 
 function resolveGitOps(g: NonNullable<NonNullable<SpecInput['platform']>['gitops']>): GitOpsModel {
@@ -369,6 +452,23 @@ function resolveIssuer(issuer: NonNullable<TenantSettings['issuer']>): IssuerMod
   if (issuer.ca) return { ca: { secretName: issuer.ca.secretName } };
   if (issuer.platformCA) return { platformCA: {} };
   return { selfSigned: {} };
+}
+
+/**
+ * `over` merged onto `base` as Helm merges values files: mappings key by key, anything else
+ * (lists included) replaced.
+ */
+export function mergeValues(base: Readonly<Record<string, unknown>>, over: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    if (value === undefined) continue;
+    out[key] = isMapping(value) && isMapping(out[key]) ? mergeValues(out[key] as Record<string, unknown>, value) : value;
+  }
+  return out;
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** `obj` without its undefined fields, so that a setting nobody wrote is absent, not `undefined`. */

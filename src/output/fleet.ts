@@ -28,6 +28,7 @@ import {
 import { FleetClusterModel, FleetModel, OutputFormat, TenancyModel, TenantModel } from '../model/tenancy-model';
 import { HelmOptions, helmWriter } from './helm';
 import type { ObjectGroup } from './render';
+import { routingComment } from './routing-guide';
 import { synthesize } from './synthesize';
 import { FleetSelfCheck } from './self-check';
 import { FileSink } from './write';
@@ -58,24 +59,27 @@ export function* eachFleetGroup(model: FleetTenancy, format: OutputFormat = 'yam
   const reconciler = gitops !== undefined && gitops.engine === 'flux';
   for (const cluster of model.fleet.clusters) {
     let platform!: Platform;
+    const tenants = tenantsOn(model, cluster.name);
     yield {
       file: clusterPlatformFile(cluster.name),
       role: 'platform',
       cluster: cluster.name,
       // A member cluster's platform has no GitOps app: its delivery is on the management cluster.
-      objects: synthesize((chart) => (platform = new Platform(chart, 'Platform', platformPropsOf(cluster.platform, format)))),
+      objects: synthesize((chart) => (platform = new Platform(chart, 'Platform', platformPropsOf(cluster.platform, format, tenants)))),
     };
-    for (const tenant of tenantsOn(model, cluster.name)) {
+    const shared = platform.sharedTraefik !== undefined;
+    for (const tenant of tenants) {
       yield {
         file: clusterTenantFile(cluster.name, tenant.name),
         tenant: tenant.name,
         role: 'tenant',
         cluster: cluster.name,
         objects: synthesize((chart) => {
-          const t = new Tenant(chart, 'Tenant', { ...tenantOptionsOf(tenant), platform });
+          const t = new Tenant(chart, 'Tenant', { ...tenantOptionsOf(tenant, shared), platform });
           if (reconciler) new TenantReconciler(t, 'Reconciler', { tenantNamespace: t.namespace });
           return t;
         }),
+        comment: routingComment(tenant, cluster.platform),
       };
     }
   }

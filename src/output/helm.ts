@@ -1,8 +1,9 @@
 /**
  * Helm charts of the rendered objects (`synth --format helm`): one chart per tenant and one
  * for the platform. With its default values, every chart renders to exactly the objects of
- * the YAML output, in the same order; the few values an operator may change at install time
- * (the tenant's Traefik image, replicas and resources) are wired into the Deployment, and
+ * the YAML output, in the same order; the values an operator may change at install time
+ * (the tenant's Traefik image, replicas, resources, scheduling, flags and Service settings, see
+ * helm-values.ts) are wired into the Traefik's Deployment and Service (helm-templates.ts), and
  * nothing that isolates tenants is a value.
  *
  * Pure: groups in, files out (chart folders, and their archives unless asked not to). The
@@ -17,16 +18,22 @@ import { admissionEngine } from '../admission/engines';
 import { admissionPolicies } from '../admission/policies';
 import { DEFAULTS } from '../defaults';
 import { PlatformModel, TenancyModel, TenantModel } from '../model/tenancy-model';
-import { certificateSecretName, PLATFORM_CHART, PLATFORM_NAMES, RELEASE_ANNOTATION, tenantChartName, tenantNames, tenantReleaseName } from '../model/names';
-import { THREATS } from '../threats';
-import { QUANTITY_PATTERN } from '../threats/quantity';
-import { isEnforced } from '../threats/threat';
-import { MAX_TRAEFIK_REPLICAS } from '../threats/traefik';
-import { Ceilings, resolveCeilings } from '../threats/resources';
+import {
+  certificateSecretName, CHART_VIRTUAL_CLUSTER_VALUES_FILE, listenerNames, PLATFORM_CHART, PLATFORM_NAMES, RELEASE_ANNOTATION, tenantChartName, tenantNames, tenantReleaseName,
+  virtualClusterNames,
+} from '../model/names';
+import { resolveCeilings } from '../threats/resources';
+import { TRAEFIK_SERVICE_TYPES } from '../threats/service-settings';
+import { deploymentTemplate, escapeForHelm, serviceTemplate } from './helm-templates';
+import { tenantValuesSchema, tenantValuesYaml, TENANT_VALUES, traefikValuesOf, VALUE_RULES, valuesSchema } from './helm-values';
 import { KubeObject, ObjectGroup } from './render';
+import { renderRoutingGuide, routingGuideContext } from './routing-guide';
 import { DEFAULT_TEMPLATES_DIR, yamlQuote } from './tenant-file';
 import { FileSink } from './write';
-import { toYamlDocument, toYamlDocuments } from './yaml';
+import { toYamlDocuments } from './yaml';
+
+export { escapeForHelm } from './helm-templates';
+export { TENANT_VALUES } from './helm-values';
 
 /** Content of an output file: text, or bytes for an archive. */
 export type FileContent = string | Buffer;
@@ -67,21 +74,6 @@ export function isStrictSemver(version: string): boolean {
 /** File name of a packaged chart, as `helm package` names it. */
 export function archiveName(chart: string, version: string): string {
   return `${chart}-${version}.tgz`;
-}
-
-/** The values of a tenant chart, documented in its README and in docs/helm.md. */
-export const TENANT_VALUES: ReadonlyArray<{ readonly key: string; readonly description: string }> = [
-  { key: 'traefik.image', description: 'Container image of the tenant\'s Traefik: a Traefik v3 that knows every flag the chart passes.' },
-  { key: 'traefik.replicas', description: `Pods of the Traefik Deployment, 1 to ${MAX_TRAEFIK_REPLICAS}. At 1 the PodDisruptionBudget (present when the spec asks for more than one) is left out.` },
-  { key: 'traefik.resources.requests.cpu', description: 'CPU the Traefik container requests.' },
-  { key: 'traefik.resources.requests.memory', description: 'Memory the Traefik container requests.' },
-  { key: 'traefik.resources.limits.cpu', description: 'CPU limit of the Traefik container.' },
-  { key: 'traefik.resources.limits.memory', description: 'Memory limit of the Traefik container.' },
-];
-
-/** Every `{{` of `text` escaped, so that Helm prints the text as it is. */
-export function escapeForHelm(text: string): string {
-  return text.replace(/\{\{/g, '{{ "{{" }}');
 }
 
 /** Every chart, then (unless `package` is false) every archive, keyed by path relative to the output folder. */
@@ -142,70 +134,113 @@ function chartMaker(model: TenancyModel, options: HelmOptions): (group: ObjectGr
 // ---------------------------------------------------------------------------------------
 // Tenant and platform charts
 
-interface CpuMemoryValues {
-  readonly cpu: string;
-  readonly memory: string;
-}
-
-interface TraefikValues {
-  readonly image: string;
-  readonly replicas: number;
-  readonly resources: { readonly requests: CpuMemoryValues; readonly limits: CpuMemoryValues };
-}
-
 function tenantChart(group: ObjectGroup, tenant: TenantModel, model: TenancyModel, options: HelmOptions): HelmChart {
   const name = tenantChartName(tenant.name);
   const names = tenantNames(tenant.name);
   const platformNamespace = model.platform.namespace;
+  const routing = model.platform.routing ?? {};
+  // A tenant on the shared Traefik has no Traefik of its own, so its chart has no values.
+  if (routing.traefik === 'shared') return sharedTraefikTenantChart(group, tenant, model, options);
   const isTraefik = (o: KubeObject, kind: string) => o.kind === kind && o.metadata.name === names.traefik && o.metadata.namespace === platformNamespace;
   const deployment = group.objects.find((o) => isTraefik(o, 'Deployment'));
   if (!deployment) throw new Error(`${group.file} holds no Deployment ${platformNamespace}/${names.traefik}`);
-  const values = traefikValuesOf(deployment);
+  const values = traefikValuesOf(deployment, tenant);
   const ceilings = resolveCeilings(model.platform.ceilings);
 
   const documents = toYamlDocuments(group.objects);
   const templates = group.objects.map((object, i) => {
-    if (object === deployment) return { object, text: deploymentTemplate(object, ceilings) };
+    // The values the schema cannot judge are judged by the catalogue's template guards, with its words.
+    if (object === deployment) return { object, text: deploymentTemplate(object, VALUE_RULES.map((rule) => rule.template?.(ceilings) ?? '').join('')) };
+    if (isTraefik(object, 'Service')) return { object, text: serviceTemplate(object) };
     const text = escapeForHelm(documents[i]);
     // One pod needs no disruption budget; more keep the one the spec's replicas brought.
     if (isTraefik(object, 'PodDisruptionBudget')) return { object, text: `{{- if gt (int .Values.traefik.replicas) 1 }}\n${text}{{- end }}\n` };
     return { object, text };
   });
 
-  const description = `Tenant ${tenant.name}: its namespace and guard rails, its own Traefik, its cert-manager Issuer and Certificates.`;
-  const domains = tenant.domains.map((d) => ({ name: d, secretName: certificateSecretName(d) }));
-  // The notes say what was rendered: the settings in force, read from the objects.
-  const find = (kind: string, objectName: string, namespace: string) => group.objects.find((o) => o.kind === kind && o.metadata.name === objectName && o.metadata.namespace === namespace) as any;
-  const serviceType: string = find('Service', names.traefik, platformNamespace).spec.type;
-  const issuerObject: KubeObject | undefined = find('Issuer', names.issuer, names.namespace);
-  const notes = hbs().tenantNotes(helmLiteral({
-    chart: name,
+  const description = `Tenant ${tenant.name}: its namespace and guard rails, its own Traefik, ${routing.api === 'gateway' ? 'its Gateway, ' : ''}its cert-manager Issuer and Certificates.`;
+  // How to route, for the Service type the values choose at install (Helm's syntax: outside helmLiteral).
+  const routingGuide = serviceTypeSwitch((type) => renderRoutingGuide(helmLiteral(routingGuideContext(tenant, model.platform, type))));
+  const notes = hbs().tenantNotes({ routing: routingGuide, ...helmLiteral({ ...tenantNotesContext(group, tenant, model, names.traefik), sharedTraefik: false }) });
+  const defaultOf = (key: string) => {
+    const value = key.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], { traefik: values });
+    return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+  };
+  const files = chartFolder(name, description, withRelease(options, tenant), templates, notes, {
+    values: tenantValuesYaml(values),
+    schema: tenantValuesSchema(name, ceilings, { priorityClasses: model.platform.priorityClasses }),
+    readme: readme(name, tenantReleaseName(tenant.name), description, options, model.platform, tenant, TENANT_VALUES.map((v) => ({ ...v, default: defaultOf(v.key) }))),
+    kubeVersion: KUBE_VERSION,
+  });
+  // Not a template: the virtual cluster's values for `vcluster create --values`, travelling with the chart.
+  if (group.vclusterValues !== undefined) files.set(CHART_VIRTUAL_CLUSTER_VALUES_FILE, group.vclusterValues);
+  return { name, files };
+}
+
+/** The chart of a tenant on the platform's shared Traefik: its objects as they are, no values. */
+function sharedTraefikTenantChart(group: ObjectGroup, tenant: TenantModel, model: TenancyModel, options: HelmOptions): HelmChart {
+  const name = tenantChartName(tenant.name);
+  const description = `Tenant ${tenant.name}: its namespace and guard rails, its Gateway on the shared Traefik, its cert-manager Issuer and Certificates.`;
+  const notes = hbs().tenantNotes({
+    routing: renderRoutingGuide(helmLiteral(routingGuideContext(tenant, model.platform))),
+    ...helmLiteral({ ...tenantNotesContext(group, tenant, model, PLATFORM_NAMES.sharedTraefik), sharedTraefik: true }),
+  });
+  const documents = toYamlDocuments(group.objects);
+  const templates = group.objects.map((object, i) => ({ object, text: escapeForHelm(documents[i]) }));
+  return {
+    name,
+    files: chartFolder(name, description, withRelease(options, tenant), templates, notes, {
+      values: '# This tenant shares the platform\'s Traefik: its chart has no values; everything in it comes from the tenancy spec.\n{}\n',
+      schema: valuesSchema(name, {}, []),
+      readme: readme(name, tenantReleaseName(tenant.name), description, options, model.platform, tenant, []),
+      kubeVersion: KUBE_VERSION,
+    }),
+  };
+}
+
+/** The options of a tenant's chart: with `releaseAnnotation`, its Chart.yaml names its release. */
+function withRelease(options: HelmOptions, tenant: TenantModel): HelmOptions & { release?: string } {
+  return options.releaseAnnotation ? { ...options, release: tenantReleaseName(tenant.name) } : options;
+}
+
+/** The object of `kind` named `name` in `namespace` of a group. */
+function findIn(group: ObjectGroup, kind: string, name: string, namespace: string): any {
+  return group.objects.find((o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === namespace);
+}
+
+/** What a tenant chart's NOTES.txt says of the tenant (beside its routing guide), read from its rendered objects; `traefik` is the Traefik that routes to it. */
+function tenantNotesContext(group: ObjectGroup, tenant: TenantModel, model: TenancyModel, traefik: string) {
+  const names = tenantNames(tenant.name);
+  const platformNamespace = model.platform.namespace;
+  const issuerObject: KubeObject | undefined = findIn(group, 'Issuer', names.issuer, names.namespace);
+  const gateway = findIn(group, 'Gateway', names.gateway, platformNamespace);
+  const domains = tenant.domains.map((d) => ({ name: d, secretName: listenerSecret(gateway, d) ?? certificateSecretName(d) }));
+  return {
+    chart: tenantChartName(tenant.name),
     tenant: tenant.name,
     namespace: names.namespace,
     podSecurity: (group.objects.find((o) => o.kind === 'Namespace') as any).metadata.labels['pod-security.kubernetes.io/enforce'],
     owners: [...tenant.owners.groups.map((g) => `group \`${g}\``), ...tenant.owners.users.map((u) => `user \`${u}\``)].join(', '),
     ownerRole: names.ownerRole,
-    traefik: names.traefik,
+    traefik,
     platformNamespace,
-    serviceType,
-    loadBalancer: serviceType === 'LoadBalancer',
     ingressClass: names.ingressClass,
+    gateway: gateway ? { name: gateway.metadata.name, className: gateway.spec.gatewayClassName } : null,
     issuer: issuerObject ? names.issuer : `${PLATFORM_NAMES.caIssuer} (the platform CA's ClusterIssuer)`,
     issuerKind: issuerKind(issuerObject),
     domains,
-    example: domains[0],
     secretStore: secretStoreNotes(group.objects.find((o) => o.kind === 'SecretStore')),
-  }));
-  const defaults = flatten({ traefik: values });
-  return {
-    name,
-    files: chartFolder(name, description, options.releaseAnnotation ? { ...options, release: tenantReleaseName(tenant.name) } : options, templates, notes, {
-      values: tenantValuesYaml(values),
-      schema: tenantValuesSchema(name, ceilings),
-      readme: readme(name, tenantReleaseName(tenant.name), description, options, model.platform, true, TENANT_VALUES.map((v) => ({ ...v, default: defaults.get(v.key) }))),
-      kubeVersion: KUBE_VERSION,
-    }),
+    issuerRefKind: issuerObject ? 'Issuer' : 'ClusterIssuer',
+    virtualCluster: tenant.isolation === 'vcluster' ? virtualClusterNotes(tenant.name, group.objects) : null,
   };
+}
+
+/** The Secret a Gateway's HTTPS listener for `domain` serves, as `namespace/name`; undefined without a Gateway. */
+function listenerSecret(gateway: any, domain: string): string | undefined {
+  const listener = gateway?.spec.listeners.find((l: any) => l.name === listenerNames(domain).https);
+  const ref = listener?.tls.certificateRefs[0];
+  if (!ref) return undefined;
+  return ref.namespace === undefined ? `${ref.name} (the platform wildcard's, in ${gateway.metadata.namespace})` : ref.name;
 }
 
 function platformChart(group: ObjectGroup, model: TenancyModel, options: HelmOptions): HelmChart {
@@ -225,11 +260,15 @@ function platformChart(group: ObjectGroup, model: TenancyModel, options: HelmOpt
         secretName: p.wildcard.secretName ?? DEFAULTS.platform.wildcardSecretName,
         issuer: PLATFORM_NAMES.wildcardIssuer,
         provider: p.wildcard.acme.dns01.cloudflare ? 'Cloudflare' : 'Route 53',
+        route53: p.wildcard.acme.dns01.route53 !== undefined,
         syncTo: p.wildcard.syncTo ? { via: p.wildcard.syncTo.via, namespaces: p.wildcard.syncTo.namespaces.join(', ') } : null,
       }
       : null,
     admission: engine
-      ? { kind: engine.objects, names: admissionPolicies({ externalSecrets: p.externalSecrets !== undefined }).map((r) => r.name).join(', ') }
+      ? { kind: engine.objects, names: admissionPolicies({ externalSecrets: p.externalSecrets !== undefined, gateway: p.routing?.api === 'gateway' }).map((r) => r.name).join(', ') }
+      : null,
+    sharedTraefik: p.routing?.traefik === 'shared'
+      ? { name: PLATFORM_NAMES.sharedTraefik, gatewayClass: PLATFORM_NAMES.sharedGatewayClass, serviceType: p.routing.sharedTraefik?.serviceType ?? DEFAULTS.platform.sharedTraefik.serviceType }
       : null,
   }));
   const documents = toYamlDocuments(group.objects);
@@ -239,7 +278,7 @@ function platformChart(group: ObjectGroup, model: TenancyModel, options: HelmOpt
     files: chartFolder(PLATFORM_CHART, description, options, templates, notes, {
       values: '# The platform chart has no values: everything in it comes from the tenancy spec.\n{}\n',
       schema: valuesSchema(PLATFORM_CHART, {}, []),
-      readme: readme(PLATFORM_CHART, PLATFORM_CHART, description, options, p, false, []),
+      readme: readme(PLATFORM_CHART, PLATFORM_CHART, description, options, p, undefined, []),
       kubeVersion: engine?.kubeVersion ?? KUBE_VERSION,
     }),
   };
@@ -305,130 +344,16 @@ const HELMIGNORE = `# Generated by cdk8s-tenancy: files helm package leaves out.
 .vscode/
 `;
 
-// ---------------------------------------------------------------------------------------
-// Values: the Traefik Deployment is the only template that reads them.
-
-function traefikValuesOf(deployment: KubeObject): TraefikValues {
-  const d = deployment as any;
-  const container = traefikContainer(deployment);
-  const cpuMemory = (v: any): CpuMemoryValues => {
-    if (typeof v?.cpu !== 'string' || typeof v?.memory !== 'string') throw new Error(`Traefik resources are not quantities: ${JSON.stringify(v)}`);
-    return { cpu: v.cpu, memory: v.memory };
-  };
-  return {
-    image: container.image,
-    replicas: d.spec.replicas,
-    resources: { requests: cpuMemory(container.resources?.requests), limits: cpuMemory(container.resources?.limits) },
-  };
-}
-
-function traefikContainer(deployment: KubeObject): any {
-  const container = (deployment as any).spec?.template?.spec?.containers?.find((c: any) => c.name === 'traefik');
-  if (!container) throw new Error(`Deployment ${deployment.metadata.name} has no container named traefik`);
-  return container;
-}
-
 /**
- * The Deployment's template: the object's YAML with `{{` escaped, then the wired fields
- * replaced by Helm expressions. The fields first hold placeholder words, which must each
- * occur once in the text (a spec could contain one; then the next words are tried).
+ * The routing guide for each Service type, chosen by Helm at install: `render` gives the text for
+ * one type, and Helm prints the one of `.Values.traefik.serviceType`.
  */
-function deploymentTemplate(deployment: KubeObject, ceilings: Ceilings): string {
-  for (let nonce = 0; ; nonce++) {
-    const holes: Array<[token: string, expression: string]> = [];
-    const hole = (expression: string) => {
-      const token = `helm-value-${nonce}-${holes.length}`;
-      holes.push([token, expression]);
-      return token;
-    };
-    const copy = JSON.parse(JSON.stringify(deployment)); // plain objects of this realm, as the YAML writer wants them
-    copy.spec.replicas = hole('{{ int .Values.traefik.replicas }}');
-    const container = traefikContainer(copy);
-    container.image = hole('{{ .Values.traefik.image | quote }}');
-    for (const bound of ['requests', 'limits'] as const) {
-      for (const resource of ['cpu', 'memory'] as const) {
-        container.resources[bound][resource] = hole(`{{ .Values.traefik.resources.${bound}.${resource} | quote }}`);
-      }
-    }
-    let text = escapeForHelm(toYamlDocument(copy));
-    if (holes.some(([token]) => text.split(token).length !== 2)) continue;
-    for (const [token, expression] of holes) text = text.replace(token, () => expression);
-    // The values the schema cannot judge are judged here, with the catalogue's words (after the
-    // object, so that its lines stay where the rendered object has them).
-    return text + VALUE_RULES.map((rule) => rule.template?.(ceilings) ?? '').join('');
-  }
-}
-
-function tenantValuesYaml(v: TraefikValues): string {
-  const q = yamlQuote; // double-quoted, with what YAML 1.1 would read as a line break or refuse escaped
-  return `# Install-time settings of this tenant's Traefik. Isolation is not among them: the namespaces
-# it watches, its RBAC and the refusal of cross-namespace references come from the spec.
-traefik:
-  # Container image: a Traefik v3 that knows every flag the chart passes.
-  image: ${q(v.image)}
-  # Pods of the Deployment (1 to ${MAX_TRAEFIK_REPLICAS}).
-  replicas: ${v.replicas}
-  # Requests and limits of the Traefik container (Kubernetes quantities).
-  resources:
-    requests:
-      cpu: ${q(v.resources.requests.cpu)}
-      memory: ${q(v.resources.requests.memory)}
-    limits:
-      cpu: ${q(v.resources.limits.cpu)}
-      memory: ${q(v.resources.limits.memory)}
-`;
-}
-
-/** The catalogue's refusals of chart values (JSON Schema fragments and template guards), by dotted key. */
-const VALUE_RULES = THREATS.flatMap((t) => (isEnforced(t.values) ? t.values : []));
-
-function tenantValuesSchema(chart: string, ceilings: Ceilings): string {
-  const quantity = (description: string) => ({ description, type: ['string', 'number'], pattern: QUANTITY_PATTERN, minimum: 0 });
-  const cpuMemory = (what: string) => object({ cpu: quantity(`CPU ${what}, e.g. 500m or 1.`), memory: quantity(`Memory ${what}, e.g. 512Mi.`) });
-  const properties = {
-    traefik: object({
-      image: { description: 'Container image of the tenant\'s Traefik (a Traefik v3).', type: 'string', minLength: 1 },
-      replicas: { description: 'Pods of the Traefik Deployment.', type: 'integer' },
-      resources: object({ requests: cpuMemory('requested'), limits: cpuMemory('limit') }),
-    }),
-  };
-  for (const rule of VALUE_RULES) if (rule.schema) Object.assign(schemaAt(properties, rule.key), rule.schema(ceilings));
-  return valuesSchema(chart, properties, ['traefik']);
-}
-
-/** The schema of the value at a dotted `key` inside `properties`. */
-function schemaAt(properties: Record<string, unknown>, key: string): Record<string, unknown> {
-  const [first, ...rest] = key.split('.');
-  let node = properties[first] as Record<string, unknown> | undefined;
-  for (const part of rest) node = (node?.properties as Record<string, Record<string, unknown>> | undefined)?.[part];
-  if (!node) throw new Error(`values.schema.json has no \`${key}\`: a threat's values enforcer names a value the chart does not have`);
-  return node;
-}
-
-function object(properties: Record<string, unknown>): Record<string, unknown> {
-  return { type: 'object', additionalProperties: false, required: Object.keys(properties), properties };
-}
-
-function valuesSchema(chart: string, properties: Record<string, unknown>, required: string[]): string {
-  const schema = {
-    $schema: 'http://json-schema.org/draft-07/schema#',
-    title: `Values of the ${chart} chart`,
-    type: 'object',
-    additionalProperties: false,
-    ...(required.length > 0 ? { required } : {}),
-    properties,
-  };
-  return `${JSON.stringify(schema, null, 2)}\n`;
-}
-
-/** `{ a: { b: 1 } }` → `a.b` → `1`, for the README's table of defaults. */
-function flatten(value: unknown, prefix = '', out = new Map<string, string>()): Map<string, string> {
-  if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
-  } else {
-    out.set(prefix, String(value));
-  }
-  return out;
+function serviceTypeSwitch(render: (serviceType: string) => string): string {
+  const [first, ...rest] = TRAEFIK_SERVICE_TYPES;
+  const last = rest.pop()!;
+  return `{{ if eq .Values.traefik.serviceType "${first}" }}${render(first)}`
+    + rest.map((type) => `{{ else if eq .Values.traefik.serviceType "${type}" }}${render(type)}`).join('')
+    + `{{ else }}${render(last)}{{ end }}`;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -468,7 +393,7 @@ function readme(
   description: string,
   options: HelmOptions,
   platform: PlatformModel,
-  tenant: boolean,
+  tenant: TenantModel | undefined,
   values: ReadonlyArray<{ key: string; description: string; default: string | undefined }>,
 ): string {
   return hbs().readme({
@@ -478,7 +403,7 @@ function readme(
     generatorVersion: options.generatorVersion,
     regenerate: options.regenerate,
     version: options.chartVersion,
-    tenant,
+    tenant: tenant !== undefined,
     platformChart: PLATFORM_CHART,
     platformNamespace: platform.namespace,
     requirements: clusterRequirements(platform, tenant),
@@ -487,9 +412,12 @@ function readme(
   });
 }
 
-/** What must run in the cluster before a chart installs, as one phrase. */
-function clusterRequirements(platform: PlatformModel, tenant: boolean): string {
+/** What must run in the cluster before a chart (a tenant's, or the platform's) installs, as one phrase. */
+function clusterRequirements(platform: PlatformModel, tenantModel: TenantModel | undefined): string {
+  const tenant = tenantModel !== undefined;
   const needs = ['cert-manager', 'the Traefik v3 CRDs'];
+  if (platform.routing?.api === 'gateway') needs.push('the Gateway API CRDs v1.5.1 (Standard channel)', 'cert-manager\'s Gateway API support (`--enable-gateway-api`)');
+  if (tenantModel?.traefik.serviceMonitor) needs.push('the Prometheus Operator CRDs (monitoring.coreos.com/v1)');
   // Tenant charts hold the SecretStores; Kyverno refuses the platform's ExternalSecret policy without the CRDs.
   const mode = platform.admission ?? DEFAULTS.platform.admission;
   const engine = admissionEngine(mode);
@@ -505,6 +433,18 @@ function secretStoreNotes(store: KubeObject | undefined) {
   if (!store) return null;
   const vault = (store.spec as any).provider.vault;
   return { name: store.metadata.name, server: vault.server, role: vault.auth.kubernetes.role, path: vault.path };
+}
+
+/** What NOTES.txt says of the tenant's virtual cluster: its release, kubeconfig Secret, chart, and what installs it. */
+function virtualClusterNotes(tenant: string, objects: readonly KubeObject[]) {
+  const names = virtualClusterNames(tenant);
+  const installer = objects.find((o) => o.metadata.name === names.delivery && (o.kind === 'Application' || o.kind === 'HelmRelease'));
+  return {
+    release: names.release,
+    kubeconfigSecret: names.kubeconfigSecret,
+    version: DEFAULTS.vcluster.version,
+    delivery: installer ? `installed by the ${installer.kind} ${installer.metadata.namespace}/${installer.metadata.name}` : 'install it with `vcluster create --values vcluster.yaml` from this chart\'s folder',
+  };
 }
 
 /** What signs the tenant's certificates, read from its rendered Issuer (none: the platform CA). */

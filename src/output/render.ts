@@ -13,6 +13,7 @@ import { PLATFORM_OUTPUT_FILE, tenantOutputFile } from '../model/names';
 import { OutputFormat, TenancyModel } from '../model/tenancy-model';
 import { eachFleetGroup } from './fleet';
 import { KubeObject, synthesize } from './synthesize';
+import { routingComment } from './routing-guide';
 
 export type { KubeObject } from './synthesize';
 
@@ -25,6 +26,14 @@ export interface ObjectGroup {
   /** A fleet's member cluster the file is for; absent for the management cluster's files, and outside fleets. */
   readonly cluster?: string;
   readonly objects: readonly KubeObject[];
+  /**
+   * The values of the tenant's virtual cluster as a plain YAML file (for `vcluster create --values`),
+   * written beside the tenant's file.
+   * @default - none: the tenant has no virtual cluster
+   */
+  readonly vclusterValues?: string;
+  /** Comment lines (each `# …`) for the head of the YAML file: how the tenant routes to its Traefik. @default - none */
+  readonly comment?: string;
 }
 
 /**
@@ -48,14 +57,19 @@ export function* eachGroup(model: TenancyModel, format: OutputFormat = 'yaml'): 
   let platform!: Platform;
   yield {
     file: PLATFORM_OUTPUT_FILE,
-    objects: synthesize((chart) => (platform = new Platform(chart, 'Platform', platformPropsOf(model.platform, format)))),
+    objects: synthesize((chart) => (platform = new Platform(chart, 'Platform', platformPropsOf(model.platform, format, model.tenants)))),
   };
+  const shared = platform.sharedTraefik !== undefined;
   // Each tenant refers to the platform in the first App: it reads the platform's settings only.
   for (const tenant of model.tenants) {
+    let built!: Tenant;
+    const objects = synthesize((chart) => (built = new Tenant(chart, 'Tenant', { ...tenantOptionsOf(tenant, shared), platform })));
     yield {
       file: tenantOutputFile(tenant.name),
       tenant: tenant.name,
-      objects: synthesize((chart) => new Tenant(chart, 'Tenant', { ...tenantOptionsOf(tenant), platform })),
+      objects,
+      comment: routingComment(tenant, model.platform),
+      ...(built.virtualCluster ? { vclusterValues: built.virtualCluster.valuesYaml } : {}),
     };
   }
 }

@@ -29,6 +29,8 @@ export interface NewTenant {
   readonly name: string;
   readonly team: string | null;
   readonly environment: string | null;
+  /** `namespace` or `vcluster`, as `--isolation` says. */
+  readonly isolation: string | null;
   readonly domains: readonly string[];
   readonly owners: { readonly groups: readonly string[]; readonly users: readonly string[] };
 }
@@ -47,6 +49,8 @@ export interface SynthStep {
   readonly command: string;
   /** Files it adds for the tenant, e.g. `dist/tenants/payments.yaml`. */
   readonly outputs: readonly string[];
+  /** Files it changes for the tenant: the platform's, where a shared Traefik watches the new namespace; empty otherwise. */
+  readonly changed: readonly string[];
 }
 
 /** The fields of the next-steps template. */
@@ -59,10 +63,16 @@ export interface NextStepsContext {
   /** Why `renders` is empty, and what to run instead; null otherwise. */
   readonly noRender: string | null;
   readonly platformNamespace: string;
-  /** The tenant's Traefik Service, which the domains must point at. */
+  /** The Traefik the domains must point at, in words: `the tenant's Traefik`, or `the shared Traefik`. */
+  readonly dnsTarget: string;
+  /** That Traefik's Service. */
   readonly service: string;
   readonly loadBalancer: boolean;
+  /** Whether the Service is of type NodePort (a port on every node). */
+  readonly nodePort: boolean;
   readonly domains: readonly string[];
+  /** The tenant has a virtual cluster, which its owners connect to. */
+  readonly virtualCluster: boolean;
 }
 
 /**

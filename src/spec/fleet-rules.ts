@@ -16,6 +16,14 @@ export type Refuse = (path: PropertyKey[], message: string) => void;
 export const TENANT_CLUSTER_API_NAMESPACE_REFUSAL =
   'the management namespace is the platform\'s: every Cluster API cluster of the fleet lives in `platform.clusterApi.namespace`, where tenants have no rights — remove it here';
 
+/**
+ * The refusal of a virtual-cluster tenant in a fleet: its chart is installed by a Flux HelmRelease
+ * or Argo CD Application that, in a fleet, would have to live on the management cluster and reach
+ * the tenant's cluster, which is not rendered yet.
+ */
+export const VCLUSTER_IN_FLEET_REFUSAL =
+  'a virtual cluster in a fleet is not rendered yet: its chart would be installed from the management cluster into the tenant\'s cluster, which this tool does not do — use `isolation: namespace` or `cluster` in a fleet, or render this tenant from a spec without `clusters`';
+
 /** One cluster as the rules read it. */
 interface ClusterFacts {
   readonly name: string;
@@ -57,6 +65,7 @@ export function checkFleet(spec: Record<string, unknown>, refuse: Refuse): void 
   const clusterApi = asRecord(platformInput.clusterApi);
   const managementNamespace = isString(clusterApi.namespace) ? clusterApi.namespace : DEFAULTS.platform.clusterApi.namespace;
   const anyClusterTenant = tenants.some((t) => isClusterTenant(t, defaults));
+  let virtualByDefault = false;
   tenants.forEach((tenant, i) => {
     const at = (...rest: PropertyKey[]) => ['tenants', i, ...rest];
     const name = isString(tenant.name) ? tenant.name : undefined;
@@ -72,6 +81,8 @@ export function checkFleet(spec: Record<string, unknown>, refuse: Refuse): void 
       checkClusterTenant(tenant, name, clusterApi, managementNamespace, byName, at, refuse);
       return;
     }
+    if (tenant.isolation === 'vcluster') refuse(at('isolation'), VCLUSTER_IN_FLEET_REFUSAL);
+    else if (tenant.isolation === undefined && defaults.isolation === 'vcluster') virtualByDefault = true;
     if (tenant.clusterApi !== undefined) {
       refuse(at('clusterApi'), 'only a tenant with a cluster of its own (`isolation: cluster`) has a Cluster API cluster — remove `clusterApi`, or set `isolation: cluster`');
     }
@@ -81,6 +92,7 @@ export function checkFleet(spec: Record<string, unknown>, refuse: Refuse): void 
       refuse(at('cluster'), `\`${tenant.cluster}\` is not a cluster of this fleet — use one of ${names.map((n) => `\`${n}\``).join(', ')}${guess ? ` (did you mean \`${guess}\`?)` : ''}, or add it under \`clusters\``);
     }
   });
+  if (virtualByDefault) refuse(['platform', 'defaults', 'isolation'], VCLUSTER_IN_FLEET_REFUSAL);
 }
 
 /** Without `clusters`, a tenant can be placed on no cluster, and none can have a cluster of its own. */

@@ -23,6 +23,7 @@ import { isEnforced, Threat } from '../threats/threat';
 import { checkAllowCrossNamespace, TRAEFIK_IMAGE_VERSION, TRAEFIK_REPLICAS } from '../threats/traefik';
 import { TENANT_CLUSTER_API_NAMESPACE_REFUSAL } from './fleet-rules';
 import { specSchema, tenantSchema } from './schema';
+import { OWNED_PATHS } from './vcluster-values';
 
 /** A JSON Schema node, as plain data. */
 export type JsonSchema = { [keyword: string]: unknown };
@@ -111,6 +112,7 @@ function tightenPlatform(platform: JsonSchema): void {
   Object.assign(at(platform, 'allowedDomains', 'items'), { pattern: HOST_NAME.source });
   Object.assign(at(platform, 'wildcard', 'dnsNames', 'items'), { pattern: WILDCARD_NAME.source });
   Object.assign(at(platform, 'traefik', 'image'), valueSchema(TRAEFIK_IMAGE_VERSION));
+  Object.assign(at(platform, 'routing', 'sharedTraefik', 'replicas'), valueSchema(TRAEFIK_REPLICAS));
   exactlyOne(at(platform, 'wildcard', 'acme', 'dns01'));
   Object.assign(at(platform, 'wildcard', 'acme', 'http01'), {
     description: 'Not used: a wildcard certificate can only be issued through a DNS-01 challenge — set `dns01`.',
@@ -131,6 +133,11 @@ function tightenSettings(settings: JsonSchema): void {
   for (const key of Object.keys(refused)) delete refused[key];
   Object.assign(refused, { not: {}, description: `Refused: ${CLUSTER_ISSUER_REFUSAL}.` });
   exactlyOne(issuer);
+  for (const [path, reason] of OWNED_PATHS) {
+    const owned = at(settings, 'vcluster', ...path.split('.'));
+    for (const key of Object.keys(owned)) delete owned[key];
+    Object.assign(owned, { not: {}, description: `Refused: ${reason}.` });
+  }
 }
 
 function tightenTenant(tenant: JsonSchema): void {
@@ -231,6 +238,18 @@ const PLATFORM_DESCRIPTIONS: Record<string, Doc> = {
   'clusterApi.clusterClass': 'The ClusterClass a cluster tenant\'s cluster is made from, in the management namespace.',
   'clusterApi.version': 'The Kubernetes version of a cluster tenant\'s cluster, e.g. `v1.33.1`.',
   'clusterApi.workers': ['The worker MachineDeployment: a worker class of the ClusterClass, and its replicas.', P.clusterApi.workers],
+  routing: 'How tenants\' traffic reaches them: Traefik IngressRoutes or the Gateway API, one Traefik per tenant or one shared (Gateway API only).',
+  'routing.api': ['`ingressroute`: tenants write IngressRoutes and Ingresses. `gateway`: tenants write HTTPRoutes and GRPCRoutes, attached to one Gateway per tenant that the platform owns (needs the Gateway API CRDs v1.5.1).', P.routing.api],
+  'routing.traefik': ['`per-tenant`: each tenant has its own Traefik and load balancer. `shared`: one Traefik and one load balancer for all tenants — only with `api: gateway`.', P.routing.traefik],
+  'routing.wildcardCertificate': ['Hosts under `platform.wildcard` use its certificate on their Gateway listeners, instead of one ACME certificate each (`api: gateway` only).', P.routing.wildcardCertificate],
+  'routing.sharedTraefik': ['The size of the shared Traefik (`traefik: shared` only).', P.sharedTraefik],
+  'routing.sharedTraefik.replicas': ['Pods; a PodDisruptionBudget is added when more than one.', P.sharedTraefik.replicas],
+  'routing.sharedTraefik.serviceType': ['Service type of the entry points: the one address of every tenant\'s hosts.', P.sharedTraefik.serviceType],
+  'routing.sharedTraefik.logLevel': ['Traefik\'s `--log.level`.', P.sharedTraefik.logLevel],
+  'routing.sharedTraefik.resources': ['Container requests and limits.', P.sharedTraefik.resources],
+  monitoring: 'Where Prometheus runs: every tenant namespace admits it (NetworkPolicy `allow-from-monitoring`), and each Traefik with `metrics` on its metrics port.',
+  'monitoring.namespace': 'Prometheus\'s namespace; never a tenant\'s, nor the platform\'s.',
+  'monitoring.serviceMonitorLabels': 'Labels of the tenants\' ServiceMonitors, for Prometheus\'s `serviceMonitorSelector` (kube-prometheus-stack selects `release: <its release>`).',
 };
 
 const SETTINGS_DESCRIPTIONS: Record<string, Doc> = {
@@ -242,14 +261,29 @@ const SETTINGS_DESCRIPTIONS: Record<string, Doc> = {
   limits: ['LimitRange: container defaults and maximum.', T.limits],
   traefik: 'The tenant\'s own Traefik, in the platform namespace, watching only this tenant.',
   'traefik.replicas': ['Pods; a PodDisruptionBudget is added when more than one.', T.traefik.replicas],
-  'traefik.serviceType': ['Service type of the entry points.', T.traefik.serviceType],
+  'traefik.serviceType': ['Service type of the entry points: `LoadBalancer` (one cloud load balancer per tenant), `NodePort` (a port on every node, for clusters without a load balancer; the Service lives in the platform namespace, so this is the platform\'s choice — tenants still cannot create NodePort Services) or `ClusterIP`.', T.traefik.serviceType],
+  'traefik.service': 'The Service\'s settings beyond its type; each replaces the one of `platform.defaults` on its own.',
+  'traefik.service.annotations': 'Annotations of the Service, e.g. a cloud load balancer\'s settings.',
+  'traefik.service.externalTrafficPolicy': '`Local` keeps client addresses (only nodes running a Traefik receive traffic); `Cluster` is Kubernetes\' default. LoadBalancer and NodePort only.',
+  'traefik.service.loadBalancerClass': 'The load balancer implementation, e.g. `service.k8s.aws/nlb`. LoadBalancer only.',
+  'traefik.service.loadBalancerSourceRanges': 'Client CIDRs the load balancer admits (default: every address). LoadBalancer only.',
+  'traefik.service.nodePorts': 'Fixed node ports of the entry points `web` and `websecure` (30000-32767), each claimed by one tenant only (default: allocated). Not in `platform.defaults`.',
+  'traefik.spread': ['With more than one replica, prefer one per `node`, or one per `zone` and then per node (never blocking: a replica that cannot be spread still runs).', T.traefik.spread],
+  'traefik.nodeSelector': 'Labels of the nodes the Traefik may run on; never the control plane\'s.',
+  'traefik.tolerations': 'Taints the Traefik tolerates; never the control plane\'s, nor every taint (`operator: Exists` without a key).',
+  'traefik.priorityClassName': 'PriorityClass of the Traefik\'s pods: never a system class, and one of `platform.priorityClasses` when it lists them.',
+  'traefik.metrics': ['Prometheus metrics on an entry point `metrics` (port 9100), which only `platform.monitoring.namespace` may reach.', T.traefik.metrics],
+  'traefik.serviceMonitor': ['A ServiceMonitor (Prometheus Operator) and a ClusterIP Service for the metrics; needs `metrics`.', T.traefik.serviceMonitor],
+  'traefik.accessLog': ['Traefik\'s access log, to standard output.', T.traefik.accessLog],
+  'traefik.redirectToHttps': ['Redirect every request on port 80 to HTTPS on port 443 (ACME HTTP-01 challenges follow the redirect).', T.traefik.redirectToHttps],
   'traefik.logLevel': ['Traefik\'s `--log.level`.', T.traefik.logLevel],
   'traefik.resources': ['Container requests and limits.', T.traefik.resources],
   issuer: 'How the tenant\'s certificates are signed: exactly one of `acme`, `ca`, `selfSigned` (a namespaced Issuer, never a ClusterIssuer), or `platformCA` (the platform\'s shared CA, for the tenant\'s domains only).',
   egress: 'Egress allowed beyond the namespace and DNS (default: none).',
   'egress.cidrs': 'Destinations, e.g. `0.0.0.0/0`.',
   'egress.ports': 'TCP ports (default: all).',
-  isolation: ['How far the tenant is kept from the others: `namespace` (guard rails in a namespace of a shared cluster) or `cluster` (a Cluster API cluster of its own, needs `clusters`).', T.isolation],
+  isolation: ['`namespace`: the namespace\'s guard rails, its own Traefik and Issuer. `vcluster`: the same, and a virtual cluster (vCluster, chart `vcluster` 0.36.1) of its own inside them — its own API server, CRDs and cluster-wide objects; its owners become its admins. `cluster`: a Cluster API cluster of its own, in a fleet (needs `clusters`).', T.isolation],
+  vcluster: 'Values of the vcluster chart the platform lets a tenant set (in the chart\'s names), merged over the platform\'s: the control plane\'s and CoreDNS\'s resources, its volume, the Kubernetes version, what is synced. Keys the platform sets, and risky values, are refused. Only with `isolation: vcluster`.',
 };
 
 const TENANT_DESCRIPTIONS: Record<string, Doc> = {

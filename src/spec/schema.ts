@@ -8,13 +8,15 @@
  */
 import { z } from 'zod';
 import { ADMISSION_MODES } from '../admission/engines';
+import { objectName, quantity, refusedBy } from './schema-fields';
+import { vclusterValues } from './vcluster-values';
 import { DEFAULTS } from '../defaults';
 import {
   checkAllowedZone, checkTenantDomain, checkWildcardSecret, checkWildcardZone, CLUSTER_ISSUER_REFUSAL, DOMAIN_WITHIN_ALLOWED_ZONES, duplicateDomainAcrossClustersRefusal, duplicateDomainRefusal,
   NO_TENANT_WILDCARD, ONE_HOST_ONE_TENANT, PLATFORM_CA_MISSING, sameCaSecretRefusal, SHARED_CA_KEY, SHARED_CA_REFUSAL, TENANT_NAMESPACED_ISSUER, WILDCARD_DNS01, WILDCARD_HTTP01_UNUSED, WILDCARD_NEEDS_DNS01,
   WILDCARD_TOKEN_SECRET,
 } from '../threats/certificates';
-import { checkCidr, checkLabelValue, checkObjectName, checkWildcardDnsName, DNS_LABEL, DNS_SUBDOMAIN, HOST_LABEL, LABEL_VALUE } from '../threats/formats';
+import { checkCidr, checkLabelValue, checkQualifiedName, checkWildcardDnsName, DNS_LABEL, HOST_LABEL, LABEL_VALUE, QUALIFIED_NAME } from '../threats/formats';
 import { MAX_CLUSTER_NAME_LENGTH } from '../model/names';
 import { checkFleet, isClusterTenant, placedOn, TENANT_CLUSTER_API_NAMESPACE_REFUSAL } from './fleet-rules';
 import {
@@ -24,9 +26,14 @@ import {
 import {
   checkPlatformNamespace, checkPodSecurity, checkReservedPattern, checkTenantName, PLATFORM_NAMESPACE, POD_SECURITY_LEVEL, RESERVED_NAMESPACE,
 } from '../threats/namespaces';
-import { checkEgressToCluster, checkEgressToMetadata, EGRESS_TO_CLUSTER, EGRESS_TO_METADATA } from '../threats/network';
-import { isQuantity } from '../threats/quantity';
-import { checkPriorityClass, PRIORITY_PREEMPTION } from '../threats/pods';
+import {
+  checkEgressToCluster, checkEgressToMetadata, checkMonitoringNamespace, checkNodePort, EGRESS_TO_CLUSTER, EGRESS_TO_METADATA, MONITORING_NAMESPACE, NODE_PORT_NAMES,
+  nodePortTakenRefusal, ONE_NODE_PORT_ONE_TENANT, tenantIsMonitoringNamespaceRefusal,
+} from '../threats/network';
+import { compareQuantities, isQuantity } from '../threats/quantity';
+import {
+  checkNodeSelectorKey, checkPriorityClass, checkToleration, checkTraefikPriorityClass, CONTROL_PLANE_TOLERATION, PRIORITY_PREEMPTION,
+} from '../threats/pods';
 import { checkOwnerSubject, NO_BROAD_SUBJECTS, NO_OWNER_REFUSAL } from '../threats/rbac';
 import {
   CEILING_KEYS, Ceilings, checkCeiling, checkDomainCount, checkResourceOrder, ORDERED_RESOURCE_PAIRS, REQUESTS_WITHIN_LIMITS, resolveCeilings, RESOURCES_OF,
@@ -36,38 +43,21 @@ import {
   checkSyncNamespace, checkSyncVia, checkVaultField, duplicateSyncNamespaceRefusal, EMPTY_SYNC_LIST_REFUSAL, KUBED_RETIRED,
   SECRET_SYNC_INTO_TENANTS, syncToTenantRefusal, tenantInSyncToRefusal, VaultField, vaultThreat,
 } from '../threats/secrets';
+import {
+  checkGatewayHosts, checkRoutingTopology, GATEWAY_LISTENER_LIMIT, SHARED_TRAEFIK_NEEDS_GATEWAY,
+} from '../threats/gateway';
+import { checkServiceSetting, SERVICE_SETTING_TYPES, TRAEFIK_SERVICE_TYPES, TypedServiceSetting } from '../threats/service-settings';
 import { Threat } from '../threats/threat';
 import {
   checkAllowCrossNamespace, checkTraefikImage, checkTraefikReplicas, TRAEFIK_IMAGE_VERSION, TRAEFIK_NO_CROSS_NAMESPACE, TRAEFIK_REPLICAS,
 } from '../threats/traefik';
 
-/**
- * The refinement that adds `check`'s refusal, if it has one, as an issue at the value's path,
- * naming `threat` (when the check is one of the catalogue's rules rather than a format).
- */
-export function refusedBy<T>(check: (value: T) => string | undefined, threat?: Threat) {
-  return (value: T, ctx: z.RefinementCtx) => {
-    const refusal = check(value);
-    if (refusal) ctx.addIssue({ code: 'custom', message: refusal, ...(threat ? { params: { threat: threat.id } } : {}) });
-  };
-}
+export { objectName, quantity, refusedBy } from './schema-fields';
 
 /** A custom issue for `threat` at `path`. */
 function refusal(ctx: z.RefinementCtx, path: PropertyKey[], message: string, threat?: Threat): void {
   ctx.addIssue({ code: 'custom', path, message, ...(threat ? { params: { threat: threat.id } } : {}) });
 }
-
-/**
- * A Kubernetes quantity such as `500m`, `2`, `4Gi`. A plain YAML number (`cpu: 4`, `cpu: 0.5`) is
- * accepted as its decimal text; one JavaScript would print differently from how it was written
- * (huge, exponent, hexadecimal) is refused, so the output never carries a value nobody wrote.
- */
-export const quantity = z.preprocess(
-  (v) => (typeof v === 'number' && /^\d{1,15}(\.\d{1,6})?$/.test(String(v)) ? String(v) : v),
-  z.string({ error: (iss) => `\`${String(iss.input)}\` cannot be kept exactly as a number — write it as a quoted string, e.g. \`"4"\` or \`"500m"\`` }).refine(isQuantity, {
-    error: (iss) => `\`${String(iss.input)}\` is not a Kubernetes quantity — write e.g. \`500m\`, \`2\`, \`512Mi\` or \`4Gi\``,
-  }),
-);
 
 export const cpuMemory = z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() });
 /** CPU, memory and ephemeral storage (container scratch space and logs), for quotas and LimitRanges. */
@@ -77,8 +67,6 @@ export const subjectName = z.string().superRefine(refusedBy(checkOwnerSubject, N
 const email = z.email({ error: 'is not an e-mail address — ACME needs an address for expiry notices, e.g. `platform@example.com`' });
 const url = z.url({ protocol: /^https$/, error: 'must be an https URL of an ACME directory — omit it for Let\'s Encrypt production' });
 
-/** An object name (a DNS-1123 subdomain), such as a Secret's. */
-export const objectName = (example: string) => z.string().superRefine(refusedBy((v: string) => checkObjectName(v, example))).meta({ pattern: DNS_SUBDOMAIN.source, maxLength: 253 });
 
 const secretKeyRef = z.strictObject({ name: z.string().min(1), key: z.string().min(1) });
 
@@ -114,16 +102,97 @@ export const traefikImage = z.string().superRefine(refusedBy(checkTraefikImage, 
 export const allowCrossNamespace = z.boolean().superRefine(refusedBy(checkAllowCrossNamespace, TRAEFIK_NO_CROSS_NAMESPACE));
 export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL', 'PANIC'] as const;
 
+/** A label or annotation key, a taint key, a load balancer class: `example.com/name` or `name`. */
+export const qualifiedName = z.string().superRefine(refusedBy(checkQualifiedName)).meta({ pattern: QUALIFIED_NAME.source });
+export const cidr = z.string().superRefine(refusedBy(checkCidr));
+export const nodePort = z.number().superRefine(refusedBy(checkNodePort));
+export const serviceType = z.enum(TRAEFIK_SERVICE_TYPES);
+
+/**
+ * A map whose keys are Kubernetes keys (labels, annotations, node selectors), each judged by
+ * `checkQualifiedName` and `check` at its own path (zod would only say "Invalid key in record").
+ */
+export function keyedRecord<V extends z.ZodType>(values: V, check?: (key: string) => string | undefined, threat?: Threat) {
+  return z.record(z.string(), values).superRefine((record, ctx) => {
+    for (const key of Object.keys(record)) {
+      const format = checkQualifiedName(key);
+      const message = format ?? check?.(key);
+      if (message) refusal(ctx, [key], message, format ? undefined : threat);
+    }
+  }).meta({ propertyNames: { pattern: QUALIFIED_NAME.source } });
+}
+
+/** The Traefik Service's settings beyond its type (`traefik.service`). */
+export const traefikService = z.strictObject({
+  annotations: keyedRecord(z.string()).optional(),
+  externalTrafficPolicy: z.enum(['Cluster', 'Local']).optional(),
+  loadBalancerClass: qualifiedName.optional(),
+  loadBalancerSourceRanges: z.array(cidr).optional(),
+  nodePorts: z.strictObject({ web: nodePort.optional(), websecure: nodePort.optional() }).optional(),
+});
+
+/** A toleration of the Traefik's pods; never of the control plane's taint, nor of every taint. */
+export const toleration = z
+  .strictObject({
+    key: qualifiedName.optional(),
+    operator: z.enum(['Equal', 'Exists']).optional(),
+    value: labelValue.optional(),
+    effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional(),
+    tolerationSeconds: z.int().min(0).optional(),
+  })
+  .superRefine((t, ctx) => {
+    if (t.operator === 'Exists' && t.value !== undefined) refusal(ctx, ['value'], 'is set with `operator: Exists`, which matches any value — remove it, or use `operator: Equal`');
+    if (t.tolerationSeconds !== undefined && t.effect !== 'NoExecute') refusal(ctx, ['tolerationSeconds'], 'applies to `effect: NoExecute` only — remove it, or set that effect');
+    if (t.operator !== 'Exists' && t.key === undefined) refusal(ctx, [], 'names no `key` — name the taint to tolerate (e.g. `dedicated`)');
+  })
+  .superRefine(refusedBy(checkToleration, CONTROL_PLANE_TOLERATION));
+
+/** The Traefik's node selector: label keys and values, never one that picks control-plane nodes. */
+export const nodeSelector = keyedRecord(z.string().superRefine(refusedBy((v: string) => (v === '' ? undefined : checkLabelValue(v)))), checkNodeSelectorKey, CONTROL_PLANE_TOLERATION);
+
 const traefik = z.strictObject({
   replicas: replicas.optional(),
   allowCrossNamespace: allowCrossNamespace.optional(),
+  serviceType: serviceType.optional(),
+  service: traefikService.optional(),
+  logLevel: z.preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), z.enum(LOG_LEVELS)).optional(),
+  resources: z.strictObject({ requests: cpuMemory.optional(), limits: cpuMemory.optional() }).optional(),
+  spread: z.enum(['node', 'zone']).optional(),
+  nodeSelector: nodeSelector.optional(),
+  tolerations: z.array(toleration).optional(),
+  // Judged against `platform.priorityClasses` in `checkSpec`.
+  priorityClassName: objectName('ingress-high').optional(),
+  metrics: z.boolean().optional(),
+  serviceMonitor: z.boolean().optional(),
+  accessLog: z.boolean().optional(),
+  redirectToHttps: z.boolean().optional(),
+});
+
+/** The settings of the Traefik every tenant shares (`platform.routing.sharedTraefik`): its size, nothing of a tenant's. */
+const sharedTraefikSettings = {
+  replicas: replicas.optional(),
   serviceType: z.enum(['LoadBalancer', 'ClusterIP']).optional(),
   logLevel: z.preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), z.enum(LOG_LEVELS)).optional(),
   resources: z.strictObject({ requests: cpuMemory.optional(), limits: cpuMemory.optional() }).optional(),
+};
+
+export const ROUTING_APIS = ['ingressroute', 'gateway'] as const;
+export const TRAEFIK_TOPOLOGIES = ['per-tenant', 'shared'] as const;
+
+/**
+ * `platform.routing`: how tenants' traffic reaches them. `api`: Traefik IngressRoutes (and
+ * Ingresses), or Gateway API routes through a Gateway per tenant that the platform owns.
+ * `traefik`: one per tenant, or one every tenant shares (Gateway API only). The pairing is
+ * judged in `checkSpec`, which sees both fields and where each was written.
+ */
+export const routing = z.strictObject({
+  api: z.enum(ROUTING_APIS).optional(),
+  traefik: z.enum(TRAEFIK_TOPOLOGIES).optional(),
+  wildcardCertificate: z.boolean().optional(),
+  sharedTraefik: z.strictObject(sharedTraefikSettings).optional(),
 });
 
 export const podSecurity = z.string().superRefine(refusedBy(checkPodSecurity, POD_SECURITY_LEVEL));
-export const cidr = z.string().superRefine(refusedBy(checkCidr));
 export const egressCidr = cidr.superRefine(refusedBy(checkEgressToMetadata, EGRESS_TO_METADATA));
 export const port = z.int().min(1).max(65535);
 
@@ -150,11 +219,13 @@ export const ceilings = z.strictObject({
 export const egress = z.strictObject({ cidrs: z.array(egressCidr).optional(), ports: z.array(port).optional() });
 
 /**
- * The isolation tiers a tenant may choose, weakest first: `namespace` (guard rails in a shared
- * cluster) and `cluster` (a Cluster API cluster of its own). Other tiers join this list.
+ * How far a tenant is isolated, weakest first: its namespace's guard rails (`namespace`), those and
+ * a virtual cluster of its own inside them (`vcluster`), or a Cluster API cluster of its own in a
+ * fleet (`cluster`).
  */
-export const ISOLATION_TIERS = ['namespace', 'cluster'] as const;
+export const ISOLATION_TIERS = ['namespace', 'vcluster', 'cluster'] as const;
 export type IsolationTier = (typeof ISOLATION_TIERS)[number];
+export const isolation = z.enum(ISOLATION_TIERS);
 
 /** The fields a tenant may set and `platform.defaults` may preset. */
 const tenantSettingsShape = {
@@ -167,7 +238,8 @@ const tenantSettingsShape = {
   traefik: traefik.optional(),
   issuer: issuer.optional(),
   egress: egress.optional(),
-  isolation: z.enum(ISOLATION_TIERS).optional(),
+  isolation: isolation.optional(),
+  vcluster: vclusterValues.optional(),
 };
 
 export const domain = z.string().transform((v) => v.toLowerCase()).superRefine(refusedBy(checkTenantDomain, NO_TENANT_WILDCARD));
@@ -337,6 +409,12 @@ export const fleetCluster = z.strictObject({
   }
 });
 
+/** `platform.monitoring`: the namespace whose Prometheus may scrape tenant pods and each Traefik's metrics. */
+export const monitoring = z.strictObject({
+  namespace: dnsLabel('monitoring'),
+  serviceMonitorLabels: keyedRecord(labelValue).optional(),
+});
+
 const platform = z.strictObject({
   traefik: z.strictObject({
     namespace: dnsLabel('traefik').optional(),
@@ -351,9 +429,11 @@ const platform = z.strictObject({
   ca: platformCA.optional(),
   ceilings: ceilings.optional(),
   priorityClasses: priorityClasses.optional(),
+  monitoring: monitoring.optional(),
   externalSecrets: externalSecrets.optional(),
   gitops: gitops.optional(),
   clusterApi: platformClusterApi.optional(),
+  routing: routing.optional(),
 });
 
 export const specSchema = z
@@ -402,8 +482,20 @@ function checkSpec(input: unknown, ctx: z.RefinementCtx): void {
   const engineNamespace = engine && asRecord(gitopsInput[engine]).namespace;
   const gitopsNamespace = engine && (isString(engineNamespace) ? engineNamespace : DEFAULTS.platform[engine].namespace);
 
+  const monitoringInput = asRecord(platformInput.monitoring).namespace;
+  const monitoringNamespace = isString(monitoringInput) ? monitoringInput : undefined;
+  const allowedClasses = Array.isArray(platformInput.priorityClasses) ? platformInput.priorityClasses.filter(isString) : undefined;
+  const traefikContext: TraefikContext = { defaults: asRecord(defaults.traefik), monitoring: monitoringNamespace !== undefined, priorityClasses: allowedClasses, nodePortOwners: new Map(), reported };
+
   const platformRefusal = checkPlatformNamespace(platformNamespace);
   if (platformRefusal) refusal(ctx, ['platform', 'traefik', 'namespace'], platformRefusal, PLATFORM_NAMESPACE);
+  const monitoringRefusal = monitoringNamespace !== undefined ? checkMonitoringNamespace(monitoringNamespace, platformNamespace) : undefined;
+  if (monitoringRefusal) refusal(ctx, ['platform', 'monitoring', 'namespace'], monitoringRefusal, MONITORING_NAMESPACE);
+  NODE_PORT_NAMES.forEach((port) => {
+    if (asRecord(asRecord(traefikContext.defaults.service).nodePorts)[port] !== undefined) {
+      refusal(ctx, ['platform', 'defaults', 'traefik', 'service', 'nodePorts', port], 'a fixed node port in `platform.defaults` would be every tenant\'s, and a node port opens for one Service only — set node ports per tenant', ONE_NODE_PORT_ONE_TENANT);
+    }
+  });
   if (tenants.length === 0 && spec.tenants === undefined) {
     refusal(ctx, ['tenants'], 'the spec defines no tenant — add one under `tenants`, or a file under `tenantsDir`');
   }
@@ -417,6 +509,7 @@ function checkSpec(input: unknown, ctx: z.RefinementCtx): void {
       if (nameRefusal) refusal(ctx, at('name'), nameRefusal, RESERVED_NAMESPACE);
       else if (syncNamespaces.includes(name)) refusal(ctx, at('name'), tenantInSyncToRefusal(name), SECRET_SYNC_INTO_TENANTS);
       else if (name === gitopsNamespace) refusal(ctx, at('name'), tenantIsGitOpsNamespaceRefusal(name, `platform.gitops.${engine}.namespace`), GITOPS_NAMESPACE);
+      else if (name === monitoringNamespace) refusal(ctx, at('name'), tenantIsMonitoringNamespaceRefusal(name), MONITORING_NAMESPACE);
       const first = nameOwner.get(name);
       if (first !== undefined) {
         refusal(ctx, at('name'), `tenant \`${name}\` is defined twice (first as tenants[${first}]) — rename one or merge them`);
@@ -461,8 +554,11 @@ function checkSpec(input: unknown, ctx: z.RefinementCtx): void {
     checkTenantResourceOrder(tenant, defaults, at, ctx);
     checkTenantCeilings(tenant, defaults, limitsOfPlatform, at, reported, ctx);
     checkEgressInCluster(asRecord(tenant.egress), networkInput, (j) => at('egress', 'cidrs', j), ctx);
+    checkVirtualCluster(tenant, defaults, at, reported, ctx);
+    checkTenantTraefik(asRecord(tenant.traefik), name ?? `tenants[${i}]`, (...rest) => at('traefik', ...rest), traefikContext, ctx);
   });
   checkEgressInCluster(asRecord(defaults.egress), networkInput, (j) => ['platform', 'defaults', 'egress', 'cidrs', j], ctx);
+  checkRouting(platformInput, tenants, ctx);
 
   if (asRecord(defaults.issuer).ca !== undefined) refusal(ctx, ['platform', 'defaults', 'issuer', 'ca'], SHARED_CA_REFUSAL, SHARED_CA_KEY);
   if (asRecord(defaults.issuer).platformCA !== undefined && platformInput.ca === undefined) {
@@ -566,6 +662,130 @@ function checkTenantCeilings(
   if (message) report(at('domains'), message);
 }
 
+/**
+ * `platform.routing`: a shared Traefik needs the Gateway API; the wildcard certificate and the
+ * shared Traefik's settings need what they choose between; no tenant sizes a Traefik it does not
+ * have; and in gateway mode each tenant's Gateway must hold a listener pair per domain.
+ */
+function checkRouting(platformInput: Record<string, unknown>, tenants: readonly unknown[], ctx: z.RefinementCtx): void {
+  const input = asRecord(platformInput.routing);
+  const api = isString(input.api) ? input.api : DEFAULTS.platform.routing.api;
+  const traefik = isString(input.traefik) ? input.traefik : DEFAULTS.platform.routing.traefik;
+  const at = (...rest: PropertyKey[]) => ['platform', 'routing', ...rest];
+  const topology = checkRoutingTopology(api, traefik);
+  if (topology) refusal(ctx, at('traefik'), topology, SHARED_TRAEFIK_NEEDS_GATEWAY);
+  if (input.wildcardCertificate === true) {
+    if (api !== 'gateway') refusal(ctx, at('wildcardCertificate'), WILDCARD_CERTIFICATE_NEEDS_GATEWAY);
+    else if (platformInput.wildcard === undefined) refusal(ctx, at('wildcardCertificate'), WILDCARD_CERTIFICATE_NEEDS_WILDCARD);
+  }
+  if (input.sharedTraefik !== undefined && traefik !== 'shared') refusal(ctx, at('sharedTraefik'), SHARED_TRAEFIK_SETTINGS_UNUSED);
+  if (traefik === 'shared') {
+    if (asRecord(platformInput.defaults).traefik !== undefined) refusal(ctx, ['platform', 'defaults', 'traefik'], NO_OWN_TRAEFIK);
+    tenants.forEach((t, i) => {
+      if (asRecord(t).traefik !== undefined) refusal(ctx, ['tenants', i, 'traefik'], NO_OWN_TRAEFIK);
+    });
+  }
+  if (api !== 'gateway') return;
+  const defaultIsolation = asRecord(platformInput.defaults).isolation;
+  let defaultReported = false;
+  tenants.forEach((t, i) => {
+    const own = asRecord(t).isolation;
+    if ((own ?? defaultIsolation) === 'vcluster') {
+      if (own !== undefined) refusal(ctx, ['tenants', i, 'isolation'], VCLUSTER_NEEDS_INGRESS);
+      else if (!defaultReported) refusal(ctx, ['platform', 'defaults', 'isolation'], VCLUSTER_NEEDS_INGRESS);
+      defaultReported ||= own === undefined;
+    }
+  });
+  tenants.forEach((t, i) => {
+    const domains = asRecord(t).domains;
+    const message = Array.isArray(domains) ? checkGatewayHosts(domains.length) : undefined;
+    if (message) refusal(ctx, ['tenants', i, 'domains'], message, GATEWAY_LISTENER_LIMIT);
+  });
+}
+
+/** The refusal of `wildcardCertificate` with IngressRoutes. */
+export const WILDCARD_CERTIFICATE_NEEDS_GATEWAY = 'chooses the certificate of each Gateway listener, and IngressRoutes have none: there the wildcard is already every Traefik\'s default certificate — set `api: gateway`, or remove the field';
+/** The refusal of `wildcardCertificate` without a wildcard. */
+export const WILDCARD_CERTIFICATE_NEEDS_WILDCARD = 'there is no platform wildcard to use — set `platform.wildcard`, or remove the field';
+/** The refusal of `sharedTraefik` settings without a shared Traefik. */
+export const SHARED_TRAEFIK_SETTINGS_UNUSED = 'sizes the shared Traefik, and `traefik` is not `shared` — set `traefik: shared`, or size each tenant\'s Traefik under its `traefik`';
+/** The refusal of a virtual cluster when tenants route through the Gateway API. */
+export const VCLUSTER_NEEDS_INGRESS = 'a virtual cluster\'s Ingresses reach the host as Ingresses, and with `platform.routing.api: gateway` no Traefik serves Ingresses — keep this tenant on `isolation: namespace`, or route with `api: ingressroute`';
+/** The refusal of a tenant's `traefik` settings when every tenant shares the platform's Traefik. */
+export const NO_OWN_TRAEFIK = 'this tenant has no Traefik of its own: every tenant shares the platform\'s (`platform.routing.traefik: shared`) — remove the field, and size the shared Traefik with `platform.routing.sharedTraefik`';
+
+/** What the checks of each tenant's `traefik` read beside the tenant: the platform's settings, and what earlier tenants claimed. */
+interface TraefikContext {
+  /** `platform.defaults.traefik`. */
+  readonly defaults: Record<string, unknown>;
+  /** Whether `platform.monitoring` names a namespace that may scrape. */
+  readonly monitoring: boolean;
+  /** `platform.priorityClasses`, when listed. */
+  readonly priorityClasses?: readonly string[];
+  /** Node port → who claimed it first: `tenant \`a\` (web)`. */
+  readonly nodePortOwners: Map<number, string>;
+  /** Paths already refused (a value of `platform.defaults` is reported once, not per tenant). */
+  readonly reported: Set<string>;
+}
+
+/**
+ * The Traefik settings that need more than their own field, merged over `platform.defaults`:
+ * Service settings that do not go with the Service type, node ports claimed twice, metrics no
+ * namespace may scrape, a PriorityClass the platform does not list. A value from
+ * `platform.defaults` is reported at the defaults, once.
+ */
+function checkTenantTraefik(
+  own: Record<string, unknown>,
+  tenant: string,
+  at: (...rest: PropertyKey[]) => PropertyKey[],
+  c: TraefikContext,
+  ctx: z.RefinementCtx,
+): void {
+  /** The value in force at `path` (inside `traefik`) and where it was written; undefined when nobody wrote it. */
+  const pick = (...path: string[]): { value: unknown; at: PropertyKey[] } | undefined => {
+    const read = (root: Record<string, unknown>) => path.reduce<unknown>((node, part) => asRecord(node)[part], root);
+    if (read(own) !== undefined) return { value: read(own), at: at(...path) };
+    const preset = read(c.defaults);
+    return preset === undefined ? undefined : { value: preset, at: ['platform', 'defaults', 'traefik', ...path] };
+  };
+  const report = (where: PropertyKey[], message: string, threat?: Threat) => {
+    const id = where.join('.');
+    if (where[0] === 'platform' && c.reported.has(id)) return;
+    c.reported.add(id);
+    refusal(ctx, where, message, threat);
+  };
+
+  const type = pick('serviceType');
+  const serviceType = isString(type?.value) ? type.value : DEFAULTS.tenant.traefik.serviceType;
+  const typeFrom = type === undefined ? 'the built-in default' : type.at[0] === 'platform' ? '`platform.defaults`' : undefined;
+  for (const setting of Object.keys(SERVICE_SETTING_TYPES) as TypedServiceSetting[]) {
+    const written = pick('service', setting);
+    const message = written && checkServiceSetting(setting, serviceType, typeFrom);
+    if (written && message) report(written.at, message);
+  }
+
+  for (const port of NODE_PORT_NAMES) {
+    const written = asRecord(asRecord(own.service).nodePorts)[port];
+    if (typeof written !== 'number' || checkNodePort(written) !== undefined) continue;
+    const first = c.nodePortOwners.get(written);
+    if (first !== undefined) refusal(ctx, at('service', 'nodePorts', port), nodePortTakenRefusal(written, first), ONE_NODE_PORT_ONE_TENANT);
+    else c.nodePortOwners.set(written, `tenant \`${tenant}\` (${port})`);
+  }
+
+  const metrics = pick('metrics');
+  if (metrics?.value === true && !c.monitoring) {
+    report(metrics.at, 'no namespace may scrape the metrics: the platform namespace denies all traffic but what is allowed — name Prometheus\'s namespace in `platform.monitoring.namespace`');
+  }
+  const serviceMonitor = pick('serviceMonitor');
+  if (serviceMonitor?.value === true && metrics?.value !== true) {
+    report(serviceMonitor.at, 'has no metrics to scrape — set `metrics: true` as well');
+  }
+
+  const priorityClass = pick('priorityClassName');
+  const classRefusal = isString(priorityClass?.value) ? checkTraefikPriorityClass(priorityClass.value, c.priorityClasses) : undefined;
+  if (priorityClass && classRefusal) report(priorityClass.at, classRefusal, PRIORITY_PREEMPTION);
+}
+
 /** Egress CIDRs written at `egress` may not lie in the cluster's pod or Service ranges. */
 function checkEgressInCluster(egressInput: Record<string, unknown>, networkInput: { podCIDRs?: unknown; serviceCIDRs?: unknown }, at: (j: number) => PropertyKey[], ctx: z.RefinementCtx): void {
   const strings = (v: unknown) => (Array.isArray(v) ? v.filter(isString) : []);
@@ -574,6 +794,66 @@ function checkEgressInCluster(egressInput: Record<string, unknown>, networkInput
     const message = isString(cidr) ? checkEgressToCluster(cidr, clusterNetwork) : undefined;
     if (message) refusal(ctx, at(j), message, EGRESS_TO_CLUSTER);
   });
+}
+
+/** Where a virtual cluster's containers say what they ask for, in its values. */
+const VCLUSTER_RESOURCES = [['controlPlane', 'statefulSet', 'resources'], ['controlPlane', 'coredns', 'deployment', 'resources']] as const;
+/** The chart's resource names, and the spec's. */
+const CHART_RESOURCES = [['cpu', 'cpu'], ['memory', 'memory'], ['ephemeral-storage', 'ephemeralStorage']] as const;
+
+/**
+ * A `vcluster:` block belongs to a tenant with `isolation: vcluster`; the virtual cluster's
+ * containers must fit the tenant's LimitRange (`limits.max`), which refuses a bigger container, and
+ * ask for no more than their limits. The values the platform chooses are capped by `limits.max`
+ * already: only written ones are judged, where they are written.
+ */
+function checkVirtualCluster(
+  tenant: Record<string, unknown>,
+  defaults: Record<string, unknown>,
+  at: (...rest: PropertyKey[]) => PropertyKey[],
+  reported: Set<string>,
+  ctx: z.RefinementCtx,
+): void {
+  /** A value of `platform.defaults` is reported once, not once per tenant. */
+  const report = (path: PropertyKey[], message: string) => {
+    const id = path.join('.');
+    if (path[0] === 'platform' && reported.has(id)) return;
+    reported.add(id);
+    refusal(ctx, path, message);
+  };
+  const isolationInForce = tenant.isolation ?? defaults.isolation ?? DEFAULTS.tenant.isolation;
+  if (tenant.vcluster !== undefined && isolationInForce !== 'vcluster') {
+    refusal(ctx, at('vcluster'), `applies to a tenant with \`isolation: vcluster\` only, and this one's isolation is \`${String(isolationInForce)}\` — set \`isolation: vcluster\`, or remove the block`);
+  }
+  if (isolationInForce !== 'vcluster') return;
+  const maxOf = (res: string): string | undefined => {
+    const written = asRecord(asRecord(tenant.limits).max)[res] ?? asRecord(asRecord(defaults.limits).max)[res];
+    const value = typeof written === 'number' ? String(written) : written;
+    return isString(value) && isQuantity(value) ? value : (DEFAULTS.tenant.limits.max as Record<string, string>)[res];
+  };
+  const pathOf = (base: readonly string[], group: string, chartName: string) => [...base, group, chartName];
+  const writtenAt = (path: readonly string[]): { value: string; where: PropertyKey[] } | undefined => {
+    const sources: Array<[Record<string, unknown>, PropertyKey[]]> = [[tenant, at('vcluster', ...path)], [defaults, ['platform', 'defaults', 'vcluster', ...path]]];
+    for (const [root, where] of sources) {
+      const v = path.reduce<unknown>((node, key) => asRecord(node)[key], root.vcluster);
+      const value = typeof v === 'number' ? String(v) : v;
+      if (v !== undefined) return isString(value) && isQuantity(value) ? { value, where } : undefined;
+    }
+    return undefined;
+  };
+  for (const base of VCLUSTER_RESOURCES) {
+    for (const [chartName, specName] of CHART_RESOURCES) {
+      const max = maxOf(specName);
+      const limit = writtenAt(pathOf(base, 'limits', chartName));
+      const request = writtenAt(pathOf(base, 'requests', chartName));
+      if (limit && max !== undefined && compareQuantities(limit.value, max) > 0) {
+        report(limit.where, `\`${limit.value}\` is above this tenant's \`limits.max.${specName}\` (\`${max}\`): its LimitRange refuses a bigger container, and the virtual cluster would never start — lower it, or raise \`limits.max.${specName}\``);
+      }
+      if (request && limit && compareQuantities(request.value, limit.value) > 0) {
+        report(request.where, `\`${request.value}\` is above its limit (\`${limit.value}\`): the API server refuses a container that requests more than its limit — lower the request, or raise the limit`);
+      }
+    }
+  }
 }
 
 /** The built-in resource values, by section. */

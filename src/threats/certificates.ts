@@ -223,7 +223,7 @@ export const HOSTS_WITHIN_TENANT_DOMAINS: Threat = {
   family: 'certificates',
   severity: 'critical',
   title: 'A tenant route or certificate for a host that is not the tenant\'s',
-  why: 'A Certificate, Ingress or IngressRoute naming another tenant\'s host — or matching any host (a rule without a host, a default backend, a HostRegexp) — gets that host\'s certificate signed for this tenant, or answers its visitors.',
+  why: 'A Certificate, Ingress, IngressRoute or Gateway API route naming another tenant\'s host — or matching any host (a rule without a host, a default backend, a HostRegexp) — gets that host\'s certificate signed for this tenant, or answers its visitors.',
   fix: 'Name only the tenant\'s own domains (the `tenancy.cdk8s.io/domains` annotation of its Namespace), one `Host()` per route, in backticks.',
   spec: none(ROUTES_NOT_IN_SPEC),
   construct: none('the constructs render Certificates for the tenant\'s own domains only'),
@@ -274,10 +274,10 @@ export const HOSTS_WITHIN_TENANT_DOMAINS: Threat = {
   },
   audit: {
     scope: 'all',
-    looksFor: 'A tenant\'s Certificate, Ingress or IngressRoute naming a host that is not among the domains its Namespace\'s `tenancy.cdk8s.io/domains` annotation lists (namespaces without the annotation are left to `one-host-one-tenant`).',
+    looksFor: 'A tenant\'s Certificate, Ingress, IngressRoute or HTTPRoute, GRPCRoute or TLSRoute naming a host that is not among the domains its Namespace\'s `tenancy.cdk8s.io/domains` annotation lists (namespaces without the annotation are left to `one-host-one-tenant`).',
     // Judged where the tenant's Namespace says its domains (as this tool writes it); elsewhere the
     // audit cannot know them, and `one-host-one-tenant` still finds hosts two tenants claim.
-    detect: inTenants(['Certificate', 'Ingress', 'IngressRoute', 'IngressRouteTCP'], (run, o, i, ns) => {
+    detect: inTenants(['Certificate', 'Ingress', 'IngressRoute', 'IngressRouteTCP', 'HTTPRoute', 'GRPCRoute', 'TLSRoute'], (run, o, i, ns) => {
       const anchor = run.index.namespaces.get(ns)?.namespaceIndex;
       if (anchor === undefined) return;
       const list = asStringMap(run.objects[anchor].metadata.annotations)[ANNOTATIONS.domains];
@@ -340,11 +340,11 @@ export const ONE_HOST_ONE_TENANT: Threat = {
   admission: none('`hosts-within-tenant-domains` keeps each tenant on its own domains, and the spec gives a domain to one tenant only'),
   audit: {
     scope: 'all',
-    looksFor: 'Two tenants claim one host: Ingress `rules[].host` and `tls[].hosts`, IngressRoute `Host(…)`/`HostHeader(…)`, IngressRouteTCP `HostSNI(…)`, Certificate `dnsNames`/`commonName`; a wildcard certificate claims the hosts one label below it. Reported on every claim.',
+    looksFor: 'Two tenants claim one host: Ingress `rules[].host` and `tls[].hosts`, IngressRoute `Host(…)`/`HostHeader(…)`, IngressRouteTCP `HostSNI(…)`, HTTPRoute, GRPCRoute and TLSRoute `hostnames`, Certificate `dnsNames`/`commonName`; a wildcard certificate claims the hosts one label below it. Reported on every claim.',
     detect: (run) => {
       const claims: HostClaim[] = [];
       return {
-        kinds: ['Certificate', 'Ingress', 'IngressRoute', 'IngressRouteTCP'],
+        kinds: ['Certificate', 'Ingress', 'IngressRoute', 'IngressRouteTCP', 'HTTPRoute', 'GRPCRoute', 'TLSRoute'],
         visit: (o, i) => {
           const ns = asString(o.metadata?.namespace);
           if (ns === undefined || !run.tenants.has(ns)) return;
@@ -505,6 +505,11 @@ export const SHARED_CA_KEY: Threat = {
 
 /** The refusal for a `ca` issuer in `platform.defaults`: every tenant would hold the same CA key. */
 export const SHARED_CA_REFUSAL = 'a CA issuer here gives every tenant the same CA key, in each tenant\'s own namespace, so any tenant could sign for another tenant\'s hosts — share a CA through `platform.ca` (tenants opt in with `issuer: { platformCA: {} }`), or give each tenant a CA of its own';
+/** Whether a certificate for `names` serves `host`: one of them is the host, or `*.zone` with the host one label below `zone`. */
+export function wildcardCovers(names: readonly string[], host: string): boolean {
+  return names.some((n) => n === host || (n.startsWith('*.') && host.endsWith(n.slice(1)) && !host.slice(0, -(n.length - 1)).includes('.')));
+}
+
 /** The refusal for a tenant whose CA Secret has the name of another tenant's (a copy of one CA, most likely). */
 export function sameCaSecretRefusal(secret: string, firstTenant: string): string {
   return `tenant \`${firstTenant}\`'s CA issuer reads a Secret named \`${secret}\` too: if both hold one CA, each tenant could sign for the other's hosts — give each tenant a CA of its own under its own Secret name, or share one CA through \`platform.ca\` (tenants opt in with \`issuer: { platformCA: {} }\`)`;

@@ -19,10 +19,12 @@ const FAMILY_NAMES: Record<ThreatFamily, string> = {
   pods: 'Pods',
   network: 'Network',
   traefik: 'Traefik',
+  gateway: 'Gateway API',
   secrets: 'Secrets',
   certificates: 'Hosts and certificates',
   gitops: 'GitOps delivery',
   resources: 'Resources',
+  vcluster: 'Virtual clusters',
 };
 
 /** What a layer does about a threat, in a phrase. */

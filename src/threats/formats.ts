@@ -24,6 +24,20 @@ export const WILDCARD_NAME = new RegExp(`^(\\*\\.)?${HOST_NAME.source.slice(1)}`
 /** A Kubernetes label value: at most 63 letters, digits, `-`, `_` or `.`, starting and ending with a letter or digit. */
 export const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/;
 
+/**
+ * A label or annotation key: a name of at most 63 letters, digits, `-`, `_` or `.` (starting and
+ * ending with a letter or digit), optionally behind a DNS subdomain prefix and `/`.
+ */
+export const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+
+/** Checks a label or annotation key (also a node selector key, a taint key, a load balancer class). */
+export function checkQualifiedName(key: string): string | undefined {
+  const prefix = key.includes('/') ? key.slice(0, key.lastIndexOf('/')) : '';
+  return QUALIFIED_NAME.test(key) && prefix.length <= 253
+    ? undefined
+    : `\`${key}\` is not a Kubernetes key: an optional DNS prefix and \`/\`, then at most 63 letters, digits, \`-\`, \`_\` or \`.\`, e.g. \`example.com/role\``;
+}
+
 /** A container image reference, e.g. `traefik:v3.7.11` or one pinned by digest. */
 export const IMAGE_REFERENCE = /^[^\s@]+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
 
@@ -59,6 +73,9 @@ export function checkLabelValue(value: string): string | undefined {
     ? undefined
     : 'must be a Kubernetes label value: at most 63 letters, digits, `-`, `_` or `.`, starting and ending with a letter or digit — shorten or rename it';
 }
+
+/** An IPv4 and an IPv6 CIDR block, as patterns (JSON Schemas of the Helm values reuse them). */
+export const CIDR_PATTERNS: readonly RegExp[] = [z.regexes.cidrv4, z.regexes.cidrv6];
 
 /** Whether `text` is an IPv4 or IPv6 CIDR block. */
 export function isCidr(text: string): boolean {

@@ -6,6 +6,7 @@
  */
 import { CheckContext, CheckResult, Finding, KubeObjectLike, runDetectors } from './detect/engine';
 import { CERTIFICATE_THREATS } from './certificates';
+import { GATEWAY_THREATS } from './gateway';
 import { GITOPS_THREATS } from './gitops';
 import { NAMESPACE_THREATS } from './namespaces';
 import { NETWORK_THREATS } from './network';
@@ -15,6 +16,7 @@ import { RESOURCE_THREATS } from './resources';
 import { SECRET_THREATS } from './secrets';
 import { Threat } from './threat';
 import { TRAEFIK_THREATS } from './traefik';
+import { VCLUSTER_THREATS } from './vcluster';
 
 /**
  * Every threat, family by family. The order is the order of the docs and of the validations
@@ -26,10 +28,12 @@ export const THREATS: readonly Threat[] = [
   ...POD_THREATS,
   ...NETWORK_THREATS,
   ...TRAEFIK_THREATS,
+  ...GATEWAY_THREATS,
   ...SECRET_THREATS,
   ...CERTIFICATE_THREATS,
   ...GITOPS_THREATS,
   ...RESOURCE_THREATS,
+  ...VCLUSTER_THREATS,
 ];
 
 const BY_ID = new Map(THREATS.map((t) => [t.id, t]));

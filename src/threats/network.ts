@@ -301,6 +301,84 @@ export const NO_TENANT_INGRESS_CONTROLLER: Threat = {
   },
 };
 
+/** The node port range of a default cluster (the API server's `--service-node-port-range`). */
+export const NODE_PORT_RANGE = { min: 30000, max: 32767 } as const;
+
+/** The Traefik Service ports that may have a fixed node port. */
+export const NODE_PORT_NAMES = ['web', 'websecure'] as const;
+export type NodePortName = (typeof NODE_PORT_NAMES)[number];
+
+/** Checks a fixed node port: inside the default node port range. */
+export function checkNodePort(port: number): string | undefined {
+  return Number.isInteger(port) && port >= NODE_PORT_RANGE.min && port <= NODE_PORT_RANGE.max
+    ? undefined
+    : `${port} is not a node port — use a whole number from ${NODE_PORT_RANGE.min} to ${NODE_PORT_RANGE.max} (the API server's default \`--service-node-port-range\`), or leave it out to have one allocated`;
+}
+
+/** The refusal for a node port another Service of the platform already claims (`owner`: `tenant \`a\` (web)` or `web`, in this tenant). */
+export function nodePortTakenRefusal(port: number, owner: string): string {
+  return `node port ${port} is already ${owner}'s — every node opens it for one Service only: choose another port, or leave it out to have one allocated`;
+}
+
+export const ONE_NODE_PORT_ONE_TENANT: Threat = {
+  id: 'one-node-port-one-tenant',
+  family: 'network',
+  severity: 'high',
+  title: 'Two tenants\' Traefiks claim one node port',
+  why: 'A node port is opened on every node for one Service only. Two tenants that ask for the same port cannot both have it: whichever Service is created first gets it, so the other tenant is offline — and when the first tenant\'s Service is deleted or recreated, the other tenant\'s Traefik takes over its port and receives its traffic.',
+  fix: 'Give each tenant\'s `traefik.service.nodePorts` ports of its own (or leave them out to have Kubernetes allocate free ones); keep fixed node ports out of `platform.defaults`.',
+  spec: { fields: ['tenants[].traefik.service.nodePorts', 'platform.defaults.traefik.service.nodePorts'] },
+  construct: { props: ['ScopedTraefik.service.nodePorts'] },
+  values: none('one chart cannot see the other tenants\' charts: the API server refuses a node port that is already allocated when the chart installs'),
+  admission: none('tenants cannot create NodePort Services (`tenant-service-types`), and the API server refuses a node port that is taken'),
+  audit: {
+    scope: 'all',
+    looksFor: 'Two Services in the manifests that name the same `nodePort`.',
+    detect: (run) => {
+      const owners = new Map<number, number>();
+      return {
+        kinds: ['Service'],
+        visit: (o, i) => {
+          asArray(asRecord(o.spec).ports).forEach((raw, k) => {
+            const port = asRecord(raw).nodePort;
+            if (typeof port !== 'number') return;
+            const first = owners.get(port);
+            if (first === undefined) owners.set(port, i);
+            else run.report(i, `node port ${port} is also ${objectRef(run.objects[first])}'s`, ['spec', 'ports', k, 'nodePort']);
+          });
+        },
+      };
+    },
+  },
+};
+
+export const MONITORING_NAMESPACE: Threat = {
+  id: 'monitoring-namespace',
+  family: 'network',
+  severity: 'high',
+  title: 'The monitoring namespace is a tenant\'s or the platform\'s',
+  why: 'Every tenant namespace admits the monitoring namespace (`platform.monitoring.namespace`) on every port, so that Prometheus can scrape the tenants\' pods: a tenant whose namespace it is reaches every other tenant\'s pods past their default deny; the platform namespace, where every tenant\'s Traefik runs, would be let into every tenant.',
+  fix: 'Run Prometheus in a namespace of its own (`monitoring`) that no tenant is named after, and that is not the platform namespace.',
+  spec: { fields: ['platform.monitoring.namespace', 'tenants[].name'] },
+  construct: { props: ['Platform.monitoring', 'TenantNamespace.name'] },
+  values: none('the monitoring namespace is not a chart value'),
+  admission: none(TENANTS_CANNOT_WRITE_POLICIES),
+  audit: none('manifests do not say which namespace is the monitoring one; `no-allow-all-network-policy` finds policies open to every namespace'),
+};
+
+/** Checks `platform.monitoring.namespace` against the platform namespace (tenant names are checked with the whole spec). */
+export function checkMonitoringNamespace(namespace: string, platformNamespace: string): string | undefined {
+  return namespace === platformNamespace
+    ? `\`${namespace}\` is the platform namespace: every tenant's Traefik runs there, and the monitoring namespace is let into every tenant namespace — run Prometheus in a namespace of its own, e.g. \`monitoring\``
+    : undefined;
+}
+
+/** The refusal for a tenant named like the monitoring namespace (reported once, at the tenant's name). */
+export function tenantIsMonitoringNamespaceRefusal(namespace: string): string {
+  return `\`${namespace}\` is also the monitoring namespace (\`platform.monitoring.namespace\`), which every tenant namespace admits on every port: this tenant would reach every other tenant's pods — choose another tenant name, or another monitoring namespace`;
+}
+
 export const NETWORK_THREATS: readonly Threat[] = [
   TENANT_SERVICE_TYPES, NO_EXTERNAL_IPS, EGRESS_TO_METADATA, EGRESS_TO_CLUSTER, PLATFORM_DEFAULT_DENY, NO_ALLOW_ALL_POLICY, NO_TENANT_INGRESS_CONTROLLER,
+  ONE_NODE_PORT_ONE_TENANT, MONITORING_NAMESPACE,
 ];

@@ -226,10 +226,17 @@ export const PRIORITY_PREEMPTION: Threat = {
   severity: 'high',
   title: 'A tenant pod with a priority that preempts other tenants\' pods',
   why: 'Any namespace may use `system-node-critical` and `system-cluster-critical` (and every other PriorityClass) unless a quota scoped to PriorityClasses says otherwise: a tenant\'s pods then evict other tenants\' pods — and the platform\'s — when nodes are full.',
-  fix: 'Let tenants use only the PriorityClasses in `platform.priorityClasses` (none of the system ones); every tenant namespace gets a ResourceQuota of zero pods for any other class.',
-  spec: { fields: ['platform.priorityClasses[]'] },
-  construct: { props: ['Platform.priorityClasses'] },
-  values: none('PriorityClasses are not chart values'),
+  fix: 'Let tenants use only the PriorityClasses in `platform.priorityClasses` (none of the system ones); every tenant namespace gets a ResourceQuota of zero pods for any other class. A tenant\'s Traefik (in the platform namespace, where that quota does not reach) may use a listed class only, and never a system one.',
+  spec: { fields: ['platform.priorityClasses[]', 'tenants[].traefik.priorityClassName', 'platform.defaults.traefik.priorityClassName'] },
+  construct: { props: ['Platform.priorityClasses', 'ScopedTraefik.priorityClassName'] },
+  values: [{
+    key: 'traefik.priorityClassName',
+    schema: (_ceilings, platform) => ({
+      type: 'string',
+      not: { enum: [...SYSTEM_PRIORITY_CLASSES] },
+      ...(platform?.priorityClasses ? { enum: ['', ...platform.priorityClasses] } : {}),
+    }),
+  }],
   admission: {
     validations: [{
       policy: ADMISSION_POLICY_NAMES.podSecurity,
@@ -294,7 +301,103 @@ export function checkPriorityClass(name: string): string | undefined {
     : undefined;
 }
 
+/**
+ * Checks the PriorityClass of a tenant's Traefik: never a system class, and one of
+ * `platform.priorityClasses` when the platform lists them (tenant files may be edited by tenants).
+ */
+export function checkTraefikPriorityClass(name: string, allowed: readonly string[] | undefined): string | undefined {
+  if (SYSTEM_PRIORITY_CLASSES.includes(name)) {
+    return `\`${name}\` preempts every other pod, other tenants' and the platform's — use a PriorityClass of your own${allowed?.length ? ` from \`platform.priorityClasses\` (${allowed.map((c) => `\`${c}\``).join(', ')})` : ', e.g. `ingress-high`'}`;
+  }
+  if (allowed !== undefined && !allowed.includes(name)) {
+    return `\`${name}\` is not in \`platform.priorityClasses\`${allowed.length > 0 ? ` (${allowed.map((c) => `\`${c}\``).join(', ')})` : ', which lists none'} — use one of them, or add it there`;
+  }
+  return undefined;
+}
+
+/** Taints of control-plane nodes (the current key and the one before Kubernetes 1.24). */
+export const CONTROL_PLANE_TAINTS: readonly string[] = ['node-role.kubernetes.io/control-plane', 'node-role.kubernetes.io/master'];
+
+/** A toleration, as the spec and a pod spec write it. */
+export interface TolerationLike {
+  readonly key?: string;
+  readonly operator?: string;
+  readonly value?: string;
+  readonly effect?: string;
+  readonly tolerationSeconds?: number;
+}
+
+/** Checks one toleration of a tenant's Traefik: not of a control-plane taint, and not of every taint. */
+export function checkToleration(toleration: TolerationLike): string | undefined {
+  const key = toleration.key ?? '';
+  if (key === '' && toleration.operator === 'Exists') {
+    return 'tolerates every taint, the control plane\'s included — name the taint\'s `key` (e.g. `dedicated`)';
+  }
+  if (CONTROL_PLANE_TAINTS.includes(key)) {
+    return `\`${key}\` is the control-plane nodes' taint: a Traefik there, which every tenant steers with its routes, would run beside etcd and the API server's keys — dedicate worker nodes to ingress instead`;
+  }
+  return undefined;
+}
+
+/** Checks a node selector key of a tenant's Traefik: not one that picks control-plane nodes. */
+export function checkNodeSelectorKey(key: string): string | undefined {
+  return CONTROL_PLANE_TAINTS.includes(key)
+    ? `\`${key}\` selects control-plane nodes: a Traefik there, which every tenant steers with its routes, would run beside etcd and the API server's keys — label worker nodes for ingress instead`
+    : undefined;
+}
+
+/** A toleration in a pod spec that reaches control-plane nodes: its position and what it tolerates. */
+function controlPlaneToleration(spec: Record<string, unknown>): { index: number; message: string } | undefined {
+  const tolerations = asArray(spec.tolerations);
+  for (let k = 0; k < tolerations.length; k++) {
+    const t = asRecord(tolerations[k]);
+    const message = checkToleration({ key: asString(t.key), operator: asString(t.operator) });
+    if (message) return { index: k, message: message.split(' — ')[0] };
+  }
+  return undefined;
+}
+
+export const CONTROL_PLANE_TOLERATION: Threat = {
+  id: 'control-plane-toleration',
+  family: 'pods',
+  severity: 'high',
+  title: 'A pod may run on the control-plane nodes',
+  why: 'Control-plane nodes hold etcd and the keys of the API server; their taint keeps ordinary pods off them. A tenant\'s Traefik (whose routes and Middlewares a tenant writes) or a tenant\'s pod that tolerates that taint — or every taint — can be scheduled there, one container escape away from the whole cluster.',
+  fix: 'Tolerate only the taints of nodes dedicated to the workload (`key: dedicated, value: ingress`); never `node-role.kubernetes.io/control-plane` (or `master`), nor `operator: Exists` without a key; select worker nodes by a label of your own.',
+  spec: { fields: ['tenants[].traefik.tolerations[]', 'tenants[].traefik.nodeSelector', 'platform.defaults.traefik.tolerations[]', 'platform.defaults.traefik.nodeSelector'] },
+  construct: { props: ['ScopedTraefik.tolerations', 'ScopedTraefik.nodeSelector'] },
+  values: [
+    {
+      key: 'traefik.tolerations',
+      schema: () => ({
+        not: {
+          contains: {
+            anyOf: [
+              { required: ['key'], properties: { key: { enum: [...CONTROL_PLANE_TAINTS] } } },
+              {
+                required: ['operator'],
+                properties: { operator: { const: 'Exists' } },
+                anyOf: [{ not: { required: ['key'] } }, { properties: { key: { const: '' } } }],
+              },
+            ],
+          },
+        },
+      }),
+    },
+    { key: 'traefik.nodeSelector', schema: () => ({ not: { anyOf: CONTROL_PLANE_TAINTS.map((key) => ({ required: [key] })) } }) },
+  ],
+  admission: none('tenant pods are not refused yet — that would change every platform\'s shared admission policies; the audit finds them, and the Traefik\'s tolerations are refused at the spec, the constructs and the chart values'),
+  audit: {
+    scope: 'all',
+    looksFor: `A pod or pod template in a tenant namespace (generator: anywhere) that tolerates ${CONTROL_PLANE_TAINTS.map((t) => `\`${t}\``).join(' or ')}, or every taint (\`operator: Exists\` without a key).`,
+    detect: overPods((run, pod, i) => {
+      const found = controlPlaneToleration(pod.spec);
+      if (found) run.report(i, `pod ${found.message}`, [...pod.path, 'tolerations', found.index]);
+    }),
+  },
+};
+
 export const POD_THREATS: readonly Threat[] = [
-  NO_PRIVILEGED, NO_HOST_PATH, NO_HOST_NAMESPACES, RUN_AS_NON_ROOT, PRIORITY_PREEMPTION, DISRUPTION_BUDGET_BLOCKS_DRAINS, NO_PRIVILEGE_ESCALATION,
-  DROP_ALL_CAPABILITIES, SECCOMP_RUNTIME_DEFAULT,
+  NO_PRIVILEGED, NO_HOST_PATH, NO_HOST_NAMESPACES, RUN_AS_NON_ROOT, PRIORITY_PREEMPTION, CONTROL_PLANE_TOLERATION, DISRUPTION_BUDGET_BLOCKS_DRAINS,
+  NO_PRIVILEGE_ESCALATION, DROP_ALL_CAPABILITIES, SECCOMP_RUNTIME_DEFAULT,
 ];

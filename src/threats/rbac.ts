@@ -18,6 +18,7 @@ const GUARD_RAILS: ReadonlyArray<readonly [readonly string[], string]> = [
   [[''], 'resourcequotas'], [[''], 'limitranges'], [['networking.k8s.io'], 'networkpolicies'], [['cert-manager.io'], 'issuers'],
   [TRAEFIK_GROUPS, 'tlsstores'], [TRAEFIK_GROUPS, 'tlsoptions'], [TRAEFIK_GROUPS, 'serverstransports'], [TRAEFIK_GROUPS, 'serverstransporttcps'],
   [['external-secrets.io'], 'secretstores'],
+  [['gateway.networking.k8s.io'], 'gateways'], [['gateway.networking.k8s.io'], 'gatewayclasses'], [['gateway.networking.k8s.io'], 'referencegrants'],
 ];
 const ESCALATING_VERBS = ['escalate', 'bind', 'impersonate'];
 
@@ -196,7 +197,7 @@ export const GUARD_RAILS_READ_ONLY: Threat = {
   family: 'rbac',
   severity: 'high',
   title: 'A tenant may change its own guard rails',
-  why: 'A tenant that may edit its ResourceQuota, LimitRange, NetworkPolicies, Issuers, SecretStores or Traefik TLS resources can lift the limits and isolation placed on it.',
+  why: 'A tenant that may edit its ResourceQuota, LimitRange, NetworkPolicies, Issuers, SecretStores, Traefik TLS resources or Gateway API Gateways, GatewayClasses and ReferenceGrants can lift the limits and isolation placed on it.',
   fix: 'Grant only `get`, `list` and `watch` on these resources.',
   spec: none(FIXED_RIGHTS),
   construct: none(FIXED_ROLE),
@@ -204,7 +205,7 @@ export const GUARD_RAILS_READ_ONLY: Threat = {
   admission: none(TENANTS_CANNOT_BIND),
   audit: {
     scope: 'all',
-    looksFor: '…a role that writes ResourceQuotas, LimitRanges, NetworkPolicies, Issuers, SecretStores, TLSStores, TLSOptions or ServersTransports.',
+    looksFor: '…a role that writes ResourceQuotas, LimitRanges, NetworkPolicies, Issuers, SecretStores, TLSStores, TLSOptions, ServersTransports, Gateways, GatewayClasses or ReferenceGrants.',
     detect: overTenantGrants((run, b) => {
       const rails = describeWrites(b.rules, GUARD_RAILS);
       if (rails.length > 0) run.report(b.index, `through ${b.roleName}, tenant identities may ${rails.join('; ')}`, AT_ROLE);

@@ -26,7 +26,7 @@ export function atLeast(severity: Severity, threshold: Severity): boolean {
 }
 
 /** The families, one file each under src/threats/. */
-export type ThreatFamily = 'namespaces' | 'rbac' | 'pods' | 'network' | 'traefik' | 'certificates' | 'secrets' | 'gitops' | 'resources';
+export type ThreatFamily = 'namespaces' | 'rbac' | 'pods' | 'network' | 'traefik' | 'gateway' | 'certificates' | 'secrets' | 'gitops' | 'resources' | 'vcluster';
 
 /** A layer that does not enforce the threat, and why (e.g. "not a chart value"). */
 export interface NoEnforcer {
@@ -66,10 +66,20 @@ export interface ConstructEnforcer {
 export interface ValuesEnforcer {
   /** Dotted key of the value, e.g. `traefik.image`. */
   readonly key: string;
-  /** The JSON Schema fragment, given the platform's ceilings (`platform.ceilings`, resolved). */
-  readonly schema?: (ceilings: Ceilings) => Readonly<Record<string, unknown>>;
+  /**
+   * The JSON Schema fragment, given the platform's ceilings (`platform.ceilings`, resolved) and
+   * what else of the platform a chart's values are judged by (absent where no chart is at hand,
+   * e.g. the spec's JSON Schema).
+   */
+  readonly schema?: (ceilings: Ceilings, platform?: ValuesPlatform) => Readonly<Record<string, unknown>>;
   /** Go template text evaluated with the chart's values; it calls `fail` when the value is refused. */
   readonly template?: (ceilings: Ceilings) => string;
+}
+
+/** What of the platform a tenant chart's values are judged by, beside its ceilings. */
+export interface ValuesPlatform {
+  /** `platform.priorityClasses`: the classes a tenant's Traefik may use; absent when the platform lists none. */
+  readonly priorityClasses?: readonly string[];
 }
 
 /** One CEL validation, for one of the shared admission policies (see src/admission/policies.ts). */

@@ -98,6 +98,9 @@ export function checkTraefikReplicas(replicas: number): string | undefined {
     : `${replicas} is not a whole number from 1 to ${MAX_TRAEFIK_REPLICAS} — use 2 for a highly available Traefik`;
 }
 
+/** The providers whose routes may claim any host: IngressRoutes and Ingresses (Gateway routes attach only where a listener admits them). */
+const ROUTER_PROVIDERS = ['kubernetescrd', 'kubernetesingress'] as const;
+
 /** A detector over the Traefik instances the index found, container by container. */
 const overTraefikContainers = (judge: (run: DetectorRun, index: number, c: TraefikContainer) => void) => (run: DetectorRun) => ({
   finish: () => {
@@ -139,18 +142,18 @@ export const TRAEFIK_ONE_TENANT: Threat = {
   family: 'traefik',
   severity: 'critical',
   title: 'One Traefik serves several tenants',
-  why: 'Traefik keeps every certificate it loads in one TLS store and picks the certificate during the TLS handshake, before it knows the route: tenants sharing a Traefik can have each other\'s certificates served and can claim each other\'s hosts.',
-  fix: 'Give each tenant its own Traefik whose providers watch only that tenant\'s namespace (and the platform namespace, for the default TLSStore).',
-  spec: none('every tenant gets a Traefik of its own'),
+  why: 'Traefik keeps every certificate it loads in one TLS store and picks the certificate during the TLS handshake, before it knows the route: tenants sharing a Traefik through IngressRoutes or Ingresses can have each other\'s certificates served and can claim each other\'s hosts. (Through the Gateway API, the platform\'s listeners decide which namespace routes which host: see `gateway-listener-one-tenant`.)',
+  fix: 'Give each tenant its own Traefik whose providers watch only that tenant\'s namespace (and the platform namespace, for the default TLSStore) — or share one Traefik through the Gateway API only (`platform.routing: { api: gateway, traefik: shared }`).',
+  spec: none('`shared-traefik-needs-gateway` refuses a shared Traefik without the Gateway API'),
   construct: none(SCOPED_BY_CONSTRUCTION),
   values: none(NOT_VALUES),
   admission: none(TENANTS_CANNOT_RUN_TRAEFIK),
   audit: {
     scope: 'all',
-    looksFor: 'A provider\'s `namespaces` lists two or more tenants.',
+    looksFor: 'The `kubernetescrd` or `kubernetesingress` provider\'s `namespaces` lists two or more tenants (a `kubernetesgateway` provider may: its Gateways\' listeners keep tenants apart).',
     detect: overTraefikContainers((run, i, c) => {
       if (!hasProviderFlags(c.flags)) return;
-      for (const provider of TRAEFIK_PROVIDERS) {
+      for (const provider of ROUTER_PROVIDERS) {
         if (!providerEnabled(c.flags, provider)) continue;
         const tenants = [...new Set(watchedNamespaces(c.flags, provider).filter((n) => run.tenants.has(n)))];
         if (tenants.length > 1) run.report(i, `the ${provider} provider watches several tenants: ${tenants.join(', ')}`, providerPath(c, provider));

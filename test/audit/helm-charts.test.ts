@@ -149,6 +149,29 @@ describe('renderHelmTemplate: the part of Helm\'s template language that charts 
     }
   });
 
+  test('a chart with every Traefik knob set (maps and lists through `with` and `toJson`) renders as Helm renders it', () => {
+    const spec = path.join(dir, 'knobs.yaml');
+    fs.writeFileSync(spec, oneTenantSpec(`    traefik:
+      serviceType: NodePort
+      service: { annotations: { example.com/pool: ingress }, externalTrafficPolicy: Local, nodePorts: { web: 30080 } }
+      spread: zone
+      nodeSelector: { example.com/ingress: "true" }
+      tolerations: [{ key: dedicated, value: ingress, effect: NoSchedule }]
+      priorityClassName: ingress-high
+      accessLog: true
+      redirectToHttps: true
+`));
+    const out = path.join(dir, 'knobs');
+    expect(runCli(['synth', '--config', spec, '--out', out, '--format', 'helm', '--no-package']).status).toBe(0);
+    const folder = path.join(out, 'tenant-payments');
+    const chartValues = parseAllDocuments(fs.readFileSync(path.join(folder, 'values.yaml'), 'utf8'))[0].toJS();
+    const ours = fs.readdirSync(path.join(folder, 'templates')).filter((f) => f.endsWith('.yaml')).sort()
+      .flatMap((f) => parseAllDocuments(renderHelmTemplate(fs.readFileSync(path.join(folder, 'templates', f), 'utf8'), chartValues)).map((d) => d.toJS()))
+      .filter((o) => o !== null);
+    expect(ours).toEqual(chartRender(folder).objects);
+    expect(readManifests([out]).notAudited).toEqual([]);
+  });
+
   test('a spec whose text holds `{{` survives the round trip', () => {
     const spec = path.join(dir, 'braces.yaml');
     fs.writeFileSync(spec, oneTenantSpec().replace('groups: [payments-leads]', 'groups: ["oidc:{{team}}"]'));

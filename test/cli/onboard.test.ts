@@ -103,6 +103,37 @@ Next steps:
 `);
   });
 
+  test('on a shared Traefik (Gateway API): adds the tenant\'s file with its Gateway, changes the platform\'s only in the namespaces the shared Traefik watches, and says so', () => {
+    fs.cpSync(path.join(REPO, 'examples/gateway-shared.yaml'), config);
+    expect(runCli(['synth', '--config', config, '--out', path.join(dir, 'before')], dir).status).toBe(0);
+    const result = onboard(...shop);
+    expect(result.stderr).toBe('');
+    // `before` is the spec's output folder (its marker says so).
+    expect(result.stdout).toContain(`     New files:
+       before/tenants/shop.yaml
+     Changed (the shared Traefik watches the new namespace):
+       before/platform.yaml
+     (every other file stays as it was).
+  3. Apply them (or let Argo CD / Flux do it), then point DNS at the shared Traefik,
+     Service \`traefik-shared\` in namespace \`traefik\`:`);
+    expect(runCli(['synth', '--config', config, '--out', path.join(dir, 'after')], dir).status).toBe(0);
+    const before = tree(path.join(dir, 'before'));
+    const after = tree(path.join(dir, 'after'));
+    expect([...after.keys()].filter((f) => !before.has(f))).toEqual([path.join('tenants', 'shop.yaml')]);
+    const changed = [...before].filter(([file, content]) => !after.get(file)!.equals(content)).map(([file]) => file);
+    expect(changed).toEqual(['platform.yaml']);
+    const lines = (file: Map<string, Buffer>) => file.get('platform.yaml')!.toString().split('\n');
+    expect(lines(after).filter((line, i) => line !== lines(before)[i])).toEqual(['            - --providers.kubernetesgateway.namespaces=traefik,payments,search,shop']);
+    expect(after.get(path.join('tenants', 'shop.yaml'))!.toString()).toContain('kind: Gateway\nmetadata:\n  labels:\n    app.kubernetes.io/managed-by: cdk8s-tenancy\n    tenancy.cdk8s.io/tenant: shop\n  name: shop\n  namespace: traefik\n');
+  });
+
+  test('a platform whose tenants default to NodePort is told where the node ports are', () => {
+    fs.writeFileSync(config, fs.readFileSync(config, 'utf8').replace('  defaults:\n', '  defaults:\n    traefik: { serviceType: NodePort }\n'));
+    const result = onboard(...shop);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain("It is of type NodePort: point your load balancer (or DNS) at the nodes, port 80 at the node\n     port of `web` and 443 at that of `websecure`:\n\n       kubectl -n traefik get service traefik-shop -o jsonpath='{.spec.ports[*].nodePort}'\n");
+  });
+
   test('names the output folder of $CDK8S_OUTDIR, as synth uses it', () => {
     const result = runCli(['onboard', '--config', config, ...shop], dir, { CDK8S_OUTDIR: 'manifests' });
     expect(result.stdout).toContain(`npm run synth -- --config ${config} --out manifests\n`);
@@ -234,7 +265,7 @@ describe('a refused onboarding leaves every file as it was', () => {
     const templates = path.join(dir, 'templates');
     fs.cpSync(path.join(REPO, 'templates'), templates, { recursive: true });
     fs.appendFileSync(path.join(templates, TENANT_FILE_TEMPLATE), 'secrets: {{json secrets}}\n');
-    expect(refused(...shop, '--templates', templates)).toMatch(new RegExp(`^error: ${path.join(templates, TENANT_FILE_TEMPLATE).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: \`json\` got a field that is not defined \\(misspelt\\?\\) — the fields are name, team, environment, domains, owners, schema, config — fix the template\nNothing was written.\n$`));
+    expect(refused(...shop, '--templates', templates)).toMatch(new RegExp(`^error: ${path.join(templates, TENANT_FILE_TEMPLATE).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: \`json\` got a field that is not defined \\(misspelt\\?\\) — the fields are name, team, environment, isolation, domains, owners, schema, config — fix the template\nNothing was written.\n$`));
   });
 });
 
@@ -273,7 +304,7 @@ describe('values cannot change the YAML around them', () => {
 
   test('the template is strict: `json` without a value, or a missing field, fails', () => {
     const templates = fs.mkdtempSync(path.join(dir, 't-'));
-    const context = { name: 'shop', team: null, environment: null, domains: ['a.example.com'], owners: { groups: ['g'], users: [] }, schema: 's.json', config: 'c.yaml' };
+    const context = { name: 'shop', team: null, environment: null, isolation: null, domains: ['a.example.com'], owners: { groups: ['g'], users: [] }, schema: 's.json', config: 'c.yaml' };
     fs.writeFileSync(path.join(templates, TENANT_FILE_TEMPLATE), 'name: {{json}}\n');
     expect(() => renderTenantFile(context, templates)).toThrow(/`json` needs a value/);
     fs.writeFileSync(path.join(templates, TENANT_FILE_TEMPLATE), 'name: {{json nme}}\n');
@@ -290,7 +321,7 @@ describe('usage errors exit 2 and write nothing', () => {
     [['--name', 'shop', '--domain', 'a.example.com'], 'no owner — name who administers the tenant with --owner-group GROUP or --owner-user USER'],
     [['--name', 'shop', '--domain', 'a.example.com', '--owner-group', 'g', '--team', ''], '--team is empty'],
     [['--name', 'shop', '--domain', 'a.example.com', '--owner-group', 'g', 'extra'], 'unexpected argument `extra`'],
-    [['--name', 'shop', '--domain', 'a.example.com', '--owner', 'g'], '`onboard` has no option `--owner` — its options are `--name`, `--domain`, `--owner-group`, `--owner-user`, `--team`, `--environment`, `--config`, `--templates`, `--out`'],
+    [['--name', 'shop', '--domain', 'a.example.com', '--owner', 'g'], '`onboard` has no option `--owner` — its options are `--name`, `--domain`, `--owner-group`, `--owner-user`, `--team`, `--environment`, `--isolation`, `--config`, `--templates`, `--out`'],
     [['--name', 'shop', '--domain', 'a.example.com', '--owner-grop', 'g'], '`onboard` has no option `--owner-grop` — did you mean `--owner-group`?'],
   ])('onboard %j', (args, message) => {
     const before = tree(dir);

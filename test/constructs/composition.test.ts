@@ -179,12 +179,12 @@ describe('escape hatches and mutators', () => {
     const c = chart();
     const platform = new Platform(c, 'Platform', { wildcard });
     const tenant = platform.addTenant('Shop', shop);
-    tenant.traefik.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/tolerations', [{ key: 'ingress', operator: 'Exists', effect: 'NoSchedule' }]));
+    tenant.traefik!.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/tolerations', [{ key: 'ingress', operator: 'Exists', effect: 'NoSchedule' }]));
     tenant.namespace.namespaceObject.metadata.addAnnotation('example.com/cost-center', 'retail');
     const objects = synth(c);
     expect(find(objects, 'Deployment', 'traefik-shop').spec.template.spec.tolerations).toEqual([{ key: 'ingress', operator: 'Exists', effect: 'NoSchedule' }]);
     expect(find(objects, 'Namespace', 'shop').metadata.annotations).toEqual({ 'tenancy.cdk8s.io/domains': 'shop.example.com', 'example.com/cost-center': 'retail' });
-    expect(tenant.traefik.service.name).toBe('traefik-shop');
+    expect(tenant.traefik!.service.name).toBe('traefik-shop');
     expect(tenant.issuer.issuerObject?.kind).toBe('Issuer');
     expect(platform.namespaceObject.name).toBe('traefik');
     expect(platform.wildcard?.tlsStore.name).toBe('default');

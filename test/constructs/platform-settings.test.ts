@@ -48,7 +48,7 @@ describe('network', () => {
     const { c, tenant } = build({ network: { apiServerCidrs: ['172.20.0.1/32'] } });
     const objects = synth(c);
     expect(objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'traefik' && o.metadata.name === 'default-deny').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
-    const egress = tenant.traefik.networkPolicy.toJson().spec.egress;
+    const egress = tenant.traefik!.networkPolicy.toJson().spec.egress;
     expect(egress[0]).toEqual({ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } } }] });
     expect(egress[2]).toEqual({ to: [{ ipBlock: { cidr: '172.20.0.1/32' } }] });
   });

@@ -4,10 +4,10 @@ import { renderGroups } from '../../src/output/render';
 import { modelOf, oneTenantSpec } from '../helpers';
 
 test('pins the annotation, policy, SecretStore and GitOps names', () => {
-  expect(ANNOTATIONS).toEqual({ domains: 'tenancy.cdk8s.io/domains', clusterIssuer: 'tenancy.cdk8s.io/cluster-issuer' });
+  expect(ANNOTATIONS).toEqual({ domains: 'tenancy.cdk8s.io/domains', clusterIssuer: 'tenancy.cdk8s.io/cluster-issuer', gateway: 'tenancy.cdk8s.io/gateway' });
   expect(Object.values(ADMISSION_POLICY_NAMES)).toEqual([
     'tenancy-certificates', 'tenancy-ingress-hosts', 'tenancy-ingressroute-hosts', 'tenancy-pod-security', 'tenancy-service-types', 'tenancy-secret-copies',
-    'tenancy-middlewares', 'tenancy-disruption-budgets', 'tenancy-external-secrets',
+    'tenancy-middlewares', 'tenancy-disruption-budgets', 'tenancy-external-secrets', 'tenancy-gateway-routes',
   ]);
   expect(SECRET_STORE_NAMES).toEqual({ secretStore: 'tenant-secrets', serviceAccount: 'tenant-secrets' });
   expect(gitopsAppName('payments')).toBe('tenant-payments');

@@ -1,5 +1,8 @@
 /** Derived names are a contract: renaming one renames live objects. These pin them. */
-import { certificateName, certificateSecretName, MAX_RELEASE_NAME_LENGTH, PLATFORM_NAMES, tenantNames, tenantReleaseName } from '../../src/model/names';
+import {
+  certificateName, certificateSecretName, LABELS, listenerNames, MAX_RELEASE_NAME_LENGTH, PLATFORM_NAMES, referenceGrantName, TRAEFIK_GATEWAY_CONTROLLER, tenantNames,
+  tenantReleaseName,
+} from '../../src/model/names';
 
 test('pins the names derived from a tenant', () => {
   expect(tenantNames('payments')).toEqual({
@@ -9,13 +12,25 @@ test('pins the names derived from a tenant', () => {
     ownerRole: 'tenant-owner',
     issuer: 'tenant-issuer',
     acmeAccountKey: 'tenant-issuer-acme-account',
+    gateway: 'payments',
+    gatewayClass: 'traefik-payments',
   });
+});
+
+test('pins the Gateway API names: listeners after their host, grants after their Secret, the class label and controller', () => {
+  expect(listenerNames('pay.example.com')).toEqual({ http: 'http-pay.example.com', https: 'https-pay.example.com' });
+  const long = `${'a'.repeat(60)}.example.com`;
+  expect(listenerNames(long).https).toBe(`https-${certificateName(long)}`);
+  expect(referenceGrantName('pay.example.com-tls')).toBe('gateway-pay.example.com-tls');
+  expect(LABELS.traefik).toBe('tenancy.cdk8s.io/traefik');
+  expect(TRAEFIK_GATEWAY_CONTROLLER).toBe('traefik.io/gateway-controller');
 });
 
 test('pins the platform names; Traefik only reads the TLSStore named default', () => {
   expect(PLATFORM_NAMES).toEqual({
     tlsStore: 'default', tlsOption: 'default', wildcardIssuer: 'platform-wildcard',
     wildcardCertificate: 'platform-wildcard', wildcardAcmeAccountKey: 'platform-wildcard-acme-account', defaultDeny: 'default-deny', caIssuer: 'platform-ca',
+    sharedTraefik: 'traefik-shared', sharedGatewayClass: 'traefik-shared',
   });
 });
 

@@ -42,6 +42,8 @@ export interface RenderOptions {
   /** Render without checking the merged values against `values.schema.json` (Helm's `--skip-schema-validation`). */
   readonly skipSchemaValidation?: boolean;
   readonly release?: string;
+  /** The release's namespace (`.Release.Namespace`). */
+  readonly namespace?: string;
 }
 
 /** Renders a chart (folder or .tgz) as `helm template` would. */
@@ -56,6 +58,7 @@ export function chartRender(chart: string, options: RenderOptions = {}): Rendere
     if (options.skipSchemaValidation) args.push('--skip-schema-validation');
   }
   if (options.release) args.push('--release', options.release);
+  if (options.namespace) args.push('--namespace', options.namespace);
   try {
     const result = spawnSync(chartRenderBinary(), [...args, chart], { encoding: 'utf8' });
     const objects = result.status === 0

@@ -172,6 +172,7 @@ describe('chart-render accepts every chart and renders exactly the YAML output',
     ['the example', exampleSpec],
     ['a spec with every kind of tenant', () => richSpec],
     ['a spec with Kyverno admission, external secrets and secret sync', addOnsSpec],
+    ['examples/production.yaml: every Traefik knob, metrics and a ServiceMonitor', () => fs.readFileSync(path.join(REPO, 'examples/production.yaml'), 'utf8')],
   ])('%s: folders and archives, object for object', (_, spec) => {
     const text = spec();
     writeCharts(text);
@@ -270,10 +271,22 @@ describe('values', () => {
     traefik: { image: 'traefik:v3.7.11', replicas: 2, resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } }, ...traefik },
   });
 
-  test('values.yaml holds the spec\'s Traefik image, replicas and resources', () => {
+  test('values.yaml holds the spec\'s Traefik settings', () => {
     const chart = toCharts(render(richSpec), modelOf(richSpec), OPTIONS)[1];
     expect(parse(chart.files.get('values.yaml')!)).toEqual({
-      traefik: { image: 'traefik:v3.7.11', replicas: 3, resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2', memory: '1Gi' } } },
+      traefik: {
+        image: 'traefik:v3.7.11',
+        replicas: 3,
+        resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2', memory: '1Gi' } },
+        serviceType: 'LoadBalancer',
+        service: { annotations: {}, externalTrafficPolicy: '', loadBalancerClass: '', loadBalancerSourceRanges: [], nodePorts: {} },
+        spread: 'node',
+        nodeSelector: {},
+        tolerations: [],
+        priorityClassName: '',
+        accessLog: false,
+        redirectToHttps: false,
+      },
     });
   });
 
@@ -441,7 +454,8 @@ test('compiles each Handlebars template once, however many charts it writes', ()
     const helm = require('../../src/output/helm') as typeof import('../../src/output/helm');
     helm.toCharts(render(richSpec), modelOf(richSpec), OPTIONS);
     helm.toCharts(render(richSpec), modelOf(richSpec), OPTIONS);
-    expect(compile).toHaveBeenCalledTimes(3);
+    // NOTES.txt, the platform's NOTES.txt, README.md and the routing guide.
+    expect(compile).toHaveBeenCalledTimes(4);
     for (const [, options] of compile.mock.calls) expect(options).toEqual({ strict: true, noEscape: true });
   });
 });

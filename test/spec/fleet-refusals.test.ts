@@ -106,6 +106,12 @@ describe('a fleet spec', () => {
     ]);
   });
 
+  test('refuses a virtual-cluster tenant in a fleet, at the tenant or once at the defaults', () => {
+    const refusal = 'a virtual cluster in a fleet is not rendered yet: its chart would be installed from the management cluster into the tenant\'s cluster, which this tool does not do — use `isolation: namespace` or `cluster` in a fleet, or render this tenant from a spec without `clusters`';
+    expect(refusals(fleetSpec().replace('    cluster: us-east\n', '    cluster: us-east\n    isolation: vcluster\n'))).toEqual([`tenancy.yaml:16:16: tenants[1].isolation: ${refusal}`]);
+    expect(refusals(fleetSpec().replace('  defaults: {', '  defaults: { isolation: vcluster,'))).toEqual([`tenancy.yaml:3:26: platform.defaults.isolation: ${refusal}`]);
+  });
+
   test('refuses a cluster or a cluster tenant in a spec that declares no clusters', () => {
     const text = `platform:
   defaults: { issuer: { selfSigned: {} } }

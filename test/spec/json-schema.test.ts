@@ -63,12 +63,14 @@ describe('the committed schema files', () => {
 });
 
 describe('a useful schema', () => {
-  test('the spec and a tenant file refuse unknown fields at every level', () => {
+  test('the spec and a tenant file refuse unknown fields at every level (maps aside: of names, or of Kubernetes keys that check each key and value)', () => {
     const open: string[] = [];
     const walk = (node: unknown, at: string) => {
       if (node === null || typeof node !== 'object') return;
       const n = node as JsonSchema;
-      if (n.type === 'object' && n.additionalProperties !== false) open.push(at);
+      const map = n.additionalProperties !== null && typeof n.additionalProperties === 'object' && n.properties === undefined;
+      const keyedMap = n.propertyNames !== undefined && typeof n.additionalProperties === 'object';
+      if (n.type === 'object' && n.additionalProperties !== false && !map && !keyedMap) open.push(at);
       for (const [k, v] of Object.entries(n)) walk(v, `${at}/${k}`);
     };
     walk(specJsonSchema(), '');
@@ -82,7 +84,7 @@ describe('a useful schema', () => {
     expect(tenant.properties.secrets.enum).toEqual(['read-only', 'manage']);
     expect(tenant.properties.podSecurity.enum).toEqual(['restricted', 'baseline']);
     expect(tenant.properties.podSecurity.default).toBe('restricted');
-    expect(tenant.properties.traefik.properties.serviceType.enum).toEqual(['LoadBalancer', 'ClusterIP']);
+    expect(tenant.properties.traefik.properties.serviceType.enum).toEqual(['LoadBalancer', 'ClusterIP', 'NodePort']);
     expect((specJsonSchema() as any).properties.tenants.items.required).toEqual(['name', 'domains', 'owners']);
   });
 });

@@ -49,6 +49,7 @@ const RESOURCES: Record<string, string> = {
   StatefulSet: 'statefulsets', DaemonSet: 'daemonsets', Job: 'jobs', CronJob: 'cronjobs', Ingress: 'ingresses', Certificate: 'certificates',
   CertificateRequest: 'certificaterequests', IngressRoute: 'ingressroutes', IngressRouteTCP: 'ingressroutetcps', ExternalSecret: 'externalsecrets',
   ConfigMap: 'configmaps', Secret: 'secrets', Middleware: 'middlewares', PodDisruptionBudget: 'poddisruptionbudgets',
+  HTTPRoute: 'httproutes', GRPCRoute: 'grpcroutes', TLSRoute: 'tlsroutes',
 };
 
 /** Evaluates a ValidatingAdmissionPolicy on a request. */

@@ -12,7 +12,8 @@ export type Tree = Map<string, string | Buffer>;
 export function synthTree(specText: string, extraArgs: readonly string[] = []): Tree {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-'));
   try {
-    fs.writeFileSync(path.join(dir, 'fleet.yaml'), specText);
+    // The spec alone, without the folder of its tenant files (examples/fleet.yaml names one).
+    fs.writeFileSync(path.join(dir, 'fleet.yaml'), specText.replace(/^tenantsDir: .*\n/m, ''));
     const run = runCli(['synth', '--config', 'fleet.yaml', '--out', 'out', ...extraArgs], dir);
     if (run.status !== 0) throw new Error(`synth failed (${run.status}):\n${run.stderr}`);
     return readTree(path.join(dir, 'out'));

@@ -53,6 +53,10 @@ export function sampleSpecs(): Array<{ name: string; text: string }> {
   return [
     { name: 'examples/tenancy.yaml', text: read('examples/tenancy.yaml') },
     { name: 'examples/admission-kyverno.yaml', text: read('examples/admission-kyverno.yaml') },
+    { name: 'examples/hardened.yaml', text: read('examples/hardened.yaml') },
+    { name: 'examples/vcluster.yaml', text: read('examples/vcluster.yaml') },
+    { name: 'examples/gateway-shared.yaml', text: read('examples/gateway-shared.yaml') },
+    { name: 'examples/production.yaml', text: read('examples/production.yaml') },
     { name: 'every kind of tenant', text: `${oneTenantSpec('    traefik: { replicas: 3 }\n    quota: { services: 5, persistentVolumeClaims: 2, storage: 10Gi }\n')}  - name: shop\n    domains: [shop.example.com]\n    owners: { users: [bob] }\n    issuer: { ca: { secretName: shop-ca } }\n    traefik: { replicas: 1, serviceType: ClusterIP }\n` },
     { name: 'misreadable strings', text: MISREADABLE_SPEC },
   ];
@@ -97,7 +101,7 @@ export function sampleOutputs(): Sample[] {
     name: 'onboarded tenant file',
     text: renderTenantFile({
       name: 'no', team: 'yes', environment: 'on', domains: ['no.example.com'],
-      owners: { groups: MISREADABLE, users: ['~', 'null'] }, schema: '../tenancy.tenant.schema.json', config: 'examples/tenancy.yaml',
+      owners: { groups: MISREADABLE, users: ['~', 'null'] }, schema: '../tenancy.tenant.schema.json', config: 'examples/tenancy.yaml', isolation: 'vcluster',
     }),
   });
   const dist = path.join(REPO, 'dist');

@@ -16,7 +16,7 @@
  *   `openAPIV3Schema` we make strict (`closeStructuralSchema`) and compile with
  *   ajv. Their `metadata` is checked as an ObjectMeta, like built-in kinds.
  * - Custom resources whose CRDs are not in `shared/crds/` (external-secrets,
- *   Argo CD, Flux) are checked with the validators that kubernetes-models'
+ *   Argo CD, Flux, the Prometheus Operator's ServiceMonitor) are checked with the validators that kubernetes-models'
  *   packages generated from those projects' upstream CRDs, the same way as
  *   built-in kinds: see `CRD_MODEL_PACKAGES` (and why external-secrets.io/v1 is
  *   checked with the v1beta1 schema).
@@ -347,17 +347,24 @@ function objectMetaModel(): ModelClass {
  * schema: a field that v1 renamed or dropped would pass, and fields added since
  * 0.5.2 are unknown to it (the generator writes none of them).
  */
+/** Per API group: the package of its schemas, and the schema version an API version (or `apiVersion/Kind`) is checked with when the package lacks it. */
 const CRD_MODEL_PACKAGES: Record<string, { name: string; checkedAs?: Record<string, string> }> = {
   'argoproj.io': { name: '@kubernetes-models/argo-cd' },
-  'source.toolkit.fluxcd.io': { name: '@kubernetes-models/flux-cd' },
+  // The same for the v1 HelmRepository (v1beta2 in the package); the v1 GitRepository is there.
+  'source.toolkit.fluxcd.io': { name: '@kubernetes-models/flux-cd', checkedAs: { 'source.toolkit.fluxcd.io/v1/HelmRepository': 'source.toolkit.fluxcd.io/v1beta2' } },
   'kustomize.toolkit.fluxcd.io': { name: '@kubernetes-models/flux-cd' },
+  // The package (2.3.4, the last for Node 20) has HelmRelease v2beta2, not v2, whose spec is v2beta2's
+  // without its deprecated fields: the v2 HelmRelease is checked with the v2beta2 schema.
+  'helm.toolkit.fluxcd.io': { name: '@kubernetes-models/flux-cd', checkedAs: { 'helm.toolkit.fluxcd.io/v2': 'helm.toolkit.fluxcd.io/v2beta2' } },
   'external-secrets.io': { name: '@kubernetes-models/external-secrets', checkedAs: { 'external-secrets.io/v1': 'external-secrets.io/v1beta1' } },
+  // No monitoring.coreos.com CRD in shared/crds: 4.4.4 is the last release for Node 20 (and kubernetes-models' base 5).
+  'monitoring.coreos.com': { name: '@kubernetes-models/prometheus-operator' },
 };
 
 function modelPackageCheck(apiVersion: string, kind: string): Check | undefined {
   const modelPackage = CRD_MODEL_PACKAGES[apiVersion.split('/')[0]];
   if (!modelPackage || !isWellFormedType(apiVersion, kind)) return undefined;
-  const schemaVersion = modelPackage.checkedAs?.[apiVersion];
+  const schemaVersion = modelPackage.checkedAs?.[`${apiVersion}/${kind}`] ?? modelPackage.checkedAs?.[apiVersion];
   if (schemaVersion === undefined) return modelCheck(`${modelPackage.name}/${apiVersion}/${kind}`, apiVersion, kind);
   const check = modelCheck(`${modelPackage.name}/${schemaVersion}/${kind}`, schemaVersion, kind);
   return check && ((data) => check({ ...data, apiVersion: schemaVersion }));

@@ -10,11 +10,14 @@ import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { GitOps } from '../../src/constructs/gitops-app';
-import { Platform, PlatformProps } from '../../src/constructs/platform';
+import { Platform, PlatformProps, RoutingApi, TraefikTopology } from '../../src/constructs/platform';
 import { RefusedPropError } from '../../src/constructs/refuse';
 import { ScopedTraefik, ScopedTraefikOptions } from '../../src/constructs/scoped-traefik';
+import { TenantGateway } from '../../src/constructs/tenant-gateway';
+import { TraefikServiceType } from '../../src/constructs/traefik-service';
 import { TenantIssuer, TenantIssuerSource } from '../../src/constructs/tenant-issuer';
 import { PodSecurityLevel, TenantNamespace, TenantNamespaceOptions } from '../../src/constructs/tenant-namespace';
+import { TenantVirtualCluster } from '../../src/constructs/tenant-virtual-cluster';
 import { Dns01Solver, SecretSyncTool, WildcardTlsStore, WildcardTlsStoreOptions } from '../../src/constructs/wildcard-tls-store';
 import { toHelmFiles } from '../../src/output/helm';
 import { renderGroups } from '../../src/output/render';
@@ -25,7 +28,7 @@ import { CheckContext, KubeObjectLike } from '../../src/threats/detect/engine';
 import { isEnforced, LAYERS, Threat } from '../../src/threats/threat';
 import { modelOf, oneTenantSpec } from '../helpers';
 import { chartRender, writeFiles } from '../output/chart-render';
-import { admit, paymentsNs } from '../support/admission-engines';
+import { admit, gatewayPaymentsNs, paymentsNs } from '../support/admission-engines';
 import { AdmissionRequest } from '../support/cel-admission';
 
 interface Examples {
@@ -61,6 +64,17 @@ const tenantNamespace = (c: Chart, props: Partial<TenantNamespaceOptions> = {}, 
 const traefik = (c: Chart, props: ScopedTraefikOptions = {}) => new ScopedTraefik(c, 't', { tenantNamespace: tenantNamespace(c), ...props });
 const tenantIssuer = (c: Chart, issuer: TenantIssuerSource) => new TenantIssuer(c, 'i', { traefik: traefik(c), issuer });
 const wildcard = (c: Chart, props: Partial<WildcardTlsStoreOptions> = {}) => new WildcardTlsStore(c, 'w', { platform: platform(c), ...wildcardProps, ...props });
+/** The Traefiks of two tenants of one platform, `payments` and `shop`, with fixed `web` node ports. */
+const nodePortTenants = (c: Chart, first: number, second: number) => {
+  const p = platform(c);
+  const nodePort = (name: string, web: number) => new ScopedTraefik(c, `t-${name}`, {
+    tenantNamespace: new TenantNamespace(c, `n-${name}`, { platform: p, name, owners }),
+    serviceType: TraefikServiceType.NODE_PORT,
+    service: { nodePorts: { web } },
+  });
+  nodePort('payments', first);
+  return nodePort('shop', second);
+};
 /** Two tenants of one platform; the second serves `domain`. */
 const twoTenants = (domain: string) => (c: Chart) => {
   const p = platform(c);
@@ -120,6 +134,82 @@ kind: Certificate
 metadata: { name: c, namespace: ${ns} }
 spec: { secretName: c-tls, dnsNames: ${dnsNames}, issuerRef: { name: tenant-issuer, kind: Issuer }${extra} }
 `;
+
+/** The one-tenant spec with `isolation: vcluster` and `values` (YAML flow mapping) as its `vcluster:` block. */
+const vclusterTenant = (values: string) => oneTenantSpec(`    isolation: vcluster\n    vcluster: ${values}\n`);
+/** A TenantVirtualCluster of the tenant `payments`, with `values`. */
+const virtualCluster = (values: object) => (c: Chart) => new TenantVirtualCluster(c, 'v', { tenantNamespace: traefik(c).tenantNamespace, values });
+/** A Flux HelmRelease of the vcluster chart into `labs`, with `values` (YAML flow lines) and the control plane's security context. */
+const helmRelease = (values: string, containerSecurityContext?: string) => `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: { name: vc, namespace: flux-system }
+spec:
+  targetNamespace: labs
+  chart: { spec: { chart: vcluster, version: 0.36.1, sourceRef: { kind: HelmRepository, name: loft } } }
+  values:
+    ${values}
+${containerSecurityContext ? `    controlPlane: { statefulSet: { security: { containerSecurityContext: ${containerSecurityContext} } } }\n` : ''}`;
+/** An Argo CD Application of the vcluster chart into `labs`, with `values` as the `helm.values` text. */
+const argoVcluster = (values: string) => `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: { name: vc, namespace: argocd }
+spec:
+  destination: { server: "https://kubernetes.default.svc", namespace: labs }
+  source:
+    repoURL: https://charts.loft.sh
+    chart: vcluster
+    targetRevision: 0.36.1
+    helm:
+      values: ${JSON.stringify(values)}
+`;
+/** The control plane StatefulSet the vcluster chart renders, with `container`. */
+const vclusterStatefulSet = (container: string) => `apiVersion: apps/v1
+kind: StatefulSet
+metadata: { name: labs, namespace: labs, labels: { app: vcluster, release: labs } }
+spec:
+  template:
+    metadata: { labels: { app: vcluster, release: labs } }
+    spec:
+      containers: [${container}]
+`;
+/** Gateway API pieces: a tenant's Gateway with `domains` hosts, routes, Gateways and grants as foreign manifests. */
+const gatewayRouting = { routing: { api: RoutingApi.GATEWAY } };
+const hosts = (n: number) => Array.from({ length: n }, (_, i) => `h${i}.pay.example.com`);
+const tenantGateway = (domains: number) => (c: Chart) => {
+  const n = new TenantNamespace(c, 'n', { platform: platform(c, gatewayRouting), name: 'payments', owners, domains: hosts(domains) });
+  return new TenantGateway(c, 'g', { tenantNamespace: n, traefik: new ScopedTraefik(c, 't', { tenantNamespace: n }) });
+};
+const gatewaySpec = (domains: number) => oneTenantSpec('', '  routing: { api: gateway }\n').replace('domains: [pay.example.com]', `domains: [${hosts(domains).join(', ')}]`);
+const httpRoute = (spec: object) => ({
+  object: {
+    apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r', namespace: 'payments' },
+    spec: { parentRefs: [{ name: 'payments', namespace: 'traefik' }], hostnames: ['pay.example.com'], rules: [{ backendRefs: [{ name: 'app', port: 80 }] }], ...spec },
+  },
+  get namespaceObject() { return gatewayPaymentsNs(); },
+});
+const gateway = (namespace: string, listener: string) => `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: shop, namespace: ${namespace} }
+spec: { gatewayClassName: traefik-shop, listeners: [{ name: web, port: 8000, protocol: HTTP, ${listener} }] }
+`;
+const onlyShop = 'allowedRoutes: { namespaces: { from: Selector, selector: { matchLabels: { kubernetes.io/metadata.name: shop } } } }';
+const route = (namespace: string, spec: string) => `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: r, namespace: ${namespace} }
+spec: ${spec}
+`;
+const referenceGrant = (to: string) => `apiVersion: gateway.networking.k8s.io/v1
+kind: ReferenceGrant
+metadata: { name: g, namespace: shop }
+spec: { from: [{ group: gateway.networking.k8s.io, kind: Gateway, namespace: traefik }], to: [${to}] }
+`;
+const traefikGatewayClass = (name: string) => `apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata: { name: ${name}, labels: { tenancy.cdk8s.io/traefik: ${name} } }
+spec: { controllerName: traefik.io/gateway-controller }
+`;
+const twoGatewayTraefiks = (selector: (name: string) => string[]) => ['traefik-shop', 'traefik-blog'].map((name) =>
+  `${traefikArgs('--providers.kubernetesgateway.namespaces=shop,traefik', ...selector(name)).replace('name: app', `name: ${name}`)}---\n${traefikGatewayClass(name)}`).join('---\n');
 
 // ── The table ───────────────────────────────────────────────────────────────────────────
 
@@ -448,8 +538,24 @@ const EXAMPLES: Record<string, Examples> = {
       bad: (c) => platform(c, { priorityClasses: ['system-node-critical'] }), prop: 'priorityClasses[0]',
       good: (c) => platform(c, { priorityClasses: ['tenant-high'] }),
     },
+    values: { bad: 'traefik: { priorityClassName: system-node-critical }\n', good: 'traefik: { priorityClassName: ingress-high }\n' },
     admission: { policy: 'tenancy-pod-security', bad: pod({ priorityClassName: 'system-node-critical' }), good: pod({ priorityClassName: 'tenant-high' }) },
     audit: { bad: workload('{ name: a, image: a }', '      priorityClassName: system-cluster-critical\n'), good: workload('{ name: a, image: a }', '      priorityClassName: tenant-high\n') },
+  },
+  'control-plane-toleration': {
+    spec: {
+      bad: oneTenantSpec('    traefik: { tolerations: [{ key: node-role.kubernetes.io/control-plane, effect: NoSchedule }] }\n'), path: 'tenants[0].traefik.tolerations[0]',
+      good: oneTenantSpec('    traefik: { tolerations: [{ key: dedicated, value: ingress, effect: NoSchedule }] }\n'),
+    },
+    construct: {
+      bad: (c) => traefik(c, { tolerations: [{ key: 'node-role.kubernetes.io/control-plane' }] }), prop: 'tolerations[0]',
+      good: (c) => traefik(c, { tolerations: [{ key: 'dedicated', value: 'ingress' }] }),
+    },
+    values: { bad: 'traefik: { tolerations: [{ operator: Exists }] }\n', good: 'traefik: { tolerations: [{ key: dedicated, operator: Exists }] }\n' },
+    audit: {
+      bad: workload('{ name: a, image: a }', '      tolerations: [{ key: node-role.kubernetes.io/master, operator: Exists }]\n'),
+      good: workload('{ name: a, image: a }', '      tolerations: [{ key: dedicated, operator: Exists }]\n'),
+    },
   },
   'disruption-budget-blocks-drains': {
     admission: {
@@ -474,6 +580,28 @@ const EXAMPLES: Record<string, Examples> = {
     audit: {
       bad: 'apiVersion: cert-manager.io/v1\nkind: Issuer\nmetadata: { name: ca, namespace: shop }\nspec: { ca: { secretName: corp-ca } }\n---\napiVersion: cert-manager.io/v1\nkind: Issuer\nmetadata: { name: ca, namespace: blog }\nspec: { ca: { secretName: corp-ca } }\n',
       good: 'apiVersion: cert-manager.io/v1\nkind: Issuer\nmetadata: { name: ca, namespace: shop }\nspec: { ca: { secretName: shop-ca } }\n---\napiVersion: cert-manager.io/v1\nkind: Issuer\nmetadata: { name: ca, namespace: blog }\nspec: { ca: { secretName: blog-ca } }\n',
+    },
+  },
+  'one-node-port-one-tenant': {
+    spec: {
+      bad: `${oneTenantSpec('    traefik: { serviceType: NodePort, service: { nodePorts: { web: 30080 } } }\n')}  - name: shop\n    domains: [shop.example.com]\n    owners: { users: [bob] }\n    issuer: { selfSigned: {} }\n    traefik: { serviceType: NodePort, service: { nodePorts: { web: 30080 } } }\n`,
+      path: 'tenants[1].traefik.service.nodePorts.web',
+      good: `${oneTenantSpec('    traefik: { serviceType: NodePort, service: { nodePorts: { web: 30080 } } }\n')}  - name: shop\n    domains: [shop.example.com]\n    owners: { users: [bob] }\n    issuer: { selfSigned: {} }\n    traefik: { serviceType: NodePort, service: { nodePorts: { web: 30081 } } }\n`,
+    },
+    construct: {
+      bad: (c) => nodePortTenants(c, 30080, 30080), prop: 'service.nodePorts.web',
+      good: (c) => nodePortTenants(c, 30080, 30081),
+    },
+    audit: {
+      bad: 'apiVersion: v1\nkind: Service\nmetadata: { name: a, namespace: traefik }\nspec: { type: NodePort, ports: [{ port: 80, nodePort: 30080 }] }\n---\napiVersion: v1\nkind: Service\nmetadata: { name: b, namespace: traefik }\nspec: { type: NodePort, ports: [{ port: 80, nodePort: 30080 }] }\n',
+      good: 'apiVersion: v1\nkind: Service\nmetadata: { name: a, namespace: traefik }\nspec: { type: NodePort, ports: [{ port: 80, nodePort: 30080 }] }\n---\napiVersion: v1\nkind: Service\nmetadata: { name: b, namespace: traefik }\nspec: { type: NodePort, ports: [{ port: 80, nodePort: 30081 }] }\n',
+    },
+  },
+  'monitoring-namespace': {
+    spec: { bad: oneTenantSpec('', '  monitoring: { namespace: traefik }\n'), path: 'platform.monitoring.namespace', good: oneTenantSpec('', '  monitoring: { namespace: monitoring }\n') },
+    construct: {
+      bad: (c) => platform(c, { monitoring: { namespace: 'traefik' } }), prop: 'monitoring.namespace',
+      good: (c) => platform(c, { monitoring: { namespace: 'monitoring' } }),
     },
   },
   'no-cross-tenant-bindings': {
@@ -518,6 +646,46 @@ const EXAMPLES: Record<string, Examples> = {
       good: workload('{ name: controller, image: "registry.k8s.io/ingress-nginx/controller:v1.11.2", args: ["--default-ssl-certificate=ingress-nginx/wildcard-tls"] }', '', 'ingress-nginx'),
     },
   },
+  'shared-traefik-needs-gateway': {
+    spec: { bad: oneTenantSpec('', '  routing: { traefik: shared }\n'), path: 'platform.routing.traefik', good: oneTenantSpec('', '  routing: { api: gateway, traefik: shared }\n') },
+    construct: {
+      bad: (c) => platform(c, { routing: { traefik: TraefikTopology.SHARED } }), prop: 'routing.traefik',
+      good: (c) => platform(c, { routing: { api: RoutingApi.GATEWAY, traefik: TraefikTopology.SHARED } }),
+    },
+  },
+  'gateway-listener-limit': {
+    spec: { bad: gatewaySpec(33), path: 'tenants[0].domains', good: gatewaySpec(32) },
+    construct: { bad: tenantGateway(33), prop: 'tenantNamespace', good: tenantGateway(32) },
+  },
+  'gateway-listener-one-tenant': {
+    audit: { bad: gateway('traefik', 'allowedRoutes: { namespaces: { from: All } }'), good: gateway('traefik', onlyShop) },
+  },
+  'gateway-route-hostnames': {
+    admission: { policy: 'tenancy-gateway-routes', bad: httpRoute({ hostnames: undefined }), good: httpRoute({}) },
+    audit: {
+      bad: `${gateway('traefik', onlyShop)}---\n${route('shop', '{ parentRefs: [{ name: shop, namespace: traefik }] }')}`,
+      good: `${gateway('traefik', onlyShop)}---\n${route('shop', '{ parentRefs: [{ name: shop, namespace: traefik }], hostnames: [shop.example.com] }')}`,
+    },
+  },
+  'gateway-parent-refs': {
+    admission: { policy: 'tenancy-gateway-routes', bad: httpRoute({ parentRefs: [{ name: 'search', namespace: 'traefik' }] }), good: httpRoute({}) },
+    audit: {
+      bad: route('shop', '{ parentRefs: [{ name: g, namespace: blog }], hostnames: [shop.example.com] }'),
+      good: route('shop', '{ parentRefs: [{ name: shop, namespace: traefik }], hostnames: [shop.example.com] }'),
+    },
+  },
+  'reference-grant-names-one': {
+    audit: { bad: referenceGrant('{ group: "", kind: Secret }'), good: referenceGrant('{ group: "", kind: Secret, name: shop.example.com-tls }') },
+  },
+  'gateway-in-tenant-namespace': {
+    audit: { bad: gateway('shop', onlyShop), good: gateway('traefik', onlyShop) },
+  },
+  'gateway-class-scope': {
+    audit: {
+      bad: twoGatewayTraefiks(() => []),
+      good: twoGatewayTraefiks((name) => [`--providers.kubernetesgateway.labelSelector=tenancy.cdk8s.io/traefik=${name}`]),
+    },
+  },
   'requests-within-limits': {
     spec: { bad: oneTenantSpec('    traefik: { resources: { requests: { cpu: "2" }, limits: { cpu: "1" } } }\n'), path: 'tenants[0].traefik.resources.requests.cpu', good: oneTenantSpec('    traefik: { resources: { requests: { cpu: 700m }, limits: { cpu: "0.7" } } }\n') },
     construct: {
@@ -525,6 +693,42 @@ const EXAMPLES: Record<string, Examples> = {
       good: (c) => traefik(c, { resources: { requests: { cpu: '700m' }, limits: { cpu: '0.7' } } }),
     },
     values: { bad: 'traefik: { resources: { requests: { cpu: "2" }, limits: { cpu: "1" } } }\n', good: 'traefik: { resources: { requests: { cpu: 700m }, limits: { cpu: "0.7" } } }\n' },
+  },
+  'vcluster-syncs-all-secrets': {
+    spec: { bad: vclusterTenant('{ sync: { toHost: { secrets: { all: true } } } }'), path: 'tenants[0].vcluster.sync.toHost.secrets.all', good: vclusterTenant('{ sync: { toHost: { secrets: { all: false } } } }') },
+    construct: { bad: virtualCluster({ sync: { toHost: { secrets: { all: true } } } }), prop: 'values.sync.toHost.secrets.all', good: virtualCluster({ sync: { toHost: { secrets: { all: false } } } }) },
+    audit: { bad: helmRelease('sync: { toHost: { secrets: { all: true } } }'), good: helmRelease('sync: { toHost: { secrets: { all: false } } }') },
+  },
+  'vcluster-host-access': {
+    spec: { bad: vclusterTenant('{ plugins: { debug: { image: "debug:1" } } }'), path: 'tenants[0].vcluster.plugins', good: vclusterTenant('{}') },
+    construct: { bad: virtualCluster({ plugins: { debug: { image: 'debug:1' } } }), prop: 'values.plugins', good: virtualCluster({}) },
+    audit: {
+      bad: vclusterStatefulSet('{ name: syncer, image: vc, securityContext: { privileged: true, runAsNonRoot: true, runAsUser: 1 } }'),
+      good: vclusterStatefulSet('{ name: syncer, image: vc, securityContext: { runAsNonRoot: true, runAsUser: 1 } }'),
+    },
+  },
+  'vcluster-runs-as-root': {
+    spec: { bad: vclusterTenant('{ controlPlane: { statefulSet: { security: { containerSecurityContext: { runAsUser: 0 } } } } }'), path: 'tenants[0].vcluster.controlPlane.statefulSet.security', good: vclusterTenant('{ controlPlane: { statefulSet: { resources: { limits: { memory: 1Gi } } } } }') },
+    construct: { bad: virtualCluster({ controlPlane: { statefulSet: { security: {} } } }), prop: 'values.controlPlane.statefulSet.security', good: virtualCluster({ controlPlane: { statefulSet: { resources: { limits: { memory: '1Gi' } } } } }) },
+    audit: { bad: helmRelease('telemetry: { enabled: false }'), good: helmRelease('telemetry: { enabled: false }', '{ runAsUser: 1000, runAsNonRoot: true }') },
+  },
+  'vcluster-cluster-wide-rights': {
+    spec: { bad: vclusterTenant('{ sync: { toHost: { namespaces: { enabled: true } } } }'), path: 'tenants[0].vcluster.sync.toHost.namespaces.enabled', good: vclusterTenant('{ sync: { toHost: { namespaces: { enabled: false } } } }') },
+    construct: { bad: virtualCluster({ sync: { toHost: { namespaces: { enabled: true } } } }), prop: 'values.sync.toHost.namespaces.enabled', good: virtualCluster({ sync: { toHost: { namespaces: { enabled: false } } } }) },
+    audit: {
+      bad: argoVcluster('rbac:\n  clusterRole:\n    extraRules:\n      - { apiGroups: [""], resources: [secrets], verbs: [get] }\n'),
+      good: argoVcluster('sync:\n  toHost:\n    ingresses: { enabled: true }\n'),
+    },
+  },
+  'vcluster-no-isolation': {
+    spec: { bad: vclusterTenant('{ policies: { networkPolicy: { enabled: true } } }'), path: 'tenants[0].vcluster.policies', good: vclusterTenant('{}') },
+    construct: { bad: virtualCluster({ policies: {} }), prop: 'values.policies', good: virtualCluster({}) },
+    audit: { bad: `${namespace('labs', '{}')}---\n${helmRelease('telemetry: { enabled: false }')}`, good: `${namespace('labs')}---\n${guardRails('labs')}---\n${helmRelease('telemetry: { enabled: false }')}` },
+  },
+  'vcluster-sync-bypasses-guard-rails': {
+    spec: { bad: vclusterTenant('{ sync: { toHost: { networkPolicies: { enabled: true } } } }'), path: 'tenants[0].vcluster.sync.toHost.networkPolicies.enabled', good: vclusterTenant('{ sync: { toHost: { networkPolicies: { enabled: false } } } }') },
+    construct: { bad: virtualCluster({ sync: { toHost: { networkPolicies: { enabled: true } } } }), prop: 'values.sync.toHost.networkPolicies.enabled', good: virtualCluster({ sync: { toHost: { networkPolicies: { enabled: false } } } }) },
+    audit: { bad: helmRelease('sync: { toHost: { networkPolicies: { enabled: true } } }'), good: helmRelease('sync: { toHost: { networkPolicies: { enabled: false } } }') },
   },
 };
 

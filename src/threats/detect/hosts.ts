@@ -29,7 +29,8 @@ const isApi = (o: KubeObjectLike, group: string) => typeof o.apiVersion === 'str
 /**
  * The hosts an object serves or holds a certificate for: a cert-manager Certificate's
  * `dnsNames` and `commonName`, an Ingress's rules and TLS hosts, an IngressRoute's `Host()` and
- * an IngressRouteTCP's `HostSNI()` matchers. Lower-cased, trailing dot dropped.
+ * an IngressRouteTCP's `HostSNI()` matchers, a Gateway API route's `hostnames`. Lower-cased,
+ * trailing dot dropped.
  */
 export function namedHosts(o: KubeObjectLike): NamedHost[] {
   const spec = asRecord(o.spec);
@@ -43,6 +44,8 @@ export function namedHosts(o: KubeObjectLike): NamedHost[] {
   } else if (o.kind === 'Ingress' && /^(networking\.k8s\.io|extensions)\//.test(o.apiVersion)) {
     asArray(spec.tls).forEach((tls, t) => asArray(asRecord(tls).hosts).forEach((h, k) => add(h, ['spec', 'tls', t, 'hosts', k])));
     asArray(spec.rules).forEach((rule, r) => add(asString(asRecord(rule).host) || undefined, ['spec', 'rules', r, 'host']));
+  } else if (['HTTPRoute', 'GRPCRoute', 'TLSRoute'].includes(o.kind) && isApi(o, 'gateway.networking.k8s.io')) {
+    asArray(spec.hostnames).forEach((h, k) => add(h, ['spec', 'hostnames', k]));
   } else if ((o.kind === 'IngressRoute' || o.kind === 'IngressRouteTCP') && (isApi(o, 'traefik.io') || isApi(o, 'traefik.containo.us'))) {
     const fn = o.kind === 'IngressRouteTCP' ? 'HostSNI' : 'Host(?:Header)?';
     asArray(spec.routes).forEach((route, r) => {

@@ -15,6 +15,8 @@ export const CLUSTER_SCOPED_KINDS = new Set([
   'ValidatingWebhookConfiguration', 'MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding', 'CSIDriver', 'CSINode',
   'RuntimeClass', 'VolumeAttachment', 'FlowSchema', 'PriorityLevelConfiguration', 'CertificateSigningRequest',
   'GatewayClass', 'ClusterTrustBundle', 'ComponentStatus', 'ConstraintTemplate', 'CertificateRequestPolicy',
+  // Not an object of the cluster: a vcluster values file the audit read (see `VALUES_FILE_KIND`), which belongs to no namespace.
+  'VclusterValuesFile',
 ]);
 
 /** API group of Gatekeeper's constraints: every kind in it is cluster-scoped. */
