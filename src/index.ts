@@ -40,6 +40,7 @@ export { GitOpsApp, GitOps } from './constructs/gitops-app';
 export type { GitOpsAppProps, ArgoCdOptions, FluxOptions, GitOpsCluster } from './constructs/gitops-app';
 export { FleetGitOps } from './constructs/fleet-gitops';
 export type { FleetGitOpsProps, FleetClusterOptions } from './constructs/fleet-gitops';
+export type { GroupKind } from './constructs/project-kinds';
 export { TenantAppProject } from './constructs/tenant-app-project';
 export type { TenantAppProjectProps } from './constructs/tenant-app-project';
 export { TenantReconciler } from './constructs/tenant-reconciler';

@@ -9,7 +9,7 @@ import { normalizeRepoPath } from '../threats/gitops';
 import { GitOps, GitOpsApp } from './gitops-app';
 import { platformLabels } from './labels';
 import { OutputFormat } from './platform';
-import { TENANT_FILE_CLUSTER_KINDS, TENANT_FILE_NAMESPACED_KINDS } from './project-kinds';
+import { GroupKind, TENANT_FILE_CLUSTER_KINDS, TENANT_FILE_NAMESPACED_KINDS } from './project-kinds';
 import { PropChecks } from './refuse';
 
 /** One member cluster of a fleet, as `FleetGitOps` reaches it. */
@@ -44,6 +44,16 @@ export interface FleetGitOpsProps {
    * @default OutputFormat.YAML
    */
   readonly outputFormat?: OutputFormat;
+  /**
+   * The cluster-scoped kinds the tenant files hold, which the tenant files' AppProject allows (the CLI passes those of the files it rendered).
+   * @default - a tenant file's with IngressRoutes: Namespace, approver-policy's CertificateRequestPolicy
+   */
+  readonly clusterScopedKinds?: GroupKind[];
+  /**
+   * The namespaced kinds the tenant files hold, which the tenant files' AppProject allows.
+   * @default - a tenant file's with IngressRoutes: its guard rails, Traefik, issuer, certificates and SecretStore
+   */
+  readonly namespacedKinds?: GroupKind[];
 }
 
 /**
@@ -52,8 +62,8 @@ export interface FleetGitOpsProps {
  *   clusters (a list: name and destination) and a Git files generator over
  *   `clusters/<cluster>/tenants/*.yaml` (with charts, `*\/Chart.yaml`), so the cluster in the
  *   file's path picks the destination; its Applications run in the `tenancy-tenants` AppProject,
- *   which allows the kinds a tenant file holds and nothing else. One Application per cluster
- *   applies the cluster's platform.
+ *   which allows the kinds the tenant files hold and nothing else (`clusterScopedKinds`,
+ *   `namespacedKinds`). One Application per cluster applies the cluster's platform.
  * - Flux: one GitRepository and Kustomization per cluster for its platform, with the cluster's
  *   kubeconfig (each tenant's Kustomization is in the tenant's own management file).
  */
@@ -103,8 +113,8 @@ export class FleetGitOps extends Construct {
         sourceRepos: [a.repoURL],
         // Any cluster: the ApplicationSet picks each file's. Cluster tenants' clusters register by name.
         destinations: [{ server: '*', namespace: '*' }, { name: '*', namespace: '*' }],
-        clusterResourceWhitelist: TENANT_FILE_CLUSTER_KINDS.map((k) => ({ ...k })),
-        namespaceResourceWhitelist: TENANT_FILE_NAMESPACED_KINDS.map((k) => ({ ...k })),
+        clusterResourceWhitelist: (props.clusterScopedKinds ?? TENANT_FILE_CLUSTER_KINDS).map((k) => ({ group: k.group, kind: k.kind })),
+        namespaceResourceWhitelist: (props.namespacedKinds ?? TENANT_FILE_NAMESPACED_KINDS).map((k) => ({ group: k.group, kind: k.kind })),
       },
     });
     this.applicationSet = new ApiObject(this, 'ApplicationSet', {

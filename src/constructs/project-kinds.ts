@@ -10,8 +10,32 @@ import { OwnerRuleOptions, ownerRules } from './rbac-rules';
 
 /** A kind as an AppProject lists it. */
 export interface GroupKind {
+  /** The API group (`''` for the core group). */
   readonly group: string;
+  /** The kind. */
   readonly kind: string;
+}
+
+/** The kinds of `objects`, cluster-scoped and namespaced, each once, sorted by group and kind. */
+export class KindCollector {
+  private readonly clusterScoped = new Map<string, GroupKind>();
+  private readonly namespaced = new Map<string, GroupKind>();
+
+  /** Records the kinds of `objects`. */
+  add(objects: ReadonlyArray<{ apiVersion: string; kind: string; metadata: { namespace?: string } }>): void {
+    for (const o of objects) {
+      const group = o.apiVersion.includes('/') ? o.apiVersion.slice(0, o.apiVersion.indexOf('/')) : '';
+      (o.metadata.namespace === undefined ? this.clusterScoped : this.namespaced).set(`${group}/${o.kind}`, { group, kind: o.kind });
+    }
+  }
+
+  get kinds(): { clusterScoped: GroupKind[]; namespaced: GroupKind[] } {
+    return { clusterScoped: sortKinds([...this.clusterScoped.values()]), namespaced: sortKinds([...this.namespaced.values()]) };
+  }
+}
+
+function sortKinds(kinds: GroupKind[]): GroupKind[] {
+  return kinds.sort((a, b) => (a.group === b.group ? cmp(a.kind, b.kind) : cmp(a.group, b.group)));
 }
 
 /** Cluster-scoped kinds a tenant file holds: its Namespace, and approver-policy's policy for the platform CA. */
@@ -75,7 +99,7 @@ export function ownerCreatableKinds(secrets: string, options: OwnerRuleOptions =
       }
     }
   }
-  return kinds.sort((a, b) => (a.group === b.group ? cmp(a.kind, b.kind) : cmp(a.group, b.group)));
+  return sortKinds(kinds);
 }
 
 function cmp(a: string, b: string): number {

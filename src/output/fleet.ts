@@ -17,6 +17,7 @@ import { gitOpsClusterOf, gitOpsOf, platformPropsOf, tenantOptionsOf } from '../
 import { GitOps, GitOpsApp, GitOpsCluster } from '../constructs/gitops-app';
 import { tenantLabels } from '../constructs/labels';
 import { OutputFormat as ConstructOutputFormat, Platform } from '../constructs/platform';
+import { KindCollector } from '../constructs/project-kinds';
 import { Tenant } from '../constructs/tenant';
 import { TenantAppProject } from '../constructs/tenant-app-project';
 import { TenantCluster } from '../constructs/tenant-cluster';
@@ -57,6 +58,8 @@ export function tenantsOn(model: TenancyModel, cluster: string): TenantModel[] {
 export function* eachFleetGroup(model: FleetTenancy, format: OutputFormat = 'yaml'): Generator<FleetGroup, void, undefined> {
   const gitops = model.platform.gitops && gitOpsOf(model.platform.gitops);
   const reconciler = gitops !== undefined && gitops.engine === 'flux';
+  // The kinds the tenant files hold: the tenant files' AppProject allows those and no other.
+  const kinds = new KindCollector();
   for (const cluster of model.fleet.clusters) {
     let platform!: Platform;
     const tenants = tenantsOn(model, cluster.name);
@@ -69,25 +72,27 @@ export function* eachFleetGroup(model: FleetTenancy, format: OutputFormat = 'yam
     };
     const shared = platform.sharedTraefik !== undefined;
     for (const tenant of tenants) {
+      const objects = synthesize((chart) => {
+        const t = new Tenant(chart, 'Tenant', { ...tenantOptionsOf(tenant, shared), platform });
+        if (reconciler) new TenantReconciler(t, 'Reconciler', { tenantNamespace: t.namespace });
+        return t;
+      });
+      kinds.add(objects);
       yield {
         file: clusterTenantFile(cluster.name, tenant.name),
         tenant: tenant.name,
         role: 'tenant',
         cluster: cluster.name,
-        objects: synthesize((chart) => {
-          const t = new Tenant(chart, 'Tenant', { ...tenantOptionsOf(tenant, shared), platform });
-          if (reconciler) new TenantReconciler(t, 'Reconciler', { tenantNamespace: t.namespace });
-          return t;
-        }),
+        objects,
         comment: routingComment(tenant, cluster.platform),
       };
     }
   }
-  yield* managementGroups(model, format, gitops);
+  yield* managementGroups(model, format, gitops, kinds);
 }
 
 /** The management cluster's groups: the fleet's delivery, then each tenant's that has one. */
-function* managementGroups(model: FleetTenancy, format: OutputFormat, gitops: GitOps | undefined): Generator<FleetGroup, void, undefined> {
+function* managementGroups(model: FleetTenancy, format: OutputFormat, gitops: GitOps | undefined, kinds: KindCollector): Generator<FleetGroup, void, undefined> {
   const outputFormat = format as ConstructOutputFormat;
   const clusters = new Map(model.fleet.clusters.map((c) => [c.name, c]));
   if (gitops) {
@@ -99,6 +104,8 @@ function* managementGroups(model: FleetTenancy, format: OutputFormat, gitops: Gi
         gitops,
         clusters: declared.map((c) => ({ name: c.name, ...gitOpsClusterOf(c) })),
         outputFormat,
+        clusterScopedKinds: kinds.kinds.clusterScoped,
+        namespacedKinds: kinds.kinds.namespaced,
       })),
     };
   }

@@ -186,12 +186,15 @@ describe('the lock-downs multi-tenant GitOps needs', () => {
     expect(objectsWhere(argo, /^clusters\//).filter((o) => o.metadata.name === 'tenant-reconciler')).toEqual([]);
   });
 
-  test('the tenant files\' Applications run in a project that allows the kinds tenant files hold, and nothing else', () => {
-    // Every kind a tenant file can hold: a platform-CA tenant, a SecretStore, a PodDisruptionBudget.
-    const varied = exampleText
+  test.each([
+    // A platform-CA tenant, SecretStores, a PodDisruptionBudget.
+    ['IngressRoutes', (text: string) => text
       .replace('  defaults:\n', '  ca: { secretName: platform-ca }\n  externalSecrets: { vault: { server: "https://vault.example.com" } }\n  defaults:\n')
-      .replace('    owners: { groups: [ledger-admins] }\n', '    owners: { groups: [ledger-admins] }\n    issuer: { platformCA: {} }\n');
-    const tree = synthTree(varied);
+      .replace('    owners: { groups: [ledger-admins] }\n', '    owners: { groups: [ledger-admins] }\n    issuer: { platformCA: {} }\n')],
+    // Gateways, ReferenceGrants, a GatewayClass and the Traefik's cluster-wide read of it.
+    ['the Gateway API', (text: string) => text.replace('  allowedDomains: [example.com]\n', '  allowedDomains: [example.com]\n  routing: { api: gateway }\n')],
+  ])('the tenant files\' Applications run in a project that allows the kinds the tenant files hold, and nothing else (%s)', (_routing, variant) => {
+    const tree = synthTree(variant(exampleText));
     const project = one(objectsOf(tree, 'management/fleet.yaml'), 'AppProject', 'tenancy-tenants');
     const key = (o: { group: string; kind: string }) => `${o.group}/${o.kind}`;
     const held = objectsWhere(tree, /^clusters\/[^/]+\/tenants\//);
