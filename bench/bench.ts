@@ -21,8 +21,14 @@
  *   Traefik per tenant, the Gateway API with a Traefik per tenant, or one shared Traefik): objects,
  *   Traefik Deployments and load balancers in the output, and the cold synth's cost.
  *
- *   npm run bench                         sizes 1000, 10000, 20000; routing modes at 1000
+ * - Fleets: the same tenants across clusters (`clusters:`, one `cluster:` each, round robin) with
+ *   Argo CD delivery, so that every tenant also gets its management file: `npm run synth` cold,
+ *   YAML, at 1,000 to 10,000 tenants on 50 clusters; CPU time per tenant says whether the cost is
+ *   linear, peak RSS whether memory grows with the fleet.
+ *
+ *   npm run bench                         sizes 1000, 10000, 20000; routing modes at 1000; fleets 1000x50, 5000x50, 10000x50
  *   npm run bench -- --sizes 1000,10000   some sizes
+ *   npm run bench -- --fleets 1000x50     some fleets (tenants x clusters); `--fleets none` for none
  *   npm run bench -- --routing-sizes 100,1000   the routing comparison at these sizes (`''` skips it)
  *   npm run bench -- --no-write-results
  */
@@ -33,6 +39,7 @@ import * as path from 'path';
 
 const REPO = path.resolve(__dirname, '..');
 const DEFAULT_SIZES = [1000, 10000, 20000];
+const DEFAULT_FLEETS = ['1000x50', '5000x50', '10000x50'];
 /** Sizes of the routing comparison (`--routing-sizes`; an empty list skips it). */
 const DEFAULT_ROUTING_SIZES = [1000];
 const MiB = 1024 * 1024;
@@ -104,6 +111,25 @@ export function generateSpecDir(dir: string, n: number, routing?: RoutingMode): 
   const config = path.join(dir, 'tenancy.yaml');
   fs.writeFileSync(config, `${[...platformLines(routing), 'tenantsDir: tenants'].join('\n')}\n`);
   for (let i = 0; i < n; i++) fs.writeFileSync(path.join(dir, 'tenants', `tenant-${String(i).padStart(5, '0')}.yaml`), `${tenantLines(i, routing).join('\n')}\n`);
+  return config;
+}
+
+/** The platform of a fleet: the single cluster's, with Argo CD delivery. */
+const FLEET_PLATFORM = [...platformLines(), '  gitops: { argocd: { repoURL: "https://git.example.com/platform/fleet.git", path: out } }'];
+
+/**
+ * A fleet: `dir/tenancy.yaml` declaring `clusters` clusters (each reached by its API server), and
+ * `n` tenant files, tenant `i` on cluster `i % clusters`.
+ */
+export function generateFleetDir(dir: string, n: number, clusters: number): string {
+  fs.mkdirSync(path.join(dir, 'tenants'), { recursive: true });
+  const config = path.join(dir, 'tenancy.yaml');
+  const clusterName = (c: number) => `cluster-${String(c).padStart(2, '0')}`;
+  const declared = Array.from({ length: clusters }, (_, c) => [`  - name: ${clusterName(c)}`, `    server: https://${clusterName(c)}.k8s.example.com`]).flat();
+  fs.writeFileSync(config, `${[...FLEET_PLATFORM, 'clusters:', ...declared, 'tenantsDir: tenants'].join('\n')}\n`);
+  for (let i = 0; i < n; i++) {
+    fs.writeFileSync(path.join(dir, 'tenants', `tenant-${String(i).padStart(5, '0')}.yaml`), `${[...tenantLines(i), `cluster: ${clusterName(i % clusters)}`].join('\n')}\n`);
+  }
   return config;
 }
 
@@ -262,6 +288,12 @@ const mib = (bytes: number) => (bytes / MiB).toFixed(0);
 const int = (x: number) => Math.round(x).toLocaleString('en-US');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+interface FleetResult {
+  tenants: number;
+  clusters: number;
+  yaml: SynthRun;
+}
+
 interface SizeResult {
   tenants: number;
   /** Cold `node -e 0`, ms. */
@@ -269,6 +301,22 @@ interface SizeResult {
   yaml: SynthRun;
   helm: SynthRun;
   breakdown: Breakdown;
+}
+
+/** The fleet section of the report. */
+function fleetReport(fleets: readonly FleetResult[]): string[] {
+  const lines = ['## Fleets: `npm run synth`, cold', ''];
+  if (fleets.length === 0) return [...lines, 'Not run (`--fleets none`).', ''];
+  lines.push('The tenants above, on clusters declared under `clusters` (tenant `i` on cluster `i mod clusters`), Argo CD delivering them: per cluster a folder with its platform and its tenants\' files, and on the management cluster the fleet\'s ApplicationSet and each tenant\'s AppProject. YAML output, one cold run each. Groups are rendered, self-checked (against their cluster\'s) and written one at a time, so what grows with the fleet is the spec and its model, not the output held.', '');
+  lines.push('| tenants | clusters | files | wall (s) | CPU (s) | CPU per tenant (ms) | peak RSS (MiB) | peak per 1,000 tenants above the smallest fleet (MiB) |', '|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const smallest = fleets[0];
+  for (const f of fleets) {
+    const files = /Wrote (\d+) files/.exec(f.yaml.files)?.[1] ?? '?';
+    const growth = f === smallest ? '—' : ((f.yaml.peakRss - smallest.yaml.peakRss) / MiB / ((f.tenants - smallest.tenants) / 1000)).toFixed(1);
+    lines.push(`| ${int(f.tenants)} | ${f.clusters} | ${files} | ${s(f.yaml.wall)} | ${s(f.yaml.cpu)} | ${(f.yaml.cpu / f.tenants).toFixed(2)} | ${mib(f.yaml.peakRss)} | ${growth} |`);
+  }
+  lines.push('');
+  return lines;
 }
 
 /** The same tenants routed one way: what the output holds, and what the cold synth cost. */
@@ -313,7 +361,7 @@ function routingSection(routing: RoutingResult[]): string[] {
   return lines;
 }
 
-function report(results: SizeResult[], start: number, command: string, loadAtStart: number[], rebuildMs: number | undefined, routing: RoutingResult[]): string {
+function report(results: SizeResult[], start: number, command: string, loadAtStart: number[], rebuildMs: number | undefined, routing: RoutingResult[], fleets: readonly FleetResult[]): string {
   const lines: string[] = [];
   lines.push('# Benchmark results', '');
   lines.push(`- Date: ${new Date().toISOString()}; the run took ${s(now() - start)} s.`);
@@ -356,6 +404,7 @@ function report(results: SizeResult[], start: number, command: string, loadAtSta
   lines.push('');
 
   lines.push(...routingSection(routing));
+  lines.push(...fleetReport(fleets));
 
   lines.push('## Targets', '');
   const at = (n: number) => results.find((r) => r.tenants === n);
@@ -369,6 +418,14 @@ function report(results: SizeResult[], start: number, command: string, loadAtSta
   check('peak memory ≤ 512 MiB at 20,000 tenants', r20 && Math.max(r20.yaml.peakRss, r20.helm.peakRss) <= 512 * MiB, r20 ? `YAML ${mib(r20.yaml.peakRss)} MiB, Helm ${mib(r20.helm.peakRss)} MiB` : 'size not run');
   check('Helm output within 1.5× of YAML', results.length > 0 ? results.every((r) => r.helm.wall <= 1.5 * r.yaml.wall) : undefined,
     results.map((r) => `${int(r.tenants)}: ${(r.helm.wall / r.yaml.wall).toFixed(2)}×`).join(', '));
+  // Linear: CPU time per tenant does not grow from the smallest fleet to the largest (by at most 1.25×, for noise).
+  const first = fleets[0];
+  const last = fleets[fleets.length - 1];
+  const perTenant = (f: FleetResult) => f.yaml.cpu / f.tenants;
+  check('a fleet renders in linear time (CPU per tenant grows at most 1.25× from the smallest fleet to the largest)', fleets.length >= 2 ? perTenant(last) <= 1.25 * perTenant(first) : undefined,
+    fleets.length >= 2 ? `${fleets.map((f) => `${int(f.tenants)}x${f.clusters}: ${perTenant(f).toFixed(2)} ms`).join(', ')}` : 'needs two fleets');
+  const tenK = fleets.find((f) => f.tenants === 10000 && f.clusters === 50);
+  check('10,000 tenants across 50 clusters under 512 MiB', tenK && tenK.yaml.peakRss <= 512 * MiB, tenK ? `${mib(tenK.yaml.peakRss)} MiB peak, ${s(tenK.yaml.wall)} s` : 'fleet not run');
   lines.push('');
   return lines.join('\n');
 }
@@ -394,10 +451,21 @@ function main(argv: string[]): void {
   spawnSync(process.execPath, ['bin/tenancy.js', '--help'], { cwd: REPO });
   const rebuildMs = fs.existsSync(main) && fs.statSync(main).mtimeMs !== before ? now() - t : undefined;
 
+  const fleetsAt = argv.indexOf('--fleets');
+  const fleetSizes = fleetsAt < 0 ? DEFAULT_FLEETS : argv[fleetsAt + 1] === 'none' ? [] : argv[fleetsAt + 1].split(',');
   const results: SizeResult[] = [];
+  const fleets: FleetResult[] = [];
   const routing: RoutingResult[] = [];
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tenancy-bench-'));
   try {
+    for (const size of fleetSizes) {
+      const [n, clusters] = size.split('x').map(Number);
+      process.stderr.write(`bench: fleet of ${n} tenants on ${clusters} clusters: npm run synth…\n`);
+      const dir = path.join(work, `fleet-${size}`);
+      const yaml = coldSynth(generateFleetDir(dir, n, clusters), 'yaml');
+      fleets.push({ tenants: n, clusters, yaml });
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
     for (const n of sizes) {
       process.stderr.write(`bench: ${n} tenants: writing the spec…\n`);
       const config = generateSpecDir(path.join(work, String(n)), n);
@@ -423,7 +491,7 @@ function main(argv: string[]): void {
     fs.rmSync(work, { recursive: true, force: true });
   }
   const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
-  const text = report(results, start, command, loadAtStart, rebuildMs, routing);
+  const text = report(results, start, command, loadAtStart, rebuildMs, routing, fleets);
   process.stdout.write(text);
   if (!argv.includes('--no-write-results')) fs.writeFileSync(path.join(__dirname, 'results.md'), text);
 }

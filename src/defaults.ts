@@ -55,9 +55,17 @@ export const DEFAULTS = {
       path: 'dist',
       interval: '10m',
     },
+    /**
+     * `platform.clusterApi`: where a cluster tenant's Cluster API `Cluster` lives on the management
+     * cluster, and its workers (`default-worker` is the worker class of Cluster API's quick-start ClusterClasses).
+     */
+    clusterApi: {
+      namespace: 'tenancy-clusters',
+      workers: { class: 'default-worker', replicas: 2 },
+    },
   },
   tenant: {
-    /** `namespace`: the tenant's guard rails only; `vcluster`: the same, and a virtual cluster of its own inside them. */
+    /** `namespace`: the tenant's guard rails only; `vcluster`: the same, and a virtual cluster of its own inside them; `cluster`: a Cluster API cluster of its own (in a fleet). */
     isolation: 'namespace',
     secrets: 'read-only',
     podSecurity: 'restricted',

@@ -37,7 +37,16 @@ export type { AdmissionGuardRailsProps } from './constructs/admission-guard-rail
 export { TenantSecretStore, VaultKvVersion } from './constructs/tenant-secret-store';
 export type { TenantSecretStoreProps, ExternalSecretsOptions, VaultOptions } from './constructs/tenant-secret-store';
 export { GitOpsApp, GitOps } from './constructs/gitops-app';
-export type { GitOpsAppProps, ArgoCdOptions, FluxOptions } from './constructs/gitops-app';
+export type { GitOpsAppProps, ArgoCdOptions, FluxOptions, GitOpsCluster } from './constructs/gitops-app';
+export { FleetGitOps } from './constructs/fleet-gitops';
+export type { FleetGitOpsProps, FleetClusterOptions } from './constructs/fleet-gitops';
+export type { GroupKind } from './constructs/project-kinds';
+export { TenantAppProject } from './constructs/tenant-app-project';
+export type { TenantAppProjectProps } from './constructs/tenant-app-project';
+export { TenantReconciler } from './constructs/tenant-reconciler';
+export type { TenantReconcilerProps } from './constructs/tenant-reconciler';
+export { TenantCluster } from './constructs/tenant-cluster';
+export type { TenantClusterProps, TenantClusterWorkers } from './constructs/tenant-cluster';
 export { Tenancy } from './constructs/tenancy';
 export { RefusedPropError } from './constructs/refuse';
 export type { PropProblem } from './constructs/refuse';

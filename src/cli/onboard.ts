@@ -4,9 +4,11 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { resolveTenancy } from '../model/tenancy-model';
+import { resolveTenancy, TenantModel } from '../model/tenancy-model';
 import { DEFAULTS } from '../defaults';
-import { PLATFORM_CHART, PLATFORM_NAMES, PLATFORM_OUTPUT_FILE, tenantChartName, tenantNames, tenantOutputFile, tenantVirtualClusterValuesFile } from '../model/names';
+import {
+  clusterFolder, managementTenantFile, PLATFORM_CHART, PLATFORM_NAMES, PLATFORM_OUTPUT_FILE, tenantChartName, tenantNames, tenantOutputFile, tenantVirtualClusterValuesFile,
+} from '../model/names';
 import { archiveName } from '../output/helm';
 import { renderGroups } from '../output/render';
 import { assertIsolated } from '../output/self-check';
@@ -70,7 +72,8 @@ export function parseOnboardArgs(argv: string[], env: NodeJS.ProcessEnv): Onboar
   }
   const isolation = values.isolation;
   if (isolation !== undefined && !(ISOLATION_TIERS as readonly string[]).includes(isolation)) {
-    throw new UsageError(`--isolation \`${isolation}\` is not an isolation tier — use ${ISOLATION_TIERS.map((t) => `\`${t}\``).join(' or ')}`);
+    const tiers = ISOLATION_TIERS.map((t) => `\`${t}\``);
+    throw new UsageError(`--isolation \`${isolation}\` is not an isolation tier — use ${tiers.slice(0, -1).join(', ')} or ${tiers[tiers.length - 1]}`);
   }
   return {
     name: values.name,
@@ -115,11 +118,14 @@ export function runOnboard(options: OnboardOptions, print: (text: string) => voi
   if (options.isolation !== undefined && isolation !== options.isolation) {
     throw new TemplateError(path.join(options.templates, TENANT_FILE_TEMPLATE), `it writes no \`isolation: ${options.isolation}\`, so the tenant would be a \`${isolation}\` tenant although --isolation ${options.isolation} was given — write \`{{#if isolation}}isolation: {{json isolation}}{{/if}}\` in it`);
   }
-  const onlyNew = { platform: model.platform, tenants: [tenant] };
+  // In a fleet, the tenant as its cluster has it: on that cluster's platform.
+  const cluster = model.fleet?.clusters.find((c) => c.name === tenant.cluster);
+  const platform = cluster?.platform ?? model.platform;
+  const onlyNew = { platform, tenants: [{ ...tenant, cluster: undefined }] };
   const groups = renderGroups(onlyNew);
   assertIsolated(groups, onlyNew);
   // The domains point at the tenant's own Traefik, or at the one every tenant shares (in the platform's file).
-  const shared = model.platform.routing?.traefik === 'shared';
+  const shared = platform.routing?.traefik === 'shared';
   const service = shared ? PLATFORM_NAMES.sharedTraefik : tenantNames(tenant.name).traefik;
   const traefikService = groups[shared ? 0 : 1].objects.find((o) => o.kind === 'Service' && o.metadata.name === service);
 
@@ -128,9 +134,9 @@ export function runOnboard(options: OnboardOptions, print: (text: string) => voi
     name: tenant.name,
     tenantFile: target,
     config: options.config,
-    renders: render.targets.map((t) => synthStep(options.config, t, tenant.name, shared, isolation === 'vcluster')),
+    renders: render.targets.map((t) => synthStep(options.config, t, tenant, shared, isolation === 'vcluster', model.fleet !== undefined && (model.platform.gitops !== undefined || tenant.clusterApi !== undefined))),
     noRender: render.why === undefined ? null : wrap(render.why, 90, '\n     '),
-    platformNamespace: model.platform.namespace,
+    platformNamespace: platform.namespace,
     dnsTarget: shared ? 'the shared Traefik' : 'the tenant\'s Traefik',
     service,
     loadBalancer: (traefikService?.spec as { type?: string } | undefined)?.type === 'LoadBalancer',
@@ -200,15 +206,30 @@ function renderTargets(options: OnboardOptions): { targets: Array<Pick<OutputOri
 /**
  * The command that renders the spec into one of its output folders, and the files the new tenant
  * adds there (and changes: the platform's, where a shared Traefik lists the namespaces it watches).
+ * In a fleet, the tenant's files are in its cluster's folder (`management`: and its management file).
  */
-function synthStep(config: string, target: Pick<OutputOrigin, 'dir' | 'format' | 'chartVersion' | 'package'>, tenant: string, shared: boolean, virtualCluster: boolean): SynthStep {
+function synthStep(
+  config: string,
+  target: Pick<OutputOrigin, 'dir' | 'format' | 'chartVersion' | 'package'>,
+  tenant: TenantModel,
+  shared: boolean,
+  virtualCluster: boolean,
+  management: boolean,
+): SynthStep {
   const chartVersion = target.chartVersion ?? packageVersion();
   const command = synthCommand({ config, out: target.dir, format: target.format, chartVersion, package: target.package ?? true });
+  const folder = tenant.cluster === undefined ? target.dir : path.join(target.dir, clusterFolder(tenant.cluster));
   const files = (chart: string, file: string) => (target.format === 'helm'
-    ? [`${path.join(target.dir, chart)}/`, ...(target.package === false ? [] : [path.join(target.dir, archiveName(chart, chartVersion))])]
-    : [path.join(target.dir, file)]);
-  const valuesFile = virtualCluster && target.format !== 'helm' ? [path.join(target.dir, tenantVirtualClusterValuesFile(tenant))] : [];
-  return { command, outputs: [...files(tenantChartName(tenant), tenantOutputFile(tenant)), ...valuesFile], changed: shared ? files(PLATFORM_CHART, PLATFORM_OUTPUT_FILE) : [] };
+    ? [`${path.join(folder, chart)}/`, ...(target.package === false ? [] : [path.join(folder, archiveName(chart, chartVersion))])]
+    : [path.join(folder, file)]);
+  const tenantChart = tenant.cluster === undefined ? tenantChartName(tenant.name) : path.join('tenants', tenantChartName(tenant.name));
+  const valuesFile = virtualCluster && target.format !== 'helm' ? [path.join(folder, tenantVirtualClusterValuesFile(tenant.name))] : [];
+  const managementFile = management ? [path.join(target.dir, managementTenantFile(tenant.name))] : [];
+  return {
+    command,
+    outputs: [...files(tenantChart, tenantOutputFile(tenant.name)), ...valuesFile, ...managementFile],
+    changed: shared ? files(PLATFORM_CHART, PLATFORM_OUTPUT_FILE) : [],
+  };
 }
 
 /** A path as printed: relative to the current folder when it is below it, as given otherwise. */

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { OutputFormat, resolveTenancy } from '../model/tenancy-model';
+import { FleetTenancy, writeFleet } from '../output/fleet';
 import { helmWriter, isStrictSemver } from '../output/helm';
 import { eachGroup, ObjectGroup } from '../output/render';
 import { SelfCheck } from '../output/self-check';
@@ -116,14 +117,13 @@ export function runSynth(options: SynthOptions, print: (text: string) => void): 
   if (options.format === 'helm' && model.platform.gitops && 'flux' in model.platform.gitops) {
     throw new UsageError('--format helm does not go with `platform.gitops.flux`: a Flux Kustomization applies YAML files, and charts would need a HelmRelease, which this tool does not render — render YAML for Flux (drop --format helm), or use `platform.gitops.argocd`, whose Applications install the charts');
   }
-  const writeGroup: (group: ObjectGroup, sink: FileSink) => void = options.format === 'helm'
-    ? helmWriter(model, {
-      chartVersion: options.chartVersion ?? packageVersion(),
-      generatorVersion: packageVersion(),
-      regenerate: chartRegenerateCommand(options),
-      package: options.package,
-    })
-    : writeYamlFile;
+  const helmOptions = {
+    chartVersion: options.chartVersion ?? packageVersion(),
+    generatorVersion: packageVersion(),
+    regenerate: chartRegenerateCommand(options),
+    package: options.package,
+  };
+  const writeGroup: (group: ObjectGroup, sink: FileSink) => void = options.format === 'helm' ? helmWriter(model, helmOptions) : writeYamlFile;
   if (!options.stdout && !options.check) assertParentWritable(options.out);
   // A writer thread serializes and writes while the next tenants render; small specs do without.
   const writerThread = model.tenants.length >= WRITER_THREAD_TENANTS;
@@ -133,15 +133,20 @@ export function runSynth(options: SynthOptions, print: (text: string) => void): 
     write: (rel, content) => (files++, sink.write(rel, content)),
     writeLater: (rel, job, here) => (files++, sink.writeLater(rel, job, here)),
   };
-  const selfCheck = new SelfCheck(model);
   let groups = 0;
+  let fleet: ReturnType<typeof writeFleet> | undefined;
   try {
-    for (const group of eachGroup(model, options.format)) {
-      selfCheck.add(group);
-      writeGroup(group, counted);
-      groups++;
+    if (model.fleet) {
+      fleet = writeFleet(model as FleetTenancy, options.format, counted, helmOptions);
+    } else {
+      const selfCheck = new SelfCheck(model);
+      for (const group of eachGroup(model, options.format)) {
+        selfCheck.add(group);
+        writeGroup(group, counted);
+        groups++;
+      }
+      selfCheck.finish();
     }
-    selfCheck.finish();
   } catch (err) {
     sink.abort();
     throw err;
@@ -160,6 +165,11 @@ export function runSynth(options: SynthOptions, print: (text: string) => void): 
     return 1;
   }
   sink.commit(originLines(options.config, options.out, options));
+  if (fleet) {
+    const charts = options.format === 'helm' ? `${fleet.charts} charts (${files} files)` : `${files} files`;
+    print(`Wrote ${charts} to ${options.out}/ (${fleet.tenants} tenants on ${fleet.clusters} clusters).\n`);
+    return 0;
+  }
   const tenants = groups - 1; // every group but the platform's
   if (options.format === 'helm') {
     print(`Wrote ${groups} charts (${files} files) to ${options.out}/ (${tenants} tenants).\n`);

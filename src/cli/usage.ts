@@ -112,7 +112,7 @@ Options of onboard (writes <tenantsDir>/<name>.yaml beside the spec; never overw
   --owner-user USER     A user that administers the tenant (repeatable; at least one owner)
   --team TEAM           Team label (optional)
   --environment ENV     Environment label (optional)
-  --isolation TIER      namespace or vcluster (optional; the spec's default holds without it)
+  --isolation TIER      namespace, vcluster or cluster (optional; the spec's default holds without it)
   --config FILE         The spec the tenant joins (default: examples/tenancy.yaml)
   --templates DIR       Folder of tenant-file.yaml.hbs and onboard-next-steps.txt.hbs
                         (default: the templates/ folder of cdk8s-tenancy)

@@ -1,3 +1,4 @@
+import { resolveTenancy } from '../model/tenancy-model';
 import { readSpec } from '../spec/read-spec';
 import { configFlag } from './synth';
 import { parseFlags, UsageError } from './usage';
@@ -8,6 +9,9 @@ export function runValidate(argv: string[], print: (text: string) => void): numb
   if (positionals.length > 0) throw new UsageError(`unexpected argument \`${positionals[0]}\` — pass the spec with --config FILE`);
   const config = configFlag(values.config);
   const { spec, files } = readSpec(config);
-  print(`${config}: valid (${spec.tenants?.length ?? 0} tenants, ${files.length} files read).\n`);
+  // A fleet's clusters, each cluster tenant's own included (as synth counts them).
+  const fleet = resolveTenancy(spec).fleet;
+  const clusters = fleet ? ` on ${fleet.clusters.length} clusters` : '';
+  print(`${config}: valid (${spec.tenants?.length ?? 0} tenants${clusters}, ${files.length} files read).\n`);
   return 0;
 }

@@ -3,9 +3,10 @@
  * constructs a library user builds by hand. The model leaves unset what nobody wrote; the
  * constructs apply the built-in defaults.
  */
-import { PlatformModel, TenantModel } from '../model/tenancy-model';
+import { clusterApiKubeconfigSecret } from '../model/names';
+import { FleetClusterModel, GitOpsModel, PlatformModel, TenantModel } from '../model/tenancy-model';
 import { AdmissionMode } from './admission-guard-rails';
-import { GitOps } from './gitops-app';
+import { GitOps, GitOpsCluster } from './gitops-app';
 import { OutputFormat, PlatformProps, RoutingApi, TraefikTopology } from './platform';
 import { TraefikLogLevel } from './scoped-traefik';
 import { TenantIsolation, TenantOptions } from './tenant';
@@ -50,9 +51,7 @@ export function platformPropsOf(p: PlatformModel, outputFormat: string = OutputF
     ca: p.ca && { secretName: p.ca.secretName, certManager: p.ca.certManager && { ...p.ca.certManager } },
     admission: p.admission as AdmissionMode | undefined,
     externalSecrets: p.externalSecrets && { vault: { ...p.externalSecrets.vault, version: p.externalSecrets.vault.version as VaultKvVersion | undefined } },
-    gitops: g && ('argocd' in g
-      ? GitOps.argoCd({ ...withoutRepoUrl(g.argocd), repoUrl: g.argocd.repoURL })
-      : GitOps.flux({ ...g.flux })),
+    gitops: g && gitOpsOf(g),
     outputFormat: outputFormat as OutputFormat,
     routing: p.routing && {
       api: p.routing.api as RoutingApi | undefined,
@@ -65,6 +64,30 @@ export function platformPropsOf(p: PlatformModel, outputFormat: string = OutputF
     },
   };
 }
+
+/** The GitOps engine of a resolved Tenancy. */
+export function gitOpsOf(g: GitOpsModel): GitOps {
+  return 'argocd' in g ? GitOps.argoCd({ ...withoutRepoUrl(g.argocd), repoUrl: g.argocd.repoURL }) : GitOps.flux({ ...g.flux });
+}
+
+/**
+ * How the GitOps engine reaches a fleet's cluster: a declared cluster by its `server`,
+ * `destinationName` or `kubeConfigSecret`; a cluster tenant's by the name its Cluster API
+ * cluster registers under in Argo CD, or the kubeconfig Secret Cluster API writes beside it.
+ */
+export function gitOpsClusterOf(cluster: FleetClusterModel, tenant?: TenantModel): GitOpsCluster {
+  if (cluster.ownedBy !== undefined) {
+    const api = tenant?.clusterApi;
+    if (!api) throw new Error(`cluster \`${cluster.name}\` is a cluster tenant's, and no tenant with its Cluster API cluster was given`);
+    return { destinationName: cluster.name, kubeConfigSecret: clusterApiKubeconfigSecret(cluster.name), kubeConfigKey: 'value', namespace: api.namespace };
+  }
+  return definedOnly({ server: cluster.server, destinationName: cluster.destinationName, kubeConfigSecret: cluster.kubeConfigSecret });
+}
+
+function definedOnly<T extends object>(obj: T): T {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
+}
+
 
 /** The shared Traefik's size as the constructs take it. */
 function sharedTraefikOptionsOf(t: NonNullable<NonNullable<PlatformModel['routing']>['sharedTraefik']>) {

@@ -139,6 +139,55 @@ export interface GitOpsAppProps {
   readonly gitops: GitOps;
   /** Labels of the objects. */
   readonly labels: { [key: string]: string };
+  /**
+   * The cluster the file is applied to, when it is not the engine's default: a fleet's member
+   * cluster, or a cluster tenant's own.
+   * @default - Argo CD's `server` (default `https://kubernetes.default.svc`); the cluster Flux runs in
+   */
+  readonly cluster?: GitOpsCluster;
+  /**
+   * The Argo CD project of the Application.
+   * @default - the engine's `project` (default `default`)
+   */
+  readonly project?: string;
+  /**
+   * Names of Flux Kustomizations (in the same namespace) applied before this one.
+   * @default - none
+   */
+  readonly dependsOn?: string[];
+}
+
+/** How a GitOps engine reaches a cluster other than its default, for `GitOpsAppProps.cluster`. */
+export interface GitOpsCluster {
+  /**
+   * Argo CD: the cluster's API server URL.
+   * @default - by `destinationName`
+   */
+  readonly server?: string;
+  /**
+   * Argo CD: the name the cluster is registered under.
+   * @default - by `server`
+   */
+  readonly destinationName?: string;
+  /**
+   * Flux: the Secret with the cluster's kubeconfig, in the namespace the GitRepository and
+   * Kustomization live in.
+   * @default - the cluster Flux runs in
+   */
+  readonly kubeConfigSecret?: string;
+  /**
+   * Flux: the key of the kubeconfig in that Secret.
+   * @default 'value'
+   */
+  readonly kubeConfigKey?: string;
+  // jsii warns that `namespace` is a keyword in C#: C# capitalizes property names, so it is none there.
+  /**
+   * Flux: where the GitRepository and Kustomization live, beside the kubeconfig Secret (Cluster
+   * API writes it in the Cluster's namespace).
+   * @default - the engine's namespace
+   * @jsii suppress JSII5018
+   */
+  readonly namespace?: string;
 }
 
 /**
@@ -171,10 +220,10 @@ export class GitOpsApp extends Construct {
         kind: 'Application',
         metadata: { name: props.name, namespace: a.namespace, labels: props.labels },
         spec: {
-          project: a.project,
+          project: props.project ?? a.project,
           source: { repoURL: a.repoURL, targetRevision: a.targetRevision, ...argoSourcePath(normalizeRepoPath(a.path), props.file, props.chart, props.release) },
           // Every object names its own namespace; cluster-scoped ones have none.
-          destination: { server: a.server },
+          destination: argoDestination(props.cluster, a.server),
           // allowEmpty stays false: a file missing from Git never prunes a whole tenant.
           syncPolicy: { automated: { prune: true, selfHeal: true } },
         },
@@ -184,11 +233,13 @@ export class GitOpsApp extends Construct {
     const f = withDefaults(DEFAULTS.platform.flux, gitops!.flux);
     const repoPath = normalizeRepoPath(f.path);
     const { folder } = splitFile(repoPath, props.file);
+    const namespace = props.cluster?.namespace ?? f.namespace;
+    const kubeConfigSecret = props.cluster?.kubeConfigSecret;
     this.apiObjects = [
       new ApiObject(this, 'GitRepository', {
         apiVersion: 'source.toolkit.fluxcd.io/v1',
         kind: 'GitRepository',
-        metadata: { name: props.name, namespace: f.namespace, labels: props.labels },
+        metadata: { name: props.name, namespace, labels: props.labels },
         spec: {
           url: f.url,
           ref: { branch: f.branch },
@@ -200,9 +251,11 @@ export class GitOpsApp extends Construct {
       new ApiObject(this, 'Kustomization', {
         apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
         kind: 'Kustomization',
-        metadata: { name: props.name, namespace: f.namespace, labels: props.labels },
+        metadata: { name: props.name, namespace, labels: props.labels },
         spec: {
+          ...(props.dependsOn && props.dependsOn.length > 0 ? { dependsOn: props.dependsOn.map((name) => ({ name })) } : {}),
           interval: f.interval,
+          ...(kubeConfigSecret ? { kubeConfig: { secretRef: { name: kubeConfigSecret, ...(props.cluster?.kubeConfigKey ? { key: props.cluster.kubeConfigKey } : {}) } } } : {}),
           path: `./${folder === '.' ? '' : folder}`,
           prune: true,
           sourceRef: { kind: 'GitRepository', name: props.name },
@@ -210,6 +263,13 @@ export class GitOpsApp extends Construct {
       }),
     ];
   }
+}
+
+/** An Argo CD destination: the cluster's server or registered name, else the engine's server. */
+export function argoDestination(cluster: GitOpsCluster | undefined, server: string): { server: string } | { name: string } {
+  if (cluster?.server !== undefined) return { server: cluster.server };
+  if (cluster?.destinationName !== undefined) return { name: cluster.destinationName };
+  return { server };
 }
 
 /** `obj` without its undefined fields. */

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { resolveTenancy, TenancyModel } from '../model/tenancy-model';
 import { readSpec } from '../spec/read-spec';
 import { platformPropsOf, tenantOptionsOf } from './from-model';
+import { RefusedPropError } from './refuse';
 import { Platform } from './platform';
 import { Tenant } from './tenant';
 
@@ -27,6 +28,12 @@ export class Tenancy extends Construct {
 
   private constructor(scope: Construct, id: string, model: TenancyModel) {
     super(scope, id);
+    if (model.fleet) {
+      throw new RefusedPropError('Tenancy', [{
+        prop: 'file',
+        message: 'the spec is a fleet (`clusters`), whose clusters are rendered apart — render it with `npm run synth`, or build each cluster\'s `Platform` and its tenants, and `FleetGitOps`, yourself',
+      }]);
+    }
     this.platform = new Platform(this, 'Platform', platformPropsOf(model.platform));
     this._tenants = model.tenants.map((t) => this.platform.addTenant(`Tenant-${t.name}`, tenantOptionsOf(t, this.platform.sharedTraefik !== undefined)));
   }

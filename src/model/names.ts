@@ -250,3 +250,66 @@ export function tenantVirtualClusterValuesFile(tenant: string): string {
 
 /** The same values file inside a tenant's chart folder (`--format helm`). */
 export const CHART_VIRTUAL_CLUSTER_VALUES_FILE = 'vcluster.yaml';
+
+// Names of a fleet (`clusters:`): its output files, GitOps objects and Cluster API clusters.
+
+/** GitOps objects of a cluster are named `tenancy-platform-<cluster>`, which must fit in 63 characters. */
+export const MAX_CLUSTER_NAME_LENGTH = 63 - `${PLATFORM_GITOPS_NAME}-`.length;
+
+/** Folder of a fleet's cluster in the output: its platform file (or chart) and its tenants. */
+export function clusterFolder(cluster: string): string {
+  return `clusters/${cluster}`;
+}
+
+/** The file of a fleet's cluster that holds its platform's shared objects. */
+export function clusterPlatformFile(cluster: string): string {
+  return `${clusterFolder(cluster)}/${PLATFORM_OUTPUT_FILE}`;
+}
+
+/** The file of a fleet's cluster that holds `tenant`: one removed and one added when the tenant moves. */
+export function clusterTenantFile(cluster: string, tenant: string): string {
+  return `${clusterFolder(cluster)}/${tenantOutputFile(tenant)}`;
+}
+
+/** Folder of what the management cluster (the GitOps engine's, and Cluster API's) applies. */
+export const MANAGEMENT_FOLDER = 'management';
+
+/** The management cluster's file of the whole fleet: the ApplicationSet, or each cluster's Flux objects. */
+export const MANAGEMENT_FLEET_FILE = `${MANAGEMENT_FOLDER}/fleet.yaml`;
+
+/** The management cluster's file of one tenant: its AppProject or Kustomization, and a cluster tenant's Cluster. */
+export function managementTenantFile(tenant: string): string {
+  return `${MANAGEMENT_FOLDER}/tenants/${tenant}.yaml`;
+}
+
+/** The Argo CD Application, or Flux GitRepository and Kustomization, of a fleet cluster's platform. */
+export function clusterPlatformAppName(cluster: string): string {
+  return `${PLATFORM_GITOPS_NAME}-${cluster}`;
+}
+
+/** The Argo CD ApplicationSet of every tenant file of a fleet, and the AppProject its Applications run in. */
+export const TENANTS_APPLICATION_SET = 'tenancy-tenants';
+
+/** The Argo CD AppProject in which a tenant's own Applications run: its namespace only. */
+export function tenantProjectName(tenant: string): string {
+  return `tenant-${tenant}`;
+}
+
+/**
+ * Chart.yaml annotation of a fleet's tenant chart naming its Helm release, which the ApplicationSet
+ * reads (the release name is shortened with a hash beyond 53 characters, which a template cannot).
+ */
+export const RELEASE_ANNOTATION = 'tenancy.cdk8s.io/release';
+
+/** A cluster tenant's Cluster API `Cluster` (and the cluster of its own in the fleet's output): the tenant's name. */
+export function tenantClusterName(tenant: string): string {
+  return tenant;
+}
+
+/** The Secret in which Cluster API writes a cluster's admin kubeconfig (key `value`), in the Cluster's namespace. */
+export function clusterApiKubeconfigSecret(cluster: string): string {
+  return `${cluster}-kubeconfig`;
+}
+
+/** The ServiceAccount in a tenant's namespace that the tenant's own Flux Kustomizations impersonate. */
+export const TENANT_RECONCILER = 'tenant-reconciler';

@@ -7,7 +7,8 @@
 import { AdmissionMode } from '../admission/engines';
 import { ClusterNetwork } from '../threats/network';
 import { DEFAULTS } from '../defaults';
-import { SpecInput, TenantInput, TenantSettings } from '../spec/schema';
+import { FleetClusterInput, IsolationTier, SpecInput, TenantInput, TenantSettings } from '../spec/schema';
+import { tenantClusterName } from './names';
 
 export type { AdmissionMode } from '../admission/engines';
 
@@ -112,8 +113,32 @@ export interface EgressModel {
   readonly ports?: readonly number[];
 }
 
+/** The workers of a Cluster API cluster: replicas of a worker class of its ClusterClass. */
+export interface ClusterWorkersModel {
+  readonly class: string;
+  readonly replicas: number;
+}
+
+/** A cluster tenant's Cluster API cluster, resolved: the tenant's choices over `platform.clusterApi`. */
+export interface TenantClusterApiModel {
+  /** The management namespace, where the `Cluster` (and its ClusterClass) live. */
+  readonly namespace: string;
+  readonly clusterClass: string;
+  /** Kubernetes version, e.g. `v1.33.1`. */
+  readonly version: string;
+  readonly workers: ClusterWorkersModel;
+}
+
 export interface TenantModel {
   readonly name: string;
+  /**
+   * The fleet's cluster the tenant's file is rendered for: the one it names (else the first) or,
+   * for a cluster tenant, its own.
+   * @default - no fleet: the one implicit cluster
+   */
+  readonly cluster?: string;
+  /** A cluster tenant's Cluster API cluster. @default - none: not a cluster tenant */
+  readonly clusterApi?: TenantClusterApiModel;
   readonly team?: string;
   readonly environment?: string;
   readonly domains: readonly string[];
@@ -125,8 +150,11 @@ export interface TenantModel {
   readonly traefik: TraefikModel;
   readonly issuer: IssuerModel;
   readonly egress: EgressModel;
-  /** `namespace` (guard rails only) or `vcluster` (a virtual cluster inside them). @default 'namespace' */
-  readonly isolation?: 'namespace' | 'vcluster';
+  /**
+   * `namespace` (guard rails only), `vcluster` (a virtual cluster inside them) or `cluster` (a
+   * Cluster API cluster of its own, in a fleet). @default 'namespace'
+   */
+  readonly isolation?: IsolationTier;
   /** Chart values of the tenant's virtual cluster: `platform.defaults.vcluster` with the tenant's own merged over it, as Helm merges. */
   readonly vcluster?: Readonly<Record<string, unknown>>;
 }
@@ -227,41 +255,119 @@ export interface PlatformModel {
   readonly routing?: RoutingModel;
 }
 
+/** One member cluster of a fleet: how GitOps reaches it, and its platform. */
+export interface FleetClusterModel {
+  readonly name: string;
+  /** Argo CD destination by API server URL. @default - by `destinationName`, else the Argo CD default server */
+  readonly server?: string;
+  /** Argo CD destination by the name the cluster is registered under. */
+  readonly destinationName?: string;
+  /** Secret (in Flux's namespace, key `value`) with the cluster's kubeconfig. @default - the cluster Flux runs in */
+  readonly kubeConfigSecret?: string;
+  /**
+   * The platform as the cluster has it: `platform` with the cluster's own Traefik namespace,
+   * wildcard and admission engine. Without `gitops`: the fleet's delivery lives on the management cluster.
+   */
+  readonly platform: PlatformModel;
+  /** The cluster of a cluster tenant (`isolation: cluster`), created by Cluster API. @default false */
+  readonly ownedBy?: string;
+}
+
+/** A fleet (`clusters:`): its clusters, declared ones first, then the clusters of cluster tenants. */
+export interface FleetModel {
+  readonly clusters: readonly FleetClusterModel[];
+}
+
 export interface TenancyModel {
   readonly platform: PlatformModel;
   readonly tenants: readonly TenantModel[];
+  /** @default - no fleet: every tenant on one implicit cluster, the output as it always was */
+  readonly fleet?: FleetModel;
 }
 
 /** Resolves a validated spec: each tenant's own fields over `platform.defaults`. */
 export function resolveTenancy(spec: SpecInput): TenancyModel {
   const p = spec.platform ?? {};
+  const platform = resolvePlatform(p);
+  const tenants = (spec.tenants ?? []).map((t) => resolveTenant(t, p.defaults ?? {}));
+  if (!spec.clusters) return { platform, tenants };
+  const placed = tenants.map((t, i) => placeTenant(t, spec.tenants![i], spec.clusters![0].name, p.clusterApi ?? {}));
+  return { platform, tenants: placed, fleet: resolveFleet(spec.clusters, placed, platform) };
+}
+
+function resolvePlatform(p: NonNullable<SpecInput['platform']>): PlatformModel {
   const wildcard = p.wildcard;
+  return definedOnly({
+    // The platform's name is needed before any construct exists (spec checks, file names, the self-check).
+    namespace: p.traefik?.namespace ?? DEFAULTS.platform.traefikNamespace,
+    traefikImage: p.traefik?.image,
+    allowedDomains: p.allowedDomains ?? [],
+    wildcard: wildcard && resolveWildcard(wildcard),
+    admission: p.admission,
+    network: p.network,
+    ca: p.ca,
+    ceilings: p.ceilings,
+    reservedNamespaces: p.reservedNamespaces,
+    priorityClasses: p.priorityClasses,
+    monitoring: p.monitoring,
+    externalSecrets: p.externalSecrets && { vault: definedOnly({ ...p.externalSecrets.vault }) },
+    gitops: p.gitops && resolveGitOps(p.gitops),
+    routing: p.routing && definedOnly({ ...p.routing, sharedTraefik: p.routing.sharedTraefik && definedOnly({ ...p.routing.sharedTraefik }) }),
+  });
+}
+
+function resolveWildcard(wildcard: NonNullable<NonNullable<SpecInput['platform']>['wildcard']>): WildcardModel {
+  return definedOnly({
+    dnsNames: wildcard.dnsNames,
+    secretName: wildcard.secretName,
+    // The schema refuses a wildcard without dns01.
+    acme: definedOnly({ email: wildcard.acme.email, server: wildcard.acme.server, dns01: wildcard.acme.dns01 as Dns01Model }),
+    syncTo: wildcard.syncTo && { via: wildcard.syncTo.via as SecretSyncModel['via'], namespaces: wildcard.syncTo.namespaces },
+  });
+}
+
+/** A fleet tenant: on the cluster it names, else the first; a cluster tenant on its own, with its Cluster API cluster. */
+function placeTenant(t: TenantModel, input: TenantInput, firstCluster: string, clusterApi: NonNullable<NonNullable<SpecInput['platform']>['clusterApi']>): TenantModel {
+  if (t.isolation !== 'cluster') return { ...t, cluster: input.cluster ?? firstCluster };
+  const own = input.clusterApi ?? {};
+  const workers = DEFAULTS.platform.clusterApi.workers;
   return {
-    platform: definedOnly({
-      // The platform's name is needed before any construct exists (spec checks, file names, the self-check).
-      namespace: p.traefik?.namespace ?? DEFAULTS.platform.traefikNamespace,
-      traefikImage: p.traefik?.image,
-      allowedDomains: p.allowedDomains ?? [],
-      wildcard: wildcard && definedOnly({
-        dnsNames: wildcard.dnsNames,
-        secretName: wildcard.secretName,
-        // The schema refuses a wildcard without dns01.
-        acme: definedOnly({ email: wildcard.acme.email, server: wildcard.acme.server, dns01: wildcard.acme.dns01 as Dns01Model }),
-        syncTo: wildcard.syncTo && { via: wildcard.syncTo.via as SecretSyncModel['via'], namespaces: wildcard.syncTo.namespaces },
-      }),
-      admission: p.admission,
-      network: p.network,
-      ca: p.ca,
-      ceilings: p.ceilings,
-      reservedNamespaces: p.reservedNamespaces,
-      priorityClasses: p.priorityClasses,
-      monitoring: p.monitoring,
-      externalSecrets: p.externalSecrets && { vault: definedOnly({ ...p.externalSecrets.vault }) },
-      gitops: p.gitops && resolveGitOps(p.gitops),
-      routing: p.routing && definedOnly({ ...p.routing, sharedTraefik: p.routing.sharedTraefik && definedOnly({ ...p.routing.sharedTraefik }) }),
-    }),
-    tenants: (spec.tenants ?? []).map((t) => resolveTenant(t, p.defaults ?? {})),
+    ...t,
+    cluster: tenantClusterName(t.name),
+    clusterApi: {
+      namespace: clusterApi.namespace ?? DEFAULTS.platform.clusterApi.namespace,
+      // The schema refuses a cluster tenant without a ClusterClass or a version.
+      clusterClass: (own.clusterClass ?? clusterApi.clusterClass)!,
+      version: (own.version ?? clusterApi.version)!,
+      workers: {
+        class: own.workers?.class ?? clusterApi.workers?.class ?? workers.class,
+        replicas: own.workers?.replicas ?? clusterApi.workers?.replicas ?? workers.replicas,
+      },
+    },
   };
+}
+
+/**
+ * The fleet's clusters: each declared one with its platform (the shared `platform` with the
+ * cluster's own Traefik namespace, wildcard and admission), then one per cluster tenant, with the
+ * shared platform. No cluster's platform has `gitops`: delivery lives on the management cluster.
+ */
+function resolveFleet(clusters: readonly FleetClusterInput[], tenants: readonly TenantModel[], platform: PlatformModel): FleetModel {
+  const { gitops: _, ...member } = platform;
+  const declared = clusters.map((c): FleetClusterModel => definedOnly({
+    name: c.name,
+    server: c.server,
+    destinationName: c.destinationName,
+    kubeConfigSecret: c.kubeConfigSecret,
+    platform: definedOnly({
+      ...member,
+      namespace: c.platform?.traefik?.namespace ?? member.namespace,
+      wildcard: c.platform?.wildcard ? resolveWildcard(c.platform.wildcard) : member.wildcard,
+      admission: c.platform?.admission ?? member.admission,
+    }),
+  }));
+  const owned = tenants.filter((t) => t.isolation === 'cluster').map((t): FleetClusterModel => ({ name: t.cluster!, platform: member, ownedBy: t.name }));
+  return { clusters: [...declared, ...owned] };
 }
 
 function resolveTenant(t: TenantInput, d: TenantSettings): TenantModel {

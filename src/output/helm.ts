@@ -19,7 +19,7 @@ import { admissionPolicies } from '../admission/policies';
 import { DEFAULTS } from '../defaults';
 import { PlatformModel, TenancyModel, TenantModel } from '../model/tenancy-model';
 import {
-  certificateSecretName, CHART_VIRTUAL_CLUSTER_VALUES_FILE, listenerNames, PLATFORM_CHART, PLATFORM_NAMES, tenantChartName, tenantNames, tenantReleaseName,
+  certificateSecretName, CHART_VIRTUAL_CLUSTER_VALUES_FILE, listenerNames, PLATFORM_CHART, PLATFORM_NAMES, RELEASE_ANNOTATION, tenantChartName, tenantNames, tenantReleaseName,
   virtualClusterNames,
 } from '../model/names';
 import { resolveCeilings } from '../threats/resources';
@@ -47,6 +47,11 @@ export interface HelmOptions {
   readonly regenerate: string;
   /** Writes `<chart>-<version>.tgz` beside each chart folder. @default true */
   readonly package?: boolean;
+  /**
+   * Names each tenant chart's Helm release in its Chart.yaml (`tenancy.cdk8s.io/release`), for a
+   * fleet's ApplicationSet, which reads it. @default false
+   */
+  readonly releaseAnnotation?: boolean;
 }
 
 /** One chart: its name (also its folder) and its files, relative to that folder. */
@@ -161,7 +166,7 @@ function tenantChart(group: ObjectGroup, tenant: TenantModel, model: TenancyMode
     const value = key.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], { traefik: values });
     return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
   };
-  const files = chartFolder(name, description, options, templates, notes, {
+  const files = chartFolder(name, description, withRelease(options, tenant), templates, notes, {
     values: tenantValuesYaml(values),
     schema: tenantValuesSchema(name, ceilings, { priorityClasses: model.platform.priorityClasses }),
     readme: readme(name, tenantReleaseName(tenant.name), description, options, model.platform, tenant, TENANT_VALUES.map((v) => ({ ...v, default: defaultOf(v.key) }))),
@@ -184,13 +189,18 @@ function sharedTraefikTenantChart(group: ObjectGroup, tenant: TenantModel, model
   const templates = group.objects.map((object, i) => ({ object, text: escapeForHelm(documents[i]) }));
   return {
     name,
-    files: chartFolder(name, description, options, templates, notes, {
+    files: chartFolder(name, description, withRelease(options, tenant), templates, notes, {
       values: '# This tenant shares the platform\'s Traefik: its chart has no values; everything in it comes from the tenancy spec.\n{}\n',
       schema: valuesSchema(name, {}, []),
       readme: readme(name, tenantReleaseName(tenant.name), description, options, model.platform, tenant, []),
       kubeVersion: KUBE_VERSION,
     }),
   };
+}
+
+/** The options of a tenant's chart: with `releaseAnnotation`, its Chart.yaml names its release. */
+function withRelease(options: HelmOptions, tenant: TenantModel): HelmOptions & { release?: string } {
+  return options.releaseAnnotation ? { ...options, release: tenantReleaseName(tenant.name) } : options;
 }
 
 /** The object of `kind` named `name` in `namespace` of a group. */
@@ -278,7 +288,7 @@ function platformChart(group: ObjectGroup, model: TenancyModel, options: HelmOpt
 function chartFolder(
   name: string,
   description: string,
-  options: HelmOptions,
+  options: HelmOptions & { release?: string },
   templates: ReadonlyArray<{ object: KubeObject; text: string }>,
   notes: string,
   rest: { values: string; schema: string; readme: string; kubeVersion: string },
@@ -299,7 +309,7 @@ function chartFolder(
   return files;
 }
 
-function chartYaml(name: string, description: string, options: HelmOptions, kubeVersion: string): string {
+function chartYaml(name: string, description: string, options: HelmOptions & { release?: string }, kubeVersion: string): string {
   const q = yamlQuote; // double-quoted, with what YAML 1.1 would read as a line break or refuse escaped
   return [
     'apiVersion: v2',
@@ -316,6 +326,7 @@ function chartYaml(name: string, description: string, options: HelmOptions, kube
     'annotations:',
     `  tenancy.cdk8s.io/generated-by: ${q(`cdk8s-tenancy ${options.generatorVersion}`)}`,
     `  tenancy.cdk8s.io/regenerate: ${q(`Do not edit: change the spec and run \`${options.regenerate}\``)}`,
+    ...(options.release === undefined ? [] : [`  ${RELEASE_ANNOTATION}: ${q(options.release)}`]),
     '',
   ].join('\n');
 }

@@ -1,21 +1,21 @@
 /**
  * Turns the resolved Tenancy into Kubernetes objects, grouped by the file they belong in:
- * `platform.yaml` for what all tenants share, `tenants/<name>.yaml` for each tenant.
+ * `platform.yaml` for what all tenants share, `tenants/<name>.yaml` for each tenant (a fleet's
+ * layout, cluster by cluster, is `fleet.ts`'s).
  *
  * Each group is synthesized in an App of its own: cdk8s walks the whole construct tree
  * when it synthesizes, so one App holding every tenant costs quadratic time.
  */
-import { App, Chart } from 'cdk8s';
-import { Construct } from 'constructs';
 import { platformPropsOf, tenantOptionsOf } from '../constructs/from-model';
 import { Platform } from '../constructs/platform';
 import { Tenant } from '../constructs/tenant';
 import { PLATFORM_OUTPUT_FILE, tenantOutputFile } from '../model/names';
 import { OutputFormat, TenancyModel } from '../model/tenancy-model';
+import { eachFleetGroup } from './fleet';
+import { KubeObject, synthesize } from './synthesize';
 import { routingComment } from './routing-guide';
 
-/** A Kubernetes object as plain JSON. */
-export type KubeObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [k: string]: unknown }; [k: string]: unknown };
+export type { KubeObject } from './synthesize';
 
 /** Objects that go into one output file. */
 export interface ObjectGroup {
@@ -23,6 +23,8 @@ export interface ObjectGroup {
   readonly file: string;
   /** The tenant the file belongs to; absent for the platform file. */
   readonly tenant?: string;
+  /** A fleet's member cluster the file is for; absent for the management cluster's files, and outside fleets. */
+  readonly cluster?: string;
   readonly objects: readonly KubeObject[];
   /**
    * The values of the tenant's virtual cluster as a plain YAML file (for `vcluster create --values`),
@@ -48,6 +50,10 @@ export function renderGroups(model: TenancyModel, format: OutputFormat = 'yaml')
  * number of tenants.
  */
 export function* eachGroup(model: TenancyModel, format: OutputFormat = 'yaml'): Generator<ObjectGroup, void, undefined> {
+  if (model.fleet) {
+    yield* eachFleetGroup({ ...model, fleet: model.fleet }, format);
+    return;
+  }
   let platform!: Platform;
   yield {
     file: PLATFORM_OUTPUT_FILE,
@@ -66,14 +72,4 @@ export function* eachGroup(model: TenancyModel, format: OutputFormat = 'yaml'): 
       ...(built.virtualCluster ? { vclusterValues: built.virtualCluster.valuesYaml } : {}),
     };
   }
-}
-
-/** Builds constructs in a fresh App and Chart and returns the objects they synthesize. */
-function synthesize(build: (chart: Chart) => Construct): KubeObject[] {
-  const app = new App({ outdir: '.' });
-  // No chart namespace: cdk8s would stamp it on cluster-scoped objects too. Every
-  // construct sets `metadata.namespace` itself, on namespaced objects only.
-  const chart = new Chart(app, 'Chart', { disableResourceNameHashes: true });
-  build(chart);
-  return chart.toJson() as KubeObject[];
 }

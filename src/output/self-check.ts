@@ -37,9 +37,50 @@ export class SelfCheckError extends Error {
 
 /** Throws `SelfCheckError` listing every finding of `groups` (the platform's first, as `renderGroups` answers). */
 export function assertIsolated(groups: Iterable<ObjectGroup>, model: TenancyModel): void {
-  const check = new SelfCheck(model);
+  const check = model.fleet ? new FleetSelfCheck(model) : new SelfCheck(model);
   for (const group of groups) check.add(group);
   check.finish();
+}
+
+/**
+ * A fleet's self-check: each member cluster is checked on its own, its platform and the tenants
+ * placed on it, as one cluster is (a Traefik, a host, a binding reach no further than their
+ * cluster); the management cluster's files hold no tenant's objects and are not judged.
+ * Add each cluster's groups together, its platform's first (as `eachFleetGroup` answers them).
+ */
+export class FleetSelfCheck {
+  private current: SelfCheck | undefined;
+  private readonly findings: FileFinding[] = [];
+
+  constructor(private readonly model: TenancyModel) {}
+
+  add(group: ObjectGroup): void {
+    if (group.cluster === undefined) return;
+    if (group.tenant === undefined) {
+      this.close();
+      const cluster = this.model.fleet?.clusters.find((c) => c.name === group.cluster);
+      if (!cluster) throw new Error(`no cluster \`${group.cluster}\` in the fleet for ${group.file}`);
+      this.current = new SelfCheck({ platform: cluster.platform, tenants: this.model.tenants.filter((t) => t.cluster === cluster.name) });
+    }
+    if (!this.current) throw new Error(`${group.file} comes before its cluster's platform`);
+    this.current.add(group);
+  }
+
+  /** Throws `SelfCheckError` when any group of any cluster broke a rule. */
+  finish(): void {
+    this.close();
+    if (this.findings.length > 0) throw new SelfCheckError(this.findings);
+  }
+
+  private close(): void {
+    try {
+      this.current?.finish();
+    } catch (err) {
+      if (!(err instanceof SelfCheckError)) throw err;
+      this.findings.push(...err.findings);
+    }
+    this.current = undefined;
+  }
 }
 
 /**

@@ -21,6 +21,7 @@ import { isQuantity, QUANTITY_PATTERN } from '../threats/quantity';
 import { resolveCeilings } from '../threats/resources';
 import { isEnforced, Threat } from '../threats/threat';
 import { checkAllowCrossNamespace, TRAEFIK_IMAGE_VERSION, TRAEFIK_REPLICAS } from '../threats/traefik';
+import { TENANT_CLUSTER_API_NAMESPACE_REFUSAL } from './fleet-rules';
 import { specSchema, tenantSchema } from './schema';
 import { OWNED_PATHS } from './vcluster-values';
 
@@ -153,6 +154,9 @@ function tightenTenant(tenant: JsonSchema): void {
       ],
     },
   });
+  const managementNamespace = at(tenant, 'clusterApi', 'namespace');
+  for (const key of Object.keys(managementNamespace)) delete managementNamespace[key];
+  Object.assign(managementNamespace, { not: {}, description: `Refused: ${TENANT_CLUSTER_API_NAMESPACE_REFUSAL}.` });
   Object.assign(at(tenant, 'domains'), { uniqueItems: true });
   Object.assign(at(tenant, 'domains', 'items'), { pattern: HOST_NAME.source });
   const owners = at(tenant, 'owners');
@@ -199,6 +203,12 @@ const P = DEFAULTS.platform;
 
 const ROOT_DESCRIPTIONS: Record<string, Doc> = {
   platform: 'What all tenants share: the platform namespace, the allowed DNS zones, the wildcard certificate, and tenant defaults.',
+  clusters: 'A fleet: the member clusters tenants are placed on (the first one unless a tenant names its `cluster`). The output then has a folder per cluster (`clusters/<name>/`) and the management cluster\'s files (`management/`). Without it, every tenant is on one cluster and the output is `platform.yaml` and `tenants/`.',
+  'clusters.items.name': 'The cluster\'s name: a DNS-1123 label naming its folder and its GitOps objects (`tenancy-platform-<name>`).',
+  'clusters.items.server': 'Argo CD: the API server URL the cluster is registered under. Neither this nor `destinationName`: Argo CD\'s own cluster.',
+  'clusters.items.destinationName': 'Argo CD: the name the cluster is registered under (instead of `server`).',
+  'clusters.items.kubeConfigSecret': 'Flux: the Secret in Flux\'s namespace holding the cluster\'s kubeconfig (key `value`). None: the cluster Flux runs in.',
+  'clusters.items.platform': 'What this cluster has differently from `platform`: its Traefik namespace, its wildcard certificate, its admission engine.',
   tenantsDir: ['Folder (relative to this file) whose `*.yaml` files are one tenant each, read as well as `tenants`.', 'tenants'],
   tenants: 'Tenants written inline; each becomes a namespace with guard rails, its own Traefik and its own Issuer.',
 };
@@ -223,6 +233,11 @@ const PLATFORM_DESCRIPTIONS: Record<string, Doc> = {
   'ca.secretName': 'The CA\'s key pair Secret, in cert-manager\'s cluster resource namespace.',
   ceilings: 'The most one tenant may claim (quota, Traefik replicas and resources, domains): tenant files may be edited by tenants, so the platform caps them. Built-in ceilings apply where none is written.',
   priorityClasses: 'The PriorityClasses tenant pods may use (a quota of zero pods holds every other class); the system classes are refused.',
+  clusterApi: 'Cluster API, for tenants with a cluster of their own (`isolation: cluster`): the management namespace their `Cluster` lives in, and the ClusterClass, Kubernetes version and workers each gets unless it chooses.',
+  'clusterApi.namespace': ['The management namespace (on the management cluster) of every cluster tenant\'s `Cluster` and of the ClusterClass; no tenant may choose it.', P.clusterApi.namespace],
+  'clusterApi.clusterClass': 'The ClusterClass a cluster tenant\'s cluster is made from, in the management namespace.',
+  'clusterApi.version': 'The Kubernetes version of a cluster tenant\'s cluster, e.g. `v1.33.1`.',
+  'clusterApi.workers': ['The worker MachineDeployment: a worker class of the ClusterClass, and its replicas.', P.clusterApi.workers],
   routing: 'How tenants\' traffic reaches them: Traefik IngressRoutes or the Gateway API, one Traefik per tenant or one shared (Gateway API only).',
   'routing.api': ['`ingressroute`: tenants write IngressRoutes and Ingresses. `gateway`: tenants write HTTPRoutes and GRPCRoutes, attached to one Gateway per tenant that the platform owns (needs the Gateway API CRDs v1.5.1).', P.routing.api],
   'routing.traefik': ['`per-tenant`: each tenant has its own Traefik and load balancer. `shared`: one Traefik and one load balancer for all tenants — only with `api: gateway`.', P.routing.traefik],
@@ -267,7 +282,7 @@ const SETTINGS_DESCRIPTIONS: Record<string, Doc> = {
   egress: 'Egress allowed beyond the namespace and DNS (default: none).',
   'egress.cidrs': 'Destinations, e.g. `0.0.0.0/0`.',
   'egress.ports': 'TCP ports (default: all).',
-  isolation: ['`namespace`: the namespace\'s guard rails, its own Traefik and Issuer. `vcluster`: the same, and a virtual cluster (vCluster, chart `vcluster` 0.36.1) of its own inside them — its own API server, CRDs and cluster-wide objects; its owners become its admins.', T.isolation],
+  isolation: ['`namespace`: the namespace\'s guard rails, its own Traefik and Issuer. `vcluster`: the same, and a virtual cluster (vCluster, chart `vcluster` 0.36.1) of its own inside them — its own API server, CRDs and cluster-wide objects; its owners become its admins. `cluster`: a Cluster API cluster of its own, in a fleet (needs `clusters`).', T.isolation],
   vcluster: 'Values of the vcluster chart the platform lets a tenant set (in the chart\'s names), merged over the platform\'s: the control plane\'s and CoreDNS\'s resources, its volume, the Kubernetes version, what is synced. Keys the platform sets, and risky values, are refused. Only with `isolation: vcluster`.',
 };
 
@@ -277,4 +292,6 @@ const TENANT_DESCRIPTIONS: Record<string, Doc> = {
   owners: 'Who administers the tenant (bound to the `tenant-owner` Role): at least one group or user.',
   'owners.groups': 'Groups as your identity provider sends them.',
   'owners.users': 'Users as your identity provider sends them.',
+  cluster: 'The fleet\'s cluster the tenant is placed on (one of `clusters`); default: the first. Moving a tenant moves its file to the other cluster\'s folder.',
+  clusterApi: 'A cluster tenant\'s own choices over `platform.clusterApi`: its ClusterClass, Kubernetes version, workers (never the management namespace).',
 };

@@ -12,11 +12,13 @@ import { objectName, quantity, refusedBy } from './schema-fields';
 import { vclusterValues } from './vcluster-values';
 import { DEFAULTS } from '../defaults';
 import {
-  checkAllowedZone, checkTenantDomain, checkWildcardSecret, checkWildcardZone, CLUSTER_ISSUER_REFUSAL, DOMAIN_WITHIN_ALLOWED_ZONES, duplicateDomainRefusal,
+  checkAllowedZone, checkTenantDomain, checkWildcardSecret, checkWildcardZone, CLUSTER_ISSUER_REFUSAL, DOMAIN_WITHIN_ALLOWED_ZONES, duplicateDomainAcrossClustersRefusal, duplicateDomainRefusal,
   NO_TENANT_WILDCARD, ONE_HOST_ONE_TENANT, PLATFORM_CA_MISSING, sameCaSecretRefusal, SHARED_CA_KEY, SHARED_CA_REFUSAL, TENANT_NAMESPACED_ISSUER, WILDCARD_DNS01, WILDCARD_HTTP01_UNUSED, WILDCARD_NEEDS_DNS01,
   WILDCARD_TOKEN_SECRET,
 } from '../threats/certificates';
-import { checkCidr, checkLabelValue, checkQualifiedName, checkWildcardDnsName, HOST_LABEL, LABEL_VALUE, QUALIFIED_NAME } from '../threats/formats';
+import { checkCidr, checkLabelValue, checkQualifiedName, checkWildcardDnsName, DNS_LABEL, HOST_LABEL, LABEL_VALUE, QUALIFIED_NAME } from '../threats/formats';
+import { MAX_CLUSTER_NAME_LENGTH } from '../model/names';
+import { checkFleet, isClusterTenant, placedOn, TENANT_CLUSTER_API_NAMESPACE_REFUSAL } from './fleet-rules';
 import {
   checkArgoServer, checkFluxInterval, checkFluxSecretRef, checkGitOpsNamespace, checkGitUrl, checkRepoPath, FLUX_INTERVAL, FLUX_SSH_DEPLOY_KEY,
   GITOPS_NAMESPACE, GITOPS_REPOSITORY_PATH, GITOPS_URL, GO_DURATION, tenantIsGitOpsNamespaceRefusal,
@@ -39,7 +41,7 @@ import {
 } from '../threats/resources';
 import {
   checkSyncNamespace, checkSyncVia, checkVaultField, duplicateSyncNamespaceRefusal, EMPTY_SYNC_LIST_REFUSAL, KUBED_RETIRED,
-  SECRET_SYNC_INTO_TENANTS, tenantInSyncToRefusal, VaultField, vaultThreat,
+  SECRET_SYNC_INTO_TENANTS, syncToTenantRefusal, tenantInSyncToRefusal, VaultField, vaultThreat,
 } from '../threats/secrets';
 import {
   checkGatewayHosts, checkRoutingTopology, GATEWAY_LISTENER_LIMIT, SHARED_TRAEFIK_NEEDS_GATEWAY,
@@ -216,8 +218,13 @@ export const ceilings = z.strictObject({
 });
 export const egress = z.strictObject({ cidrs: z.array(egressCidr).optional(), ports: z.array(port).optional() });
 
-/** How far a tenant is isolated: its namespace's guard rails, or those and a virtual cluster of its own inside them. */
-export const ISOLATION_TIERS = ['namespace', 'vcluster'] as const;
+/**
+ * How far a tenant is isolated, weakest first: its namespace's guard rails (`namespace`), those and
+ * a virtual cluster of its own inside them (`vcluster`), or a Cluster API cluster of its own in a
+ * fleet (`cluster`).
+ */
+export const ISOLATION_TIERS = ['namespace', 'vcluster', 'cluster'] as const;
+export type IsolationTier = (typeof ISOLATION_TIERS)[number];
 export const isolation = z.enum(ISOLATION_TIERS);
 
 /** The fields a tenant may set and `platform.defaults` may preset. */
@@ -240,12 +247,37 @@ export const owners = z
   .strictObject({ groups: z.array(subjectName).optional(), users: z.array(subjectName).optional() })
   .refine((o) => (o.groups?.length ?? 0) + (o.users?.length ?? 0) > 0, { error: NO_OWNER_REFUSAL });
 
+/** A Kubernetes version as Cluster API's topology takes it, e.g. `v1.33.1`. */
+export const KUBERNETES_VERSION = /^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+const kubernetesVersion = z.string().regex(KUBERNETES_VERSION, { error: 'is not a Kubernetes version — write it as Cluster API does, e.g. `v1.33.1`' });
+
+/** Workers of a cluster tenant's cluster: a MachineDeployment of the ClusterClass's worker class. */
+export const clusterWorkers = z.strictObject({
+  class: z.string().min(1).max(256).optional(),
+  replicas: z.int().min(0).max(1000).optional(),
+});
+
+/** What of a cluster tenant's Cluster API cluster a tenant may choose (the namespace is the platform's). */
+const clusterApiChoices = {
+  clusterClass: objectName('tenant-cluster').optional(),
+  version: kubernetesVersion.optional(),
+  workers: clusterWorkers.optional(),
+};
+
+/** `tenants[].clusterApi`: the tenant's own choices over `platform.clusterApi`; never the management namespace. */
+const tenantClusterApi = z.strictObject({ ...clusterApiChoices, namespace: z.unknown().optional() }).superRefine((value, ctx) => {
+  if (value.namespace !== undefined) refusal(ctx, ['namespace'], TENANT_CLUSTER_API_NAMESPACE_REFUSAL);
+});
+
 /** One tenant: inline under `tenants`, or a file of its own under `tenantsDir`. */
 export const tenantSchema = z.strictObject({
   name: z.string(),
   ...tenantSettingsShape,
   domains: z.array(domain).min(1, { error: 'lists no domain — add the host names this tenant serves' }),
   owners,
+  // Checked against `clusters` with the whole spec.
+  cluster: z.string().optional(),
+  clusterApi: tenantClusterApi.optional(),
 });
 
 const dns01 = z
@@ -349,6 +381,34 @@ export const platformCA = z.strictObject({
   certManager: z.strictObject({ namespace: dnsLabel('cert-manager').optional(), serviceAccount: objectName('cert-manager').optional() }).optional(),
 });
 
+/** `platform.clusterApi`: the management namespace, and the cluster every cluster tenant gets unless it chooses. */
+export const platformClusterApi = z.strictObject({ namespace: dnsLabel('tenancy-clusters').optional(), ...clusterApiChoices });
+
+/** What one cluster of a fleet may set differently from `platform`. */
+const clusterPlatform = z.strictObject({
+  traefik: z.strictObject({ namespace: dnsLabel('traefik') }).optional(),
+  wildcard: wildcard.optional(),
+  admission: z.enum(ADMISSION_MODES).optional(),
+});
+
+/** A fleet's cluster name: a DNS-1123 label, since it names folders and GitOps objects. */
+export const fleetClusterName = z.string().regex(DNS_LABEL, { error: 'is not a DNS-1123 label starting with a letter — use lowercase letters, digits and `-`, e.g. `eu-west-1`' }).max(MAX_CLUSTER_NAME_LENGTH, {
+  error: `is longer than ${MAX_CLUSTER_NAME_LENGTH} characters — GitOps objects are named after it (\`tenancy-platform-<cluster>\` must fit in 63); use a shorter name`,
+});
+
+/** One member cluster of a fleet, and how the GitOps engine reaches it. */
+export const fleetCluster = z.strictObject({
+  name: fleetClusterName,
+  server: checkedString(checkArgoServer, GITOPS_URL).optional(),
+  destinationName: noSpaces('eu-west-1').optional(),
+  kubeConfigSecret: objectName('eu-west-1-kubeconfig').optional(),
+  platform: clusterPlatform.optional(),
+}).superRefine((cluster, ctx) => {
+  if (cluster.server !== undefined && cluster.destinationName !== undefined) {
+    refusal(ctx, ['destinationName'], 'sets both `server` and `destinationName` — Argo CD refuses a destination with both; keep one');
+  }
+});
+
 /** `platform.monitoring`: the namespace whose Prometheus may scrape tenant pods and each Traefik's metrics. */
 export const monitoring = z.strictObject({
   namespace: dnsLabel('monitoring'),
@@ -372,18 +432,21 @@ const platform = z.strictObject({
   monitoring: monitoring.optional(),
   externalSecrets: externalSecrets.optional(),
   gitops: gitops.optional(),
+  clusterApi: platformClusterApi.optional(),
   routing: routing.optional(),
 });
 
 export const specSchema = z
   .strictObject({
     platform: platform.optional(),
+    clusters: z.array(fleetCluster).min(1, { error: 'lists no cluster — list the fleet\'s clusters, or remove `clusters` for a single cluster' }).optional(),
     tenantsDir: z.string().min(1).optional(),
     tenants: z.array(tenantSchema).optional(),
   })
   .superRefine(checkSpec, { when: () => true });
 
 export type TenantInput = z.infer<typeof tenantSchema>;
+export type FleetClusterInput = z.infer<typeof fleetCluster>;
 export type TenantSettings = z.infer<z.ZodObject<typeof tenantSettingsShape>>;
 export type SpecInput = z.infer<typeof specSchema>;
 
@@ -407,7 +470,9 @@ function checkSpec(input: unknown, ctx: z.RefinementCtx): void {
   const reported = new Set<string>();
   const tenants = Array.isArray(spec.tenants) ? spec.tenants : [];
   const nameOwner = new Map<string, number>();
-  const domainOwner = new Map<string, { name: string; index: number }>();
+  const domainOwner = new Map<string, { name: string; index: number; cluster?: string }>();
+  const clusterNames = Array.isArray(spec.clusters) ? spec.clusters.map((c) => asRecord(c).name) : [];
+  const firstCluster = isString(clusterNames[0]) ? clusterNames[0] : undefined;
   const caSecretOwner = new Map<string, string>();
 
   const syncInput = asRecord(asRecord(platformInput.wildcard).syncTo).namespaces;
@@ -454,15 +519,21 @@ function checkSpec(input: unknown, ctx: z.RefinementCtx): void {
     }
 
     const domains = Array.isArray(tenant.domains) ? tenant.domains : [];
+    // In a fleet, the cluster the tenant's hosts are served from (a cluster tenant's is its own).
+    const placed = placedOn(tenant, firstCluster);
+    const cluster = !Array.isArray(spec.clusters) ? undefined : isClusterTenant(tenant, defaults) ? name : clusterNames.includes(placed) ? placed : undefined;
     domains.forEach((raw, j) => {
       if (!isString(raw)) return;
       const d = raw.toLowerCase();
       if (checkTenantDomain(d) !== undefined) return; // already refused on its own
       const owner = domainOwner.get(d);
       if (owner !== undefined) {
-        refusal(ctx, at('domains', j), duplicateDomainRefusal(d, owner.index === i ? undefined : owner.name), ONE_HOST_ONE_TENANT);
+        const message = owner.index !== i && owner.cluster !== undefined && cluster !== undefined && owner.cluster !== cluster
+          ? duplicateDomainAcrossClustersRefusal(d, owner.name, owner.cluster, cluster)
+          : duplicateDomainRefusal(d, owner.index === i ? undefined : owner.name);
+        refusal(ctx, at('domains', j), message, ONE_HOST_ONE_TENANT);
       } else {
-        domainOwner.set(d, { name: name ?? `tenants[${i}]`, index: i });
+        domainOwner.set(d, { name: name ?? `tenants[${i}]`, index: i, cluster });
       }
       const outside = allowed && checkAllowedZone(d, allowed);
       if (outside) refusal(ctx, at('domains', j), outside, DOMAIN_WITHIN_ALLOWED_ZONES);
@@ -494,19 +565,21 @@ function checkSpec(input: unknown, ctx: z.RefinementCtx): void {
     refusal(ctx, ['platform', 'defaults', 'issuer', 'platformCA'], PLATFORM_CA_MISSING, SHARED_CA_KEY);
   }
 
-  const wildcardInput = asRecord(platformInput.wildcard);
-  const tokenName = asRecord(asRecord(asRecord(asRecord(wildcardInput.acme).dns01).cloudflare).apiTokenSecretRef).name;
-  const wildcardSecret = isString(wildcardInput.secretName) ? wildcardInput.secretName : DEFAULTS.platform.wildcardSecretName;
-  const tokenClash = checkWildcardSecret(wildcardSecret, isString(tokenName) ? tokenName : undefined);
-  if (tokenClash) refusal(ctx, ['platform', 'wildcard', 'secretName'], tokenClash, WILDCARD_TOKEN_SECRET);
-
-  syncNamespaces.forEach((ns, j) => {
-    if (!isString(ns)) return;
-    // A tenant of that name is refused at its own name (see tenantInSyncToRefusal).
-    const message = checkSyncNamespace(ns, platformNamespace)
-      ?? (syncNamespaces.indexOf(ns) < j ? duplicateSyncNamespaceRefusal(ns) : undefined);
-    if (message) refusal(ctx, ['platform', 'wildcard', 'syncTo', 'namespaces', j], message, SECRET_SYNC_INTO_TENANTS);
+  // A tenant named in the platform's own `syncTo` is refused at its own name (see tenantInSyncToRefusal).
+  checkWildcardInput(asRecord(platformInput.wildcard), platformNamespace, ['platform', 'wildcard'], allowed, new Set(), ctx);
+  (Array.isArray(spec.clusters) ? spec.clusters : []).forEach((clusterInput, j) => {
+    const clusterPlatform = asRecord(asRecord(clusterInput).platform);
+    const at = (...rest: PropertyKey[]) => ['clusters', j, 'platform', ...rest];
+    const ownNamespace = asRecord(clusterPlatform.traefik).namespace;
+    if (isString(ownNamespace)) {
+      const message = checkPlatformNamespace(ownNamespace);
+      if (message) refusal(ctx, at('traefik', 'namespace'), message, PLATFORM_NAMESPACE);
+    }
+    if (clusterPlatform.wildcard === undefined) return;
+    const clusterNamespace = isString(ownNamespace) ? ownNamespace : platformNamespace;
+    checkWildcardInput(asRecord(clusterPlatform.wildcard), clusterNamespace, at('wildcard'), allowed, new Set(nameOwner.keys()), ctx);
   });
+  checkFleet(spec, (path, message) => refusal(ctx, path, message));
 
   // A tenant of that name is refused at its own name (see tenantIsGitOpsNamespaceRefusal).
   if (engine && isString(engineNamespace)) {
@@ -514,11 +587,41 @@ function checkSpec(input: unknown, ctx: z.RefinementCtx): void {
     if (message) refusal(ctx, ['platform', 'gitops', engine, 'namespace'], message, GITOPS_NAMESPACE);
   }
 
-  const dnsNames = asRecord(platformInput.wildcard).dnsNames;
+}
+
+/**
+ * A wildcard (the platform's, or a fleet cluster's own) at `base`: its Secret apart from the DNS
+ * token's, its copies only into namespaces named exactly (none of `tenants`), its names in the
+ * allowed zones.
+ */
+function checkWildcardInput(
+  wildcardInput: Record<string, unknown>,
+  platformNamespace: string,
+  base: PropertyKey[],
+  allowed: readonly string[] | undefined,
+  tenants: ReadonlySet<string>,
+  ctx: z.RefinementCtx,
+): void {
+  const tokenName = asRecord(asRecord(asRecord(asRecord(wildcardInput.acme).dns01).cloudflare).apiTokenSecretRef).name;
+  const wildcardSecret = isString(wildcardInput.secretName) ? wildcardInput.secretName : DEFAULTS.platform.wildcardSecretName;
+  const tokenClash = checkWildcardSecret(wildcardSecret, isString(tokenName) ? tokenName : undefined);
+  if (tokenClash) refusal(ctx, [...base, 'secretName'], tokenClash, WILDCARD_TOKEN_SECRET);
+
+  const syncInput = asRecord(wildcardInput.syncTo).namespaces;
+  const syncNamespaces = Array.isArray(syncInput) ? syncInput : [];
+  syncNamespaces.forEach((ns, j) => {
+    if (!isString(ns)) return;
+    const message = checkSyncNamespace(ns, platformNamespace)
+      ?? (tenants.has(ns) ? syncToTenantRefusal(ns) : undefined)
+      ?? (syncNamespaces.indexOf(ns) < j ? duplicateSyncNamespaceRefusal(ns) : undefined);
+    if (message) refusal(ctx, [...base, 'syncTo', 'namespaces', j], message, SECRET_SYNC_INTO_TENANTS);
+  });
+
+  const dnsNames = wildcardInput.dnsNames;
   (Array.isArray(dnsNames) ? dnsNames : []).forEach((name, j) => {
     if (!isString(name)) return;
     const outside = allowed && checkWildcardZone(name, allowed);
-    if (outside) refusal(ctx, ['platform', 'wildcard', 'dnsNames', j], outside, DOMAIN_WITHIN_ALLOWED_ZONES);
+    if (outside) refusal(ctx, [...base, 'dnsNames', j], outside, DOMAIN_WITHIN_ALLOWED_ZONES);
   });
 }
 

@@ -332,8 +332,8 @@ export const ONE_HOST_ONE_TENANT: Threat = {
   family: 'certificates',
   severity: 'critical',
   title: 'Two tenants serve one host',
-  why: 'When two tenants route, or hold a certificate for, the same host, the one that wins serves the other tenant\'s visitors and can obtain its certificate.',
-  fix: 'Give each host to exactly one tenant: remove the route or certificate from the namespace that should not serve it (a wildcard certificate counts as serving every host it covers).',
+  why: 'When two tenants route, or hold a certificate for, the same host, the one that wins serves the other tenant\'s visitors and can obtain its certificate. Across a fleet, a host claimed on two clusters is served by whichever cluster DNS points at, and both tenants can obtain its certificate.',
+  fix: 'Give each host to exactly one tenant, on one cluster of the fleet: remove the route or certificate from the namespace that should not serve it (a wildcard certificate counts as serving every host it covers).',
   spec: { fields: ['tenants[].domains[]'] },
   construct: { props: ['TenantNamespace.domains'] },
   values: none(NOT_VALUES),
@@ -360,6 +360,11 @@ export const ONE_HOST_ONE_TENANT: Threat = {
 export function duplicateDomainRefusal(domain: string, otherTenant: string | undefined): string {
   const whose = otherTenant === undefined ? 'this tenant already lists it' : `tenant \`${otherTenant}\` already claims it`;
   return `\`${domain}\` is claimed twice: ${whose} — a host belongs to one tenant only; remove one entry`;
+}
+
+/** The refusal for a host claimed by tenants on two clusters of a fleet: DNS sends each host to one cluster. */
+export function duplicateDomainAcrossClustersRefusal(domain: string, otherTenant: string, otherCluster: string, cluster: string): string {
+  return `\`${domain}\` is claimed on two clusters: tenant \`${otherTenant}\` on cluster \`${otherCluster}\` already claims it, and this tenant is on \`${cluster}\` — a host belongs to one tenant on one cluster of the fleet; remove one entry`;
 }
 
 /** Hosts claimed by more than one tenant, a wildcard claim covering the hosts one label below it. */
@@ -403,7 +408,7 @@ export const DOMAIN_WITHIN_ALLOWED_ZONES: Threat = {
   title: 'A tenant domain outside the zones the platform allows',
   why: 'A tenant file (which tenants may edit through pull requests) could claim a host of the company\'s main site, of another team\'s zone, or of a zone the platform\'s DNS does not serve.',
   fix: 'List the zones tenants may use in `platform.allowedDomains`, and give each tenant hosts under them.',
-  spec: { fields: ['tenants[].domains[]', 'platform.wildcard.dnsNames[]'] },
+  spec: { fields: ['tenants[].domains[]', 'platform.wildcard.dnsNames[]', 'clusters[].platform.wildcard.dnsNames[]'] },
   construct: { props: ['TenantNamespace.domains', 'WildcardTlsStore.dnsNames'] },
   values: none(NOT_VALUES),
   admission: none('`hosts-within-tenant-domains` keeps every route and Certificate on the tenant\'s own (allowed) domains'),
@@ -431,7 +436,7 @@ export const WILDCARD_DNS01: Threat = {
   title: 'A wildcard certificate without a DNS-01 solver',
   why: 'ACME issues wildcard certificates only through a DNS-01 challenge: without one the platform\'s default certificate is never issued and every tenant\'s Traefik serves its self-signed fallback.',
   fix: 'Give `platform.wildcard.acme` a `dns01` solver (`cloudflare` or `route53`), and no `http01`.',
-  spec: { fields: ['platform.wildcard.acme.dns01', 'platform.wildcard.acme.http01'] },
+  spec: { fields: ['platform.wildcard.acme.dns01', 'platform.wildcard.acme.http01', 'clusters[].platform.wildcard.acme.dns01'] },
   construct: { props: ['WildcardTlsStore.acme.dns01'] },
   values: none('the wildcard is not a chart value'),
   admission: none('the wildcard lives in the platform namespace, out of tenants\' reach'),
@@ -450,7 +455,7 @@ export const WILDCARD_TOKEN_SECRET: Threat = {
   title: 'The wildcard certificate\'s Secret is the DNS-01 token\'s',
   why: 'cert-manager writes the certificate into its Secret, overwriting the DNS provider\'s API token stored there: the next renewal fails and the token is lost.',
   fix: 'Give the certificate a Secret of its own, e.g. `platform-wildcard-tls`.',
-  spec: { fields: ['platform.wildcard.secretName'] },
+  spec: { fields: ['platform.wildcard.secretName', 'clusters[].platform.wildcard.secretName'] },
   construct: { props: ['WildcardTlsStore.secretName'] },
   values: none('the wildcard is not a chart value'),
   admission: none('the wildcard lives in the platform namespace, out of tenants\' reach'),

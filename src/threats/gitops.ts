@@ -18,7 +18,7 @@ export const GITOPS_URL: Threat = {
   title: 'A GitOps repository or cluster URL over plain http or with credentials',
   why: 'The engine applies whatever the repository holds with the platform\'s rights: over plain http anyone on the path can change what the cluster applies, and a token in the URL is written into every rendered file.',
   fix: 'Use an `https://` or `ssh://` URL without user information, and give credentials to the engine (a repository Secret in Argo CD, `secretRef` in Flux).',
-  spec: { fields: ['platform.gitops.argocd.repoURL', 'platform.gitops.argocd.server', 'platform.gitops.flux.url'] },
+  spec: { fields: ['platform.gitops.argocd.repoURL', 'platform.gitops.argocd.server', 'platform.gitops.flux.url', 'clusters[].server'] },
   construct: { props: ['GitOps.argoCd', 'GitOps.flux'] },
   values: none(NOT_VALUES),
   admission: none(NOT_ADMISSION),

@@ -104,7 +104,7 @@ export const PLATFORM_NAMESPACE: Threat = {
   title: 'The platform namespace is a namespace of Kubernetes or an add-on',
   why: 'Every tenant\'s Traefik runs in the platform namespace and may read its Secrets; in `kube-system`, `cert-manager` or another add-on\'s namespace they would read that add-on\'s credentials and keys.',
   fix: 'Give the platform a namespace of its own, e.g. `traefik`.',
-  spec: { fields: ['platform.traefik.namespace'] },
+  spec: { fields: ['platform.traefik.namespace', 'clusters[].platform.traefik.namespace'] },
   construct: { props: ['Platform.namespace'] },
   values: none('the platform namespace is not a chart value'),
   admission: none('tenants cannot create Namespaces or workloads outside their own'),

@@ -45,7 +45,7 @@ export const SECRET_SYNC_INTO_TENANTS: Threat = {
   title: 'A Secret is copied across tenant boundaries',
   why: 'Reflector, kubernetes-replicator, kubed and Kyverno\'s `generate` rules copy a Secret — a TLS private key included — into other namespaces and keep it in sync; a copy in a tenant namespace is readable by that tenant, patterns or label selectors also copy it into namespaces created later, and a tenant\'s own Secret offered to others leaks to them.',
   fix: 'Issue certificates per tenant with the tenant\'s own Issuer instead of copying them, and serve a shared wildcard through the platform\'s `default` TLSStore; if a copy is unavoidable, list exact namespaces that are no tenant\'s, never patterns.',
-  spec: { fields: ['platform.wildcard.syncTo.namespaces[]', 'tenants[].name'] },
+  spec: { fields: ['platform.wildcard.syncTo.namespaces[]', 'tenants[].name', 'clusters[].platform.wildcard.syncTo.namespaces[]'] },
   construct: { props: ['WildcardTlsStore.syncTo', 'TenantNamespace.name'] },
   values: none('copies are not chart values'),
   admission: {
@@ -248,6 +248,11 @@ export function duplicateSyncNamespaceRefusal(namespace: string): string {
  * The refusal for a tenant whose namespace is also listed in `platform.wildcard.syncTo.namespaces`
  * (reported once, at the tenant's name, which is in the file that added the tenant).
  */
+/** The refusal for a fleet cluster's `syncTo` entry that names a tenant (reported at the entry: a tenant may move onto the cluster). */
+export function syncToTenantRefusal(namespace: string): string {
+  return `\`${namespace}\` is a tenant of the fleet: it would receive a copy of the wildcard certificate's private key and could serve every host under it, other tenants' included — remove it from this list`;
+}
+
 export function tenantInSyncToRefusal(namespace: string): string {
   return `\`${namespace}\` is also listed in \`platform.wildcard.syncTo.namespaces\`: this tenant would receive a copy of the wildcard certificate's private key and could serve every host under it, other tenants' included — remove it from that list, or choose another tenant name`;
 }
@@ -259,7 +264,7 @@ export const KUBED_RETIRED: Threat = {
   title: 'kubed is retired',
   why: 'kubed is retired upstream and gets no fixes; its `kubed.appscode.com/sync` annotation copies to every namespace matching a label selector, or to all of them when empty.',
   fix: 'Remove the `kubed.appscode.com/sync` annotation and copy with `reflector` or `replicator` to listed namespaces, or not at all (see `secret-sync-into-tenants`).',
-  spec: { fields: ['platform.wildcard.syncTo.via'] },
+  spec: { fields: ['platform.wildcard.syncTo.via', 'clusters[].platform.wildcard.syncTo.via'] },
   construct: { props: ['WildcardTlsStore.syncTo.via'] },
   values: none('copies are not chart values'),
   admission: none('`secret-sync-into-tenants` refuses kubed\'s annotation on tenants\' Secrets, ConfigMaps and Certificates'),

@@ -19,10 +19,10 @@ const EXAMPLES = path.join(REPO, 'examples');
 /** Every spec among the examples: top-level YAML files of examples/ (tenant files are read through them). */
 const specs = fs.readdirSync(EXAMPLES).filter((f) => /\.ya?ml$/.test(f)).map((f) => path.join(EXAMPLES, f));
 
-/** Renders a spec file as `npm run synth` would write it, and audits the YAML text. */
-function auditRender(configFile: string) {
+/** Renders a spec file as `npm run synth` would write it, and audits the YAML text (of one fleet cluster's folder, when `cluster` is given). */
+function auditRender(configFile: string, cluster?: string) {
   const model = resolveTenancy(readSpec(configFile).spec);
-  const files = toYamlFiles(renderGroups(model));
+  const files = [...toYamlFiles(renderGroups(model))].filter(([rel]) => cluster === undefined || rel.startsWith(`clusters/${cluster}/`));
   const objects = [];
   const skipped = [];
   for (const [rel, text] of files) {
@@ -30,14 +30,29 @@ function auditRender(configFile: string) {
     objects.push(...parsed.objects);
     skipped.push(...parsed.skipped);
   }
-  return { model, result: auditManifests({ objects, skipped, files: [...files.keys()] }) };
+  return { model, result: auditManifests({ objects, skipped, files: files.map(([rel]) => rel) }) };
 }
 
-test('there is at least one example spec', () => {
+const isFleet = (spec: string) => resolveTenancy(readSpec(spec).spec).fleet !== undefined;
+
+test('there is at least one example spec, and one fleet', () => {
   expect(specs).toContain(path.join(EXAMPLES, 'tenancy.yaml'));
+  expect(specs.filter(isFleet)).toEqual([path.join(EXAMPLES, 'fleet.yaml')]);
 });
 
-test.each(specs.map((s) => [path.relative(REPO, s), s]))('a fresh render of %s has no finding', (_name, spec) => {
+test.each(specs.filter(isFleet).flatMap((s) => resolveTenancy(readSpec(s).spec).fleet!.clusters.map((c) => [path.relative(REPO, s), c.name, s])))(
+  'a fresh render of %s has no finding on cluster %s, whose platform and tenants the audit tells apart',
+  (_name, cluster, spec) => {
+    const { model, result } = auditRender(spec, cluster);
+    const own = model.fleet!.clusters.find((c) => c.name === cluster)!;
+    expect(summarize(result)).toEqual([]);
+    expect(result.skipped).toEqual([]);
+    expect([...result.scope.tenantNamespaces].sort()).toEqual(model.tenants.filter((t) => t.cluster === cluster).map((t) => t.name).sort());
+    expect([...result.scope.platformNamespaces]).toEqual([own.platform.namespace]);
+  },
+);
+
+test.each(specs.filter((s) => !isFleet(s)).map((s) => [path.relative(REPO, s), s]))('a fresh render of %s has no finding', (_name, spec) => {
   const { model, result } = auditRender(spec);
   expect(summarize(result)).toEqual([]);
   expect(result.skipped).toEqual([]);

@@ -20,10 +20,11 @@ const key = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.meta
 
 test('the package root exports the constructs, their enums and variant classes, Tenancy and the errors; nothing internal', () => {
   expect(Object.keys(library).sort()).toEqual([
-    'AdmissionGuardRails', 'AdmissionMode', 'Dns01Solver', 'ExternalTrafficPolicy', 'GitOps', 'GitOpsApp', 'OutputFormat', 'Platform', 'PlatformCaIssuer', 'PodSecurityLevel',
-    'RefusedPropError', 'RoutingApi', 'ScopedTraefik', 'SecretSyncTool', 'SecretsAccess', 'SharedTraefik', 'SpecError', 'TaintEffect', 'Tenancy', 'Tenant',
-    'TenantCertificatePolicy', 'TenantGateway', 'TenantIsolation', 'TenantIssuer', 'TenantIssuerSource', 'TenantNamespace', 'TenantOwner', 'TenantSecretStore',
-    'TenantVirtualCluster', 'TlsVersion', 'TolerationOperator', 'TraefikLogLevel', 'TraefikServiceType', 'TraefikSpread', 'TraefikTopology', 'VaultKvVersion',
+    'AdmissionGuardRails', 'AdmissionMode', 'Dns01Solver', 'ExternalTrafficPolicy', 'FleetGitOps', 'GitOps', 'GitOpsApp', 'OutputFormat', 'Platform', 'PlatformCaIssuer',
+    'PodSecurityLevel', 'RefusedPropError', 'RoutingApi', 'ScopedTraefik', 'SecretSyncTool', 'SecretsAccess', 'SharedTraefik', 'SpecError', 'TaintEffect', 'Tenancy', 'Tenant',
+    'TenantAppProject', 'TenantCertificatePolicy', 'TenantCluster', 'TenantGateway', 'TenantIsolation', 'TenantIssuer', 'TenantIssuerSource', 'TenantNamespace', 'TenantOwner',
+    'TenantReconciler', 'TenantSecretStore', 'TenantVirtualCluster', 'TlsVersion', 'TolerationOperator', 'TraefikLogLevel', 'TraefikServiceType', 'TraefikSpread', 'TraefikTopology',
+    'VaultKvVersion',
     'WildcardTlsStore',
   ]);
 });

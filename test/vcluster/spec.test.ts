@@ -56,7 +56,7 @@ describe('the vcluster block is refused at its line, with the field and the fix'
   test('a vcluster block on a namespace tenant, and an unknown isolation', () => {
     const spec = vclusterSpec().replace('    isolation: vcluster\n', '    isolation: vm\n    vcluster: {}\n');
     expect(refusals(spec)).toEqual([
-      'tenancy.yaml:9:16: tenants[1].isolation: `vm` is not allowed — use one of `namespace`, `vcluster`',
+      'tenancy.yaml:9:16: tenants[1].isolation: `vm` is not allowed — use one of `namespace`, `vcluster`, `cluster`',
       'tenancy.yaml:10:15: tenants[1].vcluster: applies to a tenant with `isolation: vcluster` only, and this one\'s isolation is `vm` — set `isolation: vcluster`, or remove the block',
     ]);
   });
@@ -117,7 +117,7 @@ describe('onboarding with --isolation vcluster', () => {
       fs.writeFileSync(config, 'platform:\n  defaults: { issuer: { selfSigned: {} } }\n');
       const args = ['onboard', '--name', 'labs', '--domain', 'labs.example.com', '--owner-group', 'g', '--config', config];
       const usage = runCli([...args, '--isolation', 'vm']);
-      expect({ status: usage.status, stderr: usage.stderr.split('\n')[0] }).toEqual({ status: 2, stderr: 'error: --isolation `vm` is not an isolation tier — use `namespace` or `vcluster`' });
+      expect({ status: usage.status, stderr: usage.stderr.split('\n')[0] }).toEqual({ status: 2, stderr: 'error: --isolation `vm` is not an isolation tier — use `namespace`, `vcluster` or `cluster`' });
       const templates = path.join(dir, 'templates');
       fs.mkdirSync(templates);
       fs.writeFileSync(path.join(templates, 'tenant-file.yaml.hbs'), 'name: {{json name}}\ndomains: {{json domains}}\nowners: { groups: {{json owners.groups}} }\n');
