@@ -17,7 +17,7 @@ import { OUTPUT_MARKER, OutputError } from '../output/write';
 import { TENANT_SCHEMA_FILE } from '../spec/json-schema';
 import { loadSourceFile } from '../spec/load';
 import { readSpec, tenantFilePath } from '../spec/read-spec';
-import { ISOLATION_TIERS } from '../spec/schema';
+import { ISOLATION_TIERS, IsolationTier } from '../spec/schema';
 import { findOutputFolders, OutputOrigin, readOrigin, sameFile } from './output-folder';
 import { configFlag, packageVersion, synthCommand } from './synth';
 import { InputError, parseFlags, UsageError } from './usage';
@@ -32,8 +32,8 @@ export interface OnboardOptions {
   readonly ownerUsers: readonly string[];
   readonly team?: string;
   readonly environment?: string;
-  /** `--isolation`: `namespace` or `vcluster`; absent, the tenant file says nothing (the spec's default holds). */
-  readonly isolation?: 'namespace' | 'vcluster';
+  /** `--isolation`: `namespace`, `vcluster` or `cluster`; absent, the tenant file says nothing (the spec's default holds). */
+  readonly isolation?: IsolationTier;
   readonly config: string;
   readonly templates: string;
   /** `--out`: the spec's output folder, named in the next steps; found through the output folders' markers when absent. */

@@ -93,9 +93,24 @@ function formatFlags(options: Pick<SynthOptions, 'format' | 'chartVersion' | 'pa
   return ` --format helm${options.chartVersion === undefined || options.chartVersion === packageVersion() ? '' : ` --chart-version ${options.chartVersion}`}${options.package ? '' : ' --no-package'}`;
 }
 
-/** The command that writes the same output again, run from the current folder. */
+/** The folder `npm run` runs this tool's scripts in: the package's own. */
+const PACKAGE_ROOT = path.resolve(__dirname, '../..');
+
+/**
+ * `file` (a path given on the command line, relative to the current folder) as a script started
+ * by `npm run` reads it: npm runs scripts in the package's folder, wherever it is called from. So
+ * relative to that folder when the file is in it, else absolute.
+ */
+export function npmRunPath(file: string): string {
+  const absolute = path.resolve(file);
+  if (path.resolve(process.cwd()) === PACKAGE_ROOT) return file;
+  const relative = path.relative(PACKAGE_ROOT, absolute);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative.split(path.sep).join('/') : absolute;
+}
+
+/** The command that writes the same output again, from anywhere (`npm run` reads paths from the package's folder). */
 export function synthCommand(options: Pick<SynthOptions, 'config' | 'out' | 'format' | 'chartVersion' | 'package'>): string {
-  return `npm run synth -- --config ${options.config} --out ${options.out}${formatFlags(options)}`;
+  return `npm run synth -- --config ${npmRunPath(options.config)} --out ${npmRunPath(options.out)}${formatFlags(options)}`;
 }
 
 /**

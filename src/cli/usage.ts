@@ -72,7 +72,7 @@ export function requireInputFile(file: string, what: string): void {
     const code = (err as NodeJS.ErrnoException).code;
     throw new InputError(`\`${file}\` ${code === 'ENOENT' || code === 'ENOTDIR' ? 'does not exist' : `cannot be read (${(err as Error).message})`} — check ${what}`);
   }
-  if (!stat.isFile()) throw new InputError(`\`${file}\` is ${stat.isDirectory() ? 'a folder' : 'not a regular file'}, not a file — check ${what}`);
+  if (!stat.isFile()) throw new InputError(`\`${file}\` is ${stat.isDirectory() ? 'a folder, not a file' : 'not a regular file (a device, pipe or socket)'} — check ${what}`);
   try {
     fs.accessSync(file, fs.constants.R_OK);
   } catch (err) {

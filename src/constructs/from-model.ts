@@ -115,7 +115,8 @@ export function tenantOptionsOf(t: TenantModel, sharedTraefik = false): TenantOp
     // A tenant on a shared Traefik has no settings of its own (the spec refuses them).
     traefik: sharedTraefik ? undefined : traefikOptionsOf(t.traefik),
     issuer: issuerSourceOf(t.issuer),
-    isolation: t.isolation as TenantIsolation | undefined,
+    // A cluster tenant is, in its own cluster, a namespace tenant.
+    isolation: t.isolation === 'cluster' ? undefined : t.isolation as TenantIsolation | undefined,
     virtualCluster: t.vcluster && { values: structuredClone(t.vcluster) as Record<string, unknown> },
   };
 }

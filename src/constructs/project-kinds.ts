@@ -75,6 +75,8 @@ const KIND_OF_RESOURCE: Readonly<Record<string, string>> = {
   'batch/jobs': 'Job',
   'cert-manager.io/certificates': 'Certificate',
   'external-secrets.io/externalsecrets': 'ExternalSecret',
+  'gateway.networking.k8s.io/grpcroutes': 'GRPCRoute',
+  'gateway.networking.k8s.io/httproutes': 'HTTPRoute',
   'networking.k8s.io/ingresses': 'Ingress',
   'policy/poddisruptionbudgets': 'PodDisruptionBudget',
   'traefik.io/ingressroutes': 'IngressRoute',

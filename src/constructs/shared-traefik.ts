@@ -14,6 +14,7 @@ import { traefikGatewayClusterRules, traefikRules } from './rbac-rules';
 import { PropChecks } from './refuse';
 import type { ContainerResources, TraefikLogLevel } from './scoped-traefik';
 import type { TraefikServiceType } from './traefik-service';
+import { spreadConstraints, TraefikSpread } from './traefik-scheduling';
 import {
   baseArgs, crdProviderArgs, gatewayProviderArgs, grantClusterRole, grantRole, RoleSubject, traefikDeployment, traefikDisruptionBudget,
   traefikNetworkPolicySpec, traefikPodLabels, traefikService, TraefikWorkload,
@@ -107,6 +108,10 @@ export class SharedTraefik extends Construct {
   public readonly podDisruptionBudget?: k8s.KubePodDisruptionBudget;
   /** The GatewayClass `traefik-shared`, labelled for this Traefik's label selector. */
   public readonly gatewayClass: ApiObject;
+  /** The tenants announced in `tenants`, watched whether or not they joined by synthesis. */
+  private readonly announced: string[];
+  /** Set once its flags are produced: a tenant joining later is not watched unless announced. */
+  private synthesized = false;
 
   constructor(scope: Construct, id: string, props: SharedTraefikProps) {
     super(scope, id);
@@ -125,6 +130,7 @@ export class SharedTraefik extends Construct {
       limits: withResourceDefaults(props.resources?.limits, S.resources.limits),
     };
     if (props.replicas !== undefined) refusals.parse('replicas', fields.replicas, props.replicas);
+    if (props.tenants !== undefined) refusals.parse('tenants', z.array(fields.dnsLabel('payments')), props.tenants);
     if (props.serviceType !== undefined) refusals.parse('serviceType', z.enum(['LoadBalancer', 'ClusterIP']), props.serviceType);
     if (props.logLevel !== undefined) refusals.parse('logLevel', z.enum(fields.LOG_LEVELS), props.logLevel);
     if (props.resources !== undefined) refusals.parse('resources', z.strictObject({ requests: fields.cpuMemory.optional(), limits: fields.cpuMemory.optional() }), props.resources);
@@ -144,7 +150,8 @@ export class SharedTraefik extends Construct {
     const labels = { ...platformLabels(), ...podLabels, [LABELS.component]: 'ingress-controller' };
     const subject: RoleSubject = { name: this.name, namespace, labels };
     const logLevel = props.logLevel ?? S.logLevel;
-    const announced = [...(props.tenants ?? [])];
+    this.announced = [...(props.tenants ?? [])];
+    const replicas = props.replicas ?? S.replicas;
     const workload: TraefikWorkload = {
       name: this.name,
       namespace,
@@ -153,15 +160,20 @@ export class SharedTraefik extends Construct {
       image: this.image,
       // The gateway provider watches the tenants as they join, after the platform namespace.
       args: Lazy.any({
-        produce: () => [
+        produce: () => {
+          this.synthesized = true;
+          return [
           ...baseArgs(logLevel),
           ...crdProviderArgs([namespace], namespace),
-          ...gatewayProviderArgs([namespace, ...new Set([...announced, ...platform.tenantNames])], this.name, namespace),
-        ],
+          ...gatewayProviderArgs([namespace, ...new Set([...this.announced, ...platform.tenantNames])], this.name, namespace),
+          ];
+        },
       }) as unknown as string[],
-      replicas: props.replicas ?? S.replicas,
+      replicas,
       serviceType: props.serviceType ?? S.serviceType,
       resources,
+      // Every tenant depends on it: its replicas spread across nodes (see `TraefikSpread`).
+      scheduling: replicas > 1 ? { topologySpreadConstraints: spreadConstraints(TraefikSpread.NODE, podLabels) } : {},
     };
 
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: this.name, namespace, labels }, automountServiceAccountToken: false });
@@ -188,6 +200,11 @@ export class SharedTraefik extends Construct {
   /** The rules it needs in each tenant namespace: the tenant's routes, Services and Secrets; report its routes' status. @internal */
   public get _tenantRules() {
     return traefikRules({ crd: false, ingress: false, gateway: { routes: true } });
+  }
+
+  /** Whether it watches `tenant`'s namespace: announced in `tenants`, or joining before its flags are produced. @internal */
+  public _watches(tenant: string): boolean {
+    return !this.synthesized || this.announced.includes(tenant);
   }
 
   /** Its ServiceAccount as a role subject. @internal */

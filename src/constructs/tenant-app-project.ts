@@ -4,6 +4,7 @@ import { DEFAULTS } from '../defaults';
 import { tenantProjectName } from '../model/names';
 import { argoDestination, GitOps, GitOpsCluster } from './gitops-app';
 import { tenantLabels } from './labels';
+import { RoutingApi } from './platform';
 import { ownerCreatableKinds } from './project-kinds';
 import { PropChecks } from './refuse';
 import { SecretsAccess } from './tenant-namespace';
@@ -34,6 +35,12 @@ export interface TenantAppProjectProps {
    * @default false
    */
   readonly externalSecrets?: boolean;
+  /**
+   * How the tenant routes: with the Gateway API, its owners (and so the project) write HTTPRoutes
+   * and GRPCRoutes instead of IngressRoutes, Middlewares and Ingresses.
+   * @default RoutingApi.INGRESS_ROUTE
+   */
+  readonly routing?: RoutingApi;
 }
 
 /**
@@ -64,7 +71,10 @@ export class TenantAppProject extends Construct {
         sourceRepos: ['*'],
         destinations: [{ ...argoDestination(props.cluster, argocd.server ?? DEFAULTS.platform.argocd.server), namespace: props.tenant }],
         clusterResourceWhitelist: [],
-        namespaceResourceWhitelist: ownerCreatableKinds(props.secrets ?? SecretsAccess.READ_ONLY, { externalSecrets: props.externalSecrets }),
+        namespaceResourceWhitelist: ownerCreatableKinds(props.secrets ?? SecretsAccess.READ_ONLY, {
+          externalSecrets: props.externalSecrets,
+          ...(props.routing === RoutingApi.GATEWAY ? { routing: 'gateway' as const } : {}),
+        }),
         ...(groups.length > 0
           ? {
             roles: [{

@@ -95,6 +95,9 @@ export class TenantGateway extends Construct {
         ? `tenant \`${tenantNamespace.tenantName}\` already has a TenantGateway (\`${tenantNamespace.gateway.node.path}\`) — use that one: both would be the Gateway \`${tenantNamespace.tenantName}\``
         : undefined);
     refusals.check('tenantNamespace', checkGatewayHosts(tenantNamespace.domains.length), GATEWAY_LISTENER_LIMIT);
+    if (shared && !shared._watches(tenantNamespace.tenantName)) {
+      refusals.check('tenantNamespace', `the platform's SharedTraefik was synthesized before tenant \`${tenantNamespace.tenantName}\` joined, so it does not watch its namespace — list the tenant in the SharedTraefik's \`tenants\`, or synthesize the platform after its tenants`);
+    }
     if (traefik !== undefined) {
       refusals.check('traefik', !isA(traefik, 'ScopedTraefik')
         ? 'is not a ScopedTraefik — pass the tenant\'s own ScopedTraefik, or leave it out where the platform shares one Traefik'

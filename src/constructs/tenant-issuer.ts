@@ -60,7 +60,7 @@ export class TenantIssuerSource {
   /** A CA whose key pair is a Secret in the tenant's namespace. */
   public static ca(options: CaIssuerOptions): TenantIssuerSource {
     const refusals = new PropChecks('TenantIssuerSource');
-    refusals.parse('ca', z.strictObject({ secretName: z.string().min(1) }), options);
+    refusals.parse('ca', z.strictObject({ secretName: fields.objectName('tenant-ca') }), options);
     refusals.done();
     return new TenantIssuerSource({ ca: { secretName: options.secretName } });
   }

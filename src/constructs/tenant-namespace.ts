@@ -641,8 +641,9 @@ export class TenantNamespace extends Construct {
   }
 
   private validateWiring(): string[] {
-    if (this._domains.length === 0 || this._traefik || this._gateway) return [];
-    if (this.platform.sharedTraefik) {
+    const routed = this.platform.routingApi === 'gateway' ? this._gateway : this._traefik;
+    if (this._domains.length === 0 || routed) return [];
+    if (this.platform.routingApi === 'gateway') {
       return [`tenant \`${this.tenantName}\` serves ${this._domains.map((d) => `\`${d}\``).join(', ')} but no Gateway routes to it — add \`new TenantGateway(scope, id, { tenantNamespace })\` with this TenantNamespace, or build the whole tenant with \`platform.addTenant()\``];
     }
     return [`tenant \`${this.tenantName}\` serves ${this._domains.map((d) => `\`${d}\``).join(', ')} but no ScopedTraefik routes to it — add \`new ScopedTraefik(scope, id, { tenantNamespace })\` with this TenantNamespace, or build the whole tenant with \`platform.addTenant()\``];

@@ -11,6 +11,7 @@ import { PropChecks } from './refuse';
 import type { TenantNamespace } from './tenant-namespace';
 import { vclusterValues } from './vcluster-values';
 import { toYamlDocument } from '../yaml-text';
+import { VCLUSTER_NEEDS_INGRESS } from '../spec/schema';
 
 /** A tenant's virtual cluster, apart from the namespace it lives in (what `TenantOptions.virtualCluster` takes). */
 export interface TenantVirtualClusterOptions {
@@ -22,6 +23,9 @@ export interface TenantVirtualClusterOptions {
    */
   readonly values?: { [key: string]: any };
 }
+
+/** The refusal of a virtual cluster on a Platform whose tenants route through the Gateway API. */
+export const VCLUSTER_NEEDS_INGRESS_OF_PLATFORM = VCLUSTER_NEEDS_INGRESS.replace('`platform.routing.api: gateway`', 'the Platform\'s `routing.api: GATEWAY`');
 
 /** Props of `TenantVirtualCluster`. */
 export interface TenantVirtualClusterProps extends TenantVirtualClusterOptions {
@@ -82,7 +86,9 @@ export class TenantVirtualCluster extends Construct {
       ? 'is not a TenantNamespace — pass the TenantNamespace of the tenant'
       : tenantNamespace.virtualCluster
         ? `tenant \`${tenantNamespace.tenantName}\` already has a TenantVirtualCluster (\`${tenantNamespace.virtualCluster.node.path}\`) — use that one`
-        : !tenantNamespace.traefik
+        : tenantNamespace.platform.routingApi === 'gateway'
+          ? VCLUSTER_NEEDS_INGRESS_OF_PLATFORM
+          : !tenantNamespace.traefik
           ? `tenant \`${tenantNamespace.tenantName}\` has no ScopedTraefik yet, which serves the virtual cluster's Ingresses — add \`new ScopedTraefik(scope, id, { tenantNamespace })\` first`
           : tenantNamespace.issuer
             ? `tenant \`${tenantNamespace.tenantName}\` already has a TenantIssuer, which issued a Certificate per domain on the host — add the TenantVirtualCluster before the TenantIssuer, which then signs the Certificates synced from the virtual cluster instead`

@@ -1,18 +1,18 @@
 import { Construct } from 'constructs';
+import { z } from 'zod';
 import { DEFAULTS } from '../defaults';
-import * as fields from '../spec/schema';
 import { gitopsAppName, tenantChartName, tenantOutputFile, tenantReleaseName } from '../model/names';
 import { GitOpsApp } from './gitops-app';
 import { tenantLabels } from './labels';
 import { OutputFormat, Platform } from './platform';
-import { NO_OWN_TRAEFIK, VCLUSTER_NEEDS_INGRESS } from '../spec/schema';
+import { NO_OWN_TRAEFIK } from '../spec/schema';
 import { PropChecks } from './refuse';
 import { ScopedTraefik, ScopedTraefikOptions } from './scoped-traefik';
 import { TenantGateway } from './tenant-gateway';
 import { TenantIssuer, TenantIssuerSource } from './tenant-issuer';
 import { EgressRule, TenantNamespace, TenantNamespaceOptions, TenantOwner } from './tenant-namespace';
 import { TenantSecretStore } from './tenant-secret-store';
-import { TenantVirtualCluster, TenantVirtualClusterOptions } from './tenant-virtual-cluster';
+import { TenantVirtualCluster, TenantVirtualClusterOptions, VCLUSTER_NEEDS_INGRESS_OF_PLATFORM } from './tenant-virtual-cluster';
 
 /** How far a tenant is isolated from the others. */
 export enum TenantIsolation {
@@ -113,12 +113,12 @@ export class Tenant extends Construct {
     const refusals = new PropChecks('Tenant');
     refusals.moved(props, MOVED);
     const isolation = props.isolation ?? DEFAULTS.tenant.isolation as TenantIsolation;
-    if (props.isolation !== undefined) refusals.parse('isolation', fields.isolation, props.isolation);
+    if (props.isolation !== undefined) refusals.parse('isolation', z.enum(Object.values(TenantIsolation)), props.isolation);
     refusals.check('virtualCluster', props.virtualCluster !== undefined && isolation !== TenantIsolation.VCLUSTER
       ? `applies to a tenant with \`isolation: vcluster\` only, and this one's isolation is \`${String(isolation)}\` — set \`isolation: vcluster\`, or remove the block`
       : undefined);
     if (props.platform?.sharedTraefik && props.traefik !== undefined) refusals.check('traefik', NO_OWN_TRAEFIK.replace('`platform.routing.sharedTraefik`', 'the Platform\'s `routing.sharedTraefik`'));
-    refusals.check('isolation', isolation === TenantIsolation.VCLUSTER && props.platform?.routingApi === 'gateway' ? VCLUSTER_NEEDS_INGRESS.replace('`platform.routing.api: gateway`', 'the Platform\'s `routing.api: GATEWAY`') : undefined);
+    refusals.check('isolation', isolation === TenantIsolation.VCLUSTER && props.platform?.routingApi === 'gateway' ? VCLUSTER_NEEDS_INGRESS_OF_PLATFORM : undefined);
     refusals.done();
     const { platform, issuer, traefik, isolation: _isolation, virtualCluster, ...namespaceOptions } = props;
     this.platform = platform;

@@ -16,7 +16,7 @@ import { FleetGitOps } from '../constructs/fleet-gitops';
 import { gitOpsClusterOf, gitOpsOf, platformPropsOf, tenantOptionsOf } from '../constructs/from-model';
 import { GitOps, GitOpsApp, GitOpsCluster } from '../constructs/gitops-app';
 import { tenantLabels } from '../constructs/labels';
-import { OutputFormat as ConstructOutputFormat, Platform } from '../constructs/platform';
+import { OutputFormat as ConstructOutputFormat, Platform, RoutingApi } from '../constructs/platform';
 import { KindCollector } from '../constructs/project-kinds';
 import { Tenant } from '../constructs/tenant';
 import { TenantAppProject } from '../constructs/tenant-app-project';
@@ -176,6 +176,7 @@ function managementOf(scope: Construct, tenant: TenantModel, cluster: FleetClust
       ownerGroups: [...tenant.owners.groups],
       secrets: tenantOptionsOf(tenant).secrets,
       externalSecrets,
+      routing: cluster.platform.routing?.api as RoutingApi | undefined,
     });
     return root;
   }

@@ -23,7 +23,7 @@ import { yamlQuote } from './tenant-file';
 /** The values of a tenant chart, documented in its README and in docs/helm.md. */
 export const TENANT_VALUES: ReadonlyArray<{ readonly key: string; readonly description: string }> = [
   { key: 'traefik.image', description: 'Container image of the tenant\'s Traefik: a Traefik v3 that knows every flag the chart passes.' },
-  { key: 'traefik.replicas', description: `Pods of the Traefik Deployment, 1 to ${MAX_TRAEFIK_REPLICAS}. At 1 the PodDisruptionBudget (present when the spec asks for more than one) and the spread constraints are left out.` },
+  { key: 'traefik.replicas', description: `Pods of the Traefik Deployment, 1 to ${MAX_TRAEFIK_REPLICAS} and at most the platform's ceiling (\`platform.ceilings.traefik.replicas\`, ${DEFAULTS.ceilings.traefik.replicas} unless the spec says otherwise). At 1 the PodDisruptionBudget (present when the spec asks for more than one) and the spread constraints are left out.` },
   { key: 'traefik.resources.requests.cpu', description: 'CPU the Traefik container requests.' },
   { key: 'traefik.resources.requests.memory', description: 'Memory the Traefik container requests.' },
   { key: 'traefik.resources.limits.cpu', description: 'CPU limit of the Traefik container.' },
@@ -106,7 +106,7 @@ export function tenantValuesYaml(v: TraefikValues): string {
 traefik:
   # Container image: a Traefik v3 that knows every flag the chart passes.
   image: ${q(v.image)}
-  # Pods of the Deployment (1 to ${MAX_TRAEFIK_REPLICAS}).
+  # Pods of the Deployment (1 to ${MAX_TRAEFIK_REPLICAS}, and no more than the platform's ceiling).
   replicas: ${v.replicas}
   # Requests and limits of the Traefik container (Kubernetes quantities).
   resources:

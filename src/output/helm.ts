@@ -27,7 +27,7 @@ import { TRAEFIK_SERVICE_TYPES } from '../threats/service-settings';
 import { deploymentTemplate, escapeForHelm, serviceTemplate } from './helm-templates';
 import { tenantValuesSchema, tenantValuesYaml, TENANT_VALUES, traefikValuesOf, VALUE_RULES, valuesSchema } from './helm-values';
 import { KubeObject, ObjectGroup } from './render';
-import { renderRoutingGuide, routingGuideContext } from './routing-guide';
+import { renderRoutingGuide, routingGuideContext, wildcardSecretLabel } from './routing-guide';
 import { DEFAULT_TEMPLATES_DIR, yamlQuote } from './tenant-file';
 import { FileSink } from './write';
 import { toYamlDocuments } from './yaml';
@@ -240,7 +240,7 @@ function listenerSecret(gateway: any, domain: string): string | undefined {
   const listener = gateway?.spec.listeners.find((l: any) => l.name === listenerNames(domain).https);
   const ref = listener?.tls.certificateRefs[0];
   if (!ref) return undefined;
-  return ref.namespace === undefined ? `${ref.name} (the platform wildcard's, in ${gateway.metadata.namespace})` : ref.name;
+  return ref.namespace === undefined ? wildcardSecretLabel(ref.name, gateway.metadata.namespace) : ref.name;
 }
 
 function platformChart(group: ObjectGroup, model: TenancyModel, options: HelmOptions): HelmChart {

@@ -47,7 +47,10 @@ export function routingGuideContext(tenant: TenantModel, platform: PlatformModel
   const shared = platform.routing?.traefik === 'shared';
   const gateway = platform.routing?.api === 'gateway';
   const type = serviceType ?? (shared ? platform.routing?.sharedTraefik?.serviceType ?? DEFAULTS.platform.sharedTraefik.serviceType : tenant.traefik.serviceType ?? DEFAULTS.tenant.traefik.serviceType);
-  const domains = tenant.domains.map((d) => ({ name: d, secretName: gateway && servedByWildcard(platform, d) ? `${platform.wildcard!.secretName ?? DEFAULTS.platform.wildcardSecretName} (the platform wildcard's, in ${platform.namespace})` : certificateSecretName(d) }));
+  const domains = tenant.domains.map((d) => ({
+    name: d,
+    secretName: gateway && servedByWildcard(platform, d) ? wildcardSecretLabel(platform.wildcard!.secretName ?? DEFAULTS.platform.wildcardSecretName, platform.namespace) : certificateSecretName(d),
+  }));
   const nodePorts = shared ? undefined : tenant.traefik.service?.nodePorts;
   return {
     namespace: names.namespace,
@@ -64,6 +67,11 @@ export function routingGuideContext(tenant: TenantModel, platform: PlatformModel
     gateway: gateway && tenant.domains.length > 0 ? { name: names.gateway, https: listenerNames(tenant.domains[0]).https } : null,
     virtualCluster: tenant.isolation === 'vcluster',
   };
+}
+
+/** How a domain served with the platform wildcard's certificate names its Secret. */
+export function wildcardSecretLabel(secretName: string, platformNamespace: string): string {
+  return `${secretName} (the platform wildcard's, in ${platformNamespace})`;
 }
 
 /** Whether the platform wildcard's certificate serves `domain` on the tenant's Gateway (`routing.wildcardCertificate`). */

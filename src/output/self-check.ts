@@ -13,13 +13,16 @@
  *   a binding of another tenant's ServiceAccount). Only the per-namespace rules and the lists of
  *   namespaces a copying annotation reaches walk the tenants, and they walk the tenants at hand
  *   (a pattern or selector is reported all the same, as reaching tenants created later);
- * - the hosts claimed so far, by tenant: a tenant claiming a host another tenant claimed (or a
- *   wildcard covering it) is checked together with a stand-in for that claim, an object of the
- *   same kind, name and namespace that claims only that host, so the rule reports both sides.
+ * - what tenants claimed so far that no two may share: hosts (a tenant claiming a host another
+ *   tenant claimed, or a wildcard covering it) and fixed node ports. A tenant's claim that an
+ *   earlier one conflicts with is checked together with a stand-in for the earlier claim, an
+ *   object of the same kind, name and namespace that claims only that, so the rule reports both
+ *   sides. A rule that joins objects of several tenants must be carried here (the tests run the
+ *   check at chunks of 1, 2 and 16 and compare).
  */
 import { checkIsolation } from '../threats';
 import { CheckContext, Finding, KubeObjectLike } from '../threats/detect/engine';
-import { hostsInRule } from '../threats/detect/hosts';
+import { namedHosts } from '../threats/detect/hosts';
 import { TenancyModel } from '../model/tenancy-model';
 import { KubeObject, ObjectGroup } from './render';
 
@@ -95,7 +98,8 @@ export class SelfCheck {
   private platform: { file: string; objects: readonly KubeObject[] } | undefined;
   /** Findings on platform objects already reported, so that each tenant's check adds only new ones. */
   private readonly platformFindings = new Set<string>();
-  private readonly claims = new ClaimedHosts();
+  private readonly hosts = new ClaimedHosts();
+  private readonly nodePorts = new ClaimedNodePorts();
   private readonly findings: FileFinding[] = [];
 
   /** `chunk`: tenant groups checked together (the tests vary it; the default suits the CLI). */
@@ -130,31 +134,35 @@ export class SelfCheck {
     this.pending = [];
     const platform = this.platform?.objects ?? [];
     const own = groups.flatMap((g) => g.objects);
-    const stand = this.claims.conflicting(own, this.tenants);
-    const objects: KubeObjectLike[] = [...platform, ...own, ...stand.map((s) => s.object)];
+    const stand = [...this.hosts.conflicting(own, this.tenants), ...this.nodePorts.conflicting(own)];
+    // Stand-ins for earlier tenants' claims come before this chunk's objects, as in the whole output.
+    const objects: KubeObjectLike[] = [...platform, ...stand.map((s) => s.object), ...own];
+    const standStart = platform.length;
     // Where each group's objects start in `objects`.
     const starts: number[] = [];
-    let at = platform.length;
+    let at = standStart + stand.length;
     for (const g of groups) {
       starts.push(at);
       at += g.objects.length;
     }
-    const standStart = at;
     const view = new SomeTenants(this.tenants, groups.flatMap((g) => (g.tenant === undefined ? [] : [g.tenant])));
     for (const f of checkIsolation(objects, this.context(view))) {
-      if (f.objectIndex < platform.length) {
+      if (f.objectIndex < standStart) {
         this.report(f, this.platform!.file, true);
-      } else if (f.objectIndex < standStart) {
+      } else if (f.objectIndex >= starts[0]) {
         let k = starts.length - 1;
         while (starts[k] > f.objectIndex) k--;
         this.report({ ...f, objectIndex: f.objectIndex - starts[k] }, groups[k].file, false);
-      } else if (f.rule === 'one-host-one-tenant') {
+      } else if (f.rule === stand[f.objectIndex - standStart].rule) {
         // The stand-in's other findings are the real object's, reported in its own tenants' check.
         const s = stand[f.objectIndex - standStart];
         this.report({ ...f, objectIndex: s.claim.objectIndex, path: s.claim.path }, s.claim.file, false);
       }
     }
-    for (const g of groups) this.claims.record(g, this.tenants);
+    for (const g of groups) {
+      this.hosts.record(g, this.tenants);
+      this.nodePorts.record(g);
+    }
   }
 
   private context(tenantNamespaces: ReadonlySet<string>): CheckContext {
@@ -192,9 +200,8 @@ class SomeTenants extends Set<string> {
 /** Tenant groups checked together (with the platform's objects once). */
 const CHUNK = 16;
 
-/** One host claimed in a tenant namespace, and where: enough to stand in for the object that claims it. */
+/** Where an earlier claim was made: enough to stand in for the object that made it, and to report it. */
 interface Claim {
-  readonly host: string;
   readonly file: string;
   readonly objectIndex: number;
   readonly path: Finding['path'];
@@ -204,33 +211,64 @@ interface Claim {
   readonly namespace: string;
 }
 
+/** A stand-in for an earlier claim, and the rule that judges it. */
+interface StandIn {
+  readonly claim: Claim;
+  readonly object: KubeObjectLike;
+  readonly rule: string;
+}
+
+type HostClaim = Claim & { readonly host: string };
+
 /**
- * Hosts claimed by the tenants checked so far, as the rule `one-host-one-tenant` counts them:
- * Certificates' names, Ingress hosts and IngressRoute(TCP) matchers in tenant namespaces,
- * lower-cased, without a trailing dot.
+ * Hosts claimed by the tenants checked so far, as the rule `one-host-one-tenant` counts them
+ * (`namedHosts`, in tenant namespaces).
  */
 class ClaimedHosts {
-  private readonly byHost = new Map<string, Claim[]>();
+  private readonly byHost = new Map<string, HostClaim[]>();
   /** Claims of `a.b.c` under `b.c`, for a later wildcard `*.b.c`. */
-  private readonly byParent = new Map<string, Claim[]>();
+  private readonly byParent = new Map<string, HostClaim[]>();
 
   /** Stand-ins for earlier claims of other tenants that `objects` claim too (or cover, or are covered by). */
-  conflicting(objects: readonly KubeObject[], tenants: ReadonlySet<string>): Array<{ claim: Claim; object: KubeObjectLike }> {
-    const found = new Set<Claim>();
-    for (const c of claimsOf(objects, tenants, '', 0)) {
+  conflicting(objects: readonly KubeObject[], tenants: ReadonlySet<string>): StandIn[] {
+    const found = new Set<HostClaim>();
+    for (const c of hostClaims(objects, tenants, '')) {
       const earlier = c.host.startsWith('*.')
         ? [...(this.byHost.get(c.host) ?? []), ...(this.byParent.get(c.host.slice(2)) ?? [])]
         : [...(this.byHost.get(c.host) ?? []), ...(this.byHost.get(`*.${parentOf(c.host)}`) ?? [])];
       for (const e of earlier) if (e.namespace !== c.namespace) found.add(e);
     }
-    return [...found].map((claim) => ({ claim, object: standIn(claim) }));
+    return [...found].map((claim) => ({ claim, object: hostStandIn(claim), rule: 'one-host-one-tenant' }));
   }
 
   record(group: ObjectGroup, tenants: ReadonlySet<string>): void {
-    for (const c of claimsOf(group.objects, tenants, group.file, 0)) {
+    for (const c of hostClaims(group.objects, tenants, group.file)) {
       push(this.byHost, c.host, c);
       if (!c.host.startsWith('*.') && c.host.includes('.')) push(this.byParent, parentOf(c.host), c);
     }
+  }
+}
+
+/** Fixed node ports of the Services checked so far, as the rule `one-node-port-one-tenant` counts them. */
+class ClaimedNodePorts {
+  private readonly byPort = new Map<number, Claim>();
+
+  /** Stand-ins for earlier Services whose node ports `objects` name too. */
+  conflicting(objects: readonly KubeObject[]): StandIn[] {
+    const found = new Map<Claim, number>();
+    for (const { port } of nodePortClaims(objects, '')) {
+      const earlier = this.byPort.get(port);
+      if (earlier) found.set(earlier, port);
+    }
+    return [...found].map(([claim, port]) => ({
+      claim,
+      object: { apiVersion: claim.apiVersion, kind: claim.kind, metadata: { name: claim.name, namespace: claim.namespace }, spec: { ports: [{ nodePort: port }] } },
+      rule: 'one-node-port-one-tenant',
+    }));
+  }
+
+  record(group: ObjectGroup): void {
+    for (const c of nodePortClaims(group.objects, group.file)) if (!this.byPort.has(c.port)) this.byPort.set(c.port, c);
   }
 }
 
@@ -244,44 +282,41 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-const TRAEFIK_API = /^traefik\.(io|containo\.us)\//;
+/** Where `o` is, as a claim at `path` of it. */
+function claimOf(o: KubeObject, file: string, objectIndex: number, path: Finding['path']): Claim {
+  return { file, objectIndex, path, apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace ?? '' };
+}
 
 /** The hosts `objects` claim in tenant namespaces. */
-function claimsOf(objects: readonly KubeObject[], tenants: ReadonlySet<string>, file: string, base: number): Claim[] {
-  const claims: Claim[] = [];
-  objects.forEach((o, i) => {
+function hostClaims(objects: readonly KubeObject[], tenants: ReadonlySet<string>, file: string): HostClaim[] {
+  return objects.flatMap((o, i) => {
     const namespace = o.metadata.namespace;
-    if (namespace === undefined || !tenants.has(namespace)) return;
-    const spec = (o.spec ?? {}) as Record<string, any>;
-    const add = (host: unknown, path: Finding['path']) => {
-      if (typeof host !== 'string' || host === '') return;
-      claims.push({ host: host.toLowerCase().replace(/\.$/, ''), file, objectIndex: base + i, path, apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace });
-    };
-    if (o.kind === 'Certificate' && o.apiVersion.startsWith('cert-manager.io/')) {
-      (Array.isArray(spec.dnsNames) ? spec.dnsNames : []).forEach((h: unknown, k: number) => add(h, ['spec', 'dnsNames', k]));
-      add(spec.commonName, ['spec', 'commonName']);
-    } else if (o.kind === 'Ingress' && /^(networking\.k8s\.io|extensions)\//.test(o.apiVersion)) {
-      (Array.isArray(spec.tls) ? spec.tls : []).forEach((t: any, k: number) =>
-        (Array.isArray(t?.hosts) ? t.hosts : []).forEach((h: unknown, j: number) => add(h, ['spec', 'tls', k, 'hosts', j])));
-      (Array.isArray(spec.rules) ? spec.rules : []).forEach((r: any, k: number) => add(r?.host, ['spec', 'rules', k, 'host']));
-    } else if ((o.kind === 'IngressRoute' || o.kind === 'IngressRouteTCP') && TRAEFIK_API.test(o.apiVersion)) {
-      const fn = o.kind === 'IngressRouteTCP' ? 'HostSNI' : 'Host(?:Header)?';
-      (Array.isArray(spec.routes) ? spec.routes : []).forEach((r: any, k: number) => {
-        if (typeof r?.match === 'string') for (const h of hostsInRule(r.match, fn)) add(h, ['spec', 'routes', k, 'match']);
-      });
-    }
+    if (namespace === undefined || !tenants.has(namespace)) return [];
+    return namedHosts(o).filter((h) => h.host !== '').map((h) => ({ ...claimOf(o, file, i, h.path), host: h.host }));
   });
-  return claims;
+}
+
+/** The fixed node ports of `objects`' Services. */
+function nodePortClaims(objects: readonly KubeObject[], file: string): Array<Claim & { readonly port: number }> {
+  return objects.flatMap((o, i) => {
+    if (o.kind !== 'Service') return [];
+    const ports = Array.isArray((o.spec as { ports?: unknown })?.ports) ? (o.spec as { ports: Array<{ nodePort?: unknown }> }).ports : [];
+    return ports.flatMap((p, k) => (typeof p?.nodePort === 'number' ? [{ ...claimOf(o, file, i, ['spec', 'ports', k, 'nodePort']), port: p.nodePort }] : []));
+  });
 }
 
 /** An object of the claim's kind, name and namespace that claims only the claim's host. */
-function standIn(c: Claim): KubeObjectLike {
+function hostStandIn(c: HostClaim): KubeObjectLike {
   const metadata = { name: c.name, namespace: c.namespace };
   switch (c.kind) {
     case 'Certificate':
       return { apiVersion: c.apiVersion, kind: c.kind, metadata, spec: { dnsNames: [c.host], issuerRef: { kind: 'Issuer', name: 'stand-in' } } };
     case 'Ingress':
       return { apiVersion: c.apiVersion, kind: c.kind, metadata, spec: { rules: [{ host: c.host }] } };
+    case 'HTTPRoute':
+    case 'GRPCRoute':
+    case 'TLSRoute':
+      return { apiVersion: c.apiVersion, kind: c.kind, metadata, spec: { hostnames: [c.host] } };
     default: {
       const fn = c.kind === 'IngressRouteTCP' ? 'HostSNI' : 'Host';
       return { apiVersion: c.apiVersion, kind: c.kind, metadata, spec: { routes: [{ match: `${fn}(\`${c.host}\`)` }] } };

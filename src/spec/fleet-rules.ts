@@ -152,7 +152,7 @@ function checkDestinations(clusters: readonly ClusterFacts[], gitops: Record<str
     for (const c of clusters) {
       const field = c.server !== undefined ? 'server' : c.destinationName !== undefined ? 'destinationName' : 'name';
       const destination = c.server ?? (c.destinationName !== undefined ? `name ${c.destinationName}` : fallback);
-      claim(c, destination, field, `the Argo CD destination \`${destination.replace(/^name /, '')}\``,
+      claim(c, destinationKey(destination, fallback), field, `the Argo CD destination \`${destination.replace(/^name /, '')}\``,
         'give each cluster its own `server` or `destinationName` (a cluster without either is the one Argo CD runs in)');
     }
   } else if (gitops.flux !== undefined) {
@@ -162,6 +162,15 @@ function checkDestinations(clusters: readonly ClusterFacts[], gitops: Record<str
         'give each cluster its own `kubeConfigSecret` (a cluster without one is the one Flux runs in)');
     }
   }
+}
+
+/**
+ * A destination as Argo CD resolves it: a server URL without its trailing `/`, lower-cased host;
+ * `in-cluster` (the name Argo CD gives the cluster it runs in) as the default server.
+ */
+function destinationKey(destination: string, defaultServer: string): string {
+  const url = (text: string) => text.replace(/\/+$/, '').replace(/^(https?:\/\/[^/]+)/i, (origin) => origin.toLowerCase());
+  return destination === 'name in-cluster' ? url(defaultServer) : destination.startsWith('name ') ? destination : url(destination);
 }
 
 function clusterFacts(input: readonly unknown[]): ClusterFacts[] {

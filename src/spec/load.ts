@@ -75,7 +75,7 @@ export function loadSourceFile(file: string): SourceFile {
   } catch (err) {
     if (err instanceof SpecError) throw err;
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
-    throw new SpecError([problemAtStart(file, `cannot read the file (${reason}) — check the path given to \`--config\``)]);
+    throw new SpecError([problemAtStart(file, `cannot read the file (${reason}) — check the path`)]);
   }
   return parseSource(file, text);
 }

@@ -317,7 +317,7 @@ const wildcard = z.strictObject({
 /** A string checked by one of the catalogue's rules. */
 const checkedString = (check: (value: string) => string | undefined, threat: Threat) => z.string().superRefine(refusedBy(check, threat));
 const noSpaces = (example: string) => z.string().regex(/^\S+$/, { error: `must be one word without spaces, e.g. \`${example}\`` });
-const dnsLabel = (example: string) => z.string().regex(HOST_LABEL, { error: `must be a DNS-1123 label, e.g. \`${example}\`` }).max(63);
+export const dnsLabel = (example: string) => z.string().regex(HOST_LABEL, { error: `must be a DNS-1123 label, e.g. \`${example}\`` }).max(63);
 export const repoPath = checkedString(checkRepoPath, GITOPS_REPOSITORY_PATH);
 export const vaultField = (field: VaultField) => checkedString((v) => checkVaultField(field, v), vaultThreat(field));
 
@@ -555,10 +555,10 @@ function checkSpec(input: unknown, ctx: z.RefinementCtx): void {
     checkTenantCeilings(tenant, defaults, limitsOfPlatform, at, reported, ctx);
     checkEgressInCluster(asRecord(tenant.egress), networkInput, (j) => at('egress', 'cidrs', j), ctx);
     checkVirtualCluster(tenant, defaults, at, reported, ctx);
-    checkTenantTraefik(asRecord(tenant.traefik), name ?? `tenants[${i}]`, (...rest) => at('traefik', ...rest), traefikContext, ctx);
+    checkTenantTraefik(asRecord(tenant.traefik), name ?? `tenants[${i}]`, cluster, (...rest) => at('traefik', ...rest), traefikContext, ctx);
   });
   checkEgressInCluster(asRecord(defaults.egress), networkInput, (j) => ['platform', 'defaults', 'egress', 'cidrs', j], ctx);
-  checkRouting(platformInput, tenants, ctx);
+  checkRouting(platformInput, tenants, Array.isArray(spec.clusters) ? spec.clusters : [], ctx);
 
   if (asRecord(defaults.issuer).ca !== undefined) refusal(ctx, ['platform', 'defaults', 'issuer', 'ca'], SHARED_CA_REFUSAL, SHARED_CA_KEY);
   if (asRecord(defaults.issuer).platformCA !== undefined && platformInput.ca === undefined) {
@@ -667,7 +667,7 @@ function checkTenantCeilings(
  * shared Traefik's settings need what they choose between; no tenant sizes a Traefik it does not
  * have; and in gateway mode each tenant's Gateway must hold a listener pair per domain.
  */
-function checkRouting(platformInput: Record<string, unknown>, tenants: readonly unknown[], ctx: z.RefinementCtx): void {
+function checkRouting(platformInput: Record<string, unknown>, tenants: readonly unknown[], clusters: readonly unknown[], ctx: z.RefinementCtx): void {
   const input = asRecord(platformInput.routing);
   const api = isString(input.api) ? input.api : DEFAULTS.platform.routing.api;
   const traefik = isString(input.traefik) ? input.traefik : DEFAULTS.platform.routing.traefik;
@@ -676,7 +676,10 @@ function checkRouting(platformInput: Record<string, unknown>, tenants: readonly 
   if (topology) refusal(ctx, at('traefik'), topology, SHARED_TRAEFIK_NEEDS_GATEWAY);
   if (input.wildcardCertificate === true) {
     if (api !== 'gateway') refusal(ctx, at('wildcardCertificate'), WILDCARD_CERTIFICATE_NEEDS_GATEWAY);
-    else if (platformInput.wildcard === undefined) refusal(ctx, at('wildcardCertificate'), WILDCARD_CERTIFICATE_NEEDS_WILDCARD);
+    // In a fleet, a cluster may have a wildcard of its own.
+    else if (platformInput.wildcard === undefined && !clusters.some((c) => asRecord(asRecord(c).platform).wildcard !== undefined)) {
+      refusal(ctx, at('wildcardCertificate'), WILDCARD_CERTIFICATE_NEEDS_WILDCARD);
+    }
   }
   if (input.sharedTraefik !== undefined && traefik !== 'shared') refusal(ctx, at('sharedTraefik'), SHARED_TRAEFIK_SETTINGS_UNUSED);
   if (traefik === 'shared') {
@@ -722,8 +725,8 @@ interface TraefikContext {
   readonly monitoring: boolean;
   /** `platform.priorityClasses`, when listed. */
   readonly priorityClasses?: readonly string[];
-  /** Node port → who claimed it first: `tenant \`a\` (web)`. */
-  readonly nodePortOwners: Map<number, string>;
+  /** `cluster/port` → who claimed the node port first on that cluster: `tenant \`a\` (web)`. */
+  readonly nodePortOwners: Map<string, string>;
   /** Paths already refused (a value of `platform.defaults` is reported once, not per tenant). */
   readonly reported: Set<string>;
 }
@@ -737,6 +740,8 @@ interface TraefikContext {
 function checkTenantTraefik(
   own: Record<string, unknown>,
   tenant: string,
+  /** The fleet cluster the tenant is on; undefined without `clusters`. */
+  cluster: string | undefined,
   at: (...rest: PropertyKey[]) => PropertyKey[],
   c: TraefikContext,
   ctx: z.RefinementCtx,
@@ -767,9 +772,11 @@ function checkTenantTraefik(
   for (const port of NODE_PORT_NAMES) {
     const written = asRecord(asRecord(own.service).nodePorts)[port];
     if (typeof written !== 'number' || checkNodePort(written) !== undefined) continue;
-    const first = c.nodePortOwners.get(written);
+    // Each cluster has node ports of its own: one tenant per port and cluster.
+    const key = `${cluster ?? ''}/${written}`;
+    const first = c.nodePortOwners.get(key);
     if (first !== undefined) refusal(ctx, at('service', 'nodePorts', port), nodePortTakenRefusal(written, first), ONE_NODE_PORT_ONE_TENANT);
-    else c.nodePortOwners.set(written, `tenant \`${tenant}\` (${port})`);
+    else c.nodePortOwners.set(key, `tenant \`${tenant}\` (${port})`);
   }
 
   const metrics = pick('metrics');

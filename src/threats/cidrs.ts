@@ -29,9 +29,11 @@ export function contains(outer: Cidr, inner: Cidr): boolean {
  * Where clouds serve instance metadata and credentials, and the link-local ranges around them:
  * 169.254.0.0/16 (AWS, GCP, Azure, Oracle, DigitalOcean metadata at 169.254.169.254, ECS task
  * credentials at 169.254.170.2), Alibaba Cloud's 100.100.100.200, Azure's WireServer
- * 168.63.129.16, IPv6 link-local fe80::/10 and AWS's IPv6 metadata fd00:ec2::254.
+ * 168.63.129.16, IPv6 link-local fe80::/10, AWS's IPv6 range of its instance services fd00:ec2::/64
+ * (metadata at fd00:ec2::254, EKS Pod Identity credentials at fd00:ec2::23). IPv4-mapped IPv6
+ * blocks, which would name these again in another form, are refused as egress (`checkEgressToMetadata`).
  */
-export const METADATA_RANGES: readonly Cidr[] = ['169.254.0.0/16', '100.100.100.200/32', '168.63.129.16/32', 'fe80::/10', 'fd00:ec2::254/128']
+export const METADATA_RANGES: readonly Cidr[] = ['169.254.0.0/16', '100.100.100.200/32', '168.63.129.16/32', 'fe80::/10', 'fd00:ec2::/64']
   .map((text) => parseCidr(text)!);
 
 /** The ranges among `ranges` that `block` covers, as `except` entries of an egress ipBlock. */

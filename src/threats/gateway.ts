@@ -298,7 +298,7 @@ export const GATEWAY_CLASS_SCOPE: Threat = {
             .filter((c) => providerEnabled(c.flags, 'kubernetesgateway'))
             .map((c) => ({ index: t.index, c, selector: c.flags.get('providers.kubernetesgateway.labelselector')?.value ?? '' })));
           for (const p of providers) {
-            if (p.selector === '' && (providers.length > 1 || classes.length > 1)) {
+            if (p.selector === '' && (run.generated || providers.length > 1 || classes.length > 1)) {
               run.report(p.index, `the gateway provider of container \`${p.c.name}\` has no labelSelector: it takes every GatewayClass of \`${TRAEFIK_GATEWAY_CONTROLLER}\` (${classes.length} in the input), other Traefiks' included`,
                 p.c.flags.get('providers.kubernetesgateway')?.path ?? [...p.c.path, 'args']);
             }

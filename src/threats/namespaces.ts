@@ -22,10 +22,11 @@ export const RESERVED_NAMESPACES = [
   'reflector', 'vault', 'sealed-secrets', 'linkerd', 'linkerd-viz', 'linkerd-cni', 'cilium', 'calico-apiserver', 'monitoring', 'prometheus',
   'grafana', 'loki', 'logging', 'observability', 'opentelemetry', 'jaeger', 'tempo', 'falco', 'velero', 'rook-ceph', 'local-path-storage',
   'kubernetes-dashboard', 'knative-serving', 'knative-eventing', 'tekton-pipelines', 'karpenter', 'keda', 'kubecost', 'metrics-server',
-  'olm', 'operators',
+  'olm', 'operators', 'cilium-secrets', 'istio-ingress', 'kong', 'projectcontour', 'haproxy-controller', 'nginx-ingress', 'envoy-gateway',
+  'consul', 'kubevirt', 'gitlab-runner', 'fleet-default', 'fleet-local',
 ] as const;
-/** Prefixes and suffixes that mark namespaces of Kubernetes, distributions, clouds and operators (`kube-system`, `openshift-*`, `istio-system`, `tigera-operator`…). */
-export const RESERVED_NAMESPACE_PREFIXES = ['kube-', 'openshift-', 'gke-', 'azure-', 'aws-', 'amazon-'] as const;
+/** Prefixes and suffixes that mark namespaces of Kubernetes, distributions, clouds and operators (`kube-system`, `openshift-*`, Rancher's `cattle-*`, `istio-system`, `tigera-operator`…). */
+export const RESERVED_NAMESPACE_PREFIXES = ['kube-', 'openshift-', 'gke-', 'azure-', 'aws-', 'amazon-', 'cattle-'] as const;
 export const RESERVED_NAMESPACE_SUFFIXES = ['-system', '-operator', '-operators'] as const;
 
 /**

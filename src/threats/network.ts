@@ -5,6 +5,7 @@
 import { DetectorRun, KubeObjectLike, objectRef } from './detect/engine';
 import { ingressControllers } from './detect/ingress-controllers';
 import { serviceAccountOf, WORKLOAD_KINDS } from './detect/traefik-config';
+import * as ipaddr from 'ipaddr.js';
 import { Cidr, contains, METADATA_RANGES, parseCidr } from './cidrs';
 import { asArray, asRecord, asString } from './detect/values';
 import { noneIn } from './cel';
@@ -102,7 +103,7 @@ export const EGRESS_TO_METADATA: Threat = {
   admission: none(TENANTS_CANNOT_WRITE_POLICIES),
   audit: {
     scope: 'all',
-    looksFor: 'A NetworkPolicy in a tenant namespace that allows egress to a metadata address: a rule without `to`, or an `ipBlock` holding 169.254.169.254, 169.254.170.2, 100.100.100.200, 168.63.129.16 or fd00:ec2::254 without excepting it.',
+    looksFor: 'A NetworkPolicy in a tenant namespace that allows egress to a metadata address: a rule without `to`, or an `ipBlock` holding 169.254.169.254, 169.254.170.2, 100.100.100.200, 168.63.129.16, fd00:ec2::254 or fd00:ec2::23 without excepting it.',
     detect: (run) => ({
       kinds: ['NetworkPolicy'],
       visit: (o, i) => {
@@ -131,11 +132,14 @@ export const EGRESS_TO_METADATA: Threat = {
 };
 
 /** The single addresses of the metadata services, for the audit (a block that holds one reaches it). */
-const METADATA_HOSTS: readonly Cidr[] = ['169.254.169.254/32', '169.254.170.2/32', '100.100.100.200/32', '168.63.129.16/32', 'fd00:ec2::254/128'].map((t) => parseCidr(t)!);
+const METADATA_HOSTS: readonly Cidr[] = ['169.254.169.254/32', '169.254.170.2/32', '100.100.100.200/32', '168.63.129.16/32', 'fd00:ec2::254/128', 'fd00:ec2::23/128'].map((t) => parseCidr(t)!);
 
 /** Checks an egress CIDR: it may not lie in a range of the metadata services. */
 export function checkEgressToMetadata(text: string): string | undefined {
   const cidr = parseCidr(text);
+  if (cidr?.address.kind() === 'ipv6' && (cidr.address as ipaddr.IPv6).isIPv4MappedAddress()) {
+    return `\`${text}\` is an IPv4-mapped IPv6 block, which names IPv4 addresses (the metadata endpoint's among them) in another form — write the IPv4 block itself`;
+  }
   const metadata = cidr && METADATA_RANGES.find((range) => contains(range, cidr));
   return metadata
     ? `\`${text}\` lies in \`${metadata.text}\`, where clouds serve instance metadata and node credentials — allow the addresses the tenant needs elsewhere; broad blocks such as \`0.0.0.0/0\` already except this range`

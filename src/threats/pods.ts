@@ -254,8 +254,13 @@ export const PRIORITY_PREEMPTION: Threat = {
   },
 };
 
-/** A PodDisruptionBudget value that allows no disruption: `maxUnavailable` 0 or 0%, `minAvailable` 100%. */
-const BLOCKS_DRAINS = { maxUnavailable: ['0', '0%'], minAvailable: ['100%'] } as const;
+/**
+ * PodDisruptionBudget values that allow no disruption, as patterns of the value's text (for CEL's
+ * `matches` and JavaScript alike): `maxUnavailable` zero (`0`, `0%`, `00%`), `minAvailable` 100% or
+ * more (`100%`, `0100%`, `250%`). An integer `minAvailable` at or above the replica count blocks
+ * drains too, but the budget does not know the replica count.
+ */
+const BLOCKS_DRAINS = { maxUnavailable: '^0+%?$', minAvailable: '^0*[1-9][0-9]{2,}%$' } as const;
 
 export const DISRUPTION_BUDGET_BLOCKS_DRAINS: Threat = {
   id: 'disruption-budget-blocks-drains',
@@ -270,13 +275,13 @@ export const DISRUPTION_BUDGET_BLOCKS_DRAINS: Threat = {
   admission: {
     validations: [{
       policy: ADMISSION_POLICY_NAMES.disruptionBudgets,
-      expression: `(!has(object.spec.maxUnavailable) || !(string(object.spec.maxUnavailable) in [${BLOCKS_DRAINS.maxUnavailable.map((v) => `'${v}'`).join(', ')}])) && (!has(object.spec.minAvailable) || !(string(object.spec.minAvailable) in [${BLOCKS_DRAINS.minAvailable.map((v) => `'${v}'`).join(', ')}]))`,
+      expression: `(!has(object.spec.maxUnavailable) || !string(object.spec.maxUnavailable).matches('${BLOCKS_DRAINS.maxUnavailable}')) && (!has(object.spec.minAvailable) || !string(object.spec.minAvailable).matches('${BLOCKS_DRAINS.minAvailable}'))`,
       message: 'a PodDisruptionBudget must allow a disruption: maxUnavailable 0 (or 0%) and minAvailable 100% block every drain of the nodes, for every tenant.',
     }],
   },
   audit: {
     scope: 'all',
-    looksFor: 'A PodDisruptionBudget in a tenant namespace with `maxUnavailable` 0 or `0%`, or `minAvailable` `100%`.',
+    looksFor: 'A PodDisruptionBudget in a tenant namespace with `maxUnavailable` 0 or `0%` (`00%` too), or `minAvailable` `100%` or more.',
     detect: (run) => ({
       kinds: ['PodDisruptionBudget'],
       visit: (o, i) => {
@@ -285,7 +290,7 @@ export const DISRUPTION_BUDGET_BLOCKS_DRAINS: Threat = {
         const spec = asRecord(o.spec);
         for (const field of ['maxUnavailable', 'minAvailable'] as const) {
           const value = spec[field];
-          if (value !== undefined && (BLOCKS_DRAINS[field] as readonly string[]).includes(String(value))) {
+          if (value !== undefined && new RegExp(BLOCKS_DRAINS[field]).test(String(value))) {
             run.report(i, `\`${field}: ${String(value)}\` allows no disruption`, ['spec', field]);
           }
         }

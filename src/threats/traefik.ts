@@ -74,7 +74,15 @@ export function checkTraefikImage(image: string): string | undefined {
   if (!/^[^\s@]+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/.test(image)) return `\`${image}\` is not an image reference — ${fix}`;
   const [repository] = image.split('@')[0].split(/:(?=[^/]*$)/);
   if (repository !== repository.toLowerCase()) return `\`${image}\` has upper-case letters in its repository, which no registry accepts — ${fix}`;
-  if (!/:v?\d+\.\d+\.\d+(@|$)/.test(image)) return `\`${image}\` has no version tag (such as \`v${MIN_TRAEFIK_VERSION.join('.')}\`), so what runs can change under you — ${fix}`;
+  const tag = /:([\w][\w.-]*)(@|$)/.exec(image.slice(repository.length))?.[1];
+  const major = tag === undefined ? undefined : /^v?(\d+)(\.\d+)?$/.exec(tag)?.[1];
+  if (major !== undefined && Number(major) < MIN_TRAEFIK_VERSION[0]) {
+    return `\`${image}\` is a Traefik v${major}, not v${MIN_TRAEFIK_VERSION[0]}, and would refuse flags this tool passes (\`--core.strictTLSOptions\`, \`defaultTLSResourcesNamespace\`) — ${fix}`;
+  }
+  if (!/:v?\d+\.\d+\.\d+(@|$)/.test(image)) {
+    const what = tag === undefined ? 'has no version tag' : `has the moving tag \`${tag}\` instead of a release`;
+    return `\`${image}\` ${what} (such as \`v${MIN_TRAEFIK_VERSION.join('.')}\`), so what runs can change under you — ${fix}`;
+  }
   return `\`${image}\` is not a Traefik v${MIN_TRAEFIK_VERSION[0]} release of at least v${MIN_TRAEFIK_VERSION.join('.')}, and would refuse flags this tool passes (\`--core.strictTLSOptions\`, \`defaultTLSResourcesNamespace\`) — ${fix}`;
 }
 

@@ -34,7 +34,9 @@ const nonEmpty = (v: unknown) => (Array.isArray(v) ? v.length > 0 : typeof v ===
 
 /** Message of `sync.toHost.secrets.all` / `configMaps.all`, for the spec and the audit. */
 export const syncAllMessage = (kind: 'secrets' | 'configMaps') =>
-  `syncs every ${kind === 'secrets' ? 'Secret' : 'ConfigMap'} of the virtual cluster into the host namespace, its service-account tokens and credentials included, not only those its pods use — leave \`all\` false`;
+  kind === 'secrets'
+    ? 'syncs every Secret of the virtual cluster into the host namespace, its service-account tokens and credentials included, not only those its pods use — leave `all` false'
+    : 'syncs every ConfigMap of the virtual cluster into the host namespace, whatever its admin keeps there, not only those its pods use — leave `all` false';
 /** Message of `sync.fromHost.secrets` / `configMaps`. */
 export const syncFromHostMessage = (kind: 'secrets' | 'configMaps') =>
   `reads ${kind === 'secrets' ? 'Secrets' : 'ConfigMaps'} of the host: the chart gives the control plane a ClusterRole that lists and watches every ${kind === 'secrets' ? 'Secret' : 'ConfigMap'} of the cluster, other tenants' included — leave it off`;
@@ -377,9 +379,9 @@ export const VCLUSTER_NO_ISOLATION: Threat = {
             const labels = run.index.namespaceLabels.get(install.namespace) ?? {};
             const own = ownPolicies(install.values);
             const missing = [
-              ...(['baseline', 'restricted'].includes(labels['pod-security.kubernetes.io/enforce'] ?? '') || own.podSecurity ? [] : ['an enforced Pod Security level']),
-              ...((facts.denyIngress && facts.denyEgress) || own.networkPolicy ? [] : ['a default-deny NetworkPolicy']),
-              ...(facts.quota || own.quota ? [] : ['a ResourceQuota']),
+              ...(['baseline', 'restricted'].includes(labels['pod-security.kubernetes.io/enforce'] ?? '') || own.podSecurity ? [] : ['enforced Pod Security level']),
+              ...((facts.denyIngress && facts.denyEgress) || own.networkPolicy ? [] : ['default-deny NetworkPolicy']),
+              ...(facts.quota || own.quota ? [] : ['ResourceQuota']),
             ];
             if (missing.length > 0) run.report(install.index, `vcluster in namespace \`${install.namespace}\`, which has no ${missing.join(', no ')}`, [], run.tenants.has(install.namespace) ? install.namespace : undefined);
           }

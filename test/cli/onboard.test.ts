@@ -86,7 +86,7 @@ Next steps:
   1. Review ${path.join(dir, 'examples/tenants/shop.yaml')} and commit it.
   2. Render the manifests:
 
-       npm run synth -- --config ${config} --out dist
+       npm run synth -- --config ${config} --out ${path.join(dir, 'dist')}
 
      New files:
        dist/tenants/shop.yaml
@@ -136,7 +136,7 @@ Next steps:
 
   test('names the output folder of $CDK8S_OUTDIR, as synth uses it', () => {
     const result = runCli(['onboard', '--config', config, ...shop], dir, { CDK8S_OUTDIR: 'manifests' });
-    expect(result.stdout).toContain(`npm run synth -- --config ${config} --out manifests\n`);
+    expect(result.stdout).toContain(`npm run synth -- --config ${config} --out ${path.join(dir, 'manifests')}\n`);
     expect(result.stdout).toContain('       manifests/tenants/shop.yaml\n');
   });
 
@@ -151,11 +151,12 @@ Next steps:
     // WHEN a tenant is onboarded without --out
     const result = runCli(['onboard', '--config', 'examples/tenancy.yaml', ...shop], dir);
     expect(result.stderr).toBe('');
-    expect(result.stdout).toContain('       npm run synth -- --config examples/tenancy.yaml --out manifests\n\n     New files:\n       manifests/tenants/shop.yaml\n');
+    // (`npm run` runs in the package's folder: paths outside it are printed absolute)
+    expect(result.stdout).toContain(`       npm run synth -- --config ${path.join(dir, 'examples/tenancy.yaml')} --out ${path.join(dir, 'manifests')}\n\n     New files:\n       manifests/tenants/shop.yaml\n`);
 
-    // THEN the printed command, run as printed, adds the tenant there and leaves dist alone
+    // THEN the printed command, run as printed (by npm, in the package's folder), adds the tenant there and leaves dist alone
     const command = /npm run synth -- (.*)\n/.exec(result.stdout)![1].split(' ');
-    expect(runCli(['synth', ...command], dir).status).toBe(0);
+    expect(runCli(['synth', ...command], REPO).status).toBe(0);
     expect(fs.existsSync(path.join(dir, 'manifests/tenants/shop.yaml'))).toBe(true);
     expect(digestTree(path.join(dir, 'dist'))).toBe(distBefore);
   });
@@ -163,7 +164,7 @@ Next steps:
   test('a Helm output folder gets its format, version and packaging flags, and the chart files', () => {
     expect(runCli(['synth', '--config', 'examples/tenancy.yaml', '--out', 'charts', '--format', 'helm', '--chart-version', '2.0.0', '--no-package'], dir).status).toBe(0);
     const result = runCli(['onboard', '--config', 'examples/tenancy.yaml', ...shop], dir);
-    expect(result.stdout).toContain('       npm run synth -- --config examples/tenancy.yaml --out charts --format helm --chart-version 2.0.0 --no-package\n\n     New files:\n       charts/tenant-shop/\n');
+    expect(result.stdout).toContain(`       npm run synth -- --config ${path.join(dir, 'examples/tenancy.yaml')} --out ${path.join(dir, 'charts')} --format helm --chart-version 2.0.0 --no-package\n\n     New files:\n       charts/tenant-shop/\n`);
   });
 
   test('--out names the output folder: the command uses it as given', () => {

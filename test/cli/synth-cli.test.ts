@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { oneTenantSpec, runCli } from '../helpers';
+import { oneTenantSpec, REPO, runCli } from '../helpers';
 
 let dir: string;
 beforeEach(() => {
@@ -83,6 +83,16 @@ test('--check exits 1 naming the stale files, and 0 when up to date', () => {
   expect(stale.stdout).not.toContain('platform.yaml');
 });
 
+test('the command --check prints reads its paths as `npm run` does: from the package\'s folder, wherever it was typed', () => {
+  // From a folder inside the package: paths relative to the package's folder.
+  const inside = runCli(['synth', '--config', 'tenancy.yaml', '--out', 'out-nowhere', '--check'], path.join(REPO, 'examples'));
+  expect(inside.stdout.split('\n')[0]).toBe('out-nowhere is stale; run `npm run synth -- --config examples/tenancy.yaml --out examples/out-nowhere`:');
+  expect(fs.existsSync(path.join(REPO, 'examples/out-nowhere'))).toBe(false);
+  // From the package's folder: as typed.
+  const root = runCli(['synth', '--config', 'examples/tenancy.yaml', '--out', 'out-nowhere', '--check'], REPO);
+  expect(root.stdout.split('\n')[0]).toBe('out-nowhere is stale; run `npm run synth -- --config examples/tenancy.yaml --out out-nowhere`:');
+});
+
 test('--stdout prints the YAML and writes nothing', () => {
   const spec = writeSpec(oneTenantSpec());
   const result = runCli(['synth', '--config', spec, '--stdout'], dir);
@@ -124,6 +134,7 @@ describe('an input file named on the command line that does not exist is a usage
     [['onboard', '--name', 'a', '--domain', 'a.example.com', '--owner-group', 'g', '--config', 'tenancy.yaml', '--templates', 'nope'], 'error: `nope` does not exist — check the path given to --templates\n'],
     [['audit', 'nope.yaml'], 'error: cannot read `nope.yaml` (no such file or folder) — check the path\n'],
     [['synth', '--config', '.'], 'error: `.` is a folder, not a file — check the path given to --config\n'],
+    [['synth', '--config', '/dev/null'], 'error: `/dev/null` is not a regular file (a device, pipe or socket) — check the path given to --config\n'],
   ])('%j', (args, stderr) => {
     writeSpec(oneTenantSpec());
     const before = fs.readdirSync(dir).sort();

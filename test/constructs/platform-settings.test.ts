@@ -53,6 +53,14 @@ describe('network', () => {
     expect(egress[2]).toEqual({ to: [{ ipBlock: { cidr: '172.20.0.1/32' } }] });
   });
 
+  test('egress to AWS\'s IPv6 instance services or in IPv4-mapped form is refused', () => {
+    const { tenant } = build({});
+    expect(refusal(() => tenant.addEgress({ cidrs: ['fd00:ec2::23/128', '::ffff:169.254.169.254/128', '2001:db8::/32'] }))).toEqual([
+      'TenantNamespace: egress.cidrs[0]: `fd00:ec2::23/128` lies in `fd00:ec2::/64`, where clouds serve instance metadata and node credentials — allow the addresses the tenant needs elsewhere; broad blocks such as `0.0.0.0/0` already except this range',
+      'TenantNamespace: egress.cidrs[1]: `::ffff:169.254.169.254/128` is an IPv4-mapped IPv6 block, which names IPv4 addresses (the metadata endpoint\'s among them) in another form — write the IPv4 block itself',
+    ]);
+  });
+
   test('a range that is no CIDR is refused', () => {
     expect(refusal(() => build({ network: { podCidrs: ['10.244.0.0'] } }))).toEqual([
       'Platform: network.podCidrs[0]: `10.244.0.0` is not a CIDR — write e.g. `10.0.0.0/8` or `0.0.0.0/0`',
@@ -79,6 +87,12 @@ describe('reserved namespaces and PriorityClasses', () => {
 });
 
 describe('the platform CA', () => {
+  test('a tenant\'s own CA names its Secret with a Secret name, as the spec does', () => {
+    expect(refusal(() => TenantIssuerSource.ca({ secretName: 'Bad_Name' }))).toEqual([
+      'TenantIssuerSource: ca.secretName: must be a DNS-1123 subdomain (lower-case letters, digits, `-` and `.`), e.g. `tenant-ca`',
+    ]);
+  });
+
   test('a tenant opting in names the ClusterIssuer, has no Issuer, and a policy for its own domains, added ones included', () => {
     const { c, platform, tenant } = build({ ca: { secretName: 'corp-ca' } }, { issuer: TenantIssuerSource.platformCa() });
     tenant.addDomain('checkout.example.com');

@@ -2,7 +2,7 @@
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import {
-  FleetGitOps, GitOps, OutputFormat, Platform, RefusedPropError, SecretsAccess, Tenancy, TenantAppProject, TenantCluster, TenantIssuerSource, TenantReconciler,
+  FleetGitOps, GitOps, OutputFormat, Platform, RefusedPropError, RoutingApi, SecretsAccess, Tenancy, TenantAppProject, TenantCluster, TenantIssuerSource, TenantReconciler,
 } from '../../src';
 import { REPO } from '../helpers';
 import { expectValidManifests } from '../support/schemas';
@@ -37,6 +37,14 @@ test('a TenantAppProject confines a hand-built tenant\'s Applications to its nam
   expect(project.spec.namespaceResourceWhitelist).toContainEqual({ group: '', kind: 'Secret' });
   expect(() => new TenantAppProject(chart(), 'Shop', { tenant: 'shop', gitops: GitOps.flux({ url: 'https://git.example.com/fleet.git' }) }))
     .toThrow(/TenantAppProject: gitops: is not an Argo CD/);
+});
+
+test('a tenant routing through the Gateway API gets a project of HTTPRoutes and GRPCRoutes, not IngressRoutes, Middlewares or Ingresses', () => {
+  const c = chart();
+  new TenantAppProject(c, 'Shop', { tenant: 'shop', gitops: argo, routing: RoutingApi.GATEWAY });
+  const kinds = Testing.synth(c)[0].spec.namespaceResourceWhitelist.map((k: { group: string; kind: string }) => `${k.group}/${k.kind}`);
+  expect(kinds).toEqual(expect.arrayContaining(['gateway.networking.k8s.io/GRPCRoute', 'gateway.networking.k8s.io/HTTPRoute']));
+  expect(kinds.filter((k: string) => k.startsWith('traefik.io/') || k === 'networking.k8s.io/Ingress')).toEqual([]);
 });
 
 test('a TenantReconciler binds a ServiceAccount in the tenant\'s namespace to its owners\' Role', () => {

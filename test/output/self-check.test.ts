@@ -107,6 +107,20 @@ const BUGS: Record<string, Parameters<typeof planted>[0]> = {
     groups[2].objects = groups[2].objects.filter((o) => o.kind !== 'ResourceQuota');
     groups[3].objects = groups[3].objects.filter((o) => !(o.kind === 'NetworkPolicy' && o.metadata.name === 'default-deny'));
   },
+  'two tenants\' Traefik Services claim one node port': (_, find) => {
+    for (const file of [PAYMENTS, LAB]) {
+      const service = find(file, 'Service');
+      service.spec.type = 'NodePort';
+      service.spec.ports[0].nodePort = 30080;
+    }
+  },
+  'two tenants\' HTTPRoutes name one host': (groups) => {
+    const route = (namespace: string) => ({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'web', namespace }, spec: { hostnames: ['pay.example.com'] } } as any);
+    groups[3].objects.push(route('lab'));
+  },
+  'a tenant\'s Traefik takes every GatewayClass (no labelSelector)': (_, find) => {
+    find(SHOP, 'Deployment').spec.template.spec.containers[0].args.push('--providers.kubernetesgateway=true', '--providers.kubernetesgateway.namespaces=shop,traefik');
+  },
   'the platform holds a ClusterIssuer (reported once, not once per tenant)': (groups) => {
     groups[0].objects.push({ apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: 'everyone' }, spec: { selfSigned: {} } } as any);
   },

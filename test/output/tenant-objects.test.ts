@@ -118,7 +118,7 @@ describe('TenantNamespace', () => {
     const open = allObjects(render(oneTenantSpec('    egress: { cidrs: [0.0.0.0/0, "::/0", "2001:db8::/32", 10.0.0.0/8] }\n')));
     expect(find(open, 'NetworkPolicy', 'allow-egress', 'payments').spec.egress[0].to).toEqual([
       { ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.0.0/16', '100.100.100.200/32', '168.63.129.16/32'] } },
-      { ipBlock: { cidr: '::/0', except: ['fe80::/10', 'fd00:ec2::254/128'] } },
+      { ipBlock: { cidr: '::/0', except: ['fe80::/10', 'fd00:ec2::/64'] } },
       { ipBlock: { cidr: '2001:db8::/32' } },
       { ipBlock: { cidr: '10.0.0.0/8' } },
     ]);
@@ -138,7 +138,7 @@ describe('TenantNamespace', () => {
       {
         to: [
           { ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.0.0/16', '100.100.100.200/32', '168.63.129.16/32'] } },
-          { ipBlock: { cidr: '::/0', except: ['fe80::/10', 'fd00:ec2::254/128'] } },
+          { ipBlock: { cidr: '::/0', except: ['fe80::/10', 'fd00:ec2::/64'] } },
         ],
         ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }],
       },

@@ -293,14 +293,17 @@ describe('refusals found by trying the tool as a new user', () => {
     ]);
   });
 
-  test.each(['argocd', 'kyverno', 'external-secrets'])('refuses the add-on namespace %s as a tenant', (name) => {
+  test.each(['argocd', 'kyverno', 'external-secrets', 'kong', 'cattle-fleet', 'gitlab-runner'])('refuses the add-on namespace %s as a tenant', (name) => {
     expect(refusals(oneTenantSpec().replace('name: payments', `name: ${name}`))[0]).toContain(`\`${name}\` is reserved for Kubernetes or cluster add-ons`);
   });
 
   test.each([
     ['traefik:v2.11.0', 'is not a Traefik v3 release of at least v3.7.11'],
     ['traefik:v3.7.10', 'is not a Traefik v3 release of at least v3.7.11'],
-    ['traefik:latest', 'has no version tag'],
+    ['traefik:v2.0', 'is a Traefik v2, not v3'],
+    ['registry.example.com:5000/traefik:v2', 'is a Traefik v2, not v3'],
+    ['traefik:latest', 'has the moving tag `latest` instead of a release'],
+    ['traefik:v3', 'has the moving tag `v3` instead of a release'],
     ['traefik', 'has no version tag'],
     ['TRAEFIK:v3.7.11', 'has upper-case letters in its repository'],
   ])('refuses the Traefik image %s', (image, reason) => {

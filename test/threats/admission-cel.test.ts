@@ -316,6 +316,18 @@ describeCel('Secrets and ConfigMaps: no annotations of a copying tool', () => {
   });
 });
 
+describeCel('PodDisruptionBudgets: they must allow a disruption, however the value is written', () => {
+  const pdb = (spec: object) => ({ object: { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: meta('p'), spec: { selector: {}, ...spec } }, namespaceObject: paymentsNs });
+  const refused = deniedBy('a PodDisruptionBudget must allow a disruption');
+  test.each([
+    [{ maxUnavailable: 0 }], [{ maxUnavailable: '0%' }], [{ maxUnavailable: '00%' }], [{ maxUnavailable: '000' }],
+    [{ minAvailable: '100%' }], [{ minAvailable: '0100%' }], [{ minAvailable: '250%' }],
+  ])('refuses %j', (spec) => expect(admit('tenancy-disruption-budgets', pdb(spec))).toEqual(refused));
+  test.each([
+    [{ maxUnavailable: 1 }], [{ maxUnavailable: '10%' }], [{ maxUnavailable: '100%' }], [{ minAvailable: '99%' }], [{ minAvailable: '010%' }], [{ minAvailable: 2 }],
+  ])('admits %j', (spec) => expect(admit('tenancy-disruption-budgets', pdb(spec))).toEqual(allowed));
+});
+
 describe('the expressions stay within CEL that Kubernetes and the evaluator both know', () => {
   // Kubernetes' CEL environment (ValidatingAdmissionPolicy is GA in 1.30): standard macros and
   // functions, and `split`/`lowerAscii` from the strings extension (version 0). No optional

@@ -47,8 +47,8 @@ test('NOTES.txt of the vcluster tenant says how to connect and how its certifica
   expect(notes).toContain('vcluster connect labs -n labs');
   expect(notes).toContain('`issuerRef: { kind: Issuer, name: tenant-issuer }`');
   expect(notes).toContain('synced to labs with the ingress class traefik-labs, and served by traefik-labs');
-  expect(notes).not.toContain('one Certificate per domain');
-  expect(fs.readFileSync(path.join(dir, 'tenant-payments/templates/NOTES.txt'), 'utf8')).toContain('one Certificate per domain');
+  expect(notes).not.toContain('the Secret of each domain');
+  expect(fs.readFileSync(path.join(dir, 'tenant-payments/templates/NOTES.txt'), 'utf8')).toContain('the Secret of each domain');
 });
 
 test('`synth --check` knows the values file: up to date after a synth, stale when it differs', () => {
