@@ -11,7 +11,12 @@ export function runValidate(argv: string[], print: (text: string) => void): numb
   const { spec, files } = readSpec(config);
   // A fleet's clusters, each cluster tenant's own included (as synth counts them).
   const fleet = resolveTenancy(spec).fleet;
-  const clusters = fleet ? ` on ${fleet.clusters.length} clusters` : '';
-  print(`${config}: valid (${spec.tenants?.length ?? 0} tenants${clusters}, ${files.length} files read).\n`);
+  const clusters = fleet ? ` on ${count(fleet.clusters.length, 'cluster')}` : '';
+  print(`${config}: valid (${count(spec.tenants?.length ?? 0, 'tenant')}${clusters}, ${count(files.length, 'file')} read).\n`);
   return 0;
+}
+
+/** `1 tenant`, `2 tenants`. */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -189,7 +189,7 @@ tenants:
 `;
   const tenancy = (...args: string[]) => spawnSync(path.join(project, 'node_modules/.bin/tenancy'), args, { cwd: project, encoding: 'utf8' });
   fs.writeFileSync(path.join(project, 'tenancy.yaml'), SPEC);
-  expect(tenancy('validate', '--config', 'tenancy.yaml').stdout).toBe('tenancy.yaml: valid (1 tenants, 1 files read).\n');
+  expect(tenancy('validate', '--config', 'tenancy.yaml').stdout).toBe('tenancy.yaml: valid (1 tenant, 1 file read).\n');
 
   const onboard = tenancy('onboard', '--config', 'tenancy.yaml', '--name', 'shop', '--domain', 'shop.example.com', '--owner-group', 'shop-leads');
   expect(onboard.stderr).toBe('');

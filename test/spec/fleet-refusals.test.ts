@@ -190,7 +190,7 @@ tenants:
 
   test('validate counts the fleet\'s clusters, a cluster tenant\'s own included', () => {
     const run = runCli(['validate', '--config', 'examples/fleet.yaml']);
-    expect(run.stdout).toBe('examples/fleet.yaml: valid (4 tenants on 4 clusters, 1 files read).\n');
+    expect(run.stdout).toBe('examples/fleet.yaml: valid (4 tenants on 4 clusters, 1 file read).\n');
   });
 
   test('a refused fleet writes nothing', () => {
