@@ -75,6 +75,9 @@ export const DEFAULTS = {
       pods: 20,
       /** ClusterIP Services, cert-manager's HTTP-01 solvers' included. */
       services: 50,
+      /** PersistentVolumeClaims, and the storage they may request in all: volumes are bought from the cluster's shared storage. */
+      persistentVolumeClaims: 10,
+      storage: '100Gi',
       configMaps: 100,
       secrets: 100,
       /** cert-manager Certificates: each one is an order on the ACME account that every tenant's domains share rate limits in. */

@@ -7,7 +7,8 @@ import * as path from 'path';
 import { resolveTenancy, TenantModel } from '../model/tenancy-model';
 import { DEFAULTS } from '../defaults';
 import {
-  clusterFolder, managementTenantFile, PLATFORM_CHART, PLATFORM_NAMES, PLATFORM_OUTPUT_FILE, tenantChartName, tenantNames, tenantOutputFile, tenantVirtualClusterValuesFile,
+  clusterApiKubeconfigSecret, clusterFolder, managementTenantFile, PLATFORM_CHART, PLATFORM_NAMES, PLATFORM_OUTPUT_FILE, tenantChartName, tenantNames, tenantOutputFile,
+  tenantVirtualClusterValuesFile,
 } from '../model/names';
 import { archiveName } from '../output/helm';
 import { renderGroups } from '../output/render';
@@ -137,7 +138,9 @@ export function runOnboard(options: OnboardOptions, print: (text: string) => voi
     renders: render.targets.map((t) => synthStep(options.config, t, tenant, shared, isolation === 'vcluster', model.fleet !== undefined && (model.platform.gitops !== undefined || tenant.clusterApi !== undefined))),
     noRender: render.why === undefined ? null : wrap(render.why, 90, '\n     '),
     platformNamespace: platform.namespace,
-    dnsTarget: shared ? 'the shared Traefik' : 'the tenant\'s Traefik',
+    dnsTarget: shared ? 'the shared Traefik' : tenant.clusterApi !== undefined
+      ? `the tenant's Traefik on its own cluster (once Cluster API has made it; its kubeconfig is Secret \`${clusterApiKubeconfigSecret(tenant.cluster!)}\`, key \`value\`, in namespace \`${tenant.clusterApi.namespace}\` of the management cluster)`
+      : 'the tenant\'s Traefik',
     service,
     loadBalancer: (traefikService?.spec as { type?: string } | undefined)?.type === 'LoadBalancer',
     nodePort: (traefikService?.spec as { type?: string } | undefined)?.type === 'NodePort',
@@ -225,9 +228,11 @@ function synthStep(
   const tenantChart = tenant.cluster === undefined ? tenantChartName(tenant.name) : path.join('tenants', tenantChartName(tenant.name));
   const valuesFile = virtualCluster && target.format !== 'helm' ? [path.join(folder, tenantVirtualClusterValuesFile(tenant.name))] : [];
   const managementFile = management ? [path.join(target.dir, managementTenantFile(tenant.name))] : [];
+  // A tenant with a cluster of its own brings that cluster's platform too.
+  const ownPlatform = tenant.clusterApi !== undefined ? files(PLATFORM_CHART, PLATFORM_OUTPUT_FILE) : [];
   return {
     command,
-    outputs: [...files(tenantChart, tenantOutputFile(tenant.name)), ...valuesFile, ...managementFile],
+    outputs: [...ownPlatform, ...files(tenantChart, tenantOutputFile(tenant.name)), ...valuesFile, ...managementFile],
     changed: shared ? files(PLATFORM_CHART, PLATFORM_OUTPUT_FILE) : [],
   };
 }

@@ -105,12 +105,12 @@ export interface TenantQuota {
   readonly certificates?: number;
   /**
    * PersistentVolumeClaims the namespace may create.
-   * @default - no limit
+   * @default 10
    */
   readonly persistentVolumeClaims?: number;
   /**
    * Total storage the namespace's PersistentVolumeClaims may request (`requests.storage`).
-   * @default - no limit
+   * @default 100Gi
    */
   readonly storage?: string;
 }
@@ -673,6 +673,7 @@ function quantities(values: Amounts): Record<string, k8s.Quantity> {
 type ResolvedQuota = TenantQuota & {
   readonly requests: Amounts; readonly limits: Amounts; readonly pods: number;
   readonly services: number; readonly configMaps: number; readonly secrets: number; readonly certificates: number;
+  readonly persistentVolumeClaims: number; readonly storage: string;
 };
 
 function withQuotaDefaults(quota: TenantQuota | undefined): ResolvedQuota {
@@ -716,8 +717,8 @@ function quotaHard(quota: ResolvedQuota): Record<string, k8s.Quantity> {
     'count/secrets': q(quota.secrets),
     'count/certificates.cert-manager.io': q(quota.certificates),
   };
-  if (quota.persistentVolumeClaims !== undefined) hard.persistentvolumeclaims = q(quota.persistentVolumeClaims);
-  if (quota.storage !== undefined) hard['requests.storage'] = q(quota.storage);
+  hard.persistentvolumeclaims = q(quota.persistentVolumeClaims);
+  hard['requests.storage'] = q(quota.storage);
   return hard;
 }
 

@@ -6,7 +6,7 @@
  * every problem at its path.
  */
 import { DEFAULTS } from '../defaults';
-import { MAX_CLUSTER_NAME_LENGTH } from '../model/names';
+import { clusterApiKubeconfigSecret, MAX_CLUSTER_NAME_LENGTH, tenantClusterName } from '../model/names';
 import { closest } from './errors';
 
 /** Reports a problem at a path of the spec. */
@@ -79,6 +79,7 @@ export function checkFleet(spec: Record<string, unknown>, refuse: Refuse): void 
     }
     if (isClusterTenant(tenant, defaults)) {
       checkClusterTenant(tenant, name, clusterApi, managementNamespace, byName, at, refuse);
+      if (name !== undefined) checkOwnClusterDestination(name, clusters, asRecord(platformInput.gitops), at, refuse);
       return;
     }
     if (tenant.isolation === 'vcluster') refuse(at('isolation'), VCLUSTER_IN_FLEET_REFUSAL);
@@ -135,6 +136,31 @@ function checkClusterTenant(
 }
 
 /**
+ * A cluster tenant's own cluster is reached as Argo CD registers it (under the tenant's name) or
+ * through the kubeconfig Secret Cluster API writes: neither may be the way to another cluster —
+ * Argo CD's own `in-cluster` (the management cluster) or a cluster of the fleet — or the tenant's
+ * baseline and its owners' AppProject would land there.
+ */
+function checkOwnClusterDestination(name: string, clusters: readonly ClusterFacts[], gitops: Record<string, unknown>, at: (...rest: PropertyKey[]) => PropertyKey[], refuse: Refuse): void {
+  const own = tenantClusterName(name);
+  const rename = 'rename the tenant';
+  if (own === ARGOCD_IN_CLUSTER) {
+    refuse(at('name'), `\`${name}\` is the name Argo CD gives the cluster it runs in (the management cluster), and a cluster tenant's own cluster is registered in Argo CD under the tenant's name, so its baseline and its owners' AppProject would reach the management cluster — ${rename}`);
+    return;
+  }
+  const secret = clusterApiKubeconfigSecret(own);
+  const shared = gitops.flux !== undefined
+    ? clusters.find((c) => c.kubeConfigSecret === secret)
+    : clusters.find((c) => c.destinationName === own);
+  if (!shared) return;
+  const field = gitops.flux !== undefined ? `\`kubeConfigSecret: ${secret}\`` : `\`destinationName: ${own}\``;
+  refuse(at('name'), `cluster \`${shared.name}\` (clusters[${shared.index}]) is reached with ${field}, the way to this tenant's own cluster, so both would deploy to one cluster — ${rename}, or reach \`${shared.name}\` another way`);
+}
+
+/** The name Argo CD gives the cluster it runs in. */
+const ARGOCD_IN_CLUSTER = 'in-cluster';
+
+/**
  * Each cluster is reached at a destination of its own: with Argo CD its `server`, its
  * `destinationName`, or (neither) the Argo CD default server; with Flux its `kubeConfigSecret`, or
  * (none) the cluster Flux runs in.
@@ -170,7 +196,7 @@ function checkDestinations(clusters: readonly ClusterFacts[], gitops: Record<str
  */
 function destinationKey(destination: string, defaultServer: string): string {
   const url = (text: string) => text.replace(/\/+$/, '').replace(/^(https?:\/\/[^/]+)/i, (origin) => origin.toLowerCase());
-  return destination === 'name in-cluster' ? url(defaultServer) : destination.startsWith('name ') ? destination : url(destination);
+  return destination === `name ${ARGOCD_IN_CLUSTER}` ? url(defaultServer) : destination.startsWith('name ') ? destination : url(destination);
 }
 
 function clusterFacts(input: readonly unknown[]): ClusterFacts[] {

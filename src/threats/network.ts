@@ -5,8 +5,9 @@
 import { DetectorRun, KubeObjectLike, objectRef } from './detect/engine';
 import { ingressControllers } from './detect/ingress-controllers';
 import { serviceAccountOf, WORKLOAD_KINDS } from './detect/traefik-config';
+import { NAMESPACE_NAME_LABEL } from './detect/gateway-api';
 import * as ipaddr from 'ipaddr.js';
-import { Cidr, contains, METADATA_RANGES, parseCidr } from './cidrs';
+import { Cidr, contains, METADATA_RANGES, parseCidr, unmapped } from './cidrs';
 import { asArray, asRecord, asString } from './detect/values';
 import { noneIn } from './cel';
 import { ADMISSION_POLICY_NAMES } from '../model/names';
@@ -103,7 +104,7 @@ export const EGRESS_TO_METADATA: Threat = {
   admission: none(TENANTS_CANNOT_WRITE_POLICIES),
   audit: {
     scope: 'all',
-    looksFor: 'A NetworkPolicy in a tenant namespace that allows egress to a metadata address: a rule without `to`, or an `ipBlock` holding 169.254.169.254, 169.254.170.2, 100.100.100.200, 168.63.129.16, fd00:ec2::254 or fd00:ec2::23 without excepting it.',
+    looksFor: 'A NetworkPolicy in a tenant namespace that allows egress to a metadata address: a rule without `to`, or an `ipBlock` holding 169.254.169.254, 169.254.170.2, 100.100.100.200, 168.63.129.16, fd00:ec2::254, fd00:ec2::23, fd20:ce::254, fd00:c1::a9fe:a9fe or fd00:42::42 without excepting it (IPv4-mapped blocks read as the IPv4 block they map).',
     detect: (run) => ({
       kinds: ['NetworkPolicy'],
       visit: (o, i) => {
@@ -119,9 +120,10 @@ export const EGRESS_TO_METADATA: Threat = {
           }
           asArray(rule.to).forEach((peer, k) => {
             const block = asRecord(asRecord(peer).ipBlock);
-            const cidr = parseCidr(asString(block.cidr) ?? '');
-            if (!cidr) return;
-            const except = asArray(block.except).map((e) => parseCidr(String(e))).filter((e): e is Cidr => e !== undefined);
+            const parsed = parseCidr(asString(block.cidr) ?? '');
+            if (!parsed) return;
+            const cidr = unmapped(parsed);
+            const except = asArray(block.except).map((e) => parseCidr(String(e))).filter((e): e is Cidr => e !== undefined).map(unmapped);
             const open = METADATA_HOSTS.find((host) => contains(cidr, host) && !except.some((e) => contains(e, host)));
             if (open) run.report(i, `\`${cidr.text}\` allows egress to ${open.address.toString()}, a metadata endpoint`, ['spec', 'egress', r, 'to', k, 'ipBlock', 'cidr']);
           });
@@ -132,7 +134,7 @@ export const EGRESS_TO_METADATA: Threat = {
 };
 
 /** The single addresses of the metadata services, for the audit (a block that holds one reaches it). */
-const METADATA_HOSTS: readonly Cidr[] = ['169.254.169.254/32', '169.254.170.2/32', '100.100.100.200/32', '168.63.129.16/32', 'fd00:ec2::254/128', 'fd00:ec2::23/128'].map((t) => parseCidr(t)!);
+const METADATA_HOSTS: readonly Cidr[] = ['169.254.169.254/32', '169.254.170.2/32', '100.100.100.200/32', '168.63.129.16/32', 'fd00:ec2::254/128', 'fd00:ec2::23/128', 'fd20:ce::254/128', 'fd00:c1::a9fe:a9fe/128', 'fd00:42::42/128'].map((t) => parseCidr(t)!);
 
 /** Checks an egress CIDR: it may not lie in a range of the metadata services. */
 export function checkEgressToMetadata(text: string): string | undefined {
@@ -217,9 +219,22 @@ function selectsAll(selector: unknown): boolean {
   });
 }
 
+/**
+ * Whether a namespace selector selects every namespace: it selects all, or only asks that a label
+ * every namespace carries (`kubernetes.io/metadata.name`, which Kubernetes sets) exists.
+ */
+function selectsAllNamespaces(selector: unknown): boolean {
+  if (selectsAll(selector)) return true;
+  if (selector === undefined || selector === null) return false;
+  const { matchLabels, matchExpressions, ...rest } = asRecord(selector);
+  const expressions = asArray(matchExpressions).map(asRecord);
+  return Object.keys(rest).length === 0 && Object.keys(asRecord(matchLabels)).length === 0 && expressions.length > 0
+    && expressions.every((e) => e.key === NAMESPACE_NAME_LABEL && e.operator === 'Exists');
+}
+
 /** What a NetworkPolicy peer lets through, when it is every pod of every namespace. */
 function everyNamespace(peer: Record<string, unknown>): boolean {
-  return selectsAll(peer.namespaceSelector) && (peer.podSelector === undefined || peer.podSelector === null || selectsAll(peer.podSelector));
+  return selectsAllNamespaces(peer.namespaceSelector) && (peer.podSelector === undefined || peer.podSelector === null || selectsAll(peer.podSelector));
 }
 
 /** ` on port 80/TCP, 443/TCP` for a rule with ports; empty for every port. */

@@ -52,11 +52,12 @@ const SUFFIX_SCALE = '(dict "" 1.0 "n" 0.000000001 "u" 0.000001 "m" 0.001 "k" 10
  * A Go template expression for the quantity at `value` (a `.Values` path) as a number of base units:
  * its number times its suffix's multiplier. Helm has no quantity type; floating point is exact
  * enough for a guard (the comparison below leaves a margin of one part in a billion, so that
- * `700m` and `0.7` compare equal). An exponent form (`1e3`) has no multiplier and reads as 0:
- * the guard lets it through, and the API server judges it.
+ * `700m` and `0.7` compare equal). The number may carry a decimal exponent (`1e3`, as
+ * Kubernetes allows, and as Helm prints a large number: `10000000` is `1e+07` to `toString`);
+ * `E` without digits after it is the exa suffix.
  */
 function quantityExpression(value: string): string {
-  const number = `(regexFind "^([0-9]+([.][0-9]*)?|[.][0-9]+)" (toString ${value}))`;
+  const number = `(regexFind "^([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][-+]?[0-9]+)?" (toString ${value}))`;
   return `(mulf (float64 ${number}) (get ${SUFFIX_SCALE} (trimPrefix ${number} (toString ${value}))))`;
 }
 

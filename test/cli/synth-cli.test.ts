@@ -156,7 +156,7 @@ test('validate checks a spec and writes nothing', () => {
   const spec = writeSpec(oneTenantSpec());
   const ok = runCli(['validate', '--config', spec], dir);
   expect(ok.status).toBe(0);
-  expect(ok.stdout).toContain('valid (1 tenants');
+  expect(ok.stdout).toContain('valid (1 tenant, 1 file read)');
   expect(fs.readdirSync(dir)).toEqual(['tenancy.yaml']);
   writeSpec(oneTenantSpec('    podSecurity: privileged\n'));
   expect(runCli(['validate', '--config', spec], dir).status).toBe(1);

@@ -53,11 +53,12 @@ describe('network', () => {
     expect(egress[2]).toEqual({ to: [{ ipBlock: { cidr: '172.20.0.1/32' } }] });
   });
 
-  test('egress to AWS\'s IPv6 instance services or in IPv4-mapped form is refused', () => {
+  test('egress to the clouds\' IPv6 metadata addresses or in IPv4-mapped form is refused', () => {
     const { tenant } = build({});
-    expect(refusal(() => tenant.addEgress({ cidrs: ['fd00:ec2::23/128', '::ffff:169.254.169.254/128', '2001:db8::/32'] }))).toEqual([
+    expect(refusal(() => tenant.addEgress({ cidrs: ['fd00:ec2::23/128', '::ffff:169.254.169.254/128', '2001:db8::/32', 'fd20:ce::254/128'] }))).toEqual([
       'TenantNamespace: egress.cidrs[0]: `fd00:ec2::23/128` lies in `fd00:ec2::/64`, where clouds serve instance metadata and node credentials — allow the addresses the tenant needs elsewhere; broad blocks such as `0.0.0.0/0` already except this range',
       'TenantNamespace: egress.cidrs[1]: `::ffff:169.254.169.254/128` is an IPv4-mapped IPv6 block, which names IPv4 addresses (the metadata endpoint\'s among them) in another form — write the IPv4 block itself',
+      'TenantNamespace: egress.cidrs[3]: `fd20:ce::254/128` lies in `fd20:ce::254/128`, where clouds serve instance metadata and node credentials — allow the addresses the tenant needs elsewhere; broad blocks such as `0.0.0.0/0` already except this range',
     ]);
   });
 

@@ -40,13 +40,14 @@ describe('TenantNamespace', () => {
     expect(ns.metadata.labels['pod-security.kubernetes.io/warn']).toBe('restricted');
   });
 
-  test('caps cpu, memory, ephemeral storage, pods and the counts of Services, ConfigMaps, Secrets and Certificates, and allows no NodePort or LoadBalancer Service', () => {
+  test('caps cpu, memory, ephemeral storage, pods, volumes and their storage, and the counts of Services, ConfigMaps, Secrets and Certificates, and allows no NodePort or LoadBalancer Service', () => {
     const quota = find(objects, 'ResourceQuota', 'tenant-quota', 'payments');
     expect(quota.spec.hard).toEqual({
       'requests.cpu': '2', 'requests.memory': '4Gi', 'requests.ephemeral-storage': '10Gi',
       'limits.cpu': '4', 'limits.memory': '8Gi', 'limits.ephemeral-storage': '20Gi', pods: '20',
       services: '50', 'services.nodeports': '0', 'services.loadbalancers': '0',
       'count/configmaps': '100', 'count/secrets': '100', 'count/certificates.cert-manager.io': '50',
+      persistentvolumeclaims: '10', 'requests.storage': '100Gi',
     });
   });
 
@@ -118,7 +119,7 @@ describe('TenantNamespace', () => {
     const open = allObjects(render(oneTenantSpec('    egress: { cidrs: [0.0.0.0/0, "::/0", "2001:db8::/32", 10.0.0.0/8] }\n')));
     expect(find(open, 'NetworkPolicy', 'allow-egress', 'payments').spec.egress[0].to).toEqual([
       { ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.0.0/16', '100.100.100.200/32', '168.63.129.16/32'] } },
-      { ipBlock: { cidr: '::/0', except: ['fe80::/10', 'fd00:ec2::/64'] } },
+      { ipBlock: { cidr: '::/0', except: ['fe80::/10', 'fd00:ec2::/64', 'fd20:ce::254/128', 'fd00:c1::a9fe:a9fe/128', 'fd00:42::42/128'] } },
       { ipBlock: { cidr: '2001:db8::/32' } },
       { ipBlock: { cidr: '10.0.0.0/8' } },
     ]);
@@ -138,7 +139,7 @@ describe('TenantNamespace', () => {
       {
         to: [
           { ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.0.0/16', '100.100.100.200/32', '168.63.129.16/32'] } },
-          { ipBlock: { cidr: '::/0', except: ['fe80::/10', 'fd00:ec2::/64'] } },
+          { ipBlock: { cidr: '::/0', except: ['fe80::/10', 'fd00:ec2::/64', 'fd20:ce::254/128', 'fd00:c1::a9fe:a9fe/128', 'fd00:42::42/128'] } },
         ],
         ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }],
       },

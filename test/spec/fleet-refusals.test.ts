@@ -84,6 +84,25 @@ describe('a fleet spec', () => {
     ]);
   });
 
+  test('refuses a cluster tenant whose own cluster would be reached the way another cluster is', () => {
+    const platform = '  clusterApi: { clusterClass: tenant-cluster, version: v1.33.1 }\n';
+    const tenants = (name: string) => `  - name: ${name}
+    isolation: cluster
+    domains: [ledger.example.com]
+    owners: { groups: [ledger] }
+`;
+    expect(refusals(fleetSpec(tenants('in-cluster'), platform))).toEqual([
+      'tenancy.yaml:12:11: tenants[0].name: `in-cluster` is the name Argo CD gives the cluster it runs in (the management cluster), and a cluster tenant\'s own cluster is registered in Argo CD under the tenant\'s name, so its baseline and its owners\' AppProject would reach the management cluster — rename the tenant',
+    ]);
+    expect(refusals(fleetSpec(tenants('us-east-prod'), platform))).toEqual([
+      'tenancy.yaml:12:11: tenants[0].name: cluster `us-east` (clusters[1]) is reached with `destinationName: us-east-prod`, the way to this tenant\'s own cluster, so both would deploy to one cluster — rename the tenant, or reach `us-east` another way',
+    ]);
+    const flux = fleetSpec(tenants('ledger'), platform, '  - name: eu-west\n    kubeConfigSecret: ledger-kubeconfig\n').replace('gitops: { argocd: { repoURL: "https://git.example.com/fleet.git" } }', 'gitops: { flux: { url: "https://git.example.com/fleet.git" } }');
+    expect(refusals(flux)).toEqual([
+      expect.stringMatching(/^tenancy\.yaml:\d+:11: tenants\[0\]\.name: cluster `eu-west` \(clusters\[0\]\) is reached with `kubeConfigSecret: ledger-kubeconfig`, the way to this tenant's own cluster/),
+    ]);
+  });
+
   test('refuses a cluster tenant placed on a shared cluster, or named like a cluster of the fleet', () => {
     const platform = '  clusterApi: { clusterClass: tenant-cluster, version: v1.33.1 }\n';
     const tenants = `  - name: us-east

@@ -610,3 +610,28 @@ test('stays linear: 20,000 tenants with routes, certificates and bindings are ju
   expect(found.map((f) => f.rule)).toEqual(['secret-sync-into-tenants']);
   expect(found[0].message).toMatch(/tenant namespaces `t1`, `t10`, `t100`, `t1000`, `t10000` and 11106 more and every namespace matching `t1\.\*`/);
 });
+
+describe('network policies in the forms that evade a literal reading', () => {
+  const policy = (spec: string) => `${SAFE}---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: open, namespace: shop }
+spec: ${spec}
+`;
+
+  test('a namespace selector that only asks for kubernetes.io/metadata.name selects every namespace', () => {
+    const allNamespaces = '{ podSelector: {}, policyTypes: [Ingress], ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: kubernetes.io/metadata.name, operator: Exists }] } }] }] }';
+    expect(rules(policy(allNamespaces))).toContain('no-allow-all-network-policy');
+    const someNamespaces = '{ podSelector: {}, policyTypes: [Ingress], ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: kubernetes.io/metadata.name, operator: In, values: [shop] }] } }] }] }';
+    expect(rules(policy(someNamespaces))).not.toContain('no-allow-all-network-policy');
+  });
+
+  test.each(['::ffff:a9fe:a9fe/128', '::ffff:169.254.0.0/112', 'fd20:ce::254/128', '::/0'])('an ipBlock %s reaches a metadata endpoint', (cidr) => {
+    expect(rules(policy(`{ podSelector: {}, policyTypes: [Egress], egress: [{ to: [{ ipBlock: { cidr: "${cidr}" } }] }] }`))).toContain('egress-to-metadata');
+  });
+
+  test('::/0 excepting every IPv6 metadata range reaches none', () => {
+    const except = ['fe80::/10', 'fd00:ec2::/64', 'fd20:ce::254/128', 'fd00:c1::a9fe:a9fe/128', 'fd00:42::42/128'].map((e) => `"${e}"`).join(', ');
+    expect(rules(policy(`{ podSelector: {}, policyTypes: [Egress], egress: [{ to: [{ ipBlock: { cidr: "::/0", except: [${except}] } }] }] }`))).not.toContain('egress-to-metadata');
+  });
+});

@@ -849,6 +849,24 @@ describe('Helm values: refused at install, as `helm install -f` would', () => {
   });
 });
 
+describe('Helm values: quantities in every form Helm reads them', () => {
+  test.each([
+    ['a plain number above the ceiling (Helm prints it `1e+07`)', 'traefik: { resources: { requests: { cpu: 1000000 }, limits: { cpu: 10000000 } } }\n', '1e+06 is above `platform.ceilings.traefik.resources.requests.cpu`'],
+    ['an exponent form above the ceiling', 'traefik: { resources: { requests: { memory: "1e10" }, limits: { memory: "1e10" } } }\n', '1e10 is above `platform.ceilings.traefik.resources.requests.memory`'],
+    ['an exponent request above its limit', 'traefik: { resources: { requests: { cpu: "1e1" }, limits: { cpu: "4" } } }\n', 'traefik.resources.requests.cpu (1e1) is more than traefik.resources.limits.cpu (4)'],
+  ])('%s is refused', (_, values, words) => {
+    const refused = chartRender(tenantChart(), { values });
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(words);
+  });
+
+  test('an exponent form within bounds is admitted, and an exa suffix is not an exponent', () => {
+    const admitted = chartRender(tenantChart(), { values: 'traefik: { resources: { limits: { memory: "1e9" } } }\n' });
+    expect({ status: admitted.status, stderr: admitted.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(chartRender(tenantChart(), { values: 'traefik: { resources: { limits: { memory: "1E" } } }\n' }).stderr).toContain('1E is above `platform.ceilings.traefik.resources.limits.memory`');
+  });
+});
+
 describe('admission: denied by the CEL in all three renderings', () => {
   test.each(enforcedBy('admission'))('%s', (id) => {
     const { policy, bad, good } = EXAMPLES[id].admission!;
