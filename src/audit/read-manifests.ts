@@ -38,6 +38,8 @@ export interface ManifestObject {
 /** A document left out, and why. */
 export interface SkippedDocument extends SourceLocation {
   readonly reason: string;
+  /** Not read at all (not valid YAML, or a file that cannot be read), rather than read and found to be no Kubernetes object. */
+  readonly unreadable?: boolean;
 }
 
 /** A file that holds manifests the audit could not read, and why (a template it cannot render, a chart archive). */
@@ -110,7 +112,7 @@ export function readManifests(paths: readonly string[], stdin?: () => string): R
         text = fs.readFileSync(file, 'utf8');
       } catch (err) {
         set.files.push(file);
-        set.skipped.push({ file, line: 1, col: 1, reason: `cannot read the file (${(err as Error).message})` });
+        set.skipped.push({ file, line: 1, col: 1, reason: `cannot read the file (${(err as Error).message})`, unreadable: true });
         continue;
       }
       if (chart) {
@@ -292,7 +294,7 @@ export function parseManifests(file: string, text: string): { objects: ManifestO
     const start = at(doc.contents?.range?.[0] ?? doc.range?.[0]);
     if (doc.errors.length > 0) {
       const e = doc.errors[0];
-      skipped.push({ ...at(e.pos[0]), reason: `not valid YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}` });
+      skipped.push({ ...at(e.pos[0]), reason: `not valid YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`, unreadable: true });
       continue;
     }
     // An empty document: comments only, or what follows a trailing `---`.

@@ -102,10 +102,16 @@ function toText(result: AuditResult, options: ReportOptions): string {
     lines.push('', `Not audited: ${plural(result.notAudited.length, 'file')} whose manifests were not read:`);
     for (const n of result.notAudited) lines.push(`  ${n.file}: ${n.reason}`);
   }
-  if (result.skipped.length > 0) {
-    const one = result.skipped.length === 1;
-    lines.push('', `Skipped ${plural(result.skipped.length, 'document')} that ${one ? 'is not a Kubernetes object' : 'are not Kubernetes objects'}:`);
-    for (const s of result.skipped) lines.push(`  ${s.file}:${s.line}:${s.col}: ${s.reason}`);
+  const unreadable = result.skipped.filter((s) => s.unreadable);
+  const other = result.skipped.filter((s) => !s.unreadable);
+  if (unreadable.length > 0) {
+    lines.push('', `Could not read ${plural(unreadable.length, 'document')} (exit 2: fix ${unreadable.length === 1 ? 'it' : 'them'}; what cannot be read cannot be audited):`);
+    for (const s of unreadable) lines.push(`  ${s.file}:${s.line}:${s.col}: ${s.reason}`);
+  }
+  if (other.length > 0) {
+    const one = other.length === 1;
+    lines.push('', `Skipped ${plural(other.length, 'document')} that ${one ? 'is not a Kubernetes object' : 'are not Kubernetes objects'}:`);
+    for (const s of other) lines.push(`  ${s.file}:${s.line}:${s.col}: ${s.reason}`);
   }
   if (result.notes.length > 0) {
     lines.push('', 'Notes:');

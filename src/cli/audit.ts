@@ -61,7 +61,10 @@ function oneOf<T extends string>(flag: string, value: string, allowed: readonly 
   throw new UsageError(`${flag} \`${value}\` is not one of ${allowed.join(', ')}`);
 }
 
-/** Audits the manifests; answers with the exit status (1 when a finding reaches --fail-on). */
+/**
+ * Audits the manifests; answers with the exit status: 2 when a document could not be read (a
+ * gate must not pass on what it could not judge), else 1 when a finding reaches --fail-on.
+ */
 export function runAudit(options: AuditCliOptions, print: (text: string) => void, stdin: () => string = () => fs.readFileSync(0, 'utf8')): number {
   let set;
   try {
@@ -72,5 +75,6 @@ export function runAudit(options: AuditCliOptions, print: (text: string) => void
   }
   const result = auditManifests(set, { tenants: options.tenants, secrets: options.secrets });
   print(formatReport(result, options.format, { failOn: options.failOn }));
+  if (result.skipped.some((s) => s.unreadable)) return 2;
   return failing(result, options.failOn).length > 0 ? 1 : 0;
 }

@@ -20,7 +20,7 @@ import { loadSourceFile } from '../spec/load';
 import { readSpec, tenantFilePath } from '../spec/read-spec';
 import { ISOLATION_TIERS, IsolationTier } from '../spec/schema';
 import { findOutputFolders, OutputOrigin, readOrigin, sameFile } from './output-folder';
-import { configFlag, packageVersion, synthCommand } from './synth';
+import { configFlag, packageVersion, synthCommand, synthCommandStart } from './synth';
 import { InputError, parseFlags, UsageError } from './usage';
 
 /** The package root, where the JSON Schemas live (beside src/ and lib/). */
@@ -202,7 +202,7 @@ function renderTargets(options: OnboardOptions): { targets: Array<Pick<OutputOri
         : 'holds files cdk8s-tenancy did not write';
   return {
     targets: [],
-    why: `onboard found no output folder of ${options.config} (a folder whose .cdk8s-tenancy file names it), and \`${fallback}\`, where synth writes without --out, ${holds}: render into this spec's own folder, \`npm run synth -- --config ${options.config} --out <folder>\`, or run onboard with --out <folder> to have the exact command printed.`,
+    why: `onboard found no output folder of ${options.config} (a folder whose .cdk8s-tenancy file names it), and \`${fallback}\`, where synth writes without --out, ${holds}: render into this spec's own folder, \`${synthCommandStart(options.config)} --out <folder>\`, or run onboard with --out <folder> to have the exact command printed.`,
   };
 }
 

@@ -108,9 +108,38 @@ export function npmRunPath(file: string): string {
   return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative.split(path.sep).join('/') : absolute;
 }
 
-/** The command that writes the same output again, from anywhere (`npm run` reads paths from the package's folder). */
+/** Whether `dir` is `root` or a folder below it. */
+function isWithin(dir: string, root: string): boolean {
+  const relative = path.relative(root, dir);
+  return !relative.startsWith('..') && !path.isAbsolute(relative);
+}
+
+/** A path given on the command line, as typed: relative to the current folder when below it, else absolute. */
+function cwdPath(file: string): string {
+  const relative = path.relative(process.cwd(), path.resolve(file));
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative.split(path.sep).join('/') : path.resolve(file);
+}
+
+/**
+ * The command that writes the same output again, run from the current folder: `npm run synth`
+ * inside this package (the README's way; npm reads the paths from the package's folder);
+ * `npx tenancy synth` where the package is installed as a dependency; else this tool's own
+ * `bin/tenancy.js`, by its path.
+ */
 export function synthCommand(options: Pick<SynthOptions, 'config' | 'out' | 'format' | 'chartVersion' | 'package'>): string {
-  return `npm run synth -- --config ${npmRunPath(options.config)} --out ${npmRunPath(options.out)}${formatFlags(options)}`;
+  return `${synthCommandStart(options.config)} --out ${commandPath(options.out)}${formatFlags(options)}`;
+}
+
+/** `synthCommand` up to its `--config`: for a command whose output folder the user chooses. */
+export function synthCommandStart(config: string): string {
+  if (isWithin(path.resolve(process.cwd()), PACKAGE_ROOT)) return `npm run synth -- --config ${npmRunPath(config)}`;
+  const tool = PACKAGE_ROOT.split(path.sep).includes('node_modules') ? 'npx tenancy' : `node ${path.join(PACKAGE_ROOT, 'bin', 'tenancy.js')}`;
+  return `${tool} synth --config ${cwdPath(config)}`;
+}
+
+/** A path in the command `synthCommandStart` begins. */
+function commandPath(file: string): string {
+  return isWithin(path.resolve(process.cwd()), PACKAGE_ROOT) ? npmRunPath(file) : cwdPath(file);
 }
 
 /**

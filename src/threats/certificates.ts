@@ -515,6 +515,11 @@ export function sameCaSecretRefusal(secret: string, firstTenant: string): string
   return `tenant \`${firstTenant}\`'s CA issuer reads a Secret named \`${secret}\` too: if both hold one CA, each tenant could sign for the other's hosts — give each tenant a CA of its own under its own Secret name, or share one CA through \`platform.ca\` (tenants opt in with \`issuer: { platformCA: {} }\`)`;
 }
 
+/** The refusal for a tenant's own CA named like the platform CA's Secret. */
+export function platformCaSecretRefusal(secret: string): string {
+  return `\`${secret}\` is the platform CA's Secret (\`platform.ca.secretName\`): a copy in the tenant's namespace hands its owners the key that signs for every tenant — use \`issuer: { platformCA: {} }\` to be issued by the platform CA, or give this tenant a CA of its own under another name`;
+}
+
 /** The refusal for `platformCA` without a `platform.ca`. */
 export const PLATFORM_CA_MISSING = 'there is no platform CA to use — set `platform.ca.secretName` to the CA\'s Secret in cert-manager\'s namespace, or choose another issuer';
 

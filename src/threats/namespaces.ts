@@ -23,7 +23,8 @@ export const RESERVED_NAMESPACES = [
   'grafana', 'loki', 'logging', 'observability', 'opentelemetry', 'jaeger', 'tempo', 'falco', 'velero', 'rook-ceph', 'local-path-storage',
   'kubernetes-dashboard', 'knative-serving', 'knative-eventing', 'tekton-pipelines', 'karpenter', 'keda', 'kubecost', 'metrics-server',
   'olm', 'operators', 'cilium-secrets', 'istio-ingress', 'kong', 'projectcontour', 'haproxy-controller', 'nginx-ingress', 'envoy-gateway',
-  'consul', 'kubevirt', 'gitlab-runner', 'fleet-default', 'fleet-local',
+  'consul', 'kubevirt', 'gitlab-runner', 'fleet-default', 'fleet-local', 'argo', 'argo-rollouts', 'argo-events', 'argo-workflows', 'openebs',
+  'chaos-mesh', 'nginx-gateway', 'istio-gateway', 'openshift', 'dynatrace', 'datadog', 'newrelic', 'kubeflow', 'gpu-operator-resources',
 ] as const;
 /** Prefixes and suffixes that mark namespaces of Kubernetes, distributions, clouds and operators (`kube-system`, `openshift-*`, Rancher's `cattle-*`, `istio-system`, `tigera-operator`…). */
 export const RESERVED_NAMESPACE_PREFIXES = ['kube-', 'openshift-', 'gke-', 'azure-', 'aws-', 'amazon-', 'cattle-'] as const;

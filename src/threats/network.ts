@@ -335,7 +335,7 @@ export function checkNodePort(port: number): string | undefined {
 }
 
 /** The refusal for a node port another Service of the platform already claims (`owner`: `tenant \`a\` (web)` or `web`, in this tenant). */
-export function nodePortTakenRefusal(port: number, owner: string): string {
+export function nodePortTakenRefusal(port: number | string, owner: string): string {
   return `node port ${port} is already ${owner}'s — every node opens it for one Service only: choose another port, or leave it out to have one allocated`;
 }
 
@@ -348,7 +348,12 @@ export const ONE_NODE_PORT_ONE_TENANT: Threat = {
   fix: 'Give each tenant\'s `traefik.service.nodePorts` ports of its own (or leave them out to have Kubernetes allocate free ones); keep fixed node ports out of `platform.defaults`.',
   spec: { fields: ['tenants[].traefik.service.nodePorts', 'platform.defaults.traefik.service.nodePorts'] },
   construct: { props: ['ScopedTraefik.service.nodePorts'] },
-  values: none('one chart cannot see the other tenants\' charts: the API server refuses a node port that is already allocated when the chart installs'),
+  // One chart cannot see the other tenants' charts (the API server refuses a node port already
+  // allocated when a chart installs); within its own values, web and websecure must differ.
+  values: [{
+    key: 'traefik.service.nodePorts',
+    template: () => `{{- with .Values.traefik.service.nodePorts }}{{- if .web }}{{- if .websecure }}{{- if eq (int .web) (int .websecure) }}{{- fail (printf ${JSON.stringify(`traefik.service.nodePorts.websecure: ${nodePortTakenRefusal('%v', 'web')}`)} .websecure) }}{{- end }}{{- end }}{{- end }}{{- end }}\n`,
+  }],
   admission: none('tenants cannot create NodePort Services (`tenant-service-types`), and the API server refuses a node port that is taken'),
   audit: {
     scope: 'all',

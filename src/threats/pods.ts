@@ -256,18 +256,20 @@ export const PRIORITY_PREEMPTION: Threat = {
 
 /**
  * PodDisruptionBudget values that allow no disruption, as patterns of the value's text (for CEL's
- * `matches` and JavaScript alike): `maxUnavailable` zero (`0`, `0%`, `00%`), `minAvailable` 100% or
- * more (`100%`, `0100%`, `250%`). An integer `minAvailable` at or above the replica count blocks
- * drains too, but the budget does not know the replica count.
+ * `matches` and JavaScript alike): `maxUnavailable` zero (`0`, `0%`, `00%`), `minAvailable` above
+ * 90% (`91%`, `99%`, `100%`, `0100%`, `250%`): Kubernetes rounds a percentage of pods up, so 91%
+ * of a workload of up to 11 pods is every pod, and 99% of one under 100. An integer
+ * `minAvailable` at or above the replica count blocks drains too, but the budget does not know
+ * the replica count.
  */
-const BLOCKS_DRAINS = { maxUnavailable: '^0+%?$', minAvailable: '^0*[1-9][0-9]{2,}%$' } as const;
+const BLOCKS_DRAINS = { maxUnavailable: '^0+%?$', minAvailable: '^0*(9[1-9]|[1-9][0-9]{2,})%$' } as const;
 
 export const DISRUPTION_BUDGET_BLOCKS_DRAINS: Threat = {
   id: 'disruption-budget-blocks-drains',
   family: 'pods',
   severity: 'medium',
   title: 'A PodDisruptionBudget that allows no disruption',
-  why: 'A PodDisruptionBudget with `maxUnavailable: 0` or `minAvailable: 100%` makes every eviction of its pods fail, so no node they run on can be drained: cluster upgrades, node repairs and autoscaling stall for every tenant.',
+  why: 'A PodDisruptionBudget with `maxUnavailable: 0` or `minAvailable: 100%` (or 99%: Kubernetes rounds a percentage of pods up, so it is every pod of a workload under 100) makes every eviction of its pods fail, so no node they run on can be drained: cluster upgrades, node repairs and autoscaling stall for every tenant.',
   fix: 'Allow at least one pod to be evicted at a time (`maxUnavailable: 1`), and run enough replicas to stay available meanwhile.',
   spec: none('tenants write their own PodDisruptionBudgets: no spec field describes them'),
   construct: none('the only PodDisruptionBudget the constructs make (Traefik\'s) allows one unavailable pod'),
@@ -276,12 +278,12 @@ export const DISRUPTION_BUDGET_BLOCKS_DRAINS: Threat = {
     validations: [{
       policy: ADMISSION_POLICY_NAMES.disruptionBudgets,
       expression: `(!has(object.spec.maxUnavailable) || !string(object.spec.maxUnavailable).matches('${BLOCKS_DRAINS.maxUnavailable}')) && (!has(object.spec.minAvailable) || !string(object.spec.minAvailable).matches('${BLOCKS_DRAINS.minAvailable}'))`,
-      message: 'a PodDisruptionBudget must allow a disruption: maxUnavailable 0 (or 0%) and minAvailable 100% block every drain of the nodes, for every tenant.',
+      message: 'a PodDisruptionBudget must allow a disruption: maxUnavailable 0 (or 0%) and minAvailable above 90% (rounded up, every pod of a small workload) block every drain of the nodes, for every tenant.',
     }],
   },
   audit: {
     scope: 'all',
-    looksFor: 'A PodDisruptionBudget in a tenant namespace with `maxUnavailable` 0 or `0%` (`00%` too), or `minAvailable` `100%` or more.',
+    looksFor: 'A PodDisruptionBudget in a tenant namespace with `maxUnavailable` 0 or `0%` (`00%` too), or `minAvailable` above `90%` (rounded up, that is every pod of a workload of up to 11).',
     detect: (run) => ({
       kinds: ['PodDisruptionBudget'],
       visit: (o, i) => {

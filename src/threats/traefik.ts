@@ -46,11 +46,13 @@ const TRAEFIK_VERSION = (() => {
 
 /**
  * A Traefik image that knows every flag passed: a lower-case repository (optionally behind a
- * registry with port), then a version tag of at least `MIN_TRAEFIK_VERSION` or a digest.
+ * registry with port), then a version tag of at least `MIN_TRAEFIK_VERSION` (a digest may pin it
+ * too), or a digest alone. A tag beside a digest is judged like any tag: `traefik:v2.11@sha256:…`
+ * names a v2, whatever the digest.
  * The spec, the constructs and the Helm values schema all judge images with this pattern.
  */
 export const TRAEFIK_IMAGE = new RegExp(
-  `^(?:[a-z0-9.-]+(?::\\d+)?/)?[a-z0-9]+(?:[._/-][a-z0-9]+)*(?::${TRAEFIK_VERSION}(?:@sha256:[a-f0-9]{64})?|(?::[\\w][\\w.-]{0,127})?@sha256:[a-f0-9]{64})$`,
+  `^(?:[a-z0-9.-]+(?::\\d+)?/)?[a-z0-9]+(?:[._/-][a-z0-9]+)*(?::${TRAEFIK_VERSION}(?:@sha256:[a-f0-9]{64})?|@sha256:[a-f0-9]{64})$`,
 );
 
 export const TRAEFIK_IMAGE_VERSION: Threat = {

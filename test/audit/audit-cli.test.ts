@@ -104,6 +104,19 @@ test('the command: exit 1 with the report on stdout; exit 2 with a usage error a
   expect(unknown.stderr).not.toMatch(/\n\s+at /);
 });
 
+test('a document that is not valid YAML fails the gate (exit 2) and is named; one that is no Kubernetes object does not', () => {
+  const broken = path.join(dir, 'broken.yaml');
+  fs.writeFileSync(broken, 'apiVersion: v1\nkind: Namespace\nmetadata: { name: a\n  labels: [\n');
+  const run = runCli(['audit', broken, '--tenant-namespaces', 'a']);
+  expect(run.status).toBe(2);
+  expect(run.stdout).toContain(`Could not read 1 document (exit 2: fix it; what cannot be read cannot be audited):\n  ${broken}:3:`);
+  const kustomization = path.join(dir, 'kustomization.yaml');
+  fs.writeFileSync(kustomization, 'resources: [a.yaml]\n');
+  const other = runCli(['audit', kustomization, '--tenant-namespaces', 'a']);
+  expect(other.status).toBe(0);
+  expect(other.stdout).toContain('Skipped 1 document that is not a Kubernetes object:');
+});
+
 test('the help lists the command and its options', () => {
   const help = runCli(['--help']);
   expect(help.stdout).toMatch(/\n {2}audit {7}Report multi-tenancy risks/);

@@ -201,6 +201,11 @@ tenants:
   expect(synth.stdout).toBe('Wrote 3 files to manifests/ (2 tenants).\n');
   expect(fs.readdirSync(path.join(project, 'manifests/tenants')).sort()).toEqual(['payments.yaml', 'shop.yaml']);
 
+  // The next onboarding prints the command that renders it, as it runs in this project: through npx.
+  const next = tenancy('onboard', '--config', 'tenancy.yaml', '--name', 'blog', '--domain', 'blog.example.com', '--owner-group', 'blog-leads');
+  expect(next.stdout).toContain('       npx tenancy synth --config tenancy.yaml --out manifests\n');
+  expect(spawnSync('npx', ['tenancy', 'synth', '--config', 'tenancy.yaml', '--out', 'manifests'], { cwd: project, encoding: 'utf8' }).stdout).toBe('Wrote 4 files to manifests/ (3 tenants).\n');
+
   const schema = tenancy('schema');
   expect(JSON.parse(schema.stdout).title).toBe('cdk8s-tenancy spec');
   expect(schema.stdout).toBe(fs.readFileSync(path.join(project, 'node_modules/cdk8s-tenancy/tenancy.schema.json'), 'utf8'));

@@ -216,7 +216,7 @@ describe('a tenant moved between clusters', () => {
       const check = runCli(['synth', '--config', 'fleet.yaml', '--out', 'out', '--check'], dir);
       expect(check.status).toBe(1);
       expect(check.stdout).toBe([
-        `out is stale; run \`npm run synth -- --config ${path.join(dir, 'fleet.yaml')} --out ${path.join(dir, 'out')}\`:`,
+        `out is stale; run \`node ${path.join(REPO, 'bin', 'tenancy.js')} synth --config fleet.yaml --out out\`:`,
         '  clusters/eu-west/tenants/payments.yaml (would be removed)',
         '  clusters/us-east/tenants/payments.yaml (missing)',
         // The tenant's own AppProject names its cluster.

@@ -321,10 +321,10 @@ describeCel('PodDisruptionBudgets: they must allow a disruption, however the val
   const refused = deniedBy('a PodDisruptionBudget must allow a disruption');
   test.each([
     [{ maxUnavailable: 0 }], [{ maxUnavailable: '0%' }], [{ maxUnavailable: '00%' }], [{ maxUnavailable: '000' }],
-    [{ minAvailable: '100%' }], [{ minAvailable: '0100%' }], [{ minAvailable: '250%' }],
+    [{ minAvailable: '100%' }], [{ minAvailable: '0100%' }], [{ minAvailable: '250%' }], [{ minAvailable: '99%' }], [{ minAvailable: '91%' }],
   ])('refuses %j', (spec) => expect(admit('tenancy-disruption-budgets', pdb(spec))).toEqual(refused));
   test.each([
-    [{ maxUnavailable: 1 }], [{ maxUnavailable: '10%' }], [{ maxUnavailable: '100%' }], [{ minAvailable: '99%' }], [{ minAvailable: '010%' }], [{ minAvailable: 2 }],
+    [{ maxUnavailable: 1 }], [{ maxUnavailable: '10%' }], [{ maxUnavailable: '100%' }], [{ minAvailable: '90%' }], [{ minAvailable: '010%' }], [{ minAvailable: 2 }],
   ])('admits %j', (spec) => expect(admit('tenancy-disruption-budgets', pdb(spec))).toEqual(allowed));
 });
 

@@ -592,6 +592,10 @@ const EXAMPLES: Record<string, Examples> = {
       bad: (c) => nodePortTenants(c, 30080, 30080), prop: 'service.nodePorts.web',
       good: (c) => nodePortTenants(c, 30080, 30081),
     },
+    values: {
+      bad: 'traefik: { serviceType: NodePort, service: { nodePorts: { web: 30080, websecure: 30080 } } }\n',
+      good: 'traefik: { serviceType: NodePort, service: { nodePorts: { web: 30080, websecure: 30443 } } }\n',
+    },
     audit: {
       bad: 'apiVersion: v1\nkind: Service\nmetadata: { name: a, namespace: traefik }\nspec: { type: NodePort, ports: [{ port: 80, nodePort: 30080 }] }\n---\napiVersion: v1\nkind: Service\nmetadata: { name: b, namespace: traefik }\nspec: { type: NodePort, ports: [{ port: 80, nodePort: 30080 }] }\n',
       good: 'apiVersion: v1\nkind: Service\nmetadata: { name: a, namespace: traefik }\nspec: { type: NodePort, ports: [{ port: 80, nodePort: 30080 }] }\n---\napiVersion: v1\nkind: Service\nmetadata: { name: b, namespace: traefik }\nspec: { type: NodePort, ports: [{ port: 80, nodePort: 30081 }] }\n',
