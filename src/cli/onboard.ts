@@ -109,7 +109,7 @@ export function runOnboard(options: OnboardOptions, print: (text: string) => voi
     domains: options.domains,
     owners: { groups: options.ownerGroups, users: options.ownerUsers },
     schema: toPosix(path.relative(path.dirname(path.resolve(target)), path.join(PACKAGE_ROOT, TENANT_SCHEMA_FILE))),
-    config: toPosix(displayPath(options.config)),
+    config: toPosix(path.relative(path.dirname(path.resolve(target)), path.resolve(options.config))),
   }, options.templates);
 
   // The same checks as synth, with the new file read as if it were already written.

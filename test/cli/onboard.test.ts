@@ -65,8 +65,8 @@ describe('onboarding a tenant', () => {
     expect(onboard(...shop, '--owner-user', 'alice@example.com', '--team', 'shop').status).toBe(0);
     const schema = path.relative(path.join(dir, 'examples/tenants'), path.join(REPO, 'tenancy.tenant.schema.json')).split(path.sep).join('/');
     expect(fs.readFileSync(path.join(dir, 'examples/tenants/shop.yaml'), 'utf8')).toBe(`# yaml-language-server: $schema=${schema}
-# Tenant "shop", onboarded with \`npm run onboard\`. Edit freely; check with
-# \`npm run tenancy -- validate --config examples/tenancy.yaml\`.
+# Tenant "shop", onboarded with \`npm run onboard\`. Edit freely; check it with its spec,
+# \`../tenancy.yaml\` from this file: \`tenancy validate --config <that spec>\`.
 name: "shop"
 team: "shop"
 domains:
