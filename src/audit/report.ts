@@ -211,11 +211,18 @@ function toSarif(result: AuditResult, options: ReportOptions): unknown {
         }],
         properties: { severity: f.severity, tenant: f.tenant ?? null, fix: f.fix },
       })),
-      // Files the audit could not read, then what it could not judge (no tenant named, roles
-      // missing…): a run that skipped part of its input says so.
+      // Documents the audit could not read (the run fails, exit 2), files it could not render,
+      // then what it could not judge (no tenant named, roles missing…): a run that skipped part
+      // of its input says so.
       invocations: [{
-        executionSuccessful: true,
+        executionSuccessful: !result.skipped.some((d) => d.unreadable),
         toolExecutionNotifications: [
+          ...result.skipped.filter((d) => d.unreadable).map((d) => ({
+            level: 'error',
+            descriptor: { id: 'unreadable' },
+            message: { text: `Could not read: ${d.reason}` },
+            locations: [{ physicalLocation: { artifactLocation: artifactLocation(d.file, cwd), region: { startLine: d.line, startColumn: d.col } } }],
+          })),
           ...result.notAudited.map((n) => ({
             level: 'warning',
             descriptor: { id: 'not-audited' },

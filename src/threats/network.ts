@@ -6,6 +6,7 @@ import { DetectorRun, KubeObjectLike, objectRef } from './detect/engine';
 import { ingressControllers } from './detect/ingress-controllers';
 import { serviceAccountOf, WORKLOAD_KINDS } from './detect/traefik-config';
 import { NAMESPACE_NAME_LABEL } from './detect/gateway-api';
+import { labelSelectorSelects } from './detect/label-selectors';
 import * as ipaddr from 'ipaddr.js';
 import { Cidr, contains, METADATA_RANGES, parseCidr, unmapped } from './cidrs';
 import { asArray, asRecord, asString } from './detect/values';
@@ -232,6 +233,17 @@ function selectsAllNamespaces(selector: unknown): boolean {
     && expressions.every((e) => e.key === NAMESPACE_NAME_LABEL && e.operator === 'Exists');
 }
 
+/**
+ * The tenant namespaces other than `own` that a peer's `namespaceSelector` selects, by the labels
+ * their Namespace objects carry in the input and the name label Kubernetes sets on each.
+ */
+function otherTenantsSelected(run: DetectorRun, own: string, selector: unknown): string[] {
+  if (selector === undefined || selector === null) return [];
+  return [...run.tenants].filter((t) => t !== own)
+    .filter((t) => labelSelectorSelects(selector, { ...run.index.namespaceLabels.get(t), [NAMESPACE_NAME_LABEL]: t }))
+    .sort();
+}
+
 /** What a NetworkPolicy peer lets through, when it is every pod of every namespace. */
 function everyNamespace(peer: Record<string, unknown>): boolean {
   return selectsAllNamespaces(peer.namespaceSelector) && (peer.podSelector === undefined || peer.podSelector === null || selectsAll(peer.podSelector));
@@ -250,8 +262,8 @@ export const NO_ALLOW_ALL_POLICY: Threat = {
   id: 'no-allow-all-network-policy',
   family: 'network',
   severity: 'high',
-  title: 'A NetworkPolicy that opens a tenant namespace to every namespace',
-  why: 'A default deny only holds until another policy allows more: an ingress rule without `from`, or with a peer `namespaceSelector: {}` (and no pod selector), lets every pod of every namespace — other tenants\' included — reach the tenant\'s pods; an egress rule without `to`, or to `namespaceSelector: {}`, lets the tenant\'s pods reach every pod of every namespace (and, without `to`, every address).',
+  title: 'A NetworkPolicy that opens a tenant namespace to every namespace, or to other tenants\'',
+  why: 'A default deny only holds until another policy allows more: an ingress rule without `from`, or with a peer `namespaceSelector: {}` (and no pod selector), lets every pod of every namespace — other tenants\' included — reach the tenant\'s pods; an egress rule without `to`, or to `namespaceSelector: {}`, lets the tenant\'s pods reach every pod of every namespace (and, without `to`, every address). A peer whose namespace selector picks other tenants\' namespaces — by name, or by a label they share — opens the tenants to each other; a pod selector does not help, as tenants label their own pods.',
   fix: 'Allow peers by namespace name (`namespaceSelector.matchLabels: { kubernetes.io/metadata.name: <namespace> }`) and pod labels, and egress to the CIDRs the tenant needs; leave the default deny alone.',
   spec: none('the spec allows egress by CIDR only, and ingress only from the tenant\'s own namespace and Traefik'),
   construct: none('TenantNamespace allows only its own namespace, DNS, its Traefik and the egress CIDRs (metadata and cluster ranges excepted)'),
@@ -259,7 +271,7 @@ export const NO_ALLOW_ALL_POLICY: Threat = {
   admission: none(TENANTS_CANNOT_WRITE_POLICIES),
   audit: {
     scope: 'all',
-    looksFor: 'A NetworkPolicy in a tenant namespace with an ingress rule without `from` or with a peer `namespaceSelector: {}` and no pod selector (every pod of every namespace), or an egress rule without `to` or to such a peer (rules that only allow port 53, DNS, excepted).',
+    looksFor: 'A NetworkPolicy in a tenant namespace with an ingress rule without `from` or with a peer `namespaceSelector: {}` and no pod selector (every pod of every namespace), or an egress rule without `to` or to such a peer (rules that only allow port 53, DNS, excepted); and a peer whose `namespaceSelector` selects another tenant\'s namespace, by its name or by labels its Namespace carries, whatever the pod selector (tenants label their own pods).',
     detect: (run) => ({
       kinds: ['NetworkPolicy'],
       visit: (o, i) => {
@@ -282,7 +294,18 @@ export const NO_ALLOW_ALL_POLICY: Threat = {
               return;
             }
             const k = list.findIndex((peer) => everyNamespace(asRecord(peer)));
-            if (k >= 0) run.report(i, `${field} rule ${r} ${everywhere}${onPorts(rule)}`, ['spec', field, r, peers, k]);
+            if (k >= 0) {
+              run.report(i, `${field} rule ${r} ${everywhere}${onPorts(rule)}`, ['spec', field, r, peers, k]);
+              return;
+            }
+            list.forEach((peer, p) => {
+              const others = otherTenantsSelected(run, ns, asRecord(peer).namespaceSelector);
+              if (others.length === 0) return;
+              const names = others.map((t) => `\`${t}\``).join(', ');
+              run.report(i, field === 'ingress'
+                ? `ingress rule ${r} lets pods of other tenants' namespaces connect (${names})${onPorts(rule)} — tenants label their own pods, so a pod selector does not keep them out`
+                : `egress rule ${r} lets the tenant's pods connect to other tenants' namespaces (${names})${onPorts(rule)}`, ['spec', field, r, peers, p, 'namespaceSelector']);
+            });
           });
         }
       },

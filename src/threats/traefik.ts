@@ -3,7 +3,7 @@
  * namespaces, or can read every Secret; the shared TLS defaults; and images and sizes that break.
  */
 import { DetectorRun, KubeObjectLike, listOf, objectRef } from './detect/engine';
-import { describeSubject, Subject, subjectOf } from './detect/manifest-index';
+import { describeSubject, serviceAccountSubjectKeys, Subject, subjectOf } from './detect/manifest-index';
 import { grantedVerbs, secretReads, TRAEFIK_GROUPS, writesOf } from './detect/rbac-analysis';
 import { hasProviderFlags, providerEnabled, TRAEFIK_PROVIDERS, TraefikContainer, TraefikProvider, watchedNamespaces } from './detect/traefik-config';
 import { matchesEveryHost } from './detect/traefik-rules';
@@ -264,23 +264,25 @@ export const TRAEFIK_CLUSTER_SECRETS: Threat = {
   admission: none(TENANTS_CANNOT_RUN_TRAEFIK),
   audit: {
     scope: 'all',
-    looksFor: 'A ClusterRoleBinding gives Traefik\'s ServiceAccount a ClusterRole that reads Secrets (`get`, `list`, `watch` or `*`, built-in `cluster-admin` included).',
+    looksFor: 'A ClusterRoleBinding gives Traefik\'s ServiceAccount — itself, or a group it is in (`system:serviceaccounts:<namespace>`, `system:serviceaccounts`, `system:authenticated`) — a ClusterRole that reads Secrets (`get`, `list`, `watch` or `*`, built-in `cluster-admin` included).',
     detect: (run) => ({
       finish: () => {
         const reported = new Set<number>();
         for (const t of run.index.traefiks) {
-          const key = `sa:${t.namespace}/${t.serviceAccount}`;
-          for (const b of run.index.clusterBindingsBySubject.get(key) ?? []) {
-            if (reported.has(b)) continue;
-            const binding = run.objects[b];
-            const rules = run.index.resolveRole(asRecord(binding.roleRef), undefined);
-            const verbs = rules ? secretReads(rules) : [];
-            if (verbs.length === 0) continue;
-            reported.add(b);
-            const j = asArray(binding.subjects).findIndex((raw) => subjectOf(raw, undefined).key === key);
-            run.report(b,
-              `gives ServiceAccount ${t.namespace}/${t.serviceAccount} of ${objectRef(run.objects[t.index])} ${verbs.join('/')} on Secrets in every namespace through ClusterRole \`${asString(asRecord(binding.roleRef).name) ?? '?'}\``,
-              ['subjects', Math.max(j, 0)]);
+          for (const key of serviceAccountSubjectKeys(t.namespace, t.serviceAccount)) {
+            for (const b of run.index.clusterBindingsBySubject.get(key) ?? []) {
+              if (reported.has(b)) continue;
+              const binding = run.objects[b];
+              const rules = run.index.resolveRole(asRecord(binding.roleRef), undefined);
+              const verbs = rules ? secretReads(rules) : [];
+              if (verbs.length === 0) continue;
+              reported.add(b);
+              const j = asArray(binding.subjects).findIndex((raw) => subjectOf(raw, undefined).key === key);
+              const through = key.startsWith('group:') ? ` (through Group \`${key.slice('group:'.length)}\`)` : '';
+              run.report(b,
+                `gives ServiceAccount ${t.namespace}/${t.serviceAccount}${through} of ${objectRef(run.objects[t.index])} ${verbs.join('/')} on Secrets in every namespace through ClusterRole \`${asString(asRecord(binding.roleRef).name) ?? '?'}\``,
+                ['subjects', Math.max(j, 0)]);
+            }
           }
         }
       },

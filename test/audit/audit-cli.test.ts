@@ -110,6 +110,11 @@ test('a document that is not valid YAML fails the gate (exit 2) and is named; on
   const run = runCli(['audit', broken, '--tenant-namespaces', 'a']);
   expect(run.status).toBe(2);
   expect(run.stdout).toContain(`Could not read 1 document (exit 2: fix it; what cannot be read cannot be audited):\n  ${broken}:3:`);
+  const sarif = runCli(['audit', broken, '--tenant-namespaces', 'a', '--format', 'sarif']);
+  expect(sarif.status).toBe(2);
+  const invocation = JSON.parse(sarif.stdout).runs[0].invocations[0];
+  expect(invocation.executionSuccessful).toBe(false);
+  expect(invocation.toolExecutionNotifications[0]).toMatchObject({ level: 'error', descriptor: { id: 'unreadable' }, locations: [{ physicalLocation: { region: { startLine: 3 } } }] });
   const kustomization = path.join(dir, 'kustomization.yaml');
   fs.writeFileSync(kustomization, 'resources: [a.yaml]\n');
   const other = runCli(['audit', kustomization, '--tenant-namespaces', 'a']);

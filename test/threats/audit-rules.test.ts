@@ -125,6 +125,27 @@ subjects: [{ kind: ServiceAccount, name: default, namespace: traefik }]
     expect(found.map((f) => `${f.rule} ${f.object}`)).toEqual(['traefik-cluster-secrets ClusterRoleBinding edge-admin']);
     expect(found[0].message).toMatch(/ServiceAccount traefik\/edge of Deployment traefik\/proxy \* on Secrets in every namespace/);
   });
+
+  test.each(['system:serviceaccounts:traefik', 'system:serviceaccounts', 'system:authenticated'])('cluster-wide Secrets for a group Traefik\'s ServiceAccount is in: %s', (group) => {
+    const text = `${traefik('        - { name: t, image: traefik:v3.1, args: [--providers.kubernetescrd.namespaces=shop] }')}
+      serviceAccountName: edge
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: { name: read-secrets }
+rules: [{ apiGroups: [""], resources: [secrets], verbs: [get, list, watch] }]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: { name: all-accounts }
+roleRef: { kind: ClusterRole, name: read-secrets }
+subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: Group, name: "${group}" }]
+`;
+    const found = check(text).filter((f) => f.rule === 'traefik-cluster-secrets');
+    expect(found.map((f) => f.message)).toEqual([
+      `gives ServiceAccount traefik/edge (through Group \`${group}\`) of Deployment traefik/proxy get/list/watch on Secrets in every namespace through ClusterRole \`read-secrets\``,
+    ]);
+  });
 });
 
 describe('hosts', () => {
@@ -487,7 +508,7 @@ spec: { rules: [{ host: ${ns}.example.com }] }
     expect(crdProviderNamespace('unknown-auth@kubernetescrd', new Set(['blog']))).toBeUndefined();
   });
 
-  test('allow-all NetworkPolicies; policies by namespace name, selected pods of every namespace, and DNS anywhere are not', () => {
+  test('allow-all NetworkPolicies, and labelled pods of every namespace; policies by a platform namespace's name, and DNS anywhere, are not', () => {
     const policy = (spec: string) => `${SAFE}---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -501,7 +522,8 @@ spec: ${spec}
       'no-allow-all-network-policy: egress rule 0 lets the tenant\'s pods connect to every pod of every namespace on every port',
     ]);
     expect(rules(policy('{ podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: traefik } } }] }] }'))).toEqual([]);
-    expect(rules(policy('{ podSelector: {}, ingress: [{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: prometheus } } }] }] }'))).toEqual([]);
+    // Pods of every namespace with a label: other tenants' pods get it by labelling themselves.
+    expect(rules(policy('{ podSelector: {}, ingress: [{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: prometheus } } }] }] }'))).toEqual(['no-allow-all-network-policy']);
     // DNS anywhere is no way into another tenant (the metadata ranges on port 53 are egress-to-metadata's).
     expect(rules(policy('{ podSelector: {}, policyTypes: [Egress], egress: [{ ports: [{ port: 53, protocol: UDP }, { port: 53, protocol: TCP }] }] }'))).toEqual(['egress-to-metadata']);
     expect(rules(policy('{ podSelector: {}, ingress: [{ from: [{ podSelector: {} }] }] }'))).toEqual([]);
@@ -633,5 +655,31 @@ spec: ${spec}
   test('::/0 excepting every IPv6 metadata range reaches none', () => {
     const except = ['fe80::/10', 'fd00:ec2::/64', 'fd20:ce::254/128', 'fd00:c1::a9fe:a9fe/128', 'fd00:42::42/128'].map((e) => `"${e}"`).join(', ');
     expect(rules(policy(`{ podSelector: {}, policyTypes: [Egress], egress: [{ to: [{ ipBlock: { cidr: "::/0", except: [${except}] } }] }] }`))).not.toContain('egress-to-metadata');
+  });
+});
+
+describe('network policies that let other tenants in by selector', () => {
+  const labelled = SAFE.replace(/metadata: \{ name: (shop|blog), labels: \{ /g, 'metadata: { name: $1, labels: { tenancy.cdk8s.io/tenant: $1, ');
+  const policy = (peer: string, field = 'ingress', peers = 'from') => `${labelled}---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: peer, namespace: shop }
+spec: { podSelector: {}, policyTypes: [${field === 'ingress' ? 'Ingress' : 'Egress'}], ${field}: [{ ${peers}: [${peer}] }] }
+`;
+  const messages = (text: string) => check(text).filter((f) => f.rule === 'no-allow-all-network-policy').map((f) => f.message);
+
+  test.each([
+    ['a label every tenant namespace carries', '{ namespaceSelector: { matchExpressions: [{ key: tenancy.cdk8s.io/tenant, operator: Exists }] } }'],
+    ['every namespace but one', '{ namespaceSelector: { matchExpressions: [{ key: kubernetes.io/metadata.name, operator: NotIn, values: [kube-system] }] } }'],
+    ['every namespace, narrowed by pod labels a tenant sets itself', '{ namespaceSelector: {}, podSelector: { matchLabels: { role: frontend } } }'],
+    ['the other tenant by name', '{ namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: blog } } }'],
+  ])('ingress from %s is reported, naming the tenant', (_, peer) => {
+    expect(messages(policy(peer))).toEqual(["ingress rule 0 lets pods of other tenants' namespaces connect (`blog`) on every port — tenants label their own pods, so a pod selector does not keep them out"]);
+  });
+
+  test('egress to another tenant by name is reported; to a platform namespace, or the own one, is not', () => {
+    expect(messages(policy('{ namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: blog } } }', 'egress', 'to'))).toEqual(["egress rule 0 lets the tenant's pods connect to other tenants' namespaces (`blog`) on every port"]);
+    expect(messages(policy('{ namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: traefik } } }'))).toEqual([]);
+    expect(messages(policy('{ namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: shop } } }'))).toEqual([]);
   });
 });

@@ -53,6 +53,15 @@ export function subjectOf(raw: unknown, bindingNamespace: string | undefined): S
   return { kind, name, key: `${kind === 'Group' ? 'group' : 'user'}:${name}` };
 }
 
+/**
+ * The binding subjects that hold ServiceAccount `namespace/name`: the account itself (as a
+ * ServiceAccount, or a User `system:serviceaccount:…`), and the groups it is in — every account
+ * of its namespace, every account, every authenticated identity.
+ */
+export function serviceAccountSubjectKeys(namespace: string, name: string): string[] {
+  return [`sa:${namespace}/${name}`, `group:system:serviceaccounts:${namespace}`, 'group:system:serviceaccounts', 'group:system:authenticated'];
+}
+
 export const describeSubject = (s: Subject) => (s.kind === 'ServiceAccount' ? `ServiceAccount ${s.namespace}/${s.name}` : `${s.kind} ${s.name}`);
 
 export interface NamespaceFacts {
