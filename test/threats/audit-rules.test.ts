@@ -508,7 +508,7 @@ spec: { rules: [{ host: ${ns}.example.com }] }
     expect(crdProviderNamespace('unknown-auth@kubernetescrd', new Set(['blog']))).toBeUndefined();
   });
 
-  test('allow-all NetworkPolicies, and labelled pods of every namespace; policies by a platform namespace's name, and DNS anywhere, are not', () => {
+  test('allow-all NetworkPolicies, and labelled pods of every namespace; policies by the name of a platform namespace, and DNS anywhere, are not', () => {
     const policy = (spec: string) => `${SAFE}---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
