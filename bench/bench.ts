@@ -43,6 +43,17 @@ const DEFAULT_FLEETS = ['1000x50', '5000x50', '10000x50'];
 /** Sizes of the routing comparison (`--routing-sizes`; an empty list skips it). */
 const DEFAULT_ROUTING_SIZES = [1000];
 const MiB = 1024 * 1024;
+
+/**
+ * Where the bench writes specs and outputs: one folder (its path in this variable, for the child
+ * processes too), removed when the whole run ends, not between runs. On a disk that discards
+ * freed blocks as they are freed (ext4 mounted with `discard`, as on this project's machine),
+ * removing one run's 100,000 files slows the next run's file creation for minutes.
+ */
+const SCRATCH_ENV = 'TENANCY_BENCH_SCRATCH';
+function scratch(prefix: string): string {
+  return fs.mkdtempSync(path.join(process.env[SCRATCH_ENV] ?? os.tmpdir(), prefix));
+}
 /** Sizes up to this one run `yaml.stringify` too (it takes about 2.5 s per 1,000 tenants). */
 const SLOW_WRITER_MAX = 10000;
 
@@ -171,7 +182,7 @@ function breakdown(config: string, n: number): Breakdown {
   const model = resolveTenancy(spec);
   const resolve = now() - t;
 
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'tenancy-bench-out-'));
+  const out = scratch('breakdown-out-');
   const stages = { readFiles, readSpec: readSpecMs, resolve, render: 0, selfCheck: 0, yaml: 0, write: 0 };
   const writers = { ours: 0, jsYaml4: 0, yamlPackage: n <= SLOW_WRITER_MAX ? 0 : undefined as number | undefined, json: 0 };
   let objects = 0;
@@ -218,7 +229,7 @@ function breakdown(config: string, n: number): Breakdown {
     }
     check.finish();
   } finally {
-    fs.rmSync(out, { recursive: true, force: true });
+    if (process.env[SCRATCH_ENV] === undefined) fs.rmSync(out, { recursive: true, force: true });
   }
   return { tenants: n, objects, yamlBytes, stages, writers };
 }
@@ -239,26 +250,22 @@ interface SynthRun {
 
 /** `npm run synth` in a fresh process, cold; its peak RSS and CPU from bench/peak-rss.js. */
 function coldSynth(config: string, format: 'yaml' | 'helm', inspect?: (out: string) => void): SynthRun {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tenancy-bench-synth-'));
+  const tmp = scratch('synth-');
   const report = path.join(tmp, 'usage.jsonl');
-  try {
-    const args = ['run', '--silent', 'synth', '--', '--config', config, '--out', path.join(tmp, 'out'), ...(format === 'helm' ? ['--format', 'helm'] : [])];
-    const start = now();
-    const result = spawnSync('npm', args, {
-      cwd: REPO,
-      encoding: 'utf8',
-      env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${path.join(__dirname, 'peak-rss.js')}`, BENCH_USAGE_FILE: report },
-    });
-    const wall = now() - start;
-    if (result.status !== 0) throw new Error(`npm ${args.join(' ')} failed (status ${result.status}): ${result.stderr}`);
-    const usage = fs.readFileSync(report, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { argv: string[]; maxRss: number; cpuMs: number })
-      .find((u) => u.argv.some((a) => a.endsWith('tenancy.js')));
-    if (!usage) throw new Error('bench/peak-rss.js did not report the synth process');
-    inspect?.(path.join(tmp, 'out'));
-    return { wall, cpu: usage.cpuMs, peakRss: usage.maxRss, files: result.stdout.trim() };
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
+  const args = ['run', '--silent', 'synth', '--', '--config', config, '--out', path.join(tmp, 'out'), ...(format === 'helm' ? ['--format', 'helm'] : [])];
+  const start = now();
+  const result = spawnSync('npm', args, {
+    cwd: REPO,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${path.join(__dirname, 'peak-rss.js')}`, BENCH_USAGE_FILE: report },
+  });
+  const wall = now() - start;
+  if (result.status !== 0) throw new Error(`npm ${args.join(' ')} failed (status ${result.status}): ${result.stderr}`);
+  const usage = fs.readFileSync(report, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { argv: string[]; maxRss: number; cpuMs: number })
+    .find((u) => u.argv.some((a) => a.endsWith('tenancy.js')));
+  if (!usage) throw new Error('bench/peak-rss.js did not report the synth process');
+  inspect?.(path.join(tmp, 'out'));
+  return { wall, cpu: usage.cpuMs, peakRss: usage.maxRss, files: result.stdout.trim() };
 }
 
 /** Median wall time of `node -e 0`, cold processes. */
@@ -368,6 +375,7 @@ function report(results: SizeResult[], start: number, command: string, loadAtSta
   lines.push(`- Machine: ${os.cpus().length} CPUs (nproc), ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB RAM, ${os.platform()} ${os.release()}; Node ${process.version}.`);
   lines.push(`- Load average at the start (1, 5, 15 min): ${loadAtStart.map((x) => x.toFixed(2)).join(', ')}; at the end: ${os.loadavg().map((x) => x.toFixed(2)).join(', ')}. On a shared machine wall times grow with the load; CPU times less so.`);
   lines.push(`- Command: \`${command}\`. One cold run per size and format: \`npm run synth -- --config SPEC --out NEW_FOLDER [--format helm]\`, the spec's tenants one file each under \`tenantsDir\`.`);
+  lines.push(`- Specs and outputs written under \`${os.tmpdir()}\` (\`TMPDIR\`), all removed when the run ends, not between runs.`);
   lines.push(`- Peak = RSS high-water mark of the synth process (its writer thread included); CPU = its user + system time, all threads. ${rebuildMs === undefined ? 'lib/ was up to date.' : `lib/ was recompiled first (${s(rebuildMs)} s, not counted).`}`);
   lines.push('- Floors: node start (cold `node -e 0`) plus serializing the same objects, alone, in one process: with the fastest YAML writer tried, and with `JSON.stringify`. Ratios are `npm run synth` wall time over each floor.', '');
 
@@ -457,6 +465,7 @@ function main(argv: string[]): void {
   const fleets: FleetResult[] = [];
   const routing: RoutingResult[] = [];
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tenancy-bench-'));
+  process.env[SCRATCH_ENV] = work;
   try {
     for (const size of fleetSizes) {
       const [n, clusters] = size.split('x').map(Number);
@@ -464,7 +473,6 @@ function main(argv: string[]): void {
       const dir = path.join(work, `fleet-${size}`);
       const yaml = coldSynth(generateFleetDir(dir, n, clusters), 'yaml');
       fleets.push({ tenants: n, clusters, yaml });
-      fs.rmSync(dir, { recursive: true, force: true });
     }
     for (const n of sizes) {
       process.stderr.write(`bench: ${n} tenants: writing the spec…\n`);
@@ -475,7 +483,6 @@ function main(argv: string[]): void {
       process.stderr.write(`bench: ${n} tenants: breakdown and writers…\n`);
       const b = JSON.parse(child(['--breakdown', config, String(n)])) as Breakdown;
       results.push({ tenants: n, nodeStart: nodeStart(), yaml, helm, breakdown: b });
-      fs.rmSync(path.join(work, String(n)), { recursive: true, force: true });
     }
     for (const n of routingSizes) {
       for (const mode of ROUTING_MODES) {
@@ -484,7 +491,6 @@ function main(argv: string[]): void {
         let counts = { objects: 0, traefiks: 0, loadBalancers: 0 };
         const synth = coldSynth(generateSpecDir(dir, n, mode), 'yaml', (out) => (counts = countOutput(out)));
         routing.push({ tenants: n, mode, synth, ...counts });
-        fs.rmSync(dir, { recursive: true, force: true });
       }
     }
   } finally {
