@@ -26,6 +26,8 @@ export interface PlatformCaIssuerProps {
 export class PlatformCaIssuer extends Construct {
   /** Name of the ClusterIssuer. */
   public readonly issuerName: string = PLATFORM_NAMES.caIssuer;
+  /** The CA's Secret, in cert-manager's namespace. */
+  public readonly secretName: string;
   /**
    * cert-manager's namespace and controller.
    * @default - `cert-manager` in `cert-manager`
@@ -40,6 +42,7 @@ export class PlatformCaIssuer extends Construct {
     refusals.parse('secretName', fields.objectName('platform-ca'), props.secretName);
     refusals.done();
     this.certManager = props.certManager;
+    this.secretName = props.secretName;
     this.clusterIssuer = new ApiObject(this, 'ClusterIssuer', {
       apiVersion: 'cert-manager.io/v1',
       kind: 'ClusterIssuer',

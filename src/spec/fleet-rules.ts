@@ -79,7 +79,7 @@ export function checkFleet(spec: Record<string, unknown>, refuse: Refuse): void 
     }
     if (isClusterTenant(tenant, defaults)) {
       checkClusterTenant(tenant, name, clusterApi, managementNamespace, byName, at, refuse);
-      if (name !== undefined) checkOwnClusterDestination(name, clusters, asRecord(platformInput.gitops), at, refuse);
+      if (name !== undefined) checkOwnClusterDestination(name, clusters, asRecord(platformInput.gitops), managementNamespace, at, refuse);
       return;
     }
     if (tenant.isolation === 'vcluster') refuse(at('isolation'), VCLUSTER_IN_FLEET_REFUSAL);
@@ -141,7 +141,14 @@ function checkClusterTenant(
  * Argo CD's own `in-cluster` (the management cluster) or a cluster of the fleet — or the tenant's
  * baseline and its owners' AppProject would land there.
  */
-function checkOwnClusterDestination(name: string, clusters: readonly ClusterFacts[], gitops: Record<string, unknown>, at: (...rest: PropertyKey[]) => PropertyKey[], refuse: Refuse): void {
+function checkOwnClusterDestination(
+  name: string,
+  clusters: readonly ClusterFacts[],
+  gitops: Record<string, unknown>,
+  managementNamespace: string,
+  at: (...rest: PropertyKey[]) => PropertyKey[],
+  refuse: Refuse,
+): void {
   const own = tenantClusterName(name);
   const rename = 'rename the tenant';
   if (own === ARGOCD_IN_CLUSTER) {
@@ -149,8 +156,10 @@ function checkOwnClusterDestination(name: string, clusters: readonly ClusterFact
     return;
   }
   const secret = clusterApiKubeconfigSecret(own);
+  // The fleet's clusters' kubeconfig Secrets are in Flux's namespace; Cluster API writes the tenant's in the management namespace.
+  const fluxNamespace = asRecord(gitops.flux).namespace ?? DEFAULTS.platform.flux.namespace;
   const shared = gitops.flux !== undefined
-    ? clusters.find((c) => c.kubeConfigSecret === secret)
+    ? (fluxNamespace === managementNamespace ? clusters.find((c) => c.kubeConfigSecret === secret) : undefined)
     : clusters.find((c) => c.destinationName === own);
   if (!shared) return;
   const field = gitops.flux !== undefined ? `\`kubeConfigSecret: ${secret}\`` : `\`destinationName: ${own}\``;

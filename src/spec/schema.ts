@@ -142,7 +142,7 @@ export const toleration = z
     tolerationSeconds: z.int().min(0).optional(),
   })
   .superRefine((t, ctx) => {
-    if (t.operator === 'Exists' && t.value !== undefined) refusal(ctx, ['value'], 'is set with `operator: Exists`, which matches any value — remove it, or use `operator: Equal`');
+    if (t.operator === 'Exists' && t.value !== undefined && t.value !== '') refusal(ctx, ['value'], 'is set with `operator: Exists`, which matches any value — remove it, or use `operator: Equal`');
     if (t.tolerationSeconds !== undefined && t.effect !== 'NoExecute') refusal(ctx, ['tolerationSeconds'], 'applies to `effect: NoExecute` only — remove it, or set that effect');
     if (t.operator !== 'Exists' && t.key === undefined) refusal(ctx, [], 'names no `key` — name the taint to tolerate (e.g. `dedicated`)');
   })

@@ -476,7 +476,8 @@ export const SHARED_CA_KEY: Threat = {
   why: 'A namespaced `ca` Issuer reads its CA key pair from a Secret in the tenant\'s namespace, where the owners can read it (and replace it with `secrets: manage`). Given to every tenant (as `platform.defaults` would), the same key lets any tenant sign a certificate for any other tenant\'s host.',
   fix: 'Give each tenant a CA of its own, or share one CA the safe way: `platform.ca` keeps the key in cert-manager\'s namespace behind a ClusterIssuer, and a tenant opting in with `issuer: { platformCA: {} }` may only have its own domains signed (approver-policy).',
   spec: { fields: ['platform.defaults.issuer.ca', 'tenants[].issuer.ca.secretName', 'tenants[].issuer.platformCA'] },
-  construct: none('a construct sees one tenant: whether a CA Secret is shared is the spec\'s and the audit\'s to see'),
+  // A construct sees its tenant and its Platform: whether two tenants share a CA Secret is the spec's and the audit's to see.
+  construct: { props: ['TenantIssuer.issuer'] },
   values: none(NOT_VALUES),
   admission: none('tenants cannot write Issuers: their Role grants only get, list and watch on them'),
   audit: {

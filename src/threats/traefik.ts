@@ -46,13 +46,13 @@ const TRAEFIK_VERSION = (() => {
 
 /**
  * A Traefik image that knows every flag passed: a lower-case repository (optionally behind a
- * registry with port), then a version tag of at least `MIN_TRAEFIK_VERSION` (a digest may pin it
- * too), or a digest alone. A tag beside a digest is judged like any tag: `traefik:v2.11@sha256:…`
- * names a v2, whatever the digest.
+ * registry with port), then a version tag of at least `MIN_TRAEFIK_VERSION`, or a digest (which
+ * decides what runs, whatever tag stands beside it). The spec and the constructs also refuse a
+ * digest beside a tag naming an older release (`traefik:v2.11@sha256:…`, see `checkTraefikImage`).
  * The spec, the constructs and the Helm values schema all judge images with this pattern.
  */
 export const TRAEFIK_IMAGE = new RegExp(
-  `^(?:[a-z0-9.-]+(?::\\d+)?/)?[a-z0-9]+(?:[._/-][a-z0-9]+)*(?::${TRAEFIK_VERSION}(?:@sha256:[a-f0-9]{64})?|@sha256:[a-f0-9]{64})$`,
+  `^(?:[a-z0-9.-]+(?::\\d+)?/)?[a-z0-9]+(?:[._/-][a-z0-9]+)*(?::${TRAEFIK_VERSION}(?:@sha256:[a-f0-9]{64})?|(?::[\\w][\\w.-]{0,127})?@sha256:[a-f0-9]{64})$`,
 );
 
 export const TRAEFIK_IMAGE_VERSION: Threat = {
@@ -71,7 +71,7 @@ export const TRAEFIK_IMAGE_VERSION: Threat = {
 
 /** Checks the Traefik image against `TRAEFIK_IMAGE`, saying which part is wrong. */
 export function checkTraefikImage(image: string): string | undefined {
-  if (TRAEFIK_IMAGE.test(image)) return undefined;
+  if (TRAEFIK_IMAGE.test(image)) return olderTagBesideDigest(image);
   const fix = `use e.g. \`traefik:v${MIN_TRAEFIK_VERSION.join('.')}\` or pin a digest (\`traefik@sha256:…\`)`;
   if (!/^[^\s@]+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/.test(image)) return `\`${image}\` is not an image reference — ${fix}`;
   const [repository] = image.split('@')[0].split(/:(?=[^/]*$)/);
@@ -86,6 +86,20 @@ export function checkTraefikImage(image: string): string | undefined {
     return `\`${image}\` ${what} (such as \`v${MIN_TRAEFIK_VERSION.join('.')}\`), so what runs can change under you — ${fix}`;
   }
   return `\`${image}\` is not a Traefik v${MIN_TRAEFIK_VERSION[0]} release of at least v${MIN_TRAEFIK_VERSION.join('.')}, and would refuse flags this tool passes (\`--core.strictTLSOptions\`, \`defaultTLSResourcesNamespace\`) — ${fix}`;
+}
+
+/**
+ * A tag beside a digest that names a release older than `MIN_TRAEFIK_VERSION` (`v2`, `v3.6`,
+ * `v3.0.0`: compared at the tag's own precision, so `v3` and `v3.7` pass): the digest is most
+ * likely that release.
+ */
+function olderTagBesideDigest(image: string): string | undefined {
+  const tag = /:([\w][\w.-]*)@sha256:/.exec(image)?.[1];
+  const parts = tag === undefined ? undefined : /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(tag)?.slice(1).filter((p) => p !== undefined).map(Number);
+  if (parts === undefined) return undefined;
+  const older = parts.findIndex((p, i) => p !== MIN_TRAEFIK_VERSION[i]);
+  if (older < 0 || parts[older] > MIN_TRAEFIK_VERSION[older]) return undefined;
+  return `\`${image}\` is tagged \`${tag}\`, older than v${MIN_TRAEFIK_VERSION.join('.')}: if the digest is that release, it refuses flags this tool passes (\`--core.strictTLSOptions\`, \`defaultTLSResourcesNamespace\`) — pin the digest of \`traefik:v${MIN_TRAEFIK_VERSION.join('.')}\` or later, with its tag`;
 }
 
 export const TRAEFIK_REPLICAS: Threat = {

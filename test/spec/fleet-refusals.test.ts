@@ -97,8 +97,10 @@ describe('a fleet spec', () => {
     expect(refusals(fleetSpec(tenants('us-east-prod'), platform))).toEqual([
       'tenancy.yaml:12:11: tenants[0].name: cluster `us-east` (clusters[1]) is reached with `destinationName: us-east-prod`, the way to this tenant\'s own cluster, so both would deploy to one cluster — rename the tenant, or reach `us-east` another way',
     ]);
-    const flux = fleetSpec(tenants('ledger'), platform, '  - name: eu-west\n    kubeConfigSecret: ledger-kubeconfig\n').replace('gitops: { argocd: { repoURL: "https://git.example.com/fleet.git" } }', 'gitops: { flux: { url: "https://git.example.com/fleet.git" } }');
-    expect(refusals(flux)).toEqual([
+    const flux = (clusterApi: string) => fleetSpec(tenants('ledger'), clusterApi, '  - name: eu-west\n    kubeConfigSecret: ledger-kubeconfig\n').replace('gitops: { argocd: { repoURL: "https://git.example.com/fleet.git" } }', 'gitops: { flux: { url: "https://git.example.com/fleet.git" } }');
+    // In another namespace than Flux's, Cluster API's Secret of that name is another Secret.
+    expect(() => parseSpec(flux(platform))).not.toThrow();
+    expect(refusals(flux('  clusterApi: { namespace: flux-system, clusterClass: tenant-cluster, version: v1.33.1 }\n'))).toEqual([
       expect.stringMatching(/^tenancy\.yaml:\d+:11: tenants\[0\]\.name: cluster `eu-west` \(clusters\[0\]\) is reached with `kubeConfigSecret: ledger-kubeconfig`, the way to this tenant's own cluster/),
     ]);
   });

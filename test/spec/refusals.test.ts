@@ -37,6 +37,7 @@ describe('the spec schema refuses what is insecure, each with file, line, field 
 
   test('accepts a toleration of a taint with an empty value, as Kubernetes does', () => {
     expect(() => parseSpec(oneTenantSpec('    traefik: { tolerations: [{ key: dedicated, operator: Equal, value: "", effect: NoSchedule }] }\n'))).not.toThrow();
+    expect(() => parseSpec(oneTenantSpec('    traefik: { tolerations: [{ key: dedicated, operator: Exists, value: "", effect: NoSchedule }] }\n'))).not.toThrow();
   });
 
   test('accepts allowCrossNamespace: false stated explicitly', () => {
@@ -316,14 +317,14 @@ describe('refusals found by trying the tool as a new user', () => {
     ['traefik:latest', 'has the moving tag `latest` instead of a release'],
     ['traefik:v3', 'has the moving tag `v3` instead of a release'],
     ['traefik', 'has no version tag'],
-    [`traefik:v2.11@sha256:${'a'.repeat(64)}`, 'is a Traefik v2, not v3'],
-    [`traefik:v3.0.0@sha256:${'a'.repeat(64)}`, 'is not a Traefik v3 release of at least v3.7.11'],
+    [`traefik:v2.11@sha256:${'a'.repeat(64)}`, 'is tagged `v2.11`, older than v3.7.11: if the digest is that release'],
+    [`traefik:v3.0.0@sha256:${'a'.repeat(64)}`, 'is tagged `v3.0.0`, older than v3.7.11'],
     ['TRAEFIK:v3.7.11', 'has upper-case letters in its repository'],
   ])('refuses the Traefik image %s', (image, reason) => {
     expect(refusals(oneTenantSpec('', `  traefik: { image: "${image}" }\n`))[0]).toContain(`platform.traefik.image: \`${image}\` ${reason}`);
   });
 
-  test.each(['traefik:v3.7.11', 'traefik:v3.8.0', 'registry.example.com:5000/mirror/traefik:v3.7.12', `traefik@sha256:${'a'.repeat(64)}`, `traefik:v3.7.11@sha256:${'a'.repeat(64)}`])(
+  test.each(['traefik:v3.7.11', 'traefik:v3.8.0', 'registry.example.com:5000/mirror/traefik:v3.7.12', `traefik@sha256:${'a'.repeat(64)}`, `traefik:v3.7.11@sha256:${'a'.repeat(64)}`, `traefik:v3.8@sha256:${'a'.repeat(64)}`, `traefik:latest@sha256:${'a'.repeat(64)}`])(
     'accepts the Traefik image %s', (image) => {
       expect(() => parseSpec(oneTenantSpec('', `  traefik: { image: "${image}" }\n`))).not.toThrow();
     },

@@ -574,8 +574,13 @@ const EXAMPLES: Record<string, Examples> = {
   },
   'shared-ca-key': {
     spec: {
-      bad: oneTenantSpec('', '  defaults:\n    issuer: { ca: { secretName: shared-ca } }\n'), path: 'platform.defaults.issuer.ca',
-      good: oneTenantSpec('', '  ca: { secretName: platform-ca }\n').replace('issuer: { acme: { email: ops@example.com } }', 'issuer: { platformCA: {} }'),
+      bad: oneTenantSpec('', '  ca: { secretName: corp-ca }\n').replace('issuer: { acme: { email: ops@example.com } }', 'issuer: { ca: { secretName: corp-ca } }'), path: 'tenants[0].issuer.ca.secretName',
+      good: oneTenantSpec('', '  ca: { secretName: corp-ca }\n').replace('issuer: { acme: { email: ops@example.com } }', 'issuer: { platformCA: {} }'),
+    },
+    construct: {
+      bad: (c) => new TenantIssuer(c, 'i', { traefik: new ScopedTraefik(c, 't', { tenantNamespace: tenantNamespace(c, {}, { ca: { secretName: 'corp-ca' } }) }), issuer: TenantIssuerSource.ca({ secretName: 'corp-ca' }) }),
+      prop: 'issuer',
+      good: (c) => new TenantIssuer(c, 'i', { traefik: new ScopedTraefik(c, 't', { tenantNamespace: tenantNamespace(c, {}, { ca: { secretName: 'corp-ca' } }) }), issuer: TenantIssuerSource.ca({ secretName: 'payments-ca' }) }),
     },
     audit: {
       bad: 'apiVersion: cert-manager.io/v1\nkind: Issuer\nmetadata: { name: ca, namespace: shop }\nspec: { ca: { secretName: corp-ca } }\n---\napiVersion: cert-manager.io/v1\nkind: Issuer\nmetadata: { name: ca, namespace: blog }\nspec: { ca: { secretName: corp-ca } }\n',
