@@ -20,6 +20,7 @@ import { loadSourceFile } from '../spec/load';
 import { readSpec, tenantFilePath } from '../spec/read-spec';
 import { ISOLATION_TIERS, IsolationTier } from '../spec/schema';
 import { findOutputFolders, OutputOrigin, readOrigin, sameFile } from './output-folder';
+import { pathBelow, posixRelative } from './paths';
 import { configFlag, packageVersion, synthCommand, synthCommandStart } from './synth';
 import { InputError, parseFlags, UsageError } from './usage';
 
@@ -108,8 +109,8 @@ export function runOnboard(options: OnboardOptions, print: (text: string) => voi
     isolation: options.isolation ?? null,
     domains: options.domains,
     owners: { groups: options.ownerGroups, users: options.ownerUsers },
-    schema: toPosix(path.relative(path.dirname(path.resolve(target)), path.join(PACKAGE_ROOT, TENANT_SCHEMA_FILE))),
-    config: toPosix(path.relative(path.dirname(path.resolve(target)), path.resolve(options.config))),
+    schema: posixRelative(path.dirname(target), path.join(PACKAGE_ROOT, TENANT_SCHEMA_FILE)),
+    config: posixRelative(path.dirname(target), options.config),
   }, options.templates);
 
   // The same checks as synth, with the new file read as if it were already written.
@@ -239,8 +240,7 @@ function synthStep(
 
 /** A path as printed: relative to the current folder when it is below it, as given otherwise. */
 function displayPath(file: string): string {
-  const relative = path.relative(process.cwd(), path.resolve(file));
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+  return pathBelow(process.cwd(), file) ?? file;
 }
 
 /** `text` in lines of at most `width` characters (longer words alone), joined by `separator`. */
@@ -256,8 +256,4 @@ function wrap(text: string, width: number, separator: string): string {
     }
   }
   return [...lines, line].join(separator);
-}
-
-function toPosix(p: string): string {
-  return p.split(path.sep).join('/');
 }

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { pathBelow } from './paths';
 import { OutputFormat, resolveTenancy } from '../model/tenancy-model';
 import { FleetTenancy, writeFleet } from '../output/fleet';
 import { helmWriter, isStrictSemver } from '../output/helm';
@@ -102,44 +103,33 @@ const PACKAGE_ROOT = path.resolve(__dirname, '../..');
  * relative to that folder when the file is in it, else absolute.
  */
 export function npmRunPath(file: string): string {
-  const absolute = path.resolve(file);
   if (path.resolve(process.cwd()) === PACKAGE_ROOT) return file;
-  const relative = path.relative(PACKAGE_ROOT, absolute);
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative.split(path.sep).join('/') : absolute;
-}
-
-/** Whether `dir` is `root` or a folder below it. */
-function isWithin(dir: string, root: string): boolean {
-  const relative = path.relative(root, dir);
-  return !relative.startsWith('..') && !path.isAbsolute(relative);
-}
-
-/** A path given on the command line, as typed: relative to the current folder when below it, else absolute. */
-function cwdPath(file: string): string {
-  const relative = path.relative(process.cwd(), path.resolve(file));
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative.split(path.sep).join('/') : path.resolve(file);
+  return pathBelow(PACKAGE_ROOT, file) ?? path.resolve(file);
 }
 
 /**
- * The command that writes the same output again, run from the current folder: `npm run synth`
- * inside this package (the README's way; npm reads the paths from the package's folder);
- * `npx tenancy synth` where the package is installed as a dependency; else this tool's own
- * `bin/tenancy.js`, by its path.
+ * How to run this tool from the current folder, and how to write a path given on the command
+ * line in that command: `npm run` inside this package (the README's way; npm reads the paths
+ * from the package's folder); `npx tenancy` where the package is installed as a dependency;
+ * else this tool's own `bin/tenancy.js`, by its path.
  */
+function cliHere(): { readonly synth: string; readonly path: (file: string) => string } {
+  const cwd = path.resolve(process.cwd());
+  if (cwd === PACKAGE_ROOT || pathBelow(PACKAGE_ROOT, cwd) !== undefined) return { synth: 'npm run synth --', path: npmRunPath };
+  const tool = PACKAGE_ROOT.split(path.sep).includes('node_modules') ? 'npx tenancy' : `node ${path.join(PACKAGE_ROOT, 'bin', 'tenancy.js')}`;
+  return { synth: `${tool} synth`, path: (file) => pathBelow(cwd, file) ?? path.resolve(file) };
+}
+
+/** The command that writes the same output again, run from the current folder (see `cliHere`). */
 export function synthCommand(options: Pick<SynthOptions, 'config' | 'out' | 'format' | 'chartVersion' | 'package'>): string {
-  return `${synthCommandStart(options.config)} --out ${commandPath(options.out)}${formatFlags(options)}`;
+  const cli = cliHere();
+  return `${cli.synth} --config ${cli.path(options.config)} --out ${cli.path(options.out)}${formatFlags(options)}`;
 }
 
 /** `synthCommand` up to its `--config`: for a command whose output folder the user chooses. */
 export function synthCommandStart(config: string): string {
-  if (isWithin(path.resolve(process.cwd()), PACKAGE_ROOT)) return `npm run synth -- --config ${npmRunPath(config)}`;
-  const tool = PACKAGE_ROOT.split(path.sep).includes('node_modules') ? 'npx tenancy' : `node ${path.join(PACKAGE_ROOT, 'bin', 'tenancy.js')}`;
-  return `${tool} synth --config ${cwdPath(config)}`;
-}
-
-/** A path in the command `synthCommandStart` begins. */
-function commandPath(file: string): string {
-  return isWithin(path.resolve(process.cwd()), PACKAGE_ROOT) ? npmRunPath(file) : cwdPath(file);
+  const cli = cliHere();
+  return `${cli.synth} --config ${cli.path(config)}`;
 }
 
 /**
