@@ -71,35 +71,44 @@ export const TRAEFIK_IMAGE_VERSION: Threat = {
 
 /** Checks the Traefik image against `TRAEFIK_IMAGE`, saying which part is wrong. */
 export function checkTraefikImage(image: string): string | undefined {
-  if (TRAEFIK_IMAGE.test(image)) return olderTagBesideDigest(image);
-  const fix = `use e.g. \`traefik:v${MIN_TRAEFIK_VERSION.join('.')}\` or pin a digest (\`traefik@sha256:…\`)`;
-  if (!/^[^\s@]+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/.test(image)) return `\`${image}\` is not an image reference — ${fix}`;
-  const [repository] = image.split('@')[0].split(/:(?=[^/]*$)/);
-  if (repository !== repository.toLowerCase()) return `\`${image}\` has upper-case letters in its repository, which no registry accepts — ${fix}`;
-  const tag = /:([\w][\w.-]*)(@|$)/.exec(image.slice(repository.length))?.[1];
-  const major = tag === undefined ? undefined : /^v?(\d+)(\.\d+)?$/.exec(tag)?.[1];
-  if (major !== undefined && Number(major) < MIN_TRAEFIK_VERSION[0]) {
-    return `\`${image}\` is a Traefik v${major}, not v${MIN_TRAEFIK_VERSION[0]}, and would refuse flags this tool passes (\`--core.strictTLSOptions\`, \`defaultTLSResourcesNamespace\`) — ${fix}`;
+  const minimum = `v${MIN_TRAEFIK_VERSION.join('.')}`;
+  const refuses = `refuse flags this tool passes (\`--core.strictTLSOptions\`, \`defaultTLSResourcesNamespace\`)`;
+  const ref = imageReference(image);
+  const version = ref?.tag === undefined ? undefined : tagVersion(ref.tag);
+  if (TRAEFIK_IMAGE.test(image)) {
+    // A digest decides what runs; a tag beside it that names an older release most likely is that release.
+    return ref?.digest !== undefined && version !== undefined && belowMinimum(version)
+      ? `\`${image}\` is tagged \`${ref.tag}\`, older than ${minimum}: if the digest is that release, it would ${refuses} — pin the digest of \`traefik:${minimum}\` or later, with its tag`
+      : undefined;
   }
-  if (!/:v?\d+\.\d+\.\d+(@|$)/.test(image)) {
-    const what = tag === undefined ? 'has no version tag' : `has the moving tag \`${tag}\` instead of a release`;
-    return `\`${image}\` ${what} (such as \`v${MIN_TRAEFIK_VERSION.join('.')}\`), so what runs can change under you — ${fix}`;
+  const fix = `use e.g. \`traefik:${minimum}\` or pin a digest (\`traefik@sha256:…\`)`;
+  if (ref === undefined) return `\`${image}\` is not an image reference — ${fix}`;
+  if (ref.repository !== ref.repository.toLowerCase()) return `\`${image}\` has upper-case letters in its repository, which no registry accepts — ${fix}`;
+  if (version !== undefined && version.length < 3 && version[0] < MIN_TRAEFIK_VERSION[0]) {
+    return `\`${image}\` is a Traefik v${version[0]}, not v${MIN_TRAEFIK_VERSION[0]}, and would ${refuses} — ${fix}`;
   }
-  return `\`${image}\` is not a Traefik v${MIN_TRAEFIK_VERSION[0]} release of at least v${MIN_TRAEFIK_VERSION.join('.')}, and would refuse flags this tool passes (\`--core.strictTLSOptions\`, \`defaultTLSResourcesNamespace\`) — ${fix}`;
+  if (version === undefined || version.length < 3) {
+    const what = ref.tag === undefined ? 'has no version tag' : `has the moving tag \`${ref.tag}\` instead of a release`;
+    return `\`${image}\` ${what} (such as \`${minimum}\`), so what runs can change under you — ${fix}`;
+  }
+  return `\`${image}\` is not a Traefik v${MIN_TRAEFIK_VERSION[0]} release of at least ${minimum}, and would ${refuses} — ${fix}`;
 }
 
-/**
- * A tag beside a digest that names a release older than `MIN_TRAEFIK_VERSION` (`v2`, `v3.6`,
- * `v3.0.0`: compared at the tag's own precision, so `v3` and `v3.7` pass): the digest is most
- * likely that release.
- */
-function olderTagBesideDigest(image: string): string | undefined {
-  const tag = /:([\w][\w.-]*)@sha256:/.exec(image)?.[1];
-  const parts = tag === undefined ? undefined : /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(tag)?.slice(1).filter((p) => p !== undefined).map(Number);
-  if (parts === undefined) return undefined;
-  const older = parts.findIndex((p, i) => p !== MIN_TRAEFIK_VERSION[i]);
-  if (older < 0 || parts[older] > MIN_TRAEFIK_VERSION[older]) return undefined;
-  return `\`${image}\` is tagged \`${tag}\`, older than v${MIN_TRAEFIK_VERSION.join('.')}: if the digest is that release, it refuses flags this tool passes (\`--core.strictTLSOptions\`, \`defaultTLSResourcesNamespace\`) — pin the digest of \`traefik:v${MIN_TRAEFIK_VERSION.join('.')}\` or later, with its tag`;
+/** An image reference's parts: repository (with its registry), tag, digest; undefined for what is none. */
+function imageReference(image: string): { repository: string; tag?: string; digest?: string } | undefined {
+  const m = /^([^\s@]+?)(?::([\w][\w.-]{0,127}))?(@sha256:[a-f0-9]{64})?$/.exec(image);
+  return m ? { repository: m[1], tag: m[2], digest: m[3] } : undefined;
+}
+
+/** A tag's version numbers (`v3`, `v3.7`, `3.7.11`), at the tag's own precision; undefined for a tag that is no version. */
+function tagVersion(tag: string): number[] | undefined {
+  return /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(tag)?.slice(1).filter((p) => p !== undefined).map(Number);
+}
+
+/** Whether a version, at its own precision, is below `MIN_TRAEFIK_VERSION` (`v3` and `v3.7` are not; `v3.6`, `v3.7.10` are). */
+function belowMinimum(version: readonly number[]): boolean {
+  const differs = version.findIndex((p, i) => p !== MIN_TRAEFIK_VERSION[i]);
+  return differs >= 0 && version[differs] < MIN_TRAEFIK_VERSION[differs];
 }
 
 export const TRAEFIK_REPLICAS: Threat = {
