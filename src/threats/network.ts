@@ -92,6 +92,9 @@ export const NO_EXTERNAL_IPS: Threat = {
 
 const TENANTS_CANNOT_WRITE_POLICIES = 'tenants cannot write NetworkPolicies: their Role grants only get, list and watch on them';
 
+/** The single addresses of the metadata services, for the audit (a block that holds one reaches it). */
+const METADATA_HOSTS: readonly Cidr[] = ['169.254.169.254/32', '169.254.170.2/32', '100.100.100.200/32', '168.63.129.16/32', 'fd00:ec2::254/128', 'fd00:ec2::23/128', 'fd20:ce::254/128', 'fd00:c1::a9fe:a9fe/128', 'fd00:42::42/128'].map((t) => parseCidr(t)!);
+
 export const EGRESS_TO_METADATA: Threat = {
   id: 'egress-to-metadata',
   family: 'network',
@@ -105,7 +108,7 @@ export const EGRESS_TO_METADATA: Threat = {
   admission: none(TENANTS_CANNOT_WRITE_POLICIES),
   audit: {
     scope: 'all',
-    looksFor: 'A NetworkPolicy in a tenant namespace that allows egress to a metadata address: a rule without `to`, or an `ipBlock` holding 169.254.169.254, 169.254.170.2, 100.100.100.200, 168.63.129.16, fd00:ec2::254, fd00:ec2::23, fd20:ce::254, fd00:c1::a9fe:a9fe or fd00:42::42 without excepting it (IPv4-mapped blocks read as the IPv4 block they map).',
+    looksFor: `A NetworkPolicy in a tenant namespace that allows egress to a metadata address: a rule without \`to\`, or an \`ipBlock\` holding ${METADATA_HOSTS.slice(0, -1).map((h) => h.address.toString()).join(', ')} or ${METADATA_HOSTS[METADATA_HOSTS.length - 1].address.toString()} without excepting it (IPv4-mapped blocks read as the IPv4 block they map).`,
     detect: (run) => ({
       kinds: ['NetworkPolicy'],
       visit: (o, i) => {
@@ -134,8 +137,6 @@ export const EGRESS_TO_METADATA: Threat = {
   },
 };
 
-/** The single addresses of the metadata services, for the audit (a block that holds one reaches it). */
-const METADATA_HOSTS: readonly Cidr[] = ['169.254.169.254/32', '169.254.170.2/32', '100.100.100.200/32', '168.63.129.16/32', 'fd00:ec2::254/128', 'fd00:ec2::23/128', 'fd20:ce::254/128', 'fd00:c1::a9fe:a9fe/128', 'fd00:42::42/128'].map((t) => parseCidr(t)!);
 
 /** Checks an egress CIDR: it may not lie in a range of the metadata services. */
 export function checkEgressToMetadata(text: string): string | undefined {
