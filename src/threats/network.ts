@@ -9,7 +9,7 @@ import { NAMESPACE_NAME_LABEL } from './detect/gateway-api';
 import { labelSelectorSelects } from './detect/label-selectors';
 import * as ipaddr from 'ipaddr.js';
 import { Cidr, contains, METADATA_RANGES, parseCidr, unmapped } from './cidrs';
-import { asArray, asRecord, asString } from './detect/values';
+import { asArray, asRecord, asString, asStringMap, asStrings } from './detect/values';
 import { noneIn } from './cel';
 import { ADMISSION_POLICY_NAMES } from '../model/names';
 import { none, Threat } from './threat';
@@ -240,9 +240,23 @@ function selectsAllNamespaces(selector: unknown): boolean {
  */
 function otherTenantsSelected(run: DetectorRun, own: string, selector: unknown): string[] {
   if (selector === undefined || selector === null) return [];
-  return [...run.tenants].filter((t) => t !== own)
+  return [...new Set(namedNamespaces(selector) ?? run.tenants)]
+    .filter((t) => t !== own && run.tenants.has(t))
     .filter((t) => labelSelectorSelects(selector, { ...run.index.namespaceLabels.get(t), [NAMESPACE_NAME_LABEL]: t }))
     .sort();
+}
+
+/**
+ * The namespaces a selector can select at most when it names them (`kubernetes.io/metadata.name`
+ * equal to, or `In`, a list): so that the common peer costs a lookup, not a walk over every
+ * tenant. Undefined when it selects by other labels.
+ */
+function namedNamespaces(selector: unknown): string[] | undefined {
+  const s = asRecord(selector);
+  const name = asStringMap(s.matchLabels)[NAMESPACE_NAME_LABEL];
+  if (name !== undefined) return [name];
+  const named = asArray(s.matchExpressions).map(asRecord).find((e) => e.key === NAMESPACE_NAME_LABEL && e.operator === 'In');
+  return named ? asStrings(named.values) : undefined;
 }
 
 /** What a NetworkPolicy peer lets through, when it is every pod of every namespace. */
