@@ -9,7 +9,7 @@ import { certificateName, certificateSecretName, PLATFORM_NAMES, tenantNames } f
 import * as fields from '../spec/schema';
 import { brand, isA } from './brand';
 import { tenantLabels } from './labels';
-import { platformCaSecretRefusal, SHARED_CA_KEY } from '../threats/certificates';
+import { checkTenantCaSecret, SHARED_CA_KEY } from '../threats/certificates';
 import { PropChecks } from './refuse';
 import { NO_PLATFORM_CA, TenantCertificatePolicy } from './tenant-certificate-policy';
 import type { ScopedTraefik } from './scoped-traefik';
@@ -183,8 +183,8 @@ export class TenantIssuer extends Construct {
     if (issuer !== undefined && 'platformCA' in issuer && via !== undefined && via.tenantNamespace.platform.caIssuer === undefined) {
       refusals.check('issuer', NO_PLATFORM_CA);
     }
-    if (issuer !== undefined && 'ca' in issuer && issuer.ca.secretName === via?.tenantNamespace.platform.caIssuer?.secretName) {
-      refusals.check('issuer', platformCaSecretRefusal(issuer.ca.secretName), SHARED_CA_KEY);
+    if (issuer !== undefined && 'ca' in issuer) {
+      refusals.check('issuer', checkTenantCaSecret(issuer.ca.secretName, via?.tenantNamespace.platform.caIssuer?.secretName), SHARED_CA_KEY);
     }
     refusals.done();
     brand(this, 'TenantIssuer');

@@ -13,7 +13,7 @@ import { vclusterValues } from './vcluster-values';
 import { DEFAULTS } from '../defaults';
 import {
   checkAllowedZone, checkTenantDomain, checkWildcardSecret, checkWildcardZone, CLUSTER_ISSUER_REFUSAL, DOMAIN_WITHIN_ALLOWED_ZONES, duplicateDomainAcrossClustersRefusal, duplicateDomainRefusal,
-  NO_TENANT_WILDCARD, ONE_HOST_ONE_TENANT, PLATFORM_CA_MISSING, sameCaSecretRefusal, platformCaSecretRefusal, SHARED_CA_KEY, SHARED_CA_REFUSAL, TENANT_NAMESPACED_ISSUER, WILDCARD_DNS01, WILDCARD_HTTP01_UNUSED, WILDCARD_NEEDS_DNS01,
+  NO_TENANT_WILDCARD, ONE_HOST_ONE_TENANT, PLATFORM_CA_MISSING, sameCaSecretRefusal, checkTenantCaSecret, SHARED_CA_KEY, SHARED_CA_REFUSAL, TENANT_NAMESPACED_ISSUER, WILDCARD_DNS01, WILDCARD_HTTP01_UNUSED, WILDCARD_NEEDS_DNS01,
   WILDCARD_TOKEN_SECRET,
 } from '../threats/certificates';
 import { checkCidr, checkLabelValue, checkQualifiedName, checkWildcardDnsName, DNS_LABEL, HOST_LABEL, LABEL_VALUE, QUALIFIED_NAME } from '../threats/formats';
@@ -545,8 +545,9 @@ function checkSpec(input: unknown, ctx: z.RefinementCtx): void {
     }
     const caSecret = asRecord(asRecord(tenant.issuer).ca).secretName;
     const platformCaSecret = asRecord(platformInput.ca).secretName;
-    if (isString(caSecret) && caSecret === platformCaSecret) {
-      refusal(ctx, at('issuer', 'ca', 'secretName'), platformCaSecretRefusal(caSecret), SHARED_CA_KEY);
+    const platformCaCopy = isString(caSecret) ? checkTenantCaSecret(caSecret, isString(platformCaSecret) ? platformCaSecret : undefined) : undefined;
+    if (platformCaCopy) {
+      refusal(ctx, at('issuer', 'ca', 'secretName'), platformCaCopy, SHARED_CA_KEY);
     } else if (isString(caSecret)) {
       const first = caSecretOwner.get(caSecret);
       if (first !== undefined) refusal(ctx, at('issuer', 'ca', 'secretName'), sameCaSecretRefusal(caSecret, first), SHARED_CA_KEY);

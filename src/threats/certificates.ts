@@ -516,8 +516,12 @@ export function sameCaSecretRefusal(secret: string, firstTenant: string): string
   return `tenant \`${firstTenant}\`'s CA issuer reads a Secret named \`${secret}\` too: if both hold one CA, each tenant could sign for the other's hosts — give each tenant a CA of its own under its own Secret name, or share one CA through \`platform.ca\` (tenants opt in with \`issuer: { platformCA: {} }\`)`;
 }
 
-/** The refusal for a tenant's own CA named like the platform CA's Secret. */
-export function platformCaSecretRefusal(secret: string): string {
+/** Checks a tenant's own CA Secret name: not the platform CA's (`platform.ca.secretName`, when there is one). */
+export function checkTenantCaSecret(secret: string, platformCaSecret: string | undefined): string | undefined {
+  return secret === platformCaSecret ? platformCaSecretRefusal(secret) : undefined;
+}
+
+function platformCaSecretRefusal(secret: string): string {
   return `\`${secret}\` is the platform CA's Secret (\`platform.ca.secretName\`): a copy in the tenant's namespace hands its owners the key that signs for every tenant — use \`issuer: { platformCA: {} }\` to be issued by the platform CA, or give this tenant a CA of its own under another name`;
 }
 
