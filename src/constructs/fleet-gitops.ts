@@ -6,7 +6,7 @@ import {
 } from '../model/names';
 import * as fields from '../spec/schema';
 import { normalizeRepoPath } from '../threats/gitops';
-import { GitOps, GitOpsApp } from './gitops-app';
+import { GitOps, GitOpsApp, NOT_GITOPS } from './gitops-app';
 import { platformLabels } from './labels';
 import { OutputFormat } from './platform';
 import { GroupKind, TENANT_FILE_CLUSTER_KINDS, TENANT_FILE_NAMESPACED_KINDS } from './project-kinds';
@@ -85,7 +85,7 @@ export class FleetGitOps extends Construct {
     super(scope, id);
     const refusals = new PropChecks('FleetGitOps');
     const gitops = props.gitops instanceof GitOps ? props.gitops._spec : undefined;
-    refusals.check('gitops', gitops ? undefined : 'is not a GitOps — pass `GitOps.argoCd({ repoUrl })` or `GitOps.flux({ url })`');
+    refusals.check('gitops', gitops ? undefined : NOT_GITOPS);
     refusals.check('clusters', props.clusters.length > 0 ? undefined : 'lists no cluster — pass the fleet\'s clusters');
     props.clusters.forEach((c, i) => {
       refusals.parse(`clusters[${i}].name`, fields.fleetClusterName, c.name);

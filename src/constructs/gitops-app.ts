@@ -72,6 +72,9 @@ export interface FluxOptions {
   readonly secretRef?: string;
 }
 
+/** The refusal for a `gitops` prop that is no `GitOps`. */
+export const NOT_GITOPS = 'is not a GitOps — pass `GitOps.argoCd({ repoUrl })` or `GitOps.flux({ url })`';
+
 /** The GitOps engine that applies each rendered file: Argo CD or Flux. */
 export class GitOps {
   /** Argo CD: an `Application` per file (or per chart). */
@@ -208,7 +211,7 @@ export class GitOpsApp extends Construct {
     super(scope, id);
     const refusals = new PropChecks('GitOpsApp');
     const gitops = props.gitops instanceof GitOps ? props.gitops._spec : undefined;
-    refusals.check('gitops', gitops ? undefined : 'is not a GitOps — pass `GitOps.argoCd({ repoUrl })` or `GitOps.flux({ url })`');
+    refusals.check('gitops', gitops ? undefined : NOT_GITOPS);
     if (gitops && 'flux' in gitops) {
       refusals.check('chart', props.chart === undefined ? undefined : 'Flux applies the rendered YAML through a Kustomization; charts need a HelmRelease, which this tool does not render — leave `chart` unset, or use Argo CD');
     }

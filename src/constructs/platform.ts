@@ -16,7 +16,7 @@ import { VaultField } from '../threats/secrets';
 import { AdmissionGuardRails, AdmissionMode } from './admission-guard-rails';
 import { brand, isA } from './brand';
 import { refuseChartNamespace } from './chart-namespace';
-import { GitOps, GitOpsApp } from './gitops-app';
+import { GitOps, GitOpsApp, NOT_GITOPS } from './gitops-app';
 import { platformLabels, podSecurityLabels } from './labels';
 import { defaultDenySpec } from './network-rules';
 import { PlatformCaIssuer } from './platform-ca-issuer';
@@ -366,7 +366,7 @@ export class Platform extends Construct {
     }
     if (props.gitops !== undefined) {
       if (!(props.gitops instanceof GitOps)) {
-        refusals.check('gitops', 'is not a GitOps — pass `GitOps.argoCd({ repoUrl })` or `GitOps.flux({ url })`');
+        refusals.check('gitops', NOT_GITOPS);
       } else {
         const spec = props.gitops._spec;
         const written = 'argocd' in spec ? spec.argocd.namespace : spec.flux.namespace;
