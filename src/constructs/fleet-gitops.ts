@@ -7,6 +7,7 @@ import {
 import * as fields from '../spec/schema';
 import { normalizeRepoPath } from '../threats/gitops';
 import { GitOps, GitOpsApp, NOT_GITOPS } from './gitops-app';
+import { clusterDestinationClashes, ONE_DESTINATION_ONE_CLUSTER } from '../threats/gitops';
 import { platformLabels } from './labels';
 import { OutputFormat } from './platform';
 import { GroupKind, TENANT_FILE_CLUSTER_KINDS, TENANT_FILE_NAMESPACED_KINDS } from './project-kinds';
@@ -91,6 +92,10 @@ export class FleetGitOps extends Construct {
       refusals.parse(`clusters[${i}].name`, fields.fleetClusterName, c.name);
       if (c.server !== undefined) refusals.parse(`clusters[${i}].server`, fields.fleetCluster.shape.server, c.server);
     });
+    if (gitops) {
+      const engine = 'argocd' in gitops ? { argocdServer: gitops.argocd.server ?? DEFAULTS.platform.argocd.server } : { flux: true as const };
+      for (const clash of clusterDestinationClashes(props.clusters, engine)) refusals.check(`clusters[${clash.index}].${clash.field}`, clash.message, ONE_DESTINATION_ONE_CLUSTER);
+    }
     refusals.done();
     const format = props.outputFormat ?? OutputFormat.YAML;
     const labels = platformLabels();

@@ -8,9 +8,11 @@
 import { DEFAULTS } from '../defaults';
 import { clusterApiKubeconfigSecret, MAX_CLUSTER_NAME_LENGTH, tenantClusterName } from '../model/names';
 import { closest } from './errors';
+import { ARGOCD_IN_CLUSTER, clusterDestinationClashes, DestinationEngine, ONE_DESTINATION_ONE_CLUSTER } from '../threats/gitops';
+import { Threat } from '../threats/threat';
 
 /** Reports a problem at a path of the spec. */
-export type Refuse = (path: PropertyKey[], message: string) => void;
+export type Refuse = (path: PropertyKey[], message: string, threat?: Threat) => void;
 
 /** The refusal of a management namespace written in a tenant's `clusterApi`. */
 export const TENANT_CLUSTER_API_NAMESPACE_REFUSAL =
@@ -152,7 +154,7 @@ function checkOwnClusterDestination(
   const own = tenantClusterName(name);
   const rename = 'rename the tenant';
   if (own === ARGOCD_IN_CLUSTER) {
-    refuse(at('name'), `\`${name}\` is the name Argo CD gives the cluster it runs in (the management cluster), and a cluster tenant's own cluster is registered in Argo CD under the tenant's name, so its baseline and its owners' AppProject would reach the management cluster — ${rename}`);
+    refuse(at('name'), `\`${name}\` is the name Argo CD gives the cluster it runs in (the management cluster), and a cluster tenant's own cluster is registered in Argo CD under the tenant's name, so its baseline and its owners' AppProject would reach the management cluster — ${rename}`, ONE_DESTINATION_ONE_CLUSTER);
     return;
   }
   const secret = clusterApiKubeconfigSecret(own);
@@ -163,49 +165,19 @@ function checkOwnClusterDestination(
     : clusters.find((c) => c.destinationName === own);
   if (!shared) return;
   const field = gitops.flux !== undefined ? `\`kubeConfigSecret: ${secret}\`` : `\`destinationName: ${own}\``;
-  refuse(at('name'), `cluster \`${shared.name}\` (clusters[${shared.index}]) is reached with ${field}, the way to this tenant's own cluster, so both would deploy to one cluster — ${rename}, or reach \`${shared.name}\` another way`);
+  refuse(at('name'), `cluster \`${shared.name}\` (clusters[${shared.index}]) is reached with ${field}, the way to this tenant's own cluster, so both would deploy to one cluster — ${rename}, or reach \`${shared.name}\` another way`, ONE_DESTINATION_ONE_CLUSTER);
 }
 
-/** The name Argo CD gives the cluster it runs in. */
-const ARGOCD_IN_CLUSTER = 'in-cluster';
-
-/**
- * Each cluster is reached at a destination of its own: with Argo CD its `server`, its
- * `destinationName`, or (neither) the Argo CD default server; with Flux its `kubeConfigSecret`, or
- * (none) the cluster Flux runs in.
- */
+/** Each cluster is reached its own way (`clusterDestinationClashes`). */
 function checkDestinations(clusters: readonly ClusterFacts[], gitops: Record<string, unknown>, refuse: Refuse): void {
-  const seen = new Map<string, ClusterFacts>();
-  const claim = (cluster: ClusterFacts, key: string, field: string, what: string, fix: string) => {
-    const first = seen.get(key);
-    if (first) refuse(['clusters', cluster.index, field], `clusters \`${first.name}\` and \`${cluster.name}\` both reach ${what} — ${fix}`);
-    else seen.set(key, cluster);
-  };
-  if (gitops.argocd !== undefined) {
-    const server = asRecord(gitops.argocd).server;
-    const fallback = isString(server) ? server : DEFAULTS.platform.argocd.server;
-    for (const c of clusters) {
-      const field = c.server !== undefined ? 'server' : c.destinationName !== undefined ? 'destinationName' : 'name';
-      const destination = c.server ?? (c.destinationName !== undefined ? `name ${c.destinationName}` : fallback);
-      claim(c, destinationKey(destination, fallback), field, `the Argo CD destination \`${destination.replace(/^name /, '')}\``,
-        'give each cluster its own `server` or `destinationName` (a cluster without either is the one Argo CD runs in)');
-    }
-  } else if (gitops.flux !== undefined) {
-    for (const c of clusters) {
-      claim(c, c.kubeConfigSecret ?? '', c.kubeConfigSecret !== undefined ? 'kubeConfigSecret' : 'name',
-        c.kubeConfigSecret !== undefined ? `the cluster of the kubeconfig Secret \`${c.kubeConfigSecret}\`` : 'the cluster Flux runs in (no `kubeConfigSecret`)',
-        'give each cluster its own `kubeConfigSecret` (a cluster without one is the one Flux runs in)');
-    }
+  const server = asRecord(gitops.argocd).server;
+  const engine: DestinationEngine | undefined = gitops.argocd !== undefined
+    ? { argocdServer: isString(server) ? server : DEFAULTS.platform.argocd.server }
+    : gitops.flux !== undefined ? { flux: true } : undefined;
+  if (engine === undefined) return;
+  for (const clash of clusterDestinationClashes(clusters, engine)) {
+    refuse(['clusters', clusters[clash.index].index, clash.field], clash.message, ONE_DESTINATION_ONE_CLUSTER);
   }
-}
-
-/**
- * A destination as Argo CD resolves it: a server URL without its trailing `/`, lower-cased host;
- * `in-cluster` (the name Argo CD gives the cluster it runs in) as the default server.
- */
-function destinationKey(destination: string, defaultServer: string): string {
-  const url = (text: string) => text.replace(/\/+$/, '').replace(/^(https?:\/\/[^/]+)/i, (origin) => origin.toLowerCase());
-  return destination === `name ${ARGOCD_IN_CLUSTER}` ? url(defaultServer) : destination.startsWith('name ') ? destination : url(destination);
 }
 
 function clusterFacts(input: readonly unknown[]): ClusterFacts[] {

@@ -584,7 +584,7 @@ function checkSpec(input: unknown, ctx: z.RefinementCtx): void {
     const clusterNamespace = isString(ownNamespace) ? ownNamespace : platformNamespace;
     checkWildcardInput(asRecord(clusterPlatform.wildcard), clusterNamespace, at('wildcard'), allowed, new Set(nameOwner.keys()), ctx);
   });
-  checkFleet(spec, (path, message) => refusal(ctx, path, message));
+  checkFleet(spec, (path, message, threat) => refusal(ctx, path, message, threat));
 
   // A tenant of that name is refused at its own name (see tenantIsGitOpsNamespaceRefusal).
   if (engine && isString(engineNamespace)) {

@@ -174,4 +174,73 @@ export function tenantIsGitOpsNamespaceRefusal(namespace: string, field: string)
   return `\`${namespace}\` is also the GitOps engine's namespace (\`${field}\`): the tenant's owners could read the Git credentials there, and the objects that apply every tenant would sit in its space — set another namespace there, or choose another tenant name`;
 }
 
-export const GITOPS_THREATS: readonly Threat[] = [GITOPS_URL, FLUX_SSH_DEPLOY_KEY, GITOPS_REPOSITORY_PATH, FLUX_INTERVAL, GITOPS_NAMESPACE];
+export const ONE_DESTINATION_ONE_CLUSTER: Threat = {
+  id: 'one-destination-one-cluster',
+  family: 'gitops',
+  severity: 'high',
+  title: 'Two clusters of a fleet reached the same way',
+  why: 'The GitOps engine finds a cluster by how it is reached: Argo CD by its server or registered name (`in-cluster` is the management cluster Argo CD runs in), Flux by its kubeconfig Secret. Two clusters reached the same way — two of the fleet, or a tenant\'s own cluster and another — are one cluster: a tenant\'s baseline and its owners\' AppProject land where other tenants or the management run, and two platforms prune each other\'s objects.',
+  fix: 'Reach each cluster its own way (`server`, `destinationName` or `kubeConfigSecret`), and name no tenant with a cluster of its own like another cluster\'s destination (`in-cluster` included).',
+  spec: { fields: ['clusters[].server', 'clusters[].destinationName', 'clusters[].kubeConfigSecret', 'tenants[].name'] },
+  construct: { props: ['FleetGitOps.clusters'] },
+  values: none(NOT_VALUES),
+  admission: none(NOT_ADMISSION),
+  audit: none('manifests do not say which cluster a destination is'),
+};
+
+/** The name Argo CD gives the cluster it runs in. */
+export const ARGOCD_IN_CLUSTER = 'in-cluster';
+
+/** A cluster of a fleet as the engine reaches it. */
+export interface ClusterDestination {
+  readonly name: string;
+  readonly server?: string;
+  readonly destinationName?: string;
+  readonly kubeConfigSecret?: string;
+}
+
+/** The engine that reaches the clusters: Argo CD (with the server of a cluster reached by neither server nor name), or Flux. */
+export type DestinationEngine = { readonly argocdServer: string } | { readonly flux: true };
+
+/**
+ * Clusters reached like an earlier one: with Argo CD by `server`, `destinationName`, or (neither)
+ * the default server; with Flux by `kubeConfigSecret`, or (none) the cluster Flux runs in. Each
+ * with the field at fault and the refusal.
+ */
+export function clusterDestinationClashes(clusters: readonly ClusterDestination[], engine: DestinationEngine): Array<{ index: number; field: string; message: string }> {
+  const seen = new Map<string, ClusterDestination>();
+  const clashes: Array<{ index: number; field: string; message: string }> = [];
+  clusters.forEach((c, index) => {
+    let key: string;
+    let field: string;
+    let what: string;
+    let fix: string;
+    if ('argocdServer' in engine) {
+      field = c.server !== undefined ? 'server' : c.destinationName !== undefined ? 'destinationName' : 'name';
+      const destination = c.server ?? (c.destinationName !== undefined ? `name ${c.destinationName}` : engine.argocdServer);
+      key = argoDestinationKey(destination, engine.argocdServer);
+      what = `the Argo CD destination \`${destination.replace(/^name /, '')}\``;
+      fix = 'give each cluster its own `server` or `destinationName` (a cluster without either is the one Argo CD runs in)';
+    } else {
+      field = c.kubeConfigSecret !== undefined ? 'kubeConfigSecret' : 'name';
+      key = c.kubeConfigSecret ?? '';
+      what = c.kubeConfigSecret !== undefined ? `the cluster of the kubeconfig Secret \`${c.kubeConfigSecret}\`` : 'the cluster Flux runs in (no `kubeConfigSecret`)';
+      fix = 'give each cluster its own `kubeConfigSecret` (a cluster without one is the one Flux runs in)';
+    }
+    const first = seen.get(key);
+    if (first) clashes.push({ index, field, message: `clusters \`${first.name}\` and \`${c.name}\` both reach ${what} — ${fix}` });
+    else seen.set(key, c);
+  });
+  return clashes;
+}
+
+/**
+ * A destination as Argo CD resolves it: a server URL without its trailing `/`, lower-cased host;
+ * `in-cluster` (the name Argo CD gives the cluster it runs in) as the default server.
+ */
+function argoDestinationKey(destination: string, defaultServer: string): string {
+  const url = (text: string) => text.replace(/\/+$/, '').replace(/^(https?:\/\/[^/]+)/i, (origin) => origin.toLowerCase());
+  return destination === `name ${ARGOCD_IN_CLUSTER}` ? url(defaultServer) : destination.startsWith('name ') ? destination : url(destination);
+}
+
+export const GITOPS_THREATS: readonly Threat[] = [GITOPS_URL, FLUX_SSH_DEPLOY_KEY, GITOPS_REPOSITORY_PATH, FLUX_INTERVAL, GITOPS_NAMESPACE, ONE_DESTINATION_ONE_CLUSTER];

@@ -9,6 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
+import { FleetGitOps } from '../../src/constructs/fleet-gitops';
 import { GitOps } from '../../src/constructs/gitops-app';
 import { Platform, PlatformProps, RoutingApi, TraefikTopology } from '../../src/constructs/platform';
 import { RefusedPropError } from '../../src/constructs/refuse';
@@ -530,6 +531,17 @@ const EXAMPLES: Record<string, Examples> = {
     construct: {
       bad: (c) => platform(c, { gitops: argoGitOps({ namespace: 'traefik' })() }), prop: 'gitops.argoCd.namespace',
       good: (c) => platform(c, { gitops: argoGitOps({ namespace: 'argocd' })() }),
+    },
+  },
+  'one-destination-one-cluster': {
+    spec: {
+      bad: `${argocd('')}clusters:\n  - name: eu-west\n    server: https://k8s.example.com\n  - name: us-east\n    server: https://K8S.example.com/\n`,
+      path: 'clusters[1].server',
+      good: `${argocd('')}clusters:\n  - name: eu-west\n    server: https://eu-west.example.com\n  - name: us-east\n    server: https://us-east.example.com\n`,
+    },
+    construct: {
+      bad: (c) => new FleetGitOps(c, 'f', { gitops: argoGitOps({})(), clusters: [{ name: 'eu-west', server: 'https://k8s.example.com' }, { name: 'us-east', server: 'https://K8S.example.com/' }] }), prop: 'clusters[1].server',
+      good: (c) => new FleetGitOps(c, 'f', { gitops: argoGitOps({})(), clusters: [{ name: 'eu-west', destinationName: 'prod-eu' }, { name: 'us-east', destinationName: 'prod-us' }] }),
     },
   },
   'priority-preemption': {
