@@ -9,6 +9,7 @@ import { DEFAULTS } from '../defaults';
 import { clusterApiKubeconfigSecret, MAX_CLUSTER_NAME_LENGTH, tenantClusterName } from '../model/names';
 import { closest } from './errors';
 import { ARGOCD_IN_CLUSTER, clusterDestinationClashes, DestinationEngine, ONE_DESTINATION_ONE_CLUSTER } from '../threats/gitops';
+import { RESERVED_NAMESPACE } from '../threats/namespaces';
 import { Threat } from '../threats/threat';
 
 /** Reports a problem at a path of the spec. */
@@ -74,9 +75,9 @@ export function checkFleet(spec: Record<string, unknown>, refuse: Refuse): void 
     if (name !== undefined) {
       const platformOf = clusters.find((c) => c.platformNamespace === name);
       if (platformOf) {
-        refuse(at('name'), `\`${name}\` is the platform namespace of cluster \`${platformOf.name}\`, which holds every Traefik of its tenants — choose another tenant name (a tenant may move to any cluster of the fleet)`);
+        refuse(at('name'), `\`${name}\` is the platform namespace of cluster \`${platformOf.name}\`, which holds every Traefik of its tenants — choose another tenant name (a tenant may move to any cluster of the fleet)`, RESERVED_NAMESPACE);
       } else if (anyClusterTenant && name === managementNamespace) {
-        refuse(at('name'), `\`${name}\` is the management namespace of the fleet's Cluster API clusters (\`platform.clusterApi.namespace\`) — choose another tenant name`);
+        refuse(at('name'), `\`${name}\` is the management namespace of the fleet's Cluster API clusters (\`platform.clusterApi.namespace\`) — choose another tenant name`, RESERVED_NAMESPACE);
       }
     }
     if (isClusterTenant(tenant, defaults)) {
